@@ -1,0 +1,285 @@
+// The one API contract between the page and the services. Every transport (Electron IPC, the browser-mode
+// WebSocket, in-process calls in tests) validates payloads against these schemas at the boundary.
+import { z } from 'zod'
+
+const finite = z.number().finite()
+const vec = z.array(finite)
+const id = z.number().int().nonnegative()
+
+export const Algo = z.enum(['bc', 'dagger', 'stagger', 'warm-stagger'])
+export type Algo = z.infer<typeof Algo>
+export const OracleKind = z.enum(['expert', 'human'])
+export type OracleKind = z.infer<typeof OracleKind>
+export const LabelSource = z.enum(['demonstration', 'offline', 'query', 'intervention', 'policy'])
+export type LabelSource = z.infer<typeof LabelSource>
+
+export const GamepadAxisMap = z.object({
+  /** action index this control drives */
+  action: z.number().int().nonnegative(),
+  /** which control: a stick axis (0..3) or an analog trigger (button 6 or 7) */
+  source: z.enum(['axis0', 'axis1', 'axis2', 'axis3', 'trigger6', 'trigger7', 'triggers']),
+  /** multiply the control value (-1..1) by this; negative flips direction */
+  scale: finite,
+  label: z.string(),
+})
+export type GamepadAxisMap = z.infer<typeof GamepadAxisMap>
+
+export const TaskInfo = z.object({
+  id: z.string(),
+  title: z.string(),
+  obsDim: z.number().int().positive(),
+  actDim: z.number().int().positive(),
+  controlHz: finite,
+  horizon: z.number().int().positive(),
+  operator: z.boolean(),
+  actionLow: vec,
+  actionHigh: vec,
+  gamepad: z.array(GamepadAxisMap).optional(),
+  description: z.string().optional(),
+})
+export type TaskInfo = z.infer<typeof TaskInfo>
+
+/** One geom of the scene, in MuJoCo's terms (type names from mjtGeom). */
+export const SceneGeom = z.object({
+  name: z.string(),
+  type: z.enum(['plane', 'hfield', 'sphere', 'capsule', 'ellipsoid', 'cylinder', 'box', 'mesh']),
+  body: z.number().int(),
+  size: vec,
+  pos: vec,
+  quat: vec,
+  rgba: vec,
+  mesh: z.object({ vertices: vec, faces: z.array(z.number().int()) }).optional(),
+})
+export type SceneGeom = z.infer<typeof SceneGeom>
+
+export const SceneLight = z.object({
+  pos: vec,
+  dir: vec,
+  directional: z.boolean(),
+  diffuse: vec,
+  castShadow: z.boolean(),
+})
+
+export const SceneGeometry = z.object({
+  taskId: z.string(),
+  nbody: z.number().int(),
+  bodyNames: z.array(z.string()),
+  geoms: z.array(SceneGeom),
+  lights: z.array(SceneLight),
+  /** body id the tracking camera follows */
+  trackBody: z.number().int(),
+  extent: finite,
+})
+export type SceneGeometry = z.infer<typeof SceneGeometry>
+
+/** Body poses at one instant: xpos (nbody*3) and xquat (nbody*4, w x y z). */
+export const Frame = z.object({
+  t: finite,
+  step: z.number().int(),
+  xpos: vec,
+  xquat: vec,
+  reward: finite.optional(),
+  ret: finite.optional(),
+  action: vec.optional(),
+})
+export type Frame = z.infer<typeof Frame>
+
+export const SessionInfo = z.object({
+  id,
+  taskId: z.string(),
+  algo: Algo,
+  warmFraction: finite.nullable(),
+  oracle: OracleKind,
+  budget: z.number().int().positive(),
+  seed: z.number().int(),
+  costRatio: finite,
+  status: z.enum(['created', 'running', 'paused', 'finished', 'failed', 'cancelled']),
+  labels: z.number().int(),
+  cost: finite,
+  humanSeconds: finite,
+  lastReturn: finite.nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+})
+export type SessionInfo = z.infer<typeof SessionInfo>
+
+export const EvaluationPoint = z.object({
+  sessionId: id,
+  labels: z.number().int(),
+  cost: finite,
+  humanSeconds: finite,
+  meanReturn: finite,
+  stdReturn: finite,
+})
+export type EvaluationPoint = z.infer<typeof EvaluationPoint>
+
+export const QueryPrompt = z.object({
+  queryId: id,
+  sessionId: id,
+  taskId: z.string(),
+  /** the queried state's frame and the frames of the second leading up to it (oldest first) */
+  frame: Frame,
+  lead: z.array(Frame),
+  observation: vec,
+  proposedAction: vec,
+  issuedAt: finite,
+})
+export type QueryPrompt = z.infer<typeof QueryPrompt>
+
+export const Progress = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  done: finite,
+  total: finite,
+  message: z.string().optional(),
+  finished: z.boolean().optional(),
+  error: z.string().optional(),
+})
+export type Progress = z.infer<typeof Progress>
+
+export const DemoInfo = z.object({
+  episodeId: id,
+  taskId: z.string(),
+  steps: z.number().int(),
+  ret: finite,
+  complete: z.boolean(),
+  createdAt: z.string(),
+})
+export type DemoInfo = z.infer<typeof DemoInfo>
+
+const empty = z.object({}).strict()
+
+/** Request/response methods: name -> input and output schema. */
+export const methods = {
+  'app.version': {
+    input: empty,
+    output: z.object({ workbench: z.string(), mujoco: z.string(), tfjsBackend: z.string(), sqlite: z.string() }),
+  },
+  'tasks.list': { input: empty, output: z.array(TaskInfo) },
+
+  // Teleoperation: one live simulation per client connection.
+  'teleop.open': {
+    input: z.object({ taskId: z.string(), seed: z.number().int().optional() }).strict(),
+    output: z.object({ task: TaskInfo, geometry: SceneGeometry, frame: Frame }),
+  },
+  'teleop.action': { input: z.object({ action: vec }).strict(), output: z.object({ ok: z.boolean() }) },
+  'teleop.control': {
+    input: z
+      .object({ command: z.enum(['pause', 'resume', 'step', 'reset', 'speed', 'seek']), value: finite.optional() })
+      .strict(),
+    output: z.object({ paused: z.boolean(), speed: finite, step: z.number().int() }),
+  },
+  'teleop.record': {
+    input: z.object({ command: z.enum(['start', 'stop', 'discard', 'keep']) }).strict(),
+    output: z.object({ recording: z.boolean(), steps: z.number().int(), episodeId: id.nullable() }),
+  },
+  'demos.list': { input: z.object({ taskId: z.string().optional() }).strict(), output: z.array(DemoInfo) },
+  'demos.replay': {
+    input: z.object({ episodeId: id }).strict(),
+    output: z.object({ geometry: SceneGeometry, frames: z.array(Frame) }),
+  },
+
+  // Learning sessions.
+  'sessions.start': {
+    input: z
+      .object({
+        taskId: z.string(),
+        algo: Algo,
+        warmFraction: finite.min(0).max(1).optional(),
+        oracle: OracleKind,
+        budget: z.number().int().positive().max(100000),
+        costRatio: finite.positive(),
+        seed: z.number().int().default(0),
+        evalEvery: z.number().int().positive().optional(),
+        evalEpisodes: z.number().int().positive().optional(),
+      })
+      .strict(),
+    output: SessionInfo,
+  },
+  'sessions.list': { input: empty, output: z.array(SessionInfo) },
+  'sessions.control': {
+    input: z.object({ sessionId: id, command: z.enum(['pause', 'resume', 'cancel']) }).strict(),
+    output: SessionInfo,
+  },
+  'sessions.curves': {
+    input: z.object({ sessionIds: z.array(id).min(1) }).strict(),
+    output: z.array(z.object({ session: SessionInfo, points: z.array(EvaluationPoint) })),
+  },
+
+  // Answering a query (human oracle).
+  'queries.answer': {
+    input: z
+      .object({
+        queryId: id,
+        action: vec,
+        /** ms from prompt shown to first input, and to commit, measured in the page */
+        firstInputMs: finite.nonnegative().nullable(),
+        commitMs: finite.nonnegative(),
+        operator: z.string().max(100).optional(),
+      })
+      .strict(),
+    output: z.object({ ok: z.boolean(), labels: z.number().int(), cost: finite }),
+  },
+  'queries.skip': { input: z.object({ queryId: id }).strict(), output: z.object({ ok: z.boolean() }) },
+
+  'jobs.cancel': { input: z.object({ jobId: z.string() }).strict(), output: z.object({ ok: z.boolean() }) },
+} as const
+
+/** Server -> page event streams. */
+export const events = {
+  'sim.frame': Frame,
+  progress: Progress,
+  'query.prompt': QueryPrompt,
+  'session.update': SessionInfo,
+} as const
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type Input<M extends MethodName> = z.input<Methods[M]['input']>
+export type Output<M extends MethodName> = z.output<Methods[M]['output']>
+export type EventName = keyof typeof events
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>
+
+/** What the page sees: window.iwb in Electron, a WebSocket client in the browser. */
+export interface WorkbenchApi {
+  call<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>>
+  on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void
+}
+
+export class ContractError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'unknown-method' | 'invalid-input' | 'invalid-output' | 'failed' | 'unauthorized',
+  ) {
+    super(message)
+    this.name = 'ContractError'
+  }
+}
+
+export function isMethod(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name)
+}
+
+function describe(issues: z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`).join('; ')
+}
+
+/** Validate a call's input; throws ContractError naming the method and every bad field. */
+export function parseInput<M extends MethodName>(method: M, input: unknown): z.output<Methods[M]['input']> {
+  if (!isMethod(method)) throw new ContractError(`unknown method '${String(method)}'`, 'unknown-method')
+  const r = methods[method].input.safeParse(input ?? {})
+  if (!r.success) throw new ContractError(`invalid input for ${method}: ${describe(r.error.issues)}`, 'invalid-input')
+  return r.data as never
+}
+
+export function parseOutput<M extends MethodName>(method: M, output: unknown): Output<M> {
+  const r = methods[method].output.safeParse(output)
+  if (!r.success) throw new ContractError(`invalid output from ${method}: ${describe(r.error.issues)}`, 'invalid-output')
+  return r.data as Output<M>
+}
+
+export function parseEvent<E extends EventName>(event: E, payload: unknown): EventPayload<E> {
+  const r = events[event].safeParse(payload)
+  if (!r.success) throw new ContractError(`invalid ${event} event: ${describe(r.error.issues)}`, 'invalid-output')
+  return r.data as EventPayload<E>
+}
