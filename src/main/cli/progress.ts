@@ -1,0 +1,40 @@
+// A one-line progress bar on stderr for long CLI work; plain lines when stderr is not a terminal.
+export interface ProgressBar {
+  update(done: number, message?: string): void
+  finish(message?: string): void
+}
+
+export function progressBar(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
+  const tty = Boolean(stream.isTTY)
+  const start = Date.now()
+  let lastPrint = 0
+  let lastPct = -1
+  const render = (done: number, message = ''): string => {
+    const frac = total > 0 ? Math.min(1, done / total) : 0
+    const width = 28
+    const filled = Math.round(frac * width)
+    const secs = (Date.now() - start) / 1000
+    const eta = frac > 0 ? (secs / frac - secs).toFixed(0) : '?'
+    return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total} ${secs.toFixed(0)}s eta ${eta}s ${message}`
+  }
+  return {
+    update(done, message) {
+      const now = Date.now()
+      if (tty) {
+        if (now - lastPrint < 100 && done < total) return
+        lastPrint = now
+        stream.write(`\r\x1b[2K${render(done, message)}`)
+      } else {
+        // Non-terminal: a line per 10% so logs stay readable.
+        const pct = Math.floor((total > 0 ? done / total : 0) * 10)
+        if (pct === lastPct) return
+        lastPct = pct
+        stream.write(`${render(done, message)}\n`)
+      }
+    },
+    finish(message) {
+      const line = render(total, message)
+      stream.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`)
+    },
+  }
+}
