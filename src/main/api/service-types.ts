@@ -1,0 +1,27 @@
+// How services plug into every transport: a handler per contract method, called with the validated input and
+// the calling client's context (for per-client state such as a teleoperation simulation, and for events).
+import type { z } from 'zod'
+import type { EventName, EventPayload, MethodName, Methods, Output } from '../../shared/contract'
+
+export interface ClientContext {
+  /** stable per connection (one Electron window or one WebSocket) */
+  readonly id: string
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void
+  /** called once when the window closes or the socket disconnects */
+  onClose(fn: () => void): void
+}
+
+export type Handler<M extends MethodName> = (
+  input: z.output<Methods[M]['input']>,
+  client: ClientContext,
+) => Promise<Output<M>> | Output<M>
+
+export type Handlers = { [M in MethodName]: Handler<M> }
+
+/** Each service module contributes some handlers; the composition root merges them into a full Handlers. */
+export type ServiceHandlers = Partial<Handlers>
+
+/** Events that are not tied to a call's client (progress of a sweep, session updates) go to every client. */
+export interface Broadcaster {
+  broadcast<E extends EventName>(event: E, payload: EventPayload<E>): void
+}
