@@ -81,6 +81,12 @@ export const Frame = z.object({
   reward: finite.optional(),
   ret: finite.optional(),
   action: vec.optional(),
+  /** teleoperation: the control rate actually reached over the last second (steps per wall-clock second) */
+  controlHz: finite.optional(),
+  /** teleoperation: the simulation could not keep up with real time (times the speed factor) */
+  behind: z.boolean().optional(),
+  recording: z.boolean().optional(),
+  paused: z.boolean().optional(),
 })
 export type Frame = z.infer<typeof Frame>
 
