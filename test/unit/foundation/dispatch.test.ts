@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest'
+import { ContractError } from '../../../src/shared/contract'
+import { dispatch, toWireError } from '../../../src/main/api/dispatch'
+import { connectInProcess } from '../../../src/main/api/in-process'
+import { createWorkbench, type ServiceFactory } from '../../../src/main/api/compose'
+import { testHandlers, VERSIONS } from './fixtures'
+
+const client = { id: 't', emit: () => {}, onClose: () => {} }
+
+async function failure(p: Promise<unknown>): Promise<ContractError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(err).toBeInstanceOf(ContractError)
+  return err as ContractError
+}
+
+describe('dispatch', () => {
+  const handlers = testHandlers()
+
+  it('returns the validated output of a valid call', async () => {
+    await expect(dispatch(handlers, 'app.version', {}, client)).resolves.toEqual(VERSIONS)
+  })
+
+  it('rejects an unknown method by name', async () => {
+    const e = await failure(dispatch(handlers, 'app.explode', {}, client))
+    expect(e.code).toBe('unknown-method')
+    expect(e.message).toContain("'app.explode'")
+    expect((await failure(dispatch(handlers, 42, {}, client))).message).toContain('of type number')
+  })
+
+  it('names the method and every bad field of invalid input', async () => {
+    const e = await failure(dispatch(handlers, 'teleop.open', { taskId: 7, seed: 1.5 }, client))
+    expect(e.code).toBe('invalid-input')
+    expect(e.message).toMatch(/^invalid input for teleop.open: /)
+    expect(e.message).toContain('taskId')
+    expect(e.message).toContain('seed')
+    const extra = await failure(dispatch(handlers, 'app.version', { x: 1 }, client))
+    expect(extra.code).toBe('invalid-input')
+    const notObject = await failure(dispatch(handlers, 'jobs.cancel', 'job-1', client))
+    expect(notObject.message).toContain('(payload)')
+  })
+
+  it('refuses a handler output that breaks the contract', async () => {
+    const e = await failure(dispatch(handlers, 'tasks.list', {}, client))
+    expect(e.code).toBe('invalid-output')
+    expect(e.message).toContain('invalid output from tasks.list')
+  })
+
+  it('reports a method no service provides as not available', async () => {
+    const e = await failure(dispatch(handlers, 'sessions.list', {}, client))
+    expect(e.code).toBe('failed')
+    expect(e.message).toContain('sessions.list is not available')
+  })
+
+  it('wraps a handler exception as failed with its message', async () => {
+    const e = await failure(dispatch(handlers, 'jobs.cancel', { jobId: 'throw' }, client))
+    expect(e.code).toBe('failed')
+    expect(e.message).toBe('jobs.cancel failed: no such job: throw')
+    expect(toWireError(e)).toEqual({ code: 'failed', message: e.message })
+    expect(toWireError('boom')).toEqual({ code: 'failed', message: 'boom' })
+  })
+})
+
+describe('in-process transport', () => {
+  it('validates like every transport and delivers events to on() handlers', async () => {
+    const api = connectInProcess(testHandlers())
+    const seen: unknown[] = []
+    const off = api.on('progress', (p) => seen.push(p.jobId))
+    await expect(api.call('jobs.cancel', { jobId: 'a' })).resolves.toEqual({ ok: true })
+    expect(seen).toEqual(['a'])
+    off()
+    await api.call('jobs.cancel', { jobId: 'b' })
+    expect(seen).toEqual(['a'])
+    const e = await failure(api.callRaw('teleop.action', { action: ['x'] }))
+    expect(e.message).toContain('action.0')
+    api.close()
+    await expect(api.call('app.version', {})).rejects.toThrow(/closed/)
+  })
+
+  it('runs the client close hooks once', () => {
+    const api = connectInProcess({})
+    let closed = 0
+    api.client.onClose(() => closed++)
+    api.close()
+    api.close()
+    expect(closed).toBe(1)
+  })
+})
+
+describe('createWorkbench', () => {
+  it('merges factories, shares resources and disposes them at close', async () => {
+    const log: string[] = []
+    const a: ServiceFactory = async (ctx) => {
+      const r = await ctx.resource('db', () => ({ name: 'db' }), () => void log.push('dispose db'))
+      return { 'jobs.cancel': () => ({ ok: r.name === 'db' }) }
+    }
+    const b: ServiceFactory = async (ctx) => {
+      const r = await ctx.resource('db', () => ({ name: 'other' }))
+      ctx.onClose(() => void log.push('close b'))
+      return { 'demos.list': () => (r.name === 'db' ? [] : (null as never)) }
+    }
+    const wb = await createWorkbench({}, [a, b])
+    const api = connectInProcess(wb.handlers, wb.broadcaster)
+    await expect(api.call('jobs.cancel', { jobId: 'x' })).resolves.toEqual({ ok: true })
+    await expect(api.call('demos.list', {})).resolves.toEqual([])
+    const seen: string[] = []
+    api.on('progress', (p) => seen.push(p.jobId))
+    wb.broadcaster.broadcast('progress', { jobId: 'all', kind: 'k', done: 0, total: 1 })
+    expect(seen).toEqual(['all'])
+    await wb.close()
+    await wb.close()
+    expect(log).toEqual(['close b', 'dispose db'])
+  })
+
+  it('refuses two services providing one method', async () => {
+    const f: ServiceFactory = () => ({ 'jobs.cancel': () => ({ ok: true }) })
+    await expect(createWorkbench({}, [f, f])).rejects.toThrow('two services provide jobs.cancel')
+  })
+
+  it('serves app.version with every version field from the default services', async () => {
+    const wb = await createWorkbench()
+    const api = connectInProcess(wb.handlers, wb.broadcaster)
+    const v = await api.call('app.version', {})
+    expect(v.workbench).toMatch(/^\d+\.\d+\.\d+/)
+    expect(v.sqlite).toMatch(/^3\.\d+/)
+    expect(v.mujoco).toMatch(/^\d+\.\d+/)
+    expect(typeof v.tfjsBackend).toBe('string')
+    await wb.close()
+  })
+})
