@@ -1,0 +1,158 @@
+// Numbered schema migrations. The file's version is PRAGMA user_version; migration i takes it from i to i + 1.
+// Append new migrations at the end; never edit one that has shipped (files in the wild have run it).
+import type Database from 'better-sqlite3'
+
+export interface Migration {
+  /** the user_version after this migration */
+  version: number
+  name: string
+  sql: string
+}
+
+/** PRAGMA application_id of a workbench workspace: 'IWB1' in ASCII, so other programs' SQLite files are told apart. */
+export const APPLICATION_ID = 0x49574231
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'base schema',
+    sql: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL -- JSON
+      );
+      CREATE TABLE tasks (
+        id INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        mjcf_hash TEXT NOT NULL,
+        mujoco_version TEXT NOT NULL,
+        first_used_at TEXT NOT NULL,
+        last_used_at TEXT NOT NULL,
+        UNIQUE (task_id, mjcf_hash, mujoco_version)
+      );
+      CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        algo TEXT NOT NULL,
+        warm_fraction REAL,
+        oracle TEXT NOT NULL,
+        budget INTEGER NOT NULL,
+        seed INTEGER NOT NULL,
+        cost_ratio REAL NOT NULL,
+        schedule TEXT NOT NULL,
+        loss TEXT NOT NULL,
+        eval_every INTEGER NOT NULL,
+        eval_episodes INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE TABLE episodes (
+        id INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('demonstration', 'rollout', 'evaluation')),
+        complete INTEGER NOT NULL DEFAULT 0,
+        ret REAL NOT NULL DEFAULT 0,
+        steps INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE TABLE steps (
+        id INTEGER PRIMARY KEY,
+        episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        state BLOB NOT NULL,
+        observation BLOB NOT NULL,
+        action BLOB NOT NULL,
+        reward REAL NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('demonstration', 'policy', 'query', 'intervention')),
+        UNIQUE (episode_id, idx)
+      );
+      CREATE TABLE labels (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        source TEXT NOT NULL,
+        cost REAL NOT NULL,
+        observation BLOB NOT NULL,
+        state BLOB,
+        action BLOB NOT NULL,
+        human_seconds REAL,
+        episode_id INTEGER REFERENCES episodes(id) ON DELETE SET NULL,
+        step_index INTEGER,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE queries (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        label_id INTEGER REFERENCES labels(id) ON DELETE SET NULL,
+        issued_at REAL NOT NULL,
+        first_input_at REAL,
+        committed_at REAL,
+        abandoned_at REAL,
+        proposed_action BLOB NOT NULL,
+        answer BLOB,
+        disagreement REAL,
+        operator TEXT
+      );
+      CREATE TABLE policies (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        labels INTEGER NOT NULL,
+        backend TEXT NOT NULL,
+        weights TEXT NOT NULL, -- JSON
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE evaluations (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        labels INTEGER NOT NULL,
+        cost REAL NOT NULL,
+        human_seconds REAL NOT NULL,
+        returns TEXT NOT NULL, -- JSON array of per-episode returns
+        mean REAL NOT NULL,
+        std REAL NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'crash recovery of recordings; indexes for the page and reports',
+    sql: `
+      -- interrupted: the recorder died before finish(); writer_pid: the process recording it, NULL once settled
+      ALTER TABLE episodes ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE episodes ADD COLUMN writer_pid INTEGER;
+      CREATE INDEX episodes_by_task ON episodes (task_id, kind, id);
+      CREATE INDEX episodes_by_session ON episodes (session_id);
+      -- covering index: per-session label count, cost and human seconds without touching the vectors
+      CREATE INDEX labels_by_session ON labels (session_id, cost, human_seconds);
+      CREATE INDEX labels_by_episode ON labels (episode_id);
+      CREATE INDEX queries_by_session ON queries (session_id, issued_at);
+      CREATE INDEX queries_by_label ON queries (label_id);
+      CREATE INDEX policies_by_session ON policies (session_id, id);
+      -- the cost curve: evaluations of a session in label order
+      CREATE INDEX evaluations_by_session ON evaluations (session_id, labels, id);
+      CREATE INDEX sessions_by_status ON sessions (status, id);
+    `,
+  },
+]
+
+export const SCHEMA_VERSION = migrations[migrations.length - 1].version
+
+/** Apply migrations from the file's version up to `target` (all by default), each in its own transaction. */
+export function migrate(db: Database.Database, target = SCHEMA_VERSION): number {
+  let version = db.pragma('user_version', { simple: true }) as number
+  for (const m of migrations) {
+    if (m.version <= version || m.version > target) continue
+    db.transaction(() => {
+      // Re-read inside the write lock: another process may have migrated meanwhile.
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return
+      db.exec(m.sql)
+      if (m.version === 1) db.pragma(`application_id = ${APPLICATION_ID}`)
+      db.pragma(`user_version = ${m.version}`)
+    }).immediate()
+    version = m.version
+  }
+  return version
+}

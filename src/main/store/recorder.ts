@@ -1,0 +1,207 @@
+// EpisodeRecorder: records one episode's steps without stalling the control loop. append() only copies the
+// vectors into a buffer; the buffer is written in one transaction at least every flushMs (a timer) and soon
+// after every flushSteps steps, so a crash loses at most about a second. finish() settles the episode atomically.
+import type Database from 'better-sqlite3'
+import { toBlob } from './codec'
+import { StoreError, toStoreError } from './errors'
+import { STEP_SOURCES, type StepRecord } from './types'
+
+export interface RecorderOptions {
+  /** longest time between flushes while recording (ms); default 500, well inside the one-second promise */
+  flushMs?: number
+  /** flush soon after this many buffered steps; default 50 (one second at 50 Hz) */
+  flushSteps?: number
+}
+
+export interface EpisodeSummary {
+  episodeId: number
+  steps: number
+  ret: number
+  kept: boolean
+}
+
+interface PendingStep {
+  state: Buffer
+  observation: Buffer
+  action: Buffer
+  reward: number
+  source: string
+}
+
+export class EpisodeRecorder {
+  private buffer: PendingStep[] = []
+  private appended = 0
+  private flushed = 0
+  private returnSoFar = 0
+  private flushedReturn = 0
+  private timer: NodeJS.Timeout | null
+  private immediate: NodeJS.Immediate | null = null
+  private flushError: StoreError | null = null
+  private done = false
+  private readonly flushSteps: number
+  private readonly insertStep: Database.Statement
+  private readonly updateProgress: Database.Statement
+  private readonly writeBatch: Database.Transaction<() => void>
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+    readonly episodeId: number,
+    options: RecorderOptions,
+    private readonly onSettled: (r: EpisodeRecorder) => void,
+  ) {
+    this.flushSteps = Math.max(1, options.flushSteps ?? 50)
+    this.insertStep = db.prepare(
+      'INSERT INTO steps (episode_id, idx, state, observation, action, reward, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    this.updateProgress = db.prepare('UPDATE episodes SET steps = ?, ret = ? WHERE id = ?')
+    this.writeBatch = db.transaction(() => this.writePending())
+    const flushMs = Math.max(10, options.flushMs ?? 500)
+    this.timer = setInterval(() => this.flushQuietly(), flushMs)
+    // The timer alone must not keep a process alive; an unfinished episode is recovered as interrupted.
+    this.timer.unref()
+  }
+
+  /** steps appended so far */
+  get steps(): number {
+    return this.appended
+  }
+  /** steps committed to the file so far */
+  get flushedSteps(): number {
+    return this.flushed
+  }
+  get ret(): number {
+    return this.returnSoFar
+  }
+  /** the last background flush failure, if the latest attempt failed (finish() retries and throws it) */
+  get error(): StoreError | null {
+    return this.flushError
+  }
+  get finished(): boolean {
+    return this.done
+  }
+
+  append(step: StepRecord): void {
+    if (this.done) throw new StoreError('closed', `episode ${this.episodeId} is already finished`)
+    if (!STEP_SOURCES.includes(step.source)) throw new StoreError('io', `unknown step source '${step.source}'`)
+    if (!Number.isFinite(step.reward)) throw new StoreError('io', `step reward must be finite, got ${step.reward}`)
+    // Copy now: callers reuse their arrays between steps.
+    this.buffer.push({
+      state: toBlob(step.state),
+      observation: toBlob(step.observation),
+      action: toBlob(step.action),
+      reward: step.reward,
+      source: step.source,
+    })
+    this.appended++
+    this.returnSoFar += step.reward
+    if (this.buffer.length >= 8 * this.flushSteps) {
+      // The event loop is not turning (a tight synchronous loop): write now rather than grow without bound.
+      this.flush()
+    } else if (this.buffer.length >= this.flushSteps && !this.immediate) {
+      this.immediate = setImmediate(() => {
+        this.immediate = null
+        this.flushQuietly()
+      })
+    }
+  }
+
+  /** Write the buffered steps now (one transaction). */
+  flush(): void {
+    if (this.buffer.length === 0) return
+    const before = { buffer: this.buffer, flushed: this.flushed, ret: this.flushedReturn }
+    try {
+      this.writeBatch.immediate()
+    } catch (err) {
+      // Rolled back: keep the steps buffered for the next try.
+      this.buffer = before.buffer
+      this.flushed = before.flushed
+      this.flushedReturn = before.ret
+      throw toStoreError(err, this.file)
+    }
+  }
+
+  /**
+   * keep: commit the episode as complete with its return; otherwise delete it and its steps.
+   * Either way in one transaction, so the file never holds a half-settled episode.
+   */
+  finish(options: { keep: boolean }): EpisodeSummary {
+    if (this.done) throw new StoreError('closed', `episode ${this.episodeId} is already finished`)
+    this.stopTimers()
+    const before = { buffer: this.buffer, flushed: this.flushed, ret: this.flushedReturn }
+    try {
+      this.db.transaction(() => {
+        if (options.keep) {
+          this.writePending()
+          this.db
+            .prepare(
+              'UPDATE episodes SET complete = 1, interrupted = 0, writer_pid = NULL, steps = ?, ret = ?, finished_at = ? WHERE id = ?',
+            )
+            .run(this.appended, this.returnSoFar, new Date().toISOString(), this.episodeId)
+        } else {
+          this.buffer = []
+          this.db.prepare('DELETE FROM episodes WHERE id = ?').run(this.episodeId)
+        }
+      }).immediate()
+    } catch (err) {
+      this.buffer = before.buffer
+      this.flushed = before.flushed
+      this.flushedReturn = before.ret
+      throw toStoreError(err, this.file)
+    }
+    this.done = true
+    this.onSettled(this)
+    return { episodeId: this.episodeId, steps: this.appended, ret: this.returnSoFar, kept: options.keep }
+  }
+
+  /** The workspace is closing with this episode unfinished: keep what was recorded, marked interrupted. */
+  interrupt(): void {
+    if (this.done) return
+    this.stopTimers()
+    try {
+      this.db.transaction(() => {
+        this.writePending()
+        this.db
+          .prepare('UPDATE episodes SET interrupted = 1, writer_pid = NULL, finished_at = ? WHERE id = ?')
+          .run(new Date().toISOString(), this.episodeId)
+      }).immediate()
+    } finally {
+      this.done = true
+      this.onSettled(this)
+    }
+  }
+
+  private writePending(): void {
+    const batch = this.buffer
+    if (batch.length === 0) return
+    let index = this.flushed
+    let ret = this.flushedReturn
+    for (const s of batch) {
+      this.insertStep.run(this.episodeId, index++, s.state, s.observation, s.action, s.reward, s.source)
+      ret += s.reward
+    }
+    this.updateProgress.run(index, ret, this.episodeId)
+    // Only after the statements succeeded (the transaction commits right after): a failed flush is retried.
+    this.buffer = []
+    this.flushed = index
+    this.flushedReturn = ret
+  }
+
+  private flushQuietly(): void {
+    if (this.done) return
+    try {
+      this.flush()
+      this.flushError = null
+    } catch (err) {
+      // Reported to the caller on the next append()/finish(); the steps stay buffered for the retry.
+      this.flushError = toStoreError(err, this.file)
+    }
+  }
+
+  private stopTimers(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    if (this.immediate) clearImmediate(this.immediate)
+    this.immediate = null
+  }
+}

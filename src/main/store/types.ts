@@ -1,0 +1,63 @@
+// Plain shapes the store reads and writes (episodes, steps, tasks, settings).
+export type EpisodeKind = 'demonstration' | 'rollout' | 'evaluation'
+export const EPISODE_KINDS: readonly EpisodeKind[] = ['demonstration', 'rollout', 'evaluation']
+
+/** Who chose a step's action: the operator's demonstration, the learner, an answered query, an intervention. */
+export type StepSource = 'demonstration' | 'policy' | 'query' | 'intervention'
+export const STEP_SOURCES: readonly StepSource[] = ['demonstration', 'policy', 'query', 'intervention']
+
+export interface StepRecord {
+  /** full physics state (qpos, qvel, act, ... as the sim writes it) before the action */
+  state: ArrayLike<number>
+  observation: ArrayLike<number>
+  action: ArrayLike<number>
+  reward: number
+  source: StepSource
+}
+
+export interface StoredStep {
+  index: number
+  state: Float64Array
+  observation: Float64Array
+  action: Float64Array
+  reward: number
+  source: StepSource
+}
+
+/** One episode's summary; a superset of the contract's DemoInfo. */
+export interface EpisodeInfo {
+  episodeId: number
+  taskId: string
+  sessionId: number | null
+  kind: EpisodeKind
+  steps: number
+  ret: number
+  /** finished and kept by the recorder */
+  complete: boolean
+  /** the recording process died or the workspace closed before finish(); the flushed steps are kept */
+  interrupted: boolean
+  createdAt: string
+  finishedAt: string | null
+}
+
+export interface StoredEpisode {
+  info: EpisodeInfo
+  steps: StoredStep[]
+}
+
+export interface TaskUse {
+  taskId: string
+  mjcfHash: string
+  mujocoVersion: string
+  firstUsedAt: string
+  lastUsedAt: string
+}
+
+export interface WorkspaceSettings {
+  /** C: the cost of an interactive query relative to an offline label (paper: 1 and 2 are the interesting regimes) */
+  costRatio: number
+  /** operator names offered on the query page */
+  operators: string[]
+}
+
+export const DEFAULT_SETTINGS: WorkspaceSettings = { costRatio: 1, operators: [] }

@@ -1,0 +1,572 @@
+// The workspace: one SQLite file holding everything the workbench records. openWorkspace() checks the file
+// (header, quick_check, application id, schema version) before anything is written, refuses what it does not
+// understand, then migrates, recovers recordings left by a crash, and hands out SessionLogs and recorders.
+import Database from 'better-sqlite3'
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { EvaluationPoint, SessionInfo } from '../../shared/contract'
+import type { SessionConfig, SessionLog, SessionStatus } from '../learn/session-log'
+import { fromBlob } from './codec'
+import { StoreError, toStoreError } from './errors'
+import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations'
+import { EpisodeRecorder, type RecorderOptions } from './recorder'
+import { SqliteSessionLog } from './sqlite-session-log'
+import {
+  DEFAULT_SETTINGS,
+  EPISODE_KINDS,
+  type EpisodeInfo,
+  type EpisodeKind,
+  type StepSource,
+  type StoredEpisode,
+  type TaskUse,
+  type WorkspaceSettings,
+} from './types'
+
+export interface OpenOptions {
+  /** open without writing: no migration, no crash recovery; writes fail with code 'read-only' */
+  readonly?: boolean
+  /** how long to wait for another connection's write lock before failing with code 'locked' (default 5000) */
+  busyTimeoutMs?: number
+  /** 'quick' (default) runs PRAGMA quick_check at open; 'header' only checks the file header (huge files) */
+  verify?: 'quick' | 'header'
+}
+
+export interface IntegrityReport {
+  ok: boolean
+  /** integrity_check's messages, or why the file could not be checked */
+  problems: string[]
+  schemaVersion: number | null
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
+
+/** Cheap structural check of the 100-byte database header; throws StoreError('corrupt'). */
+function checkHeader(file: string): void {
+  const size = statSync(file).size
+  if (size < 100) throw new StoreError('corrupt', `${file} is ${size} bytes, too short to be an SQLite database; refused`)
+  const header = Buffer.alloc(100)
+  const fd = openSync(file, 'r')
+  try {
+    readSync(fd, header, 0, 100, 0)
+  } finally {
+    closeSync(fd)
+  }
+  if (!header.subarray(0, 16).equals(SQLITE_MAGIC)) {
+    throw new StoreError('corrupt', `${file} does not start with the SQLite header: not a workspace, or damaged; refused`)
+  }
+  const raw = header.readUInt16BE(16)
+  const pageSize = raw === 1 ? 65536 : raw
+  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) {
+    throw new StoreError('corrupt', `${file} has an invalid page size in its header (${raw}); refused`)
+  }
+  if (size % pageSize !== 0) {
+    throw new StoreError('corrupt', `${file} is ${size} bytes, not a whole number of ${pageSize}-byte pages (truncated?); refused`)
+  }
+}
+
+/** The file's permission bits or the file system say no writing (root ignores the bits; we do not). */
+function checkWritable(file: string): void {
+  const mode = statSync(file).mode
+  let writable = (mode & 0o222) !== 0
+  try {
+    accessSync(file, constants.W_OK)
+    // WAL needs the -wal and -shm files beside it.
+    accessSync(dirname(file), constants.W_OK)
+  } catch {
+    writable = false
+  }
+  if (!writable) {
+    throw new StoreError('read-only', `workspace ${file} is read-only; open it with { readonly: true } or make it writable`)
+  }
+}
+
+/** Before any write: is this a workbench file this code understands and is it intact? */
+function inspect(db: Database.Database, file: string, readonly: boolean, verify: 'quick' | 'header'): void {
+  if (verify === 'quick') {
+    const rows = db.pragma('quick_check(20)') as { quick_check: string }[]
+    const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok')
+    if (problems.length) {
+      throw new StoreError('corrupt', `workspace ${file} is damaged and was left as it is: ${problems.join('; ')}`)
+    }
+  }
+  const appId = db.pragma('application_id', { simple: true }) as number
+  const version = db.pragma('user_version', { simple: true }) as number
+  if (appId !== APPLICATION_ID) {
+    const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n
+    // A fresh, empty SQLite file may become a workspace; anything else belongs to someone else.
+    if (appId !== 0 || version !== 0 || tables !== 0) {
+      throw new StoreError('not-workbench', `${file} is an SQLite database but not an Imitation Workbench workspace; refused`)
+    }
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(
+      'too-new',
+      `workspace ${file} has schema version ${version}, but this workbench understands up to ${SCHEMA_VERSION}; ` +
+        'open it with a newer workbench (the file was not changed)',
+    )
+  }
+  if (readonly && version < SCHEMA_VERSION) {
+    throw new StoreError(
+      'needs-migration',
+      `workspace ${file} has schema version ${version} (< ${SCHEMA_VERSION}); open it once read-write to upgrade it`,
+    )
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Open (or create) a workspace file. Throws StoreError with code 'corrupt', 'not-workbench', 'too-new',
+ * 'read-only', 'locked', 'needs-migration' or 'not-found' (read-only open of a missing file).
+ */
+export function openWorkspace(file: string, options: OpenOptions = {}): Workspace {
+  const readonly = options.readonly ?? false
+  const exists = existsSync(file) && statSync(file).size > 0
+  if (!exists && readonly) throw new StoreError('not-found', `workspace ${file} does not exist`)
+  if (exists) checkHeader(file)
+  if (exists && !readonly) checkWritable(file)
+  let db: Database.Database
+  try {
+    db = new Database(file, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? 5000 })
+  } catch (err) {
+    throw toStoreError(err, file)
+  }
+  try {
+    if (exists) inspect(db, file, readonly, options.verify ?? 'quick')
+    if (!readonly) {
+      db.pragma('journal_mode = WAL')
+      // In WAL, NORMAL loses nothing on a process crash (only on power loss) and keeps commits cheap.
+      db.pragma('synchronous = NORMAL')
+    }
+    db.pragma('foreign_keys = ON')
+    if (!readonly) {
+      migrate(db)
+      recoverInterrupted(db)
+    }
+  } catch (err) {
+    db.close()
+    throw toStoreError(err, file)
+  }
+  return new Workspace(db, file, readonly)
+}
+
+/**
+ * Mark episodes whose recording process is gone as interrupted; they keep their flushed steps. Runs in a write
+ * transaction even when there is nothing to do, so a workspace locked by another writer fails here, clearly.
+ */
+function recoverInterrupted(db: Database.Database): number {
+  return db
+    .transaction(() => {
+      const open = db
+        .prepare('SELECT id, writer_pid FROM episodes WHERE complete = 0 AND interrupted = 0')
+        .all() as { id: number; writer_pid: number | null }[]
+      const mark = db.prepare('UPDATE episodes SET interrupted = 1, writer_pid = NULL WHERE id = ?')
+      let n = 0
+      for (const e of open) {
+        if (e.writer_pid !== null && pidAlive(e.writer_pid)) continue
+        mark.run(e.id)
+        n++
+      }
+      return n
+    })
+    .immediate()
+}
+
+/** PRAGMA integrity_check on a file, opened read-only (for `iwb db check`). Never modifies the file. */
+export function checkIntegrity(file: string): IntegrityReport {
+  if (!existsSync(file)) return { ok: false, problems: [`${file} does not exist`], schemaVersion: null }
+  try {
+    checkHeader(file)
+  } catch (err) {
+    return { ok: false, problems: [(err as Error).message], schemaVersion: null }
+  }
+  let db: Database.Database | null = null
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true })
+    const rows = db.pragma('integrity_check') as { integrity_check: string }[]
+    const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok')
+    const fk = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[]
+    for (const v of fk.slice(0, 20)) problems.push(`foreign key: ${v.table} row ${v.rowid} refers to a missing ${v.parent}`)
+    const schemaVersion = db.pragma('user_version', { simple: true }) as number
+    const appId = db.pragma('application_id', { simple: true }) as number
+    if (appId !== APPLICATION_ID) problems.push('not an Imitation Workbench workspace (application_id differs)')
+    return { ok: problems.length === 0, problems, schemaVersion }
+  } catch (err) {
+    return { ok: false, problems: [toStoreError(err, file).message], schemaVersion: null }
+  } finally {
+    db?.close()
+  }
+}
+
+interface SessionRow {
+  id: number
+  task_id: string
+  algo: string
+  warm_fraction: number | null
+  oracle: string
+  budget: number
+  seed: number
+  cost_ratio: number
+  schedule: string
+  loss: string
+  eval_every: number
+  eval_episodes: number
+  status: string
+  created_at: string
+  finished_at: string | null
+}
+
+interface EpisodeRow {
+  id: number
+  task_id: string
+  session_id: number | null
+  kind: string
+  steps: number
+  ret: number
+  complete: number
+  interrupted: number
+  created_at: string
+  finished_at: string | null
+}
+
+const SESSION_SUMMARY = `
+  SELECT s.*, coalesce(l.n, 0) AS n_labels, coalesce(l.cost, 0) AS total_cost, coalesce(l.secs, 0) AS total_secs,
+    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
+  FROM sessions s
+  LEFT JOIN (SELECT session_id, count(*) AS n, sum(cost) AS cost, sum(coalesce(human_seconds, 0)) AS secs
+             FROM labels GROUP BY session_id) l ON l.session_id = s.id`
+
+function configOf(r: SessionRow): SessionConfig {
+  return {
+    taskId: r.task_id,
+    algo: r.algo as SessionConfig['algo'],
+    warmFraction: r.warm_fraction,
+    oracle: r.oracle as SessionConfig['oracle'],
+    budget: r.budget,
+    seed: r.seed,
+    costRatio: r.cost_ratio,
+    schedule: r.schedule as SessionConfig['schedule'],
+    loss: r.loss as SessionConfig['loss'],
+    evalEvery: r.eval_every,
+    evalEpisodes: r.eval_episodes,
+  }
+}
+
+function episodeInfo(r: EpisodeRow): EpisodeInfo {
+  return {
+    episodeId: r.id,
+    taskId: r.task_id,
+    sessionId: r.session_id,
+    kind: r.kind as EpisodeKind,
+    steps: r.steps,
+    ret: r.ret,
+    complete: r.complete === 1,
+    interrupted: r.interrupted === 1,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  }
+}
+
+export class Workspace {
+  private readonly statements = new Map<string, Database.Statement>()
+  private readonly recorders = new Set<EpisodeRecorder>()
+  private closed = false
+
+  constructor(
+    /** the connection; only the store's own modules (export, import, bench) use it directly */
+    readonly db: Database.Database,
+    readonly file: string,
+    readonly readonly: boolean,
+  ) {}
+
+  /** A cached prepared statement. */
+  prepare = (sql: string): Database.Statement => {
+    if (this.closed) throw new StoreError('closed', `workspace ${this.file} is closed`)
+    let s = this.statements.get(sql)
+    if (!s) {
+      s = this.db.prepare(sql)
+      this.statements.set(sql, s)
+    }
+    return s
+  }
+
+  /** Run fn in one write transaction, with driver errors mapped to StoreError. */
+  write<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate()
+    } catch (err) {
+      throw toStoreError(err, this.file)
+    }
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number
+  }
+
+  sqliteVersion(): string {
+    return (this.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
+  }
+
+  // ---- settings ----------------------------------------------------------------------------------------
+
+  getSetting<T = unknown>(key: string): T | undefined {
+    const row = this.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
+    return row ? (JSON.parse(row.value) as T) : undefined
+  }
+
+  setSetting(key: string, value: unknown): void {
+    const json = JSON.stringify(value)
+    if (json === undefined) throw new StoreError('io', `setting ${key} must be JSON-serialisable`)
+    this.write(() =>
+      this.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+        key,
+        json,
+      ),
+    )
+  }
+
+  settings(): WorkspaceSettings {
+    return {
+      costRatio: this.getSetting<number>('costRatio') ?? DEFAULT_SETTINGS.costRatio,
+      operators: this.getSetting<string[]>('operators') ?? [...DEFAULT_SETTINGS.operators],
+    }
+  }
+
+  updateSettings(patch: Partial<WorkspaceSettings>): WorkspaceSettings {
+    if (patch.costRatio !== undefined) {
+      if (!(Number.isFinite(patch.costRatio) && patch.costRatio > 0)) throw new StoreError('io', 'costRatio must be a positive number')
+      this.setSetting('costRatio', patch.costRatio)
+    }
+    if (patch.operators !== undefined) this.setSetting('operators', patch.operators.map(String))
+    return this.settings()
+  }
+
+  // ---- tasks -------------------------------------------------------------------------------------------
+
+  /** Note that a task was used with this model file and MuJoCo build (repeat calls update last_used_at). */
+  recordTaskUse(taskId: string, mjcfHash: string, mujocoVersion: string): void {
+    const now = new Date().toISOString()
+    this.write(() =>
+      this.prepare(
+        `INSERT INTO tasks (task_id, mjcf_hash, mujoco_version, first_used_at, last_used_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(task_id, mjcf_hash, mujoco_version) DO UPDATE SET last_used_at = excluded.last_used_at`,
+      ).run(taskId, mjcfHash, mujocoVersion, now, now),
+    )
+  }
+
+  tasks(): TaskUse[] {
+    const rows = this.prepare(
+      'SELECT task_id, mjcf_hash, mujoco_version, first_used_at, last_used_at FROM tasks ORDER BY task_id, id',
+    ).all() as { task_id: string; mjcf_hash: string; mujoco_version: string; first_used_at: string; last_used_at: string }[]
+    return rows.map((r) => ({
+      taskId: r.task_id,
+      mjcfHash: r.mjcf_hash,
+      mujocoVersion: r.mujoco_version,
+      firstUsedAt: r.first_used_at,
+      lastUsedAt: r.last_used_at,
+    }))
+  }
+
+  // ---- sessions ----------------------------------------------------------------------------------------
+
+  createSession(config: SessionConfig): SessionLog & SqliteSessionLog {
+    const id = this.write(() =>
+      Number(
+        this.prepare(
+          `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
+             eval_every, eval_episodes, status, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
+        ).run(
+          config.taskId,
+          config.algo,
+          config.warmFraction,
+          config.oracle,
+          config.budget,
+          config.seed,
+          config.costRatio,
+          config.schedule,
+          config.loss,
+          config.evalEvery,
+          config.evalEpisodes,
+          new Date().toISOString(),
+        ).lastInsertRowid,
+      ),
+    )
+    return new SqliteSessionLog(this.prepare, this.file, id, { ...config })
+  }
+
+  openSession(id: number): SessionLog & SqliteSessionLog {
+    const row = this.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined
+    if (!row) throw new StoreError('not-found', `no session ${id} in ${this.file}`)
+    return new SqliteSessionLog(this.prepare, this.file, id, configOf(row))
+  }
+
+  /** The latest session with exactly this config that is neither finished nor cancelled, or null. */
+  findResumable(config: SessionConfig): number | null {
+    const row = this.prepare(
+      `SELECT id FROM sessions WHERE task_id = ? AND algo = ? AND warm_fraction IS ? AND oracle = ? AND budget = ?
+         AND seed = ? AND cost_ratio = ? AND schedule = ? AND loss = ? AND eval_every = ? AND eval_episodes = ?
+         AND status NOT IN ('finished', 'cancelled')
+       ORDER BY id DESC LIMIT 1`,
+    ).get(
+      config.taskId,
+      config.algo,
+      config.warmFraction,
+      config.oracle,
+      config.budget,
+      config.seed,
+      config.costRatio,
+      config.schedule,
+      config.loss,
+      config.evalEvery,
+      config.evalEpisodes,
+    ) as { id: number } | undefined
+    return row ? row.id : null
+  }
+
+  listSessions(): SessionInfo[] {
+    const rows = this.prepare(`${SESSION_SUMMARY} ORDER BY s.id`).all() as SummaryRow[]
+    return rows.map(sessionInfo)
+  }
+
+  sessionInfo(id: number): SessionInfo {
+    const row = this.prepare(`${SESSION_SUMMARY} WHERE s.id = ?`).get(id) as SummaryRow | undefined
+    if (!row) throw new StoreError('not-found', `no session ${id} in ${this.file}`)
+    return sessionInfo(row)
+  }
+
+  /** The cost curve: mean return against labels, cumulative cost and human seconds, in label order. */
+  curve(sessionId: number): EvaluationPoint[] {
+    const rows = this.prepare(
+      `SELECT session_id, labels, cost, human_seconds, mean, std FROM evaluations WHERE session_id = ? ORDER BY labels, id`,
+    ).all(sessionId) as { session_id: number; labels: number; cost: number; human_seconds: number; mean: number; std: number }[]
+    return rows.map((r) => ({
+      sessionId: r.session_id,
+      labels: r.labels,
+      cost: r.cost,
+      humanSeconds: r.human_seconds,
+      meanReturn: r.mean,
+      stdReturn: r.std,
+    }))
+  }
+
+  deleteSession(id: number): boolean {
+    return this.write(() => this.prepare('DELETE FROM sessions WHERE id = ?').run(id).changes > 0)
+  }
+
+  // ---- episodes ----------------------------------------------------------------------------------------
+
+  startEpisode(
+    options: { taskId: string; sessionId?: number | null; kind: EpisodeKind },
+    recorderOptions: RecorderOptions = {},
+  ): EpisodeRecorder {
+    if (!EPISODE_KINDS.includes(options.kind)) throw new StoreError('io', `unknown episode kind '${options.kind}'`)
+    const id = this.write(() =>
+      Number(
+        this.prepare(
+          'INSERT INTO episodes (task_id, session_id, kind, complete, writer_pid, created_at) VALUES (?, ?, ?, 0, ?, ?)',
+        ).run(options.taskId, options.sessionId ?? null, options.kind, process.pid, new Date().toISOString()).lastInsertRowid,
+      ),
+    )
+    const recorder = new EpisodeRecorder(this.db, this.file, id, recorderOptions, (r) => this.recorders.delete(r))
+    this.recorders.add(recorder)
+    return recorder
+  }
+
+  /** Settled episodes (complete or interrupted), newest first; recordings in progress are left out. */
+  listEpisodes(filter: { taskId?: string; kind?: EpisodeKind; sessionId?: number } = {}): EpisodeInfo[] {
+    const rows = this.prepare(
+      `SELECT id, task_id, session_id, kind, steps, ret, complete, interrupted, created_at, finished_at FROM episodes
+       WHERE writer_pid IS NULL AND (@task IS NULL OR task_id = @task) AND (@kind IS NULL OR kind = @kind)
+         AND (@session IS NULL OR session_id = @session)
+       ORDER BY id DESC`,
+    ).all({ task: filter.taskId ?? null, kind: filter.kind ?? null, session: filter.sessionId ?? null }) as EpisodeRow[]
+    return rows.map(episodeInfo)
+  }
+
+  episodeInfo(id: number): EpisodeInfo {
+    const row = this.prepare(
+      'SELECT id, task_id, session_id, kind, steps, ret, complete, interrupted, created_at, finished_at FROM episodes WHERE id = ?',
+    ).get(id) as EpisodeRow | undefined
+    if (!row) throw new StoreError('not-found', `no episode ${id} in ${this.file}`)
+    return episodeInfo(row)
+  }
+
+  loadEpisode(id: number): StoredEpisode {
+    const info = this.episodeInfo(id)
+    const rows = this.prepare(
+      'SELECT idx, state, observation, action, reward, source FROM steps WHERE episode_id = ? ORDER BY idx',
+    ).all(id) as { idx: number; state: Buffer; observation: Buffer; action: Buffer; reward: number; source: string }[]
+    return {
+      info,
+      steps: rows.map((r) => ({
+        index: r.idx,
+        state: fromBlob(r.state),
+        observation: fromBlob(r.observation),
+        action: fromBlob(r.action),
+        reward: r.reward,
+        source: r.source as StepSource,
+      })),
+    }
+  }
+
+  deleteEpisode(id: number): boolean {
+    return this.write(() => this.prepare('DELETE FROM episodes WHERE id = ?').run(id).changes > 0)
+  }
+
+  // ---- lifetime ----------------------------------------------------------------------------------------
+
+  /** Settle unfinished recordings as interrupted (keeping their steps), checkpoint and close. Idempotent. */
+  close(): void {
+    if (this.closed) return
+    for (const r of [...this.recorders]) {
+      try {
+        r.interrupt()
+      } catch {
+        // The next open marks it interrupted instead.
+      }
+    }
+    this.closed = true
+    this.statements.clear()
+    this.db.close()
+  }
+
+  get isOpen(): boolean {
+    return !this.closed
+  }
+}
+
+interface SummaryRow extends SessionRow {
+  n_labels: number
+  total_cost: number
+  total_secs: number
+  last_return: number | null
+}
+
+function sessionInfo(r: SummaryRow): SessionInfo {
+  return {
+    id: r.id,
+    taskId: r.task_id,
+    algo: r.algo as SessionInfo['algo'],
+    warmFraction: r.warm_fraction,
+    oracle: r.oracle as SessionInfo['oracle'],
+    budget: r.budget,
+    seed: r.seed,
+    costRatio: r.cost_ratio,
+    status: r.status as SessionStatus,
+    labels: r.n_labels,
+    cost: r.total_cost,
+    humanSeconds: r.total_secs,
+    lastReturn: r.last_return,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  }
+}
