@@ -11,7 +11,11 @@ export function startWorker(moduleUrl: URL, options: WorkerOptions = {}): Worker
   const path = fileURLToPath(moduleUrl)
   if (path.endsWith('.ts')) {
     if (existsSync(path)) {
-      return new Worker(moduleUrl, { ...options, execArgv: [...(options.execArgv ?? []), '--import', 'tsx'] })
+      // Node 20 does not apply `--import tsx` to a worker's own entry module ("Unknown file extension .ts"),
+      // so a tiny eval'd bootstrap registers tsx inside the worker first, then imports the TypeScript module.
+      const api = import.meta.resolve('tsx/esm/api')
+      const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}) })`
+      return new Worker(boot, { ...options, eval: true })
     }
     // Bundled: the worker was built to a .js of the same base name in the bundle's folder.
     const js = path.replace(/\.ts$/, '.js')

@@ -1,0 +1,53 @@
+// The task registry: listTasks() is plain data (no WebAssembly); makeEnv() compiles the task's MJCF.
+import { readFileSync } from 'node:fs'
+import type { TaskInfo } from '../../shared/contract'
+import type { Env } from './env'
+import { loadModelFromString } from './mujoco'
+import { MujocoEnv } from './mujoco-env'
+import { mjcfPath } from './resources'
+import { ant, halfcheetah, hopper, walker2d } from './tasks/locomotion'
+import { cartpole, pointMaze, reacherArm } from './tasks/operator'
+import type { TaskDef } from './tasks/task-def'
+
+const TASKS: TaskDef[] = [hopper, halfcheetah, walker2d, ant, reacherArm, pointMaze, cartpole]
+
+export function listTasks(): TaskInfo[] {
+  return TASKS.map((t) => structuredClone(t.info))
+}
+
+export function taskDef(taskId: string): TaskDef {
+  const t = TASKS.find((d) => d.info.id === taskId)
+  if (!t) throw new Error(`unknown task '${taskId}' (known: ${TASKS.map((d) => d.info.id).join(', ')})`)
+  return t
+}
+
+export function taskInfo(taskId: string): TaskInfo {
+  return structuredClone(taskDef(taskId).info)
+}
+
+const xmlCache = new Map<string, string>()
+
+/** The task's MJCF text (read once). */
+export function taskMjcf(taskId: string): string {
+  const def = taskDef(taskId)
+  let xml = xmlCache.get(def.mjcf)
+  if (xml === undefined) {
+    xml = readFileSync(mjcfPath(def.mjcf), 'utf8')
+    xmlCache.set(def.mjcf, xml)
+  }
+  return xml
+}
+
+/** A fresh environment of the task, already reset with seed 0. Close it when done. */
+export async function makeEnv(taskId: string): Promise<MujocoEnv> {
+  const def = taskDef(taskId)
+  const sim = await loadModelFromString(taskMjcf(taskId), { source: def.mjcf })
+  try {
+    return new MujocoEnv(def, sim)
+  } catch (e) {
+    sim.close()
+    throw e
+  }
+}
+
+export type { Env }

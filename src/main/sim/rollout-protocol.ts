@@ -1,0 +1,61 @@
+// Messages between RolloutPool / VectorEnv and rollout-worker.ts (plain data only).
+import type { PolicySpec } from './policy-spec'
+
+export interface EpisodeRequest {
+  spec: PolicySpec
+  /** reset seed */
+  seed: number
+  /** when set, act stochastically (Gaussian with the policy's own std, or sampleSigma) from an RNG seeded here */
+  sampleSeed?: number
+  sampleSigma?: number
+  maxSteps?: number
+  /** subtract the task's survival bonus from every reward (ARS training) */
+  subtractSurvival?: boolean
+  /** return observations (and actions, rewards); with states also the full physics states */
+  record?: boolean
+  states?: boolean
+  /** return sum, sum of squares and count of the observations acted on (ARS running statistics) */
+  obsStats?: boolean
+}
+
+export interface ObsStats {
+  n: number
+  sum: number[]
+  sumSq: number[]
+}
+
+export interface EpisodeResult {
+  seed: number
+  ret: number
+  length: number
+  terminated: boolean
+  /** length x obsDim, row-major */
+  observations?: Float64Array
+  /** length x actDim */
+  actions?: Float64Array
+  rewards?: Float64Array
+  /** (length + 1) x stateSize */
+  states?: Float64Array
+  obsStats?: ObsStats
+}
+
+export type WorkerRequest =
+  | { type: 'init'; taskId: string; envs: number }
+  | { type: 'run'; id: number; requests: EpisodeRequest[] }
+  | { type: 'vec.reset'; id: number; seeds: number[] }
+  | { type: 'vec.step'; id: number; actions: Float64Array }
+  | { type: 'close' }
+
+export type WorkerReply =
+  | { type: 'ready'; id?: undefined }
+  | { type: 'run'; id: number; results: EpisodeResult[] }
+  | { type: 'vec.reset'; id: number; observations: Float64Array }
+  | {
+      type: 'vec.step'
+      id: number
+      observations: Float64Array
+      rewards: Float64Array
+      terminated: Uint8Array
+      truncated: Uint8Array
+    }
+  | { type: 'error'; id?: number; message: string }

@@ -1,0 +1,67 @@
+// One episode of a Policy on an Env: the return, the length and, when asked, the trajectory.
+import type { Env, Policy } from './env'
+import type { Rng } from './rng'
+
+export interface RolloutOptions {
+  /** reset seed; the env's own next seed when absent */
+  seed?: number
+  /** stop after this many steps (the task's horizon truncates anyway) */
+  maxSteps?: number
+  /** Gaussian exploration: called instead of policy.act when given */
+  sample?: (obs: Float64Array, rng: Rng) => Float64Array
+  rng?: Rng
+  /** subtracted from every step's reward (ARS removes the survival bonus in training) */
+  rewardOffset?: number
+  /** keep observations, actions, rewards (and full physics states when states is true) */
+  record?: boolean
+  states?: boolean
+  /** sees every observation the policy acts on (ARS's running statistics) */
+  onObservation?: (obs: Float64Array) => void
+}
+
+export interface RolloutResult {
+  ret: number
+  length: number
+  terminated: boolean
+  seed?: number
+  observations?: Float64Array[]
+  actions?: Float64Array[]
+  rewards?: number[]
+  /** states[t] is the full physics state before action t; one more than actions (the final state) */
+  states?: Float64Array[]
+}
+
+export function rollout(env: Env, policy: Policy, opts: RolloutOptions = {}): RolloutResult {
+  let obs = env.reset(opts.seed)
+  const max = opts.maxSteps ?? env.task.horizon
+  const offset = opts.rewardOffset ?? 0
+  const rec = opts.record || opts.states
+  const result: RolloutResult = { ret: 0, length: 0, terminated: false, seed: opts.seed }
+  if (rec) {
+    result.observations = []
+    result.actions = []
+    result.rewards = []
+  }
+  if (opts.states) result.states = [env.getState()]
+  for (let t = 0; t < max; t++) {
+    opts.onObservation?.(obs)
+    const action = opts.sample && opts.rng ? opts.sample(obs, opts.rng) : policy.act(obs)
+    const r = env.step(action)
+    const reward = r.reward - offset
+    result.ret += reward
+    result.length++
+    if (rec) {
+      result.observations!.push(obs)
+      result.actions!.push(Float64Array.from(action))
+      result.rewards!.push(reward)
+    }
+    if (opts.states) result.states!.push(env.getState())
+    obs = r.observation
+    if (r.terminated) {
+      result.terminated = true
+      break
+    }
+    if (r.truncated) break
+  }
+  return result
+}

@@ -1,0 +1,3 @@
+// The task suite's entry point: listTasks() (plain data) and makeEnv(taskId) (compiles the MJCF).
+export { listTasks, makeEnv, taskDef, taskInfo, taskMjcf } from '../registry'
+export type { TaskDef, TaskLogic } from './task-def'
