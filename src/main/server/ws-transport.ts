@@ -1,0 +1,86 @@
+// The WebSocket transport: JSON messages {id, method, input} -> {id, result} | {id, error: {code, message}},
+// and events {event, payload}. Every call goes through dispatch; a malformed message gets an error reply.
+import type { WebSocket } from 'ws'
+import { ContractError, parseEvent, type EventName } from '../../shared/contract'
+import { dispatch, toWireError } from '../api/dispatch'
+import type { EventHub } from '../api/events'
+import type { ClientContext, ServiceHandlers } from '../api/service-types'
+
+/** Above this much unsent data, simulation frames are dropped for that client rather than queued. */
+const FRAME_BACKLOG_BYTES = 4 * 1024 * 1024
+
+export interface CallMessage {
+  id: string | number
+  method: string
+  input?: unknown
+}
+
+let nextClient = 0
+
+/** Parse one incoming message; throws ContractError saying what is wrong with it. */
+export function parseCallMessage(data: string): CallMessage {
+  let msg: unknown
+  try {
+    msg = JSON.parse(data)
+  } catch {
+    throw new ContractError('malformed message: not JSON', 'invalid-input')
+  }
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+    throw new ContractError('malformed message: expected an object {id, method, input}', 'invalid-input')
+  }
+  const { id, method } = msg as Record<string, unknown>
+  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))) {
+    throw new ContractError('malformed message: id must be a string or a number', 'invalid-input')
+  }
+  if (typeof method !== 'string') {
+    throw new ContractError('malformed message: method must be a string', 'invalid-input')
+  }
+  return msg as CallMessage
+}
+
+/** Serve the API on one socket until it closes. */
+export function serveSocket(ws: WebSocket, handlers: ServiceHandlers, hub?: EventHub): ClientContext {
+  const closeHooks: (() => void)[] = []
+  const send = (msg: unknown): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg))
+  }
+  const client: ClientContext = {
+    id: `ws-${++nextClient}`,
+    emit(event, payload) {
+      if (ws.readyState !== ws.OPEN) return
+      if (event === 'sim.frame' && ws.bufferedAmount > FRAME_BACKLOG_BYTES) return
+      send({ event, payload: parseEvent(event, payload) })
+    },
+    onClose(fn) {
+      closeHooks.push(fn)
+    },
+  }
+  const unsubscribe = hub?.subscribe((event, payload) => client.emit(event as EventName, payload as never))
+
+  ws.on('message', (data, isBinary) => {
+    void (async () => {
+      let id: string | number | null = null
+      try {
+        if (isBinary) throw new ContractError('malformed message: expected a text frame of JSON', 'invalid-input')
+        const msg = parseCallMessage(String(data))
+        id = msg.id
+        const result = await dispatch(handlers, msg.method, msg.input, client)
+        send({ id, result })
+      } catch (err) {
+        send({ id, error: toWireError(err) })
+      }
+    })()
+  })
+  ws.on('close', () => {
+    unsubscribe?.()
+    for (const fn of closeHooks.splice(0)) {
+      try {
+        fn()
+      } catch {
+        // a service's cleanup failing must not take the server down
+      }
+    }
+  })
+  ws.on('error', () => ws.terminate())
+  return client
+}
