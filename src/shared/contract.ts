@@ -162,6 +162,8 @@ export const methods = {
     output: z.object({ workbench: z.string(), mujoco: z.string(), tfjsBackend: z.string(), sqlite: z.string() }),
   },
   'tasks.list': { input: empty, output: z.array(TaskInfo) },
+  /** the scene of a task without opening a simulation (the page draws a query's state with it) */
+  'tasks.geometry': { input: z.object({ taskId: z.string() }).strict(), output: SceneGeometry },
 
   // Teleoperation: one live simulation per client connection.
   'teleop.open': {
