@@ -1,0 +1,50 @@
+// Shared helpers for the store tests: temp dirs with real files, a sample session config, file hashes.
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, existsSync, chmodSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { SessionConfig } from '../../../src/main/learn/session-log'
+
+export function tempDir(): { dir: string; path: (name: string) => string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'iwb-store-'))
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    cleanup: () => {
+      chmodSync(dir, 0o755)
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export function sha256(file: string): string {
+  return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'absent'
+}
+
+export function sampleConfig(overrides: Partial<SessionConfig> = {}): SessionConfig {
+  return {
+    taskId: 'reacher',
+    algo: 'stagger',
+    warmFraction: null,
+    oracle: 'expert',
+    budget: 200,
+    seed: 7,
+    costRatio: 2,
+    schedule: 'incremental',
+    loss: 'nll',
+    evalEvery: 20,
+    evalEpisodes: 5,
+    ...overrides,
+  }
+}
+
+/** A step whose values encode (episode tag, index) so tests can check exactly what came back. */
+export function fakeStep(tag: number, i: number) {
+  return {
+    state: [tag, i, i * 0.5, -i],
+    observation: [tag + i / 1000, i],
+    action: [Math.sin(i), Math.cos(i)],
+    reward: i % 3,
+    source: 'demonstration' as const,
+  }
+}
