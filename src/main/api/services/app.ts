@@ -37,15 +37,6 @@ async function probe(fn: () => Promise<string>): Promise<string> {
   }
 }
 
-// Modules written by other parts of the workbench; imported through a variable so this file builds before they
-// exist. TODO(foundation): switch to literal imports once they have landed, so the Electron bundle includes them.
-const TASKS_MODULE = '../../sim/tasks/index'
-const BACKEND_MODULE = '../../learn/backend'
-
-async function optional(specifier: string): Promise<Record<string, unknown>> {
-  return (await import(/* @vite-ignore */ specifier)) as Record<string, unknown>
-}
-
 export async function sqliteVersion(): Promise<string> {
   const { default: Database } = await import('better-sqlite3')
   const db = new Database(':memory:')
@@ -60,11 +51,9 @@ export async function probeVersions(): Promise<Versions> {
   const [mujoco, tfjsBackend, sqlite] = await Promise.all([
     probe(async () => (await import('../../sim/mujoco')).mujocoVersion()),
     probe(async () => {
-      const mod = await optional(BACKEND_MODULE)
-      const fn = (mod.backendName ?? mod.selectBackend ?? mod.initBackend) as (() => unknown) | undefined
-      if (typeof fn !== 'function') return UNAVAILABLE
-      const r = await fn()
-      return typeof r === 'string' ? r : String((r as { name?: string })?.name ?? UNAVAILABLE)
+      const backend = await import('../../learn/backend')
+      // The trainer's choice when it has made one, else the backend it would pick (node-gpu, node, wasm, cpu).
+      return backend.backendName() ?? (await backend.selectBackend()).name
     }),
     probe(sqliteVersion),
   ])
@@ -72,13 +61,8 @@ export async function probeVersions(): Promise<Versions> {
 }
 
 export async function loadTasks(): Promise<TaskInfo[]> {
-  try {
-    const mod = await optional(TASKS_MODULE)
-    const list = mod.listTasks as (() => TaskInfo[] | Promise<TaskInfo[]>) | undefined
-    return typeof list === 'function' ? await list() : []
-  } catch {
-    return []
-  }
+  const { listTasks } = await import('../../sim/registry')
+  return listTasks()
 }
 
 export const appService: ServiceFactory = () => {

@@ -59,9 +59,14 @@ export interface ConnectOptions {
 
 type Listener = (payload: unknown) => void
 
+/** The page's globals, read through globalThis so this module also type-checks (and runs) in Node tests. */
+function pageGlobals(): { iwb?: BridgeApi; location?: { protocol: string; host: string; search: string } } {
+  return globalThis as never
+}
+
 /** The API the page uses: Electron's bridge when present, else a WebSocket to the serving origin. */
 export async function connectApi(options: ConnectOptions = {}): Promise<ApiClient> {
-  const bridge = options.bridge ?? (typeof window !== 'undefined' ? window.iwb : undefined)
+  const bridge = options.bridge ?? pageGlobals().iwb
   if (bridge) return bridgeClient(bridge)
   const client = socketClient(options)
   await client.ready()
@@ -99,7 +104,8 @@ export function socketUrl(location: { protocol: string; host: string; search: st
 }
 
 function socketClient(options: ConnectOptions): ApiClient & { ready(): Promise<void> } {
-  const location = options.location ?? window.location
+  const location = options.location ?? pageGlobals().location
+  if (!location) throw new Error('connectApi: no page location to connect to (pass options.location)')
   const Socket = options.WebSocket ?? (globalThis.WebSocket as unknown as new (url: string) => SocketLike)
   const url = socketUrl(location)
   const baseDelay = options.reconnectDelayMs ?? 500
