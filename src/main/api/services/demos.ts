@@ -1,0 +1,64 @@
+// demos.*: the recorded demonstrations of the workspace, and their replay for the page. Replay recomputes every
+// frame from the stored full physics state (setState + frame()), never by re-running actions, so it shows
+// exactly what was recorded.
+import type { DemoInfo, Frame, SceneGeometry } from '../../../shared/contract'
+import type { Env } from '../../sim/env'
+import { makeEnv } from '../../sim/registry'
+import type { StoredEpisode, Workspace } from '../../store'
+import type { ServiceContext, ServiceFactory } from '../compose'
+import type { ServiceHandlers } from '../service-types'
+import { useWorkspace } from './workspace-resource'
+
+/** Frames of a stored episode, one per step, from its states. */
+export function replayFrames(env: Env, episode: StoredEpisode): Frame[] {
+  let ret = 0
+  return episode.steps.map((s) => {
+    env.setState(s.state)
+    ret += s.reward
+    return { ...env.frame(), step: s.index, reward: s.reward, ret, action: Array.from(s.action) }
+  })
+}
+
+export function createDemosService(getWorkspace: () => Promise<Workspace>): { handlers: ServiceHandlers; close(): void } {
+  // One replay environment per task, kept: building one compiles the MJCF (tens of ms).
+  const envs = new Map<string, Promise<Env>>()
+  const envFor = (taskId: string): Promise<Env> => {
+    let p = envs.get(taskId)
+    if (!p) {
+      p = makeEnv(taskId)
+      envs.set(taskId, p)
+      p.catch(() => envs.delete(taskId))
+    }
+    return p
+  }
+
+  const handlers: ServiceHandlers = {
+    'demos.list': async (input) => {
+      const ws = await getWorkspace()
+      return ws.listEpisodes({ taskId: input.taskId, kind: 'demonstration' }).map(
+        (e): DemoInfo => ({ episodeId: e.episodeId, taskId: e.taskId, steps: e.steps, ret: e.ret, complete: e.complete, createdAt: e.createdAt }),
+      )
+    },
+    'demos.replay': async (input) => {
+      const ws = await getWorkspace()
+      const episode = ws.loadEpisode(input.episodeId)
+      const env = await envFor(episode.info.taskId)
+      const geometry: SceneGeometry = env.geometry()
+      return { geometry, frames: replayFrames(env, episode) }
+    },
+  }
+
+  return {
+    handlers,
+    close() {
+      for (const p of envs.values()) p.then((e) => e.close(), () => undefined)
+      envs.clear()
+    },
+  }
+}
+
+export const demosService: ServiceFactory = (ctx: ServiceContext) => {
+  const service = createDemosService(() => useWorkspace(ctx))
+  ctx.onClose(() => service.close())
+  return service.handlers
+}

@@ -1,0 +1,112 @@
+// The main-thread handle on a teleop worker: typed requests with replies, and callbacks for what the worker
+// pushes (frames at display rate, recorded steps in ~100 ms batches, episode ends).
+import type { Worker } from 'node:worker_threads'
+import type { Frame, SceneGeometry, TaskInfo } from '../../shared/contract'
+import { startWorker } from '../workers'
+import type { TeleopControl, TeleopStatus, TeleopStep } from './teleop-loop'
+import type { FromWorker, TeleopReply, TeleopRequest } from './teleop-protocol'
+
+export interface TeleopCallbacks {
+  onFrame(frame: Frame): void
+  onSteps(steps: TeleopStep[]): void
+  onEpisodeEnd?(info: { terminated: boolean; truncated: boolean; steps: number; ret: number }): void
+  onError?(message: string): void
+}
+
+export interface TeleopOpened {
+  task: TaskInfo
+  geometry: SceneGeometry
+  frame: Frame
+  status: TeleopStatus
+}
+
+export class TeleopClient {
+  private nextId = 1
+  private readonly waiting = new Map<number, { resolve: (r: TeleopReply) => void; reject: (e: Error) => void }>()
+  private closed = false
+
+  private constructor(
+    private readonly worker: Worker,
+    callbacks: TeleopCallbacks,
+  ) {
+    worker.on('message', (msg: FromWorker) => {
+      if ('id' in msg) {
+        const w = this.waiting.get(msg.id)
+        this.waiting.delete(msg.id)
+        if ('error' in msg) w?.reject(new Error(msg.error))
+        else w?.resolve(msg.reply)
+      } else if (msg.event === 'frame') callbacks.onFrame(msg.frame)
+      else if (msg.event === 'steps') callbacks.onSteps(msg.steps)
+      else if (msg.event === 'episode-end') callbacks.onEpisodeEnd?.(msg)
+      else callbacks.onError?.(msg.error)
+    })
+    const fail = (err: Error): void => {
+      this.closed = true
+      for (const w of this.waiting.values()) w.reject(err)
+      this.waiting.clear()
+    }
+    worker.on('error', (err) => {
+      callbacks.onError?.(err.message)
+      fail(err)
+    })
+    worker.on('exit', () => fail(new Error('the teleop worker stopped')))
+  }
+
+  /** Start a worker and open the task's simulation in it. */
+  static async open(
+    taskId: string,
+    seed: number,
+    callbacks: TeleopCallbacks,
+    options: { historySeconds?: number; displayHz?: number } = {},
+  ): Promise<{ client: TeleopClient; opened: TeleopOpened }> {
+    const client = new TeleopClient(startWorker(new URL('./teleop-worker.ts', import.meta.url)), callbacks)
+    try {
+      const reply = await client.request({ kind: 'open', taskId, seed, ...options })
+      if (reply.kind !== 'opened') throw new Error(`unexpected teleop reply ${reply.kind}`)
+      return { client, opened: reply }
+    } catch (err) {
+      await client.close()
+      throw err
+    }
+  }
+
+  private request(request: TeleopRequest): Promise<TeleopReply> {
+    if (this.closed) return Promise.reject(new Error('the teleop simulation is closed'))
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject })
+      this.worker.postMessage({ id, request })
+    })
+  }
+
+  private async status(request: TeleopRequest): Promise<TeleopStatus> {
+    const reply = await this.request(request)
+    if (reply.kind !== 'status') throw new Error(`unexpected teleop reply ${reply.kind}`)
+    return reply.status
+  }
+
+  /** The held action (already validated by the caller); no reply, only the latest matters. */
+  setAction(action: number[]): void {
+    if (!this.closed) this.worker.postMessage({ action })
+  }
+
+  control(command: TeleopControl, value?: number): Promise<TeleopStatus> {
+    return this.status({ kind: 'control', command, value })
+  }
+
+  record(on: boolean): Promise<TeleopStatus> {
+    return this.status({ kind: 'record', on })
+  }
+
+  /** Stop the simulation (flushing recorded steps first) and end the worker. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    try {
+      await Promise.race([this.request({ kind: 'close' }), new Promise((r) => setTimeout(r, 2000))])
+    } catch {
+      // the worker is gone already
+    }
+    this.closed = true
+    await this.worker.terminate()
+  }
+}
