@@ -1,0 +1,139 @@
+// The standard-mapping gamepad (W3C Gamepad spec, mapping === 'standard'): buttons 0-3 are the right cluster
+// (bottom, right, left, top), 4/5 bumpers, 6/7 analog triggers, 8/9 back/start, 10/11 stick clicks,
+// 12-15 d-pad, 16 home; axes 0-3 are the two sticks with y positive when pushed down.
+import type { GamepadAxisMap, TaskInfo } from '../../../shared/contract'
+
+export const AXES = 4
+export const BUTTONS = 17
+
+export const Button = {
+  bottom: 0,
+  right: 1,
+  left: 2,
+  top: 3,
+  leftBumper: 4,
+  rightBumper: 5,
+  leftTrigger: 6,
+  rightTrigger: 7,
+  back: 8,
+  start: 9,
+} as const
+
+export const BUTTON_NAMES = [
+  'A / ✕',
+  'B / ○',
+  'X / □',
+  'Y / △',
+  'LB',
+  'RB',
+  'LT',
+  'RT',
+  'Back',
+  'Start',
+  'L3',
+  'R3',
+  'D-pad ↑',
+  'D-pad ↓',
+  'D-pad ←',
+  'D-pad →',
+  'Home',
+] as const
+
+/** One snapshot of the controls, whatever produced them (pad, keyboard, mouse). Replaced, never mutated in place. */
+export interface PadState {
+  axes: Float32Array
+  buttons: Float32Array
+}
+
+export function emptyPadState(): PadState {
+  return { axes: new Float32Array(AXES), buttons: new Float32Array(BUTTONS) }
+}
+
+/**
+ * Radial dead zone on one stick: inside `radius` the stick reads zero; outside, the magnitude is rescaled from
+ * [radius, 1] to [0, 1] so small deliberate motions are still possible and the direction is kept. A per-axis
+ * (square) dead zone would snap diagonal motions to the axes.
+ */
+export function radialDeadZone(x: number, y: number, radius: number): [number, number] {
+  const m = Math.hypot(x, y)
+  if (!(m > radius)) return [0, 0]
+  const scaled = Math.min(1, (m - radius) / (1 - radius))
+  return [(x / m) * scaled, (y / m) * scaled]
+}
+
+/** Apply the radial dead zone to both sticks (axes 0/1 and 2/3). */
+export function applyDeadZone(raw: ArrayLike<number>, radius: number): Float32Array {
+  const out = new Float32Array(AXES)
+  for (let s = 0; s < AXES; s += 2) {
+    const [x, y] = radialDeadZone(raw[s] ?? 0, raw[s + 1] ?? 0, radius)
+    out[s] = x
+    out[s + 1] = y
+  }
+  return out
+}
+
+export function controlValue(state: PadState, source: GamepadAxisMap['source']): number {
+  switch (source) {
+    case 'axis0':
+      return state.axes[0]
+    case 'axis1':
+      return state.axes[1]
+    case 'axis2':
+      return state.axes[2]
+    case 'axis3':
+      return state.axes[3]
+    case 'trigger6':
+      return state.buttons[6]
+    case 'trigger7':
+      return state.buttons[7]
+    case 'triggers':
+      return state.buttons[7] - state.buttons[6]
+  }
+}
+
+/** The task's gamepad mapping, or a default one: action i from stick axis i (x right, y up), full range. */
+export function gamepadMapping(task: TaskInfo): GamepadAxisMap[] {
+  if (task.gamepad && task.gamepad.length > 0) return task.gamepad
+  const sources = ['axis0', 'axis1', 'axis2', 'axis3'] as const
+  const out: GamepadAxisMap[] = []
+  for (let i = 0; i < Math.min(task.actDim, sources.length); i++) {
+    const half = Math.max(Math.abs(task.actionLow[i] ?? -1), Math.abs(task.actionHigh[i] ?? 1))
+    // stick y is positive when pushed down; pushing up should mean "more"
+    out.push({ action: i, source: sources[i], scale: i % 2 === 1 ? -half : half, label: `action ${i}` })
+  }
+  return out
+}
+
+/** Turn controls into an action: sum each mapped control times its scale, then clip to the task's bounds. */
+export function padToAction(task: TaskInfo, state: PadState, mapping = gamepadMapping(task)): Float64Array {
+  const action = new Float64Array(task.actDim)
+  for (const m of mapping) {
+    if (m.action < task.actDim) action[m.action] += controlValue(state, m.source) * m.scale
+  }
+  return clipAction(task, action)
+}
+
+export function clipAction(task: TaskInfo, action: Float64Array): Float64Array {
+  for (let i = 0; i < action.length; i++) {
+    const lo = task.actionLow[i] ?? -Infinity
+    const hi = task.actionHigh[i] ?? Infinity
+    action[i] = Math.min(hi, Math.max(lo, action[i]))
+  }
+  return action
+}
+
+/** Largest absolute control value: used to detect "the person touched the controls". */
+export function activity(state: PadState): number {
+  let m = 0
+  for (const v of state.axes) m = Math.max(m, Math.abs(v))
+  for (const v of state.buttons) m = Math.max(m, Math.abs(v))
+  return m
+}
+
+/** Combine two sources control by control, keeping the one pushed further. */
+export function mergePadStates(a: PadState, b: PadState): PadState {
+  const out = emptyPadState()
+  for (let i = 0; i < AXES; i++) out.axes[i] = Math.abs(a.axes[i]) >= Math.abs(b.axes[i]) ? a.axes[i] : b.axes[i]
+  for (let i = 0; i < BUTTONS; i++) out.buttons[i] = Math.max(a.buttons[i], b.buttons[i])
+  return out
+}
