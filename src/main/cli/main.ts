@@ -1,0 +1,71 @@
+// `iwb`: the workbench's command line. Each command is a module exporting a Command; add one to the list below.
+import { UsageError, type Command, type CommandIO } from './command'
+import { serveCommand } from './commands/serve'
+import { versionCommand } from './commands/version'
+
+/** Every command, in the order `iwb --help` lists them. One line per command module. */
+export const commands: Command[] = [
+  serveCommand,
+  versionCommand,
+]
+
+export function usage(list: readonly Command[] = commands): string {
+  const width = Math.max(...list.map((c) => c.name.length))
+  return [
+    'Imitation Workbench: imitation learning with a person in the loop (BC, DAgger, STAGGER, WARM-STAGGER).',
+    '',
+    'usage: iwb <command> [options]',
+    '',
+    'commands:',
+    ...list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "'iwb <command> --help' shows a command's options.",
+  ].join('\n')
+}
+
+export function defaultIO(): CommandIO {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    tty: Boolean(process.stderr.isTTY),
+  }
+}
+
+/** Run the command line; resolves to the exit code (0 ok, 1 failed, 2 usage). */
+export async function main(argv: string[], io: CommandIO = defaultIO(), list: readonly Command[] = commands): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? list.find((c) => c.name === rest[0]) : undefined
+    if (target) {
+      io.out(target.usage)
+      return 0
+    }
+    if (name === undefined) {
+      io.err(usage(list))
+      return 2
+    }
+    io.out(usage(list))
+    return 0
+  }
+  const command = list.find((c) => c.name === name)
+  if (!command) {
+    io.err(`iwb: unknown command '${name}'`)
+    io.err(usage(list))
+    return 2
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.usage)
+    return 0
+  }
+  try {
+    return await command.run(rest, io)
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`iwb ${name}: ${err.message}`)
+      io.err(`usage: ${command.usage}`)
+      return 2
+    }
+    io.err(`iwb ${name}: ${err instanceof Error ? err.message : String(err)}`)
+    return 1
+  }
+}
