@@ -1,0 +1,120 @@
+// Scene building (MuJoCo conventions into three.js) and the comparison plot's data, in plain Node.
+import * as THREE from 'three'
+import { describe, expect, it } from 'vitest'
+import type { EvaluationPoint, SceneGeometry, SessionInfo } from '../../../src/shared/contract'
+import { buildScene, geomGeometry, mjQuat } from '../../../src/renderer/src/scene/build-scene'
+import { buildPanel, curvesCsv, niceTicks, summarize } from '../../../src/renderer/src/compare/plot'
+
+const geom = (type: SceneGeometry['geoms'][number]['type'], size: number[]) => ({
+  name: type,
+  type,
+  body: 1,
+  size,
+  pos: [0, 0, 0],
+  quat: [1, 0, 0, 0],
+  rgba: [0.5, 0.5, 0.5, 1],
+})
+
+function extent(g: THREE.BufferGeometry): THREE.Vector3 {
+  g.computeBoundingBox()
+  return g.boundingBox!.getSize(new THREE.Vector3())
+}
+
+describe('MuJoCo geoms as three.js geometry', () => {
+  it('runs capsules and cylinders along local z with size = [radius, half-length]', () => {
+    const cap = extent(geomGeometry(geom('capsule', [0.05, 0.2]), 1)!)
+    expect(cap.z).toBeCloseTo(2 * 0.2 + 2 * 0.05, 3)
+    expect(cap.x).toBeCloseTo(0.1, 2)
+    const cyl = extent(geomGeometry(geom('cylinder', [0.1, 0.3]), 1)!)
+    expect(cyl.z).toBeCloseTo(0.6, 5)
+  })
+  it('treats box sizes as half-extents and ellipsoid sizes as radii', () => {
+    expect(extent(geomGeometry(geom('box', [0.1, 0.2, 0.3]), 1)!).toArray()).toEqual([0.2, 0.4, 0.6].map((v) => expect.closeTo(v, 6)))
+    const e = extent(geomGeometry(geom('ellipsoid', [0.1, 0.2, 0.3]), 1)!)
+    expect(e.z).toBeCloseTo(0.6, 5)
+  })
+  it('reads quaternions w-first', () => {
+    const q = mjQuat([Math.SQRT1_2, 0, 0, Math.SQRT1_2]) // 90 degrees about z
+    const v = new THREE.Vector3(1, 0, 0).applyQuaternion(q)
+    expect(v.y).toBeCloseTo(1)
+  })
+  it('poses bodies from a frame and hides zero-alpha geoms', () => {
+    const scene: SceneGeometry = {
+      taskId: 't',
+      nbody: 2,
+      bodyNames: ['world', 'ball'],
+      geoms: [
+        { ...geom('plane', [0, 0, 0.5]), body: 0 },
+        geom('sphere', [0.1]),
+        { ...geom('sphere', [0.05]), name: 'hidden', rgba: [1, 0, 0, 0] },
+      ],
+      lights: [],
+      trackBody: 1,
+      extent: 1,
+    }
+    const m = buildScene(scene)
+    expect(m.bodies[1].children.map((c) => c.name)).toEqual(['sphere'])
+    m.applyFrame([0, 0, 0, 1, 2, 3], [1, 0, 0, 0, Math.SQRT1_2, 0, 0, Math.SQRT1_2])
+    expect(m.bodies[1].position.toArray()).toEqual([1, 2, 3])
+    expect(m.bodies[1].quaternion.w).toBeCloseTo(Math.SQRT1_2)
+    m.dispose()
+  })
+})
+
+const session = (id: number): SessionInfo => ({
+  id,
+  taskId: 'cartpole',
+  algo: 'stagger',
+  warmFraction: null,
+  oracle: 'expert',
+  budget: 50,
+  seed: 0,
+  costRatio: 5,
+  status: 'finished',
+  labels: 30,
+  cost: 50,
+  humanSeconds: 0,
+  lastReturn: 100,
+  createdAt: '2026-01-01T00:00:00Z',
+  finishedAt: null,
+})
+const point = (sessionId: number, cost: number, ret: number): EvaluationPoint => ({
+  sessionId,
+  labels: cost / 2,
+  cost,
+  humanSeconds: cost / 10,
+  meanReturn: ret,
+  stdReturn: 5,
+})
+
+describe('comparison plot', () => {
+  it('picks round ticks that cover the range', () => {
+    const t = niceTicks(0, 47)
+    expect(t[0]).toBe(0)
+    expect(t[t.length - 1]).toBeGreaterThanOrEqual(47)
+    expect(t).toContain(10)
+  })
+  it('draws one path per session, increasing in x, inside the panel', () => {
+    const curves = [
+      { session: session(1), points: [point(1, 20, 50), point(1, 10, 20), point(1, 40, 90)] },
+      { session: session(2), points: [point(2, 10, 10), point(2, 40, 40)] },
+    ]
+    const p = buildPanel(curves, 'cost', { width: 300, height: 200, left: 40, right: 10, top: 10, bottom: 30 })
+    expect(p.series).toHaveLength(2)
+    const xs = p.series[0].dots.map((d) => d.x)
+    expect(xs).toEqual([...xs].sort((a, b) => a - b))
+    for (const d of p.series.flatMap((s) => s.dots)) {
+      expect(d.x).toBeGreaterThanOrEqual(40)
+      expect(d.x).toBeLessThanOrEqual(290)
+      expect(d.y).toBeGreaterThanOrEqual(10)
+      expect(d.y).toBeLessThanOrEqual(170)
+    }
+    expect(p.series[0].path.startsWith('M')).toBe(true)
+    expect(summarize(curves)[0]).toMatchObject({ finalReturn: 90, bestReturn: 90, evaluations: 3 })
+  })
+  it('writes one CSV row per evaluation with the session settings', () => {
+    const csv = curvesCsv([{ session: session(3), points: [point(3, 10, 1.5)] }]).trim().split('\n')
+    expect(csv[0]).toBe('session,task,algo,warm_fraction,oracle,budget,cost_ratio,seed,labels,cost,human_seconds,mean_return,std_return')
+    expect(csv[1]).toBe('3,cartpole,stagger,,expert,50,5,0,5,10,1,1.5,5')
+  })
+})
