@@ -7,7 +7,8 @@ export function toBlob(values: ArrayLike<number>): Buffer {
 
 export function fromBlob(blob: Buffer | Uint8Array | null): Float64Array {
   if (!blob) return new Float64Array(0)
-  if (blob.byteLength % 8 !== 0) throw new Error(`vector blob of ${blob.byteLength} bytes is not a whole number of float64`)
+  if (blob.byteLength % 8 !== 0)
+    throw new Error(`vector blob of ${blob.byteLength} bytes is not a whole number of float64`)
   // Copy: the driver's Buffer may not be 8-byte aligned and may share a pool.
   const copy = new Uint8Array(blob.byteLength)
   copy.set(blob)

@@ -5,3 +5,6 @@ export { EpisodeRecorder, type RecorderOptions, type EpisodeSummary } from './re
 export { SqliteSessionLog } from './sqlite-session-log'
 export { SCHEMA_VERSION, migrations } from './migrations'
 export * from './types'
+export { exportWorkspace, type ExportOptions, type ExportResult } from './export'
+export { importExport, validateExport, type ImportResult } from './import'
+export { EXPORT_FORMAT, EXPORT_VERSION } from './export-format'

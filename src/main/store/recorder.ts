@@ -109,7 +109,11 @@ export class EpisodeRecorder {
   /** Write the buffered steps now (one transaction). */
   flush(): void {
     if (this.buffer.length === 0) return
-    const before = { buffer: this.buffer, flushed: this.flushed, ret: this.flushedReturn }
+    const before = {
+      buffer: this.buffer,
+      flushed: this.flushed,
+      ret: this.flushedReturn,
+    }
     try {
       this.writeBatch.immediate()
     } catch (err) {
@@ -128,21 +132,27 @@ export class EpisodeRecorder {
   finish(options: { keep: boolean }): EpisodeSummary {
     if (this.done) throw new StoreError('closed', `episode ${this.episodeId} is already finished`)
     this.stopTimers()
-    const before = { buffer: this.buffer, flushed: this.flushed, ret: this.flushedReturn }
+    const before = {
+      buffer: this.buffer,
+      flushed: this.flushed,
+      ret: this.flushedReturn,
+    }
     try {
-      this.db.transaction(() => {
-        if (options.keep) {
-          this.writePending()
-          this.db
-            .prepare(
-              'UPDATE episodes SET complete = 1, interrupted = 0, writer_pid = NULL, steps = ?, ret = ?, finished_at = ? WHERE id = ?',
-            )
-            .run(this.appended, this.returnSoFar, new Date().toISOString(), this.episodeId)
-        } else {
-          this.buffer = []
-          this.db.prepare('DELETE FROM episodes WHERE id = ?').run(this.episodeId)
-        }
-      }).immediate()
+      this.db
+        .transaction(() => {
+          if (options.keep) {
+            this.writePending()
+            this.db
+              .prepare(
+                'UPDATE episodes SET complete = 1, interrupted = 0, writer_pid = NULL, steps = ?, ret = ?, finished_at = ? WHERE id = ?',
+              )
+              .run(this.appended, this.returnSoFar, new Date().toISOString(), this.episodeId)
+          } else {
+            this.buffer = []
+            this.db.prepare('DELETE FROM episodes WHERE id = ?').run(this.episodeId)
+          }
+        })
+        .immediate()
     } catch (err) {
       this.buffer = before.buffer
       this.flushed = before.flushed
@@ -151,7 +161,12 @@ export class EpisodeRecorder {
     }
     this.done = true
     this.onSettled(this)
-    return { episodeId: this.episodeId, steps: this.appended, ret: this.returnSoFar, kept: options.keep }
+    return {
+      episodeId: this.episodeId,
+      steps: this.appended,
+      ret: this.returnSoFar,
+      kept: options.keep,
+    }
   }
 
   /** The workspace is closing with this episode unfinished: keep what was recorded, marked interrupted. */
@@ -159,12 +174,14 @@ export class EpisodeRecorder {
     if (this.done) return
     this.stopTimers()
     try {
-      this.db.transaction(() => {
-        this.writePending()
-        this.db
-          .prepare('UPDATE episodes SET interrupted = 1, writer_pid = NULL, finished_at = ? WHERE id = ?')
-          .run(new Date().toISOString(), this.episodeId)
-      }).immediate()
+      this.db
+        .transaction(() => {
+          this.writePending()
+          this.db
+            .prepare('UPDATE episodes SET interrupted = 1, writer_pid = NULL, finished_at = ? WHERE id = ?')
+            .run(new Date().toISOString(), this.episodeId)
+        })
+        .immediate()
     } finally {
       this.done = true
       this.onSettled(this)

@@ -15,7 +15,14 @@ import type { LabelSource } from '../../shared/contract'
 import { fromBlob, fromBlobOrNull, toBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 
-export const SESSION_STATUSES: readonly SessionStatus[] = ['created', 'running', 'paused', 'finished', 'failed', 'cancelled']
+export const SESSION_STATUSES: readonly SessionStatus[] = [
+  'created',
+  'running',
+  'paused',
+  'finished',
+  'failed',
+  'cancelled',
+]
 const SETTLED: ReadonlySet<SessionStatus> = new Set(['finished', 'failed', 'cancelled'])
 
 interface LabelRow {
@@ -30,7 +37,10 @@ interface LabelRow {
   step_index: number | null
 }
 
-export function meanStd(values: readonly number[]): { mean: number; std: number } {
+export function meanStd(values: readonly number[]): {
+  mean: number
+  std: number
+} {
   if (values.length === 0) return { mean: 0, std: 0 }
   const mean = values.reduce((a, b) => a + b, 0) / values.length
   const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length
@@ -48,9 +58,8 @@ export class SqliteSessionLog implements SessionLog {
 
   labels(): StoredLabel[] {
     const rows = this.prepare(
-        'SELECT id, source, cost, observation, state, action, human_seconds, episode_id, step_index FROM labels WHERE session_id = ? ORDER BY id',
-      )
-      .all(this.sessionId) as LabelRow[]
+      'SELECT id, source, cost, observation, state, action, human_seconds, episode_id, step_index FROM labels WHERE session_id = ? ORDER BY id',
+    ).all(this.sessionId) as LabelRow[]
     return rows.map((r) => ({
       id: r.id,
       source: r.source as LabelSource,
@@ -68,21 +77,20 @@ export class SqliteSessionLog implements SessionLog {
     return this.write(() =>
       Number(
         this.prepare(
-            `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index, created_at)
+          `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            this.sessionId,
-            label.source,
-            label.cost,
-            toBlob(label.observation),
-            label.state ? toBlob(label.state) : null,
-            toBlob(label.action),
-            label.humanSeconds,
-            label.episodeId,
-            label.stepIndex,
-            new Date().toISOString(),
-          ).lastInsertRowid,
+        ).run(
+          this.sessionId,
+          label.source,
+          label.cost,
+          toBlob(label.observation),
+          label.state ? toBlob(label.state) : null,
+          toBlob(label.action),
+          label.humanSeconds,
+          label.episodeId,
+          label.stepIndex,
+          new Date().toISOString(),
+        ).lastInsertRowid,
       ),
     )
   }
@@ -91,22 +99,21 @@ export class SqliteSessionLog implements SessionLog {
     return this.write(() =>
       Number(
         this.prepare(
-            `INSERT INTO queries (session_id, label_id, issued_at, first_input_at, committed_at, abandoned_at,
+          `INSERT INTO queries (session_id, label_id, issued_at, first_input_at, committed_at, abandoned_at,
                proposed_action, answer, disagreement, operator)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            this.sessionId,
-            query.labelId,
-            query.issuedAt,
-            query.firstInputAt,
-            query.committedAt,
-            query.abandonedAt,
-            toBlob(query.proposedAction),
-            query.answer ? toBlob(query.answer) : null,
-            query.disagreement,
-            query.operator,
-          ).lastInsertRowid,
+        ).run(
+          this.sessionId,
+          query.labelId,
+          query.issuedAt,
+          query.firstInputAt,
+          query.committedAt,
+          query.abandonedAt,
+          toBlob(query.proposedAction),
+          query.answer ? toBlob(query.answer) : null,
+          query.disagreement,
+          query.operator,
+        ).lastInsertRowid,
       ),
     )
   }
@@ -115,25 +122,30 @@ export class SqliteSessionLog implements SessionLog {
     const { mean, std } = meanStd(evaluation.returns)
     this.write(() =>
       this.prepare(
-          `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, created_at)
+        `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          this.sessionId,
-          evaluation.labels,
-          evaluation.cost,
-          evaluation.humanSeconds,
-          JSON.stringify(evaluation.returns),
-          mean,
-          std,
-          new Date().toISOString(),
-        ),
+      ).run(
+        this.sessionId,
+        evaluation.labels,
+        evaluation.cost,
+        evaluation.humanSeconds,
+        JSON.stringify(evaluation.returns),
+        mean,
+        std,
+        new Date().toISOString(),
+      ),
     )
   }
 
   evaluations(): EvaluationRecord[] {
-    const rows = this.prepare('SELECT labels, cost, human_seconds, returns FROM evaluations WHERE session_id = ? ORDER BY labels, id')
-      .all(this.sessionId) as { labels: number; cost: number; human_seconds: number; returns: string }[]
+    const rows = this.prepare(
+      'SELECT labels, cost, human_seconds, returns FROM evaluations WHERE session_id = ? ORDER BY labels, id',
+    ).all(this.sessionId) as {
+      labels: number
+      cost: number
+      human_seconds: number
+      returns: string
+    }[]
     return rows.map((r) => ({
       labels: r.labels,
       cost: r.cost,
@@ -146,29 +158,39 @@ export class SqliteSessionLog implements SessionLog {
     const weights = JSON.stringify(policy.weights)
     if (weights === undefined) throw new StoreError('io', 'policy weights must be JSON-serialisable')
     this.write(() =>
-      this.prepare('INSERT INTO policies (session_id, labels, backend, weights, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(this.sessionId, policy.labels, policy.backend, weights, new Date().toISOString()),
+      this.prepare(
+        'INSERT INTO policies (session_id, labels, backend, weights, created_at) VALUES (?, ?, ?, ?, ?)',
+      ).run(this.sessionId, policy.labels, policy.backend, weights, new Date().toISOString()),
     )
   }
 
   latestPolicy(): PolicyRecord | null {
-    const row = this.prepare('SELECT labels, backend, weights FROM policies WHERE session_id = ? ORDER BY id DESC LIMIT 1')
-      .get(this.sessionId) as { labels: number; backend: string; weights: string } | undefined
-    return row ? { labels: row.labels, backend: row.backend, weights: JSON.parse(row.weights) as unknown } : null
+    const row = this.prepare(
+      'SELECT labels, backend, weights FROM policies WHERE session_id = ? ORDER BY id DESC LIMIT 1',
+    ).get(this.sessionId) as { labels: number; backend: string; weights: string } | undefined
+    return row
+      ? {
+          labels: row.labels,
+          backend: row.backend,
+          weights: JSON.parse(row.weights) as unknown,
+        }
+      : null
   }
 
   setStatus(status: SessionStatus): void {
     if (!SESSION_STATUSES.includes(status)) throw new StoreError('io', `unknown session status '${status}'`)
     this.write(() =>
-      this.prepare('UPDATE sessions SET status = ?, finished_at = ? WHERE id = ?')
-        .run(status, SETTLED.has(status) ? new Date().toISOString() : null, this.sessionId),
+      this.prepare('UPDATE sessions SET status = ?, finished_at = ? WHERE id = ?').run(
+        status,
+        SETTLED.has(status) ? new Date().toISOString() : null,
+        this.sessionId,
+      ),
     )
   }
 
   status(): SessionStatus {
     const row = this.prepare('SELECT status FROM sessions WHERE id = ?').get(this.sessionId) as
-      | { status: SessionStatus }
-      | undefined
+      { status: SessionStatus } | undefined
     if (!row) throw new StoreError('not-found', `session ${this.sessionId} no longer exists`)
     return row.status
   }

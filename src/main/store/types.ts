@@ -60,4 +60,7 @@ export interface WorkspaceSettings {
   operators: string[]
 }
 
-export const DEFAULT_SETTINGS: WorkspaceSettings = { costRatio: 1, operators: [] }
+export const DEFAULT_SETTINGS: WorkspaceSettings = {
+  costRatio: 1,
+  operators: [],
+}

@@ -43,7 +43,8 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
 /** Cheap structural check of the 100-byte database header; throws StoreError('corrupt'). */
 function checkHeader(file: string): void {
   const size = statSync(file).size
-  if (size < 100) throw new StoreError('corrupt', `${file} is ${size} bytes, too short to be an SQLite database; refused`)
+  if (size < 100)
+    throw new StoreError('corrupt', `${file} is ${size} bytes, too short to be an SQLite database; refused`)
   const header = Buffer.alloc(100)
   const fd = openSync(file, 'r')
   try {
@@ -52,7 +53,10 @@ function checkHeader(file: string): void {
     closeSync(fd)
   }
   if (!header.subarray(0, 16).equals(SQLITE_MAGIC)) {
-    throw new StoreError('corrupt', `${file} does not start with the SQLite header: not a workspace, or damaged; refused`)
+    throw new StoreError(
+      'corrupt',
+      `${file} does not start with the SQLite header: not a workspace, or damaged; refused`,
+    )
   }
   const raw = header.readUInt16BE(16)
   const pageSize = raw === 1 ? 65536 : raw
@@ -60,7 +64,10 @@ function checkHeader(file: string): void {
     throw new StoreError('corrupt', `${file} has an invalid page size in its header (${raw}); refused`)
   }
   if (size % pageSize !== 0) {
-    throw new StoreError('corrupt', `${file} is ${size} bytes, not a whole number of ${pageSize}-byte pages (truncated?); refused`)
+    throw new StoreError(
+      'corrupt',
+      `${file} is ${size} bytes, not a whole number of ${pageSize}-byte pages (truncated?); refused`,
+    )
   }
 }
 
@@ -76,7 +83,10 @@ function checkWritable(file: string): void {
     writable = false
   }
   if (!writable) {
-    throw new StoreError('read-only', `workspace ${file} is read-only; open it with { readonly: true } or make it writable`)
+    throw new StoreError(
+      'read-only',
+      `workspace ${file} is read-only; open it with { readonly: true } or make it writable`,
+    )
   }
 }
 
@@ -92,10 +102,17 @@ function inspect(db: Database.Database, file: string, readonly: boolean, verify:
   const appId = db.pragma('application_id', { simple: true }) as number
   const version = db.pragma('user_version', { simple: true }) as number
   if (appId !== APPLICATION_ID) {
-    const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n
+    const tables = (
+      db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as {
+        n: number
+      }
+    ).n
     // A fresh, empty SQLite file may become a workspace; anything else belongs to someone else.
     if (appId !== 0 || version !== 0 || tables !== 0) {
-      throw new StoreError('not-workbench', `${file} is an SQLite database but not an Imitation Workbench workspace; refused`)
+      throw new StoreError(
+        'not-workbench',
+        `${file} is an SQLite database but not an Imitation Workbench workspace; refused`,
+      )
     }
   }
   if (version > SCHEMA_VERSION) {
@@ -135,7 +152,11 @@ export function openWorkspace(file: string, options: OpenOptions = {}): Workspac
   if (exists && !readonly) checkWritable(file)
   let db: Database.Database
   try {
-    db = new Database(file, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? 5000 })
+    db = new Database(file, {
+      readonly,
+      fileMustExist: readonly,
+      timeout: options.busyTimeoutMs ?? 5000,
+    })
   } catch (err) {
     throw toStoreError(err, file)
   }
@@ -165,9 +186,10 @@ export function openWorkspace(file: string, options: OpenOptions = {}): Workspac
 function recoverInterrupted(db: Database.Database): number {
   return db
     .transaction(() => {
-      const open = db
-        .prepare('SELECT id, writer_pid FROM episodes WHERE complete = 0 AND interrupted = 0')
-        .all() as { id: number; writer_pid: number | null }[]
+      const open = db.prepare('SELECT id, writer_pid FROM episodes WHERE complete = 0 AND interrupted = 0').all() as {
+        id: number
+        writer_pid: number | null
+      }[]
       const mark = db.prepare('UPDATE episodes SET interrupted = 1, writer_pid = NULL WHERE id = ?')
       let n = 0
       for (const e of open) {
@@ -182,25 +204,43 @@ function recoverInterrupted(db: Database.Database): number {
 
 /** PRAGMA integrity_check on a file, opened read-only (for `iwb db check`). Never modifies the file. */
 export function checkIntegrity(file: string): IntegrityReport {
-  if (!existsSync(file)) return { ok: false, problems: [`${file} does not exist`], schemaVersion: null }
+  if (!existsSync(file))
+    return {
+      ok: false,
+      problems: [`${file} does not exist`],
+      schemaVersion: null,
+    }
   try {
     checkHeader(file)
   } catch (err) {
-    return { ok: false, problems: [(err as Error).message], schemaVersion: null }
+    return {
+      ok: false,
+      problems: [(err as Error).message],
+      schemaVersion: null,
+    }
   }
   let db: Database.Database | null = null
   try {
     db = new Database(file, { readonly: true, fileMustExist: true })
     const rows = db.pragma('integrity_check') as { integrity_check: string }[]
     const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok')
-    const fk = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[]
-    for (const v of fk.slice(0, 20)) problems.push(`foreign key: ${v.table} row ${v.rowid} refers to a missing ${v.parent}`)
+    const fk = db.pragma('foreign_key_check') as {
+      table: string
+      rowid: number
+      parent: string
+    }[]
+    for (const v of fk.slice(0, 20))
+      problems.push(`foreign key: ${v.table} row ${v.rowid} refers to a missing ${v.parent}`)
     const schemaVersion = db.pragma('user_version', { simple: true }) as number
     const appId = db.pragma('application_id', { simple: true }) as number
     if (appId !== APPLICATION_ID) problems.push('not an Imitation Workbench workspace (application_id differs)')
     return { ok: problems.length === 0, problems, schemaVersion }
   } catch (err) {
-    return { ok: false, problems: [toStoreError(err, file).message], schemaVersion: null }
+    return {
+      ok: false,
+      problems: [toStoreError(err, file).message],
+      schemaVersion: null,
+    }
   } finally {
     db?.close()
   }
@@ -326,10 +366,9 @@ export class Workspace {
     const json = JSON.stringify(value)
     if (json === undefined) throw new StoreError('io', `setting ${key} must be JSON-serialisable`)
     this.write(() =>
-      this.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
-        key,
-        json,
-      ),
+      this.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ).run(key, json),
     )
   }
 
@@ -342,7 +381,8 @@ export class Workspace {
 
   updateSettings(patch: Partial<WorkspaceSettings>): WorkspaceSettings {
     if (patch.costRatio !== undefined) {
-      if (!(Number.isFinite(patch.costRatio) && patch.costRatio > 0)) throw new StoreError('io', 'costRatio must be a positive number')
+      if (!(Number.isFinite(patch.costRatio) && patch.costRatio > 0))
+        throw new StoreError('io', 'costRatio must be a positive number')
       this.setSetting('costRatio', patch.costRatio)
     }
     if (patch.operators !== undefined) this.setSetting('operators', patch.operators.map(String))
@@ -365,7 +405,13 @@ export class Workspace {
   tasks(): TaskUse[] {
     const rows = this.prepare(
       'SELECT task_id, mjcf_hash, mujoco_version, first_used_at, last_used_at FROM tasks ORDER BY task_id, id',
-    ).all() as { task_id: string; mjcf_hash: string; mujoco_version: string; first_used_at: string; last_used_at: string }[]
+    ).all() as {
+      task_id: string
+      mjcf_hash: string
+      mujoco_version: string
+      first_used_at: string
+      last_used_at: string
+    }[]
     return rows.map((r) => ({
       taskId: r.task_id,
       mjcfHash: r.mjcf_hash,
@@ -447,7 +493,14 @@ export class Workspace {
   curve(sessionId: number): EvaluationPoint[] {
     const rows = this.prepare(
       `SELECT session_id, labels, cost, human_seconds, mean, std FROM evaluations WHERE session_id = ? ORDER BY labels, id`,
-    ).all(sessionId) as { session_id: number; labels: number; cost: number; human_seconds: number; mean: number; std: number }[]
+    ).all(sessionId) as {
+      session_id: number
+      labels: number
+      cost: number
+      human_seconds: number
+      mean: number
+      std: number
+    }[]
     return rows.map((r) => ({
       sessionId: r.session_id,
       labels: r.labels,
@@ -473,7 +526,8 @@ export class Workspace {
       Number(
         this.prepare(
           'INSERT INTO episodes (task_id, session_id, kind, complete, writer_pid, created_at) VALUES (?, ?, ?, 0, ?, ?)',
-        ).run(options.taskId, options.sessionId ?? null, options.kind, process.pid, new Date().toISOString()).lastInsertRowid,
+        ).run(options.taskId, options.sessionId ?? null, options.kind, process.pid, new Date().toISOString())
+          .lastInsertRowid,
       ),
     )
     const recorder = new EpisodeRecorder(this.db, this.file, id, recorderOptions, (r) => this.recorders.delete(r))
@@ -488,7 +542,11 @@ export class Workspace {
        WHERE writer_pid IS NULL AND (@task IS NULL OR task_id = @task) AND (@kind IS NULL OR kind = @kind)
          AND (@session IS NULL OR session_id = @session)
        ORDER BY id DESC`,
-    ).all({ task: filter.taskId ?? null, kind: filter.kind ?? null, session: filter.sessionId ?? null }) as EpisodeRow[]
+    ).all({
+      task: filter.taskId ?? null,
+      kind: filter.kind ?? null,
+      session: filter.sessionId ?? null,
+    }) as EpisodeRow[]
     return rows.map(episodeInfo)
   }
 
@@ -504,7 +562,14 @@ export class Workspace {
     const info = this.episodeInfo(id)
     const rows = this.prepare(
       'SELECT idx, state, observation, action, reward, source FROM steps WHERE episode_id = ? ORDER BY idx',
-    ).all(id) as { idx: number; state: Buffer; observation: Buffer; action: Buffer; reward: number; source: string }[]
+    ).all(id) as {
+      idx: number
+      state: Buffer
+      observation: Buffer
+      action: Buffer
+      reward: number
+      source: string
+    }[]
     return {
       info,
       steps: rows.map((r) => ({

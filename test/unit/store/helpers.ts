@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SessionConfig } from '../../../src/main/learn/session-log'
 
-export function tempDir(): { dir: string; path: (name: string) => string; cleanup: () => void } {
+export function tempDir(): {
+  dir: string
+  path: (name: string) => string
+  cleanup: () => void
+} {
   const dir = mkdtempSync(join(tmpdir(), 'iwb-store-'))
   return {
     dir,

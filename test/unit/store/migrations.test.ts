@@ -25,7 +25,9 @@ function seedVersion1(db: Database.Database): void {
     `INSERT INTO episodes (id, task_id, session_id, kind, complete, ret, steps, created_at) VALUES (2, 'reacher', 1, 'rollout', 0, 0, 0, ?)`,
   ).run(now)
   const v = Buffer.from(new Float64Array([1, 2]).buffer)
-  db.prepare(`INSERT INTO steps (episode_id, idx, state, observation, action, reward, source) VALUES (1, 0, ?, ?, ?, 4.5, 'demonstration')`).run(v, v, v)
+  db.prepare(
+    `INSERT INTO steps (episode_id, idx, state, observation, action, reward, source) VALUES (1, 0, ?, ?, ?, 4.5, 'demonstration')`,
+  ).run(v, v, v)
   db.prepare(
     `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index, created_at)
      VALUES (1, 'offline', 1, ?, NULL, ?, NULL, 1, 0, ?)`,
@@ -71,12 +73,30 @@ describe('migrations', () => {
       expect(ws.schemaVersion).toBe(SCHEMA_VERSION)
       const sessions = ws.listSessions()
       expect(sessions).toHaveLength(1)
-      expect(sessions[0]).toMatchObject({ id: 1, labels: 1, cost: 1, lastReturn: 4, status: 'running' })
+      expect(sessions[0]).toMatchObject({
+        id: 1,
+        labels: 1,
+        cost: 1,
+        lastReturn: 4,
+        status: 'running',
+      })
       const demo = ws.loadEpisode(1)
-      expect(demo.info).toMatchObject({ complete: true, interrupted: false, steps: 1, ret: 4.5 })
+      expect(demo.info).toMatchObject({
+        complete: true,
+        interrupted: false,
+        steps: 1,
+        ret: 4.5,
+      })
       expect(Array.from(demo.steps[0].state)).toEqual([1, 2])
-      expect(ws.episodeInfo(2)).toMatchObject({ complete: false, interrupted: true })
-      expect(ws.openSession(1).labels()[0]).toMatchObject({ episodeId: 1, stepIndex: 0, source: 'offline' })
+      expect(ws.episodeInfo(2)).toMatchObject({
+        complete: false,
+        interrupted: true,
+      })
+      expect(ws.openSession(1).labels()[0]).toMatchObject({
+        episodeId: 1,
+        stepIndex: 0,
+        source: 'offline',
+      })
       ws.close()
     })
   }

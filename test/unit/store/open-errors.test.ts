@@ -140,6 +140,10 @@ describe('opening a workspace', () => {
 
   it('checkIntegrity reports ok for a sound workspace', () => {
     const file = filledWorkspace('ok.db')
-    expect(checkIntegrity(file)).toEqual({ ok: true, problems: [], schemaVersion: 2 })
+    expect(checkIntegrity(file)).toEqual({
+      ok: true,
+      problems: [],
+      schemaVersion: 2,
+    })
   })
 })

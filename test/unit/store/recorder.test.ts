@@ -35,9 +35,20 @@ describe('EpisodeRecorder', () => {
     expect(ws.listEpisodes()).toHaveLength(0) // still recording: not listed
     const summary = r.finish({ keep: true })
     const expectedReturn = Array.from({ length: 250 }, (_, i) => i % 3).reduce((a, b) => a + b, 0)
-    expect(summary).toEqual({ episodeId: r.episodeId, steps: 250, ret: expectedReturn, kept: true })
+    expect(summary).toEqual({
+      episodeId: r.episodeId,
+      steps: 250,
+      ret: expectedReturn,
+      kept: true,
+    })
     const ep = ws.loadEpisode(r.episodeId)
-    expect(ep.info).toMatchObject({ complete: true, interrupted: false, steps: 250, ret: expectedReturn, kind: 'demonstration' })
+    expect(ep.info).toMatchObject({
+      complete: true,
+      interrupted: false,
+      steps: 250,
+      ret: expectedReturn,
+      kind: 'demonstration',
+    })
     expect(ep.steps.map((s) => s.index)).toEqual(Array.from({ length: 250 }, (_, i) => i))
     expect(Array.from(ep.steps[123].state)).toEqual(fakeStep(1, 123).state)
     expect(Array.from(ep.steps[123].action)).toEqual(fakeStep(1, 123).action)
@@ -73,7 +84,11 @@ describe('EpisodeRecorder', () => {
     await tick()
     await tick()
     expect(stepsInFile(file, byCount.episodeId)).toBe(10)
-    expect(ws.episodeInfo(byCount.episodeId)).toMatchObject({ steps: 10, complete: false, interrupted: false })
+    expect(ws.episodeInfo(byCount.episodeId)).toMatchObject({
+      steps: 10,
+      complete: false,
+      interrupted: false,
+    })
     byCount.finish({ keep: true })
     expect(ws.loadEpisode(byCount.episodeId).steps.every((s) => s.source === 'query')).toBe(true)
 
@@ -82,7 +97,11 @@ describe('EpisodeRecorder', () => {
     ws.close()
     const again = openWorkspace(file)
     const info = again.episodeInfo(byTimer.episodeId)
-    expect(info).toMatchObject({ complete: false, interrupted: true, steps: 4 })
+    expect(info).toMatchObject({
+      complete: false,
+      interrupted: true,
+      steps: 4,
+    })
     expect(again.loadEpisode(byTimer.episodeId).steps[3].source).toBe('intervention')
     again.close()
   })
@@ -103,7 +122,11 @@ describe('EpisodeRecorder', () => {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`child gave no progress; stderr: ${stderr}`)), 30_000)
       lines.on('line', (line) => {
-        const msg = JSON.parse(line) as { committed?: number[]; episode?: number; flushed?: number }
+        const msg = JSON.parse(line) as {
+          committed?: number[]
+          episode?: number
+          flushed?: number
+        }
         if (msg.committed) committed = msg.committed
         if (msg.episode !== undefined) live = { episode: msg.episode, flushed: msg.flushed! }
         if (live.flushed >= 150) {
@@ -121,7 +144,11 @@ describe('EpisodeRecorder', () => {
     expect(committed).toHaveLength(2)
     committed.forEach((id, e) => {
       const ep = ws.loadEpisode(id)
-      expect(ep.info).toMatchObject({ complete: true, interrupted: false, steps: 100 })
+      expect(ep.info).toMatchObject({
+        complete: true,
+        interrupted: false,
+        steps: 100,
+      })
       expect(ep.steps).toHaveLength(100)
       expect(Array.from(ep.steps[99].observation)).toEqual(fakeStep(e, 99).observation)
     })

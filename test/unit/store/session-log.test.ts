@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { SessionInfo as SessionInfoSchema, EvaluationPoint as EvaluationPointSchema } from '../../../src/shared/contract'
+import {
+  SessionInfo as SessionInfoSchema,
+  EvaluationPoint as EvaluationPointSchema,
+} from '../../../src/shared/contract'
 import { openWorkspace } from '../../../src/main/store/workspace'
 import { StoreError } from '../../../src/main/store/errors'
 import { sampleConfig, tempDir } from './helpers'
@@ -13,11 +16,21 @@ describe('SessionLog on SQLite', () => {
     const file = tmp.path('ws.db')
     let ws = openWorkspace(file)
     ws.recordTaskUse('reacher', 'abc123', '3.3.7')
-    const config = sampleConfig({ warmFraction: 0.25, algo: 'warm-stagger', oracle: 'human' })
+    const config = sampleConfig({
+      warmFraction: 0.25,
+      algo: 'warm-stagger',
+      oracle: 'human',
+    })
     const log = ws.createSession(config)
     log.setStatus('running')
     const rec = ws.startEpisode({ taskId: 'reacher', kind: 'demonstration' })
-    rec.append({ state: [1, 2, 3], observation: [0.1, 0.2], action: [0.5, -0.5], reward: 1, source: 'demonstration' })
+    rec.append({
+      state: [1, 2, 3],
+      observation: [0.1, 0.2],
+      action: [0.5, -0.5],
+      reward: 1,
+      source: 'demonstration',
+    })
     const demo = rec.finish({ keep: true })
     const l1 = log.addLabel({
       source: 'offline',
@@ -62,10 +75,28 @@ describe('SessionLog on SQLite', () => {
       disagreement: null,
       operator: null,
     })
-    log.addEvaluation({ labels: 2, cost: 3, humanSeconds: 2.5, returns: [10, 14] })
-    log.addEvaluation({ labels: 1, cost: 1, humanSeconds: 0, returns: [2, 2, 2] })
-    log.savePolicy({ labels: 1, backend: 'cpu', weights: { layers: [[1, 2]] } })
-    log.savePolicy({ labels: 2, backend: 'wasm', weights: { layers: [[3, 4]], mean: [0.5] } })
+    log.addEvaluation({
+      labels: 2,
+      cost: 3,
+      humanSeconds: 2.5,
+      returns: [10, 14],
+    })
+    log.addEvaluation({
+      labels: 1,
+      cost: 1,
+      humanSeconds: 0,
+      returns: [2, 2, 2],
+    })
+    log.savePolicy({
+      labels: 1,
+      backend: 'cpu',
+      weights: { layers: [[1, 2]] },
+    })
+    log.savePolicy({
+      labels: 2,
+      backend: 'wasm',
+      weights: { layers: [[3, 4]], mean: [0.5] },
+    })
     ws.close()
 
     ws = openWorkspace(file)
@@ -74,22 +105,52 @@ describe('SessionLog on SQLite', () => {
     const labels = again.labels()
     expect(labels.map((l) => l.id)).toEqual([l1, l2])
     expect(Array.from(labels[0].state!)).toEqual([1, 2, 3])
-    expect(labels[0]).toMatchObject({ source: 'offline', cost: 1, episodeId: demo.episodeId, stepIndex: 0, humanSeconds: null })
+    expect(labels[0]).toMatchObject({
+      source: 'offline',
+      cost: 1,
+      episodeId: demo.episodeId,
+      stepIndex: 0,
+      humanSeconds: null,
+    })
     expect(Array.from(labels[1].observation)).toEqual([0.3, 0.4])
-    expect(labels[1]).toMatchObject({ state: null, humanSeconds: 2.5, cost: 2 })
+    expect(labels[1]).toMatchObject({
+      state: null,
+      humanSeconds: 2.5,
+      cost: 2,
+    })
     expect(again.evaluations()).toEqual([
       { labels: 1, cost: 1, humanSeconds: 0, returns: [2, 2, 2] },
       { labels: 2, cost: 3, humanSeconds: 2.5, returns: [10, 14] },
     ])
-    expect(again.latestPolicy()).toEqual({ labels: 2, backend: 'wasm', weights: { layers: [[3, 4]], mean: [0.5] } })
+    expect(again.latestPolicy()).toEqual({
+      labels: 2,
+      backend: 'wasm',
+      weights: { layers: [[3, 4]], mean: [0.5] },
+    })
     const queries = ws.db.prepare('SELECT * FROM queries ORDER BY id').all() as Record<string, unknown>[]
     expect(queries).toHaveLength(2)
-    expect(queries[0]).toMatchObject({ label_id: l2, first_input_at: 1400.5, operator: 'ana', disagreement: 0.22 })
-    expect(queries[1]).toMatchObject({ label_id: null, abandoned_at: 9000, answer: null })
+    expect(queries[0]).toMatchObject({
+      label_id: l2,
+      first_input_at: 1400.5,
+      operator: 'ana',
+      disagreement: 0.22,
+    })
+    expect(queries[1]).toMatchObject({
+      label_id: null,
+      abandoned_at: 9000,
+      answer: null,
+    })
 
     const [info] = ws.listSessions()
     SessionInfoSchema.parse(info)
-    expect(info).toMatchObject({ id: log.sessionId, labels: 2, cost: 3, humanSeconds: 2.5, status: 'running', lastReturn: 2 })
+    expect(info).toMatchObject({
+      id: log.sessionId,
+      labels: 2,
+      cost: 3,
+      humanSeconds: 2.5,
+      status: 'running',
+      lastReturn: 2,
+    })
     const curve = ws.curve(log.sessionId)
     curve.forEach((p) => EvaluationPointSchema.parse(p))
     expect(curve.map((p) => [p.labels, p.cost, p.meanReturn, p.stdReturn])).toEqual([
@@ -109,7 +170,16 @@ describe('SessionLog on SQLite', () => {
     expect(ws.findResumable(config)).toBeNull()
     const b = ws.createSession(config)
     b.setStatus('running')
-    b.addLabel({ source: 'query', cost: 2, observation: [1], state: null, action: [2], humanSeconds: null, episodeId: null, stepIndex: null })
+    b.addLabel({
+      source: 'query',
+      cost: 2,
+      observation: [1],
+      state: null,
+      action: [2],
+      humanSeconds: null,
+      episodeId: null,
+      stepIndex: null,
+    })
     ws.createSession(sampleConfig({ seed: 8 })).setStatus('running')
     ws.createSession(sampleConfig({ warmFraction: 0.5 }))
     expect(ws.findResumable(config)).toBe(b.sessionId)

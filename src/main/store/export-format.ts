@@ -1,0 +1,177 @@
+// The portable export format (documented in docs/STORE.md): a directory with manifest.json and one JSON-lines
+// file per table. Both export.ts and import.ts build on these schemas, so what one writes the other accepts.
+import { z } from 'zod'
+
+export const EXPORT_FORMAT = 'imitation-workbench-export'
+export const EXPORT_VERSION = 1
+
+/** Table files in dependency order: a row only refers to rows of files before it. */
+export const EXPORT_FILES = [
+  'settings.jsonl',
+  'tasks.jsonl',
+  'sessions.jsonl',
+  'episodes.jsonl',
+  'steps.jsonl',
+  'labels.jsonl',
+  'queries.jsonl',
+  'policies.jsonl',
+  'evaluations.jsonl',
+] as const
+export type ExportFile = (typeof EXPORT_FILES)[number]
+
+/** JSON has no NaN or infinities; vectors spell them as strings so an export is lossless. */
+const vectorValue = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])
+const vector = z.array(vectorValue)
+const id = z.number().int().positive()
+const count = z.number().int().nonnegative()
+const finite = z.number().finite()
+const timestamp = z.string().min(1)
+
+export function encodeVector(values: ArrayLike<number>): (number | string)[] {
+  const out: (number | string)[] = new Array(values.length)
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    out[i] = Number.isFinite(v) ? v : String(v)
+  }
+  return out
+}
+
+export function decodeVector(values: readonly (number | string)[]): number[] {
+  return values.map((v) => (typeof v === 'number' ? v : Number(v)))
+}
+
+export const rowSchemas = {
+  'settings.jsonl': z.object({ key: z.string().min(1), value: z.json() }).strict(),
+  'tasks.jsonl': z
+    .object({
+      taskId: z.string().min(1),
+      mjcfHash: z.string(),
+      mujocoVersion: z.string(),
+      firstUsedAt: timestamp,
+      lastUsedAt: timestamp,
+    })
+    .strict(),
+  'sessions.jsonl': z
+    .object({
+      id,
+      taskId: z.string().min(1),
+      algo: z.enum(['bc', 'dagger', 'stagger', 'warm-stagger']),
+      warmFraction: finite.min(0).max(1).nullable(),
+      oracle: z.enum(['expert', 'human']),
+      budget: z.number().int(),
+      seed: z.number().int(),
+      costRatio: finite,
+      schedule: z.enum(['incremental', 'scratch']),
+      loss: z.enum(['nll', 'mse']),
+      evalEvery: z.number().int(),
+      evalEpisodes: z.number().int(),
+      status: z.enum(['created', 'running', 'paused', 'finished', 'failed', 'cancelled']),
+      createdAt: timestamp,
+      finishedAt: timestamp.nullable(),
+    })
+    .strict(),
+  'episodes.jsonl': z
+    .object({
+      id,
+      taskId: z.string().min(1),
+      sessionId: id.nullable(),
+      kind: z.enum(['demonstration', 'rollout', 'evaluation']),
+      complete: z.boolean(),
+      interrupted: z.boolean(),
+      ret: finite,
+      steps: count,
+      createdAt: timestamp,
+      finishedAt: timestamp.nullable(),
+    })
+    .strict(),
+  'steps.jsonl': z
+    .object({
+      episodeId: id,
+      index: count,
+      state: vector,
+      observation: vector,
+      action: vector,
+      reward: finite,
+      source: z.enum(['demonstration', 'policy', 'query', 'intervention']),
+    })
+    .strict(),
+  'labels.jsonl': z
+    .object({
+      id,
+      sessionId: id,
+      source: z.enum(['demonstration', 'offline', 'query', 'intervention', 'policy']),
+      cost: finite,
+      observation: vector,
+      state: vector.nullable(),
+      action: vector,
+      humanSeconds: finite.nullable(),
+      episodeId: id.nullable(),
+      stepIndex: count.nullable(),
+      createdAt: timestamp,
+    })
+    .strict(),
+  'queries.jsonl': z
+    .object({
+      id,
+      sessionId: id,
+      labelId: id.nullable(),
+      issuedAt: finite,
+      firstInputAt: finite.nullable(),
+      committedAt: finite.nullable(),
+      abandonedAt: finite.nullable(),
+      proposedAction: vector,
+      answer: vector.nullable(),
+      disagreement: finite.nullable(),
+      operator: z.string().nullable(),
+    })
+    .strict(),
+  'policies.jsonl': z
+    .object({
+      id,
+      sessionId: id,
+      labels: count,
+      backend: z.string(),
+      weights: z.json(),
+      createdAt: timestamp,
+    })
+    .strict(),
+  'evaluations.jsonl': z
+    .object({
+      id,
+      sessionId: id,
+      labels: count,
+      cost: finite,
+      humanSeconds: finite,
+      returns: z.array(finite),
+      mean: finite,
+      std: finite,
+      createdAt: timestamp,
+    })
+    .strict(),
+} satisfies Record<ExportFile, z.ZodType>
+
+export type ExportRow<F extends ExportFile> = z.infer<(typeof rowSchemas)[F]>
+
+export const Manifest = z
+  .object({
+    format: z.literal(EXPORT_FORMAT),
+    version: z.number().int().positive(),
+    /** the workspace schema version it was exported from (information only) */
+    schemaVersion: z.number().int().nonnegative(),
+    createdAt: timestamp,
+    scope: z.enum(['workspace', 'sessions']),
+    /** for scope 'sessions': the exported session ids (as in the export) */
+    sessionIds: z.array(id),
+    files: z.record(
+      z.string(),
+      z
+        .object({
+          rows: count,
+          bytes: count,
+          sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+export type Manifest = z.infer<typeof Manifest>

@@ -1,0 +1,370 @@
+// Import an export directory (export-format.ts) into a workspace. Everything is validated before anything is
+// written: the manifest, each file's sha256 and row count, every row against its schema, every reference
+// between rows. Then all rows go in under one transaction with fresh ids, so a bad export changes nothing.
+import { createHash } from 'node:crypto'
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs'
+import { join } from 'node:path'
+import { StringDecoder } from 'node:string_decoder'
+import { toBlob } from './codec'
+import { StoreError, toStoreError } from './errors'
+import {
+  EXPORT_FILES,
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  Manifest,
+  decodeVector,
+  rowSchemas,
+  type ExportFile,
+  type ExportRow,
+} from './export-format'
+import type { Workspace } from './workspace'
+
+export interface ImportResult {
+  /** old id (in the export) -> new id (in the workspace) */
+  sessions: Map<number, number>
+  episodes: Map<number, number>
+  labels: Map<number, number>
+  rows: Partial<Record<ExportFile, number>>
+}
+
+const MAX_REPORTED = 20
+
+/** Lines of a file, read synchronously in 1 MiB chunks, with the running sha256 of its bytes. */
+function* readLines(path: string, hash: ReturnType<typeof createHash>): Generator<string> {
+  const fd = openSync(path, 'r')
+  const chunk = Buffer.alloc(1 << 20)
+  const decoder = new StringDecoder('utf8')
+  let rest = ''
+  try {
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null)
+      if (n === 0) break
+      hash.update(chunk.subarray(0, n))
+      const text = rest + decoder.write(chunk.subarray(0, n))
+      const parts = text.split('\n')
+      rest = parts.pop()!
+      yield* parts
+    }
+    rest += decoder.end()
+    if (rest.length > 0) yield rest // a last line without its newline: counted, and rejected by the row count
+  } finally {
+    closeSync(fd)
+  }
+}
+
+type Rows = { [F in ExportFile]: (row: ExportRow<F>, where: string) => void }
+
+/**
+ * Stream every row of every listed file through `visit`, checking schema, row count and hash against the
+ * manifest. Problems are collected (`problems`) rather than thrown, except that visit may throw.
+ */
+function eachRow(dir: string, manifest: Manifest, visit: Partial<Rows>, problems: string[]): void {
+  for (const name of EXPORT_FILES) {
+    const entry = manifest.files[name]
+    if (!entry) continue
+    const path = join(dir, name)
+    if (!existsSync(path)) {
+      problems.push(`${name}: listed in the manifest but missing`)
+      continue
+    }
+    const hash = createHash('sha256')
+    const schema = rowSchemas[name]
+    const fn = visit[name] as ((row: unknown, where: string) => void) | undefined
+    let line = 0
+    for (const text of readLines(path, hash)) {
+      line++
+      const where = `${name}:${line}`
+      if (problems.length >= MAX_REPORTED) continue // keep hashing/counting, stop parsing
+      let value: unknown
+      try {
+        value = JSON.parse(text)
+      } catch {
+        problems.push(`${where}: not valid JSON`)
+        continue
+      }
+      const parsed = schema.safeParse(value)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        problems.push(`${where}: ${issue.path.join('.') || '(row)'}: ${issue.message}`)
+        continue
+      }
+      fn?.(parsed.data, where)
+    }
+    if (line !== entry.rows) problems.push(`${name}: ${line} rows, the manifest says ${entry.rows}`)
+    const digest = hash.digest('hex')
+    if (digest !== entry.sha256) problems.push(`${name}: sha256 ${digest} differs from the manifest's ${entry.sha256}`)
+  }
+}
+
+function readManifest(dir: string): Manifest {
+  const path = join(dir, 'manifest.json')
+  if (!existsSync(path))
+    throw new StoreError('invalid-export', `${dir} has no manifest.json: not an export, or an unfinished one`)
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'))
+  } catch {
+    throw new StoreError('invalid-export', `${path} is not valid JSON`)
+  }
+  const format = (raw as { format?: unknown } | null)?.format
+  if (format !== EXPORT_FORMAT)
+    throw new StoreError('invalid-export', `${path}: format is ${JSON.stringify(format)}, expected "${EXPORT_FORMAT}"`)
+  const version = (raw as { version?: unknown }).version
+  if (typeof version === 'number' && version > EXPORT_VERSION) {
+    throw new StoreError(
+      'invalid-export',
+      `${path}: export format version ${version} is newer than this workbench reads (${EXPORT_VERSION})`,
+    )
+  }
+  const parsed = Manifest.safeParse(raw)
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]
+    throw new StoreError('invalid-export', `${path}: ${i.path.join('.') || '(manifest)'}: ${i.message}`)
+  }
+  const unknown = Object.keys(parsed.data.files).filter((f) => !(EXPORT_FILES as readonly string[]).includes(f))
+  if (unknown.length) throw new StoreError('invalid-export', `${path}: unknown files ${unknown.join(', ')}`)
+  return parsed.data
+}
+
+/** Pass 1: every check, no writes. Throws StoreError('invalid-export') listing the problems. */
+export function validateExport(dir: string): Manifest {
+  const manifest = readManifest(dir)
+  const problems: string[] = []
+  const sessions = new Set<number>()
+  const episodes = new Map<number, number>() // id -> declared steps
+  const stepCounts = new Map<number, number>()
+  const labels = new Set<number>()
+  const unique = (set: Set<number> | Map<number, number>, idValue: number, where: string) => {
+    if (set.has(idValue)) problems.push(`${where}: duplicate id ${idValue}`)
+  }
+  const refers = (ok: boolean, where: string, what: string) => {
+    if (!ok) problems.push(`${where}: refers to ${what}, which is not in the export`)
+  }
+  let lastStep = { episode: -1, index: -1 }
+  eachRow(
+    dir,
+    manifest,
+    {
+      'sessions.jsonl': (r, where) => {
+        unique(sessions, r.id, where)
+        sessions.add(r.id)
+      },
+      'episodes.jsonl': (r, where) => {
+        unique(episodes, r.id, where)
+        episodes.set(r.id, r.steps)
+        if (r.sessionId !== null) refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`)
+      },
+      'steps.jsonl': (r, where) => {
+        refers(episodes.has(r.episodeId), where, `episode ${r.episodeId}`)
+        // Steps come grouped by episode, indices 0, 1, 2, ... without gaps.
+        if (
+          r.episodeId === lastStep.episode
+            ? r.index !== lastStep.index + 1
+            : stepCounts.has(r.episodeId) || r.index !== 0
+        ) {
+          problems.push(
+            `${where}: step ${r.index} of episode ${r.episodeId} is out of order (steps go grouped by episode from index 0)`,
+          )
+        }
+        lastStep = { episode: r.episodeId, index: r.index }
+        stepCounts.set(r.episodeId, (stepCounts.get(r.episodeId) ?? 0) + 1)
+      },
+      'labels.jsonl': (r, where) => {
+        unique(labels, r.id, where)
+        labels.add(r.id)
+        refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`)
+        if (r.episodeId !== null) refers(episodes.has(r.episodeId), where, `episode ${r.episodeId}`)
+      },
+      'queries.jsonl': (r, where) => {
+        refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`)
+        if (r.labelId !== null) refers(labels.has(r.labelId), where, `label ${r.labelId}`)
+      },
+      'policies.jsonl': (r, where) => refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`),
+      'evaluations.jsonl': (r, where) => refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`),
+    },
+    problems,
+  )
+  for (const [episode, declared] of episodes) {
+    const found = stepCounts.get(episode) ?? 0
+    if (found !== declared && problems.length < MAX_REPORTED) {
+      problems.push(`episodes.jsonl: episode ${episode} declares ${declared} steps, steps.jsonl has ${found}`)
+    }
+  }
+  for (const s of manifest.sessionIds) refers(sessions.has(s), 'manifest.json', `session ${s}`)
+  if (problems.length) {
+    throw new StoreError(
+      'invalid-export',
+      `export ${dir} was rejected, nothing was imported:\n  ${problems.join('\n  ')}`,
+    )
+  }
+  return manifest
+}
+
+/** Validate, then write everything in one transaction with new ids. */
+export function importExport(ws: Workspace, dir: string): ImportResult {
+  const manifest = validateExport(dir)
+  const result: ImportResult = {
+    sessions: new Map(),
+    episodes: new Map(),
+    labels: new Map(),
+    rows: {},
+  }
+  const p = ws.prepare
+  const blob = (v: (number | string)[]) => toBlob(decodeVector(v))
+  const mapped = (m: Map<number, number>, old: number | null): number | null => (old === null ? null : m.get(old)!)
+  const count = (name: ExportFile) => (result.rows[name] = (result.rows[name] ?? 0) + 1)
+  try {
+    ws.db
+      .transaction(() => {
+        const problems: string[] = []
+        eachRow(
+          dir,
+          manifest,
+          {
+            'settings.jsonl': (r) => {
+              // The target keeps its own settings; only missing ones are taken from the export.
+              p('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(r.key, JSON.stringify(r.value))
+              count('settings.jsonl')
+            },
+            'tasks.jsonl': (r) => {
+              p(
+                `INSERT INTO tasks (task_id, mjcf_hash, mujoco_version, first_used_at, last_used_at) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT(task_id, mjcf_hash, mujoco_version) DO UPDATE SET
+                   first_used_at = min(first_used_at, excluded.first_used_at), last_used_at = max(last_used_at, excluded.last_used_at)`,
+              ).run(r.taskId, r.mjcfHash, r.mujocoVersion, r.firstUsedAt, r.lastUsedAt)
+              count('tasks.jsonl')
+            },
+            'sessions.jsonl': (r) => {
+              const info = p(
+                `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
+                   eval_every, eval_episodes, status, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              ).run(
+                r.taskId,
+                r.algo,
+                r.warmFraction,
+                r.oracle,
+                r.budget,
+                r.seed,
+                r.costRatio,
+                r.schedule,
+                r.loss,
+                r.evalEvery,
+                r.evalEpisodes,
+                r.status,
+                r.createdAt,
+                r.finishedAt,
+              )
+              result.sessions.set(r.id, Number(info.lastInsertRowid))
+              count('sessions.jsonl')
+            },
+            'episodes.jsonl': (r) => {
+              const info = p(
+                `INSERT INTO episodes (task_id, session_id, kind, complete, interrupted, ret, steps, created_at, finished_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              ).run(
+                r.taskId,
+                mapped(result.sessions, r.sessionId),
+                r.kind,
+                r.complete ? 1 : 0,
+                r.interrupted ? 1 : 0,
+                r.ret,
+                r.steps,
+                r.createdAt,
+                r.finishedAt,
+              )
+              result.episodes.set(r.id, Number(info.lastInsertRowid))
+              count('episodes.jsonl')
+            },
+            'steps.jsonl': (r) => {
+              p(
+                'INSERT INTO steps (episode_id, idx, state, observation, action, reward, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
+              ).run(
+                result.episodes.get(r.episodeId)!,
+                r.index,
+                blob(r.state),
+                blob(r.observation),
+                blob(r.action),
+                r.reward,
+                r.source,
+              )
+              count('steps.jsonl')
+            },
+            'labels.jsonl': (r) => {
+              const info = p(
+                `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              ).run(
+                result.sessions.get(r.sessionId)!,
+                r.source,
+                r.cost,
+                blob(r.observation),
+                r.state ? blob(r.state) : null,
+                blob(r.action),
+                r.humanSeconds,
+                mapped(result.episodes, r.episodeId),
+                r.stepIndex,
+                r.createdAt,
+              )
+              result.labels.set(r.id, Number(info.lastInsertRowid))
+              count('labels.jsonl')
+            },
+            'queries.jsonl': (r) => {
+              p(
+                `INSERT INTO queries (session_id, label_id, issued_at, first_input_at, committed_at, abandoned_at, proposed_action,
+                   answer, disagreement, operator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              ).run(
+                result.sessions.get(r.sessionId)!,
+                mapped(result.labels, r.labelId),
+                r.issuedAt,
+                r.firstInputAt,
+                r.committedAt,
+                r.abandonedAt,
+                blob(r.proposedAction),
+                r.answer ? blob(r.answer) : null,
+                r.disagreement,
+                r.operator,
+              )
+              count('queries.jsonl')
+            },
+            'policies.jsonl': (r) => {
+              p('INSERT INTO policies (session_id, labels, backend, weights, created_at) VALUES (?, ?, ?, ?, ?)').run(
+                result.sessions.get(r.sessionId)!,
+                r.labels,
+                r.backend,
+                JSON.stringify(r.weights),
+                r.createdAt,
+              )
+              count('policies.jsonl')
+            },
+            'evaluations.jsonl': (r) => {
+              p(
+                `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+              ).run(
+                result.sessions.get(r.sessionId)!,
+                r.labels,
+                r.cost,
+                r.humanSeconds,
+                JSON.stringify(r.returns),
+                r.mean,
+                r.std,
+                r.createdAt,
+              )
+              count('evaluations.jsonl')
+            },
+          },
+          problems,
+        )
+        // The files were checked a moment ago; if they changed since, roll everything back.
+        if (problems.length)
+          throw new StoreError(
+            'invalid-export',
+            `export ${dir} changed during import, nothing was imported:\n  ${problems.join('\n  ')}`,
+          )
+      })
+      .immediate()
+  } catch (err) {
+    throw toStoreError(err, ws.file)
+  }
+  return result
+}

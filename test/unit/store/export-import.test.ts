@@ -1,0 +1,268 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { exportWorkspace } from '../../../src/main/store/export'
+import { importExport } from '../../../src/main/store/import'
+import { openWorkspace, type Workspace } from '../../../src/main/store/workspace'
+import { StoreError } from '../../../src/main/store/errors'
+import { fakeStep, sampleConfig, sha256, tempDir } from './helpers'
+
+let tmp: ReturnType<typeof tempDir>
+beforeEach(() => (tmp = tempDir()))
+afterEach(() => tmp.cleanup())
+
+/** Two sessions, a shared demonstration, rollouts, labels pointing at steps, queries, policies, evaluations. */
+function populate(ws: Workspace): { a: number; b: number; demo: number } {
+  ws.updateSettings({ costRatio: 2, operators: ['ana'] })
+  ws.recordTaskUse('reacher', 'h1', '3.3.7')
+  const demoRec = ws.startEpisode({ taskId: 'reacher', kind: 'demonstration' })
+  for (let i = 0; i < 40; i++) demoRec.append({ ...fakeStep(1, i), state: [i, NaN, Infinity, -Infinity] })
+  const demo = demoRec.finish({ keep: true }).episodeId
+  const ids: number[] = []
+  for (const seed of [1, 2]) {
+    const log = ws.createSession(sampleConfig({ seed }))
+    log.setStatus('running')
+    const roll = ws.startEpisode({
+      taskId: 'reacher',
+      sessionId: log.sessionId,
+      kind: 'rollout',
+    })
+    for (let i = 0; i < 30; i++)
+      roll.append({
+        ...fakeStep(10 + seed, i),
+        source: i % 2 ? 'policy' : 'query',
+      })
+    const rollout = roll.finish({ keep: true }).episodeId
+    const offline = log.addLabel({
+      source: 'offline',
+      cost: 1,
+      observation: [seed, 1],
+      state: [1, 2],
+      action: [0.1, 0.2],
+      humanSeconds: null,
+      episodeId: demo,
+      stepIndex: 3,
+    })
+    const queried = log.addLabel({
+      source: 'query',
+      cost: 2,
+      observation: [seed, 2],
+      state: null,
+      action: [0.3, 0.4],
+      humanSeconds: 1.25,
+      episodeId: rollout,
+      stepIndex: 4,
+    })
+    log.addQuery({
+      labelId: queried,
+      issuedAt: 10,
+      firstInputAt: 11,
+      committedAt: 12,
+      abandonedAt: null,
+      proposedAction: [0, 0],
+      answer: [0.3, 0.4],
+      disagreement: 0.5,
+      operator: 'ana',
+    })
+    log.addQuery({
+      labelId: null,
+      issuedAt: 20,
+      firstInputAt: null,
+      committedAt: null,
+      abandonedAt: 25,
+      proposedAction: [1, 1],
+      answer: null,
+      disagreement: null,
+      operator: null,
+    })
+    log.addEvaluation({
+      labels: 2,
+      cost: 3,
+      humanSeconds: 1.25,
+      returns: [seed, seed + 2],
+    })
+    log.savePolicy({
+      labels: 2,
+      backend: 'cpu',
+      weights: { w: [seed, offline] },
+    })
+    ids.push(log.sessionId)
+  }
+  return { a: ids[0], b: ids[1], demo }
+}
+
+function snapshot(ws: Workspace): unknown {
+  const tables = ['settings', 'tasks', 'sessions', 'episodes', 'steps', 'labels', 'queries', 'policies', 'evaluations']
+  return Object.fromEntries(
+    tables.map((t) => [t, (ws.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]),
+  )
+}
+
+describe('export and import', () => {
+  it('exports a session and imports it into another workspace with ids remapped', () => {
+    const src = openWorkspace(tmp.path('src.db'))
+    const { b, demo } = populate(src)
+    const out = tmp.path('export-b')
+    const { manifest } = exportWorkspace(src, out, { sessionIds: [b] })
+    expect(manifest).toMatchObject({
+      format: 'imitation-workbench-export',
+      version: 1,
+      scope: 'sessions',
+      sessionIds: [b],
+    })
+    expect(manifest.files['sessions.jsonl'].rows).toBe(1)
+    expect(manifest.files['episodes.jsonl'].rows).toBe(2) // its rollout and the demonstration it labelled from
+    expect(manifest.files['steps.jsonl'].rows).toBe(70)
+    expect(manifest.files['labels.jsonl'].rows).toBe(2)
+    expect(manifest.files['settings.jsonl']).toBeUndefined()
+    expect(readdirSync(out).sort()).toContain('manifest.json')
+
+    // The destination already has rows, so fresh ids cannot equal the exported ones.
+    const dst = openWorkspace(tmp.path('dst.db'))
+    populate(dst)
+    populate(dst)
+    const result = importExport(dst, out)
+    const newSession = result.sessions.get(b)!
+    expect(newSession).not.toBe(b)
+    const newDemo = result.episodes.get(demo)!
+    expect(newDemo).not.toBe(demo)
+
+    const before = src.openSession(b)
+    const after = dst.openSession(newSession)
+    expect(after.config).toEqual(before.config)
+    const labels = after.labels()
+    expect(labels.map((l) => l.episodeId)).toEqual([newDemo, result.episodes.get(before.labels()[1].episodeId!)!])
+    expect(labels.map((l) => Array.from(l.action))).toEqual(before.labels().map((l) => Array.from(l.action)))
+    expect(after.evaluations()).toEqual(before.evaluations())
+    expect(after.latestPolicy()).toEqual(before.latestPolicy())
+    const q = dst.db.prepare('SELECT label_id FROM queries WHERE session_id = ? ORDER BY id').all(newSession) as {
+      label_id: number | null
+    }[]
+    expect(q.map((r) => r.label_id)).toEqual([labels[1].id, null])
+    // Non-finite state values survive the trip.
+    const steps = dst.loadEpisode(newDemo).steps
+    expect(Array.from(steps[5].state)).toEqual([5, NaN, Infinity, -Infinity])
+    expect(dst.episodeInfo(newDemo)).toMatchObject({
+      sessionId: null,
+      complete: true,
+      steps: 40,
+    })
+    expect(dst.sessionInfo(newSession)).toMatchObject({
+      labels: 2,
+      cost: 3,
+      humanSeconds: 1.25,
+      lastReturn: 3,
+    })
+    src.close()
+    dst.close()
+  })
+
+  it('round-trips a whole workspace', () => {
+    const src = openWorkspace(tmp.path('src.db'))
+    populate(src)
+    exportWorkspace(src, tmp.path('all'))
+    const dst = openWorkspace(tmp.path('dst.db'))
+    dst.updateSettings({ costRatio: 5 })
+    importExport(dst, tmp.path('all'))
+    expect(snapshot(dst)).toEqual(snapshot(src))
+    expect(dst.settings()).toEqual({ costRatio: 5, operators: ['ana'] }) // its own settings win
+    expect(dst.listSessions().map((s) => s.labels)).toEqual([2, 2])
+    expect(() => exportWorkspace(src, tmp.path('all'))).toThrow(/not empty/)
+    src.close()
+    dst.close()
+  })
+
+  describe('rejects a malformed export as a whole, leaving the workspace unchanged', () => {
+    const cases: [string, (dir: string) => void, RegExp][] = [
+      ['a missing manifest', (d) => rmSync(join(d, 'manifest.json')), /no manifest/],
+      ['a wrong format name', (d) => editManifest(d, (m) => (m.format = 'something-else')), /format/],
+      ['a newer format version', (d) => editManifest(d, (m) => (m.version = 99)), /newer/],
+      ['an edited file (hash)', (d) => replaceInFile(d, 'labels.jsonl', '"cost":2', '"cost":9'), /sha256/],
+      ['a missing row (count)', (d) => dropLastLine(d, 'steps.jsonl'), /rows, the manifest says/],
+      [
+        'a row that breaks the schema',
+        (d) =>
+          rewrite(d, 'steps.jsonl', (l, i) =>
+            i === 7 ? l.replace('"source":"demonstration"', '"source":"robot"') : l,
+          ),
+        /steps\.jsonl:8/,
+      ],
+      [
+        'a dangling reference',
+        (d) => rewrite(d, 'labels.jsonl', (l, i) => (i === 3 ? l.replace(/"episodeId":\d+/, '"episodeId":999') : l)),
+        /episode 999/,
+      ],
+      [
+        'a file that is not JSON lines',
+        (d) => rewrite(d, 'evaluations.jsonl', (l, i) => (i === 0 ? '{oops' : l)),
+        /not valid JSON/,
+      ],
+      ['a missing file', (d) => rmSync(join(d, 'queries.jsonl')), /missing/],
+    ]
+    for (const [what, damage, message] of cases) {
+      it(what, () => {
+        const src = openWorkspace(tmp.path('src.db'))
+        populate(src)
+        const dir = tmp.path('exp')
+        exportWorkspace(src, dir)
+        src.close()
+        damage(dir)
+        const file = tmp.path('target.db')
+        const dst = openWorkspace(file)
+        populate(dst)
+        const counts = snapshot(dst)
+        dst.close()
+        const hash = sha256(file)
+        const again = openWorkspace(file)
+        let error: StoreError | undefined
+        try {
+          importExport(again, dir)
+        } catch (err) {
+          error = err as StoreError
+        }
+        expect(error).toBeInstanceOf(StoreError)
+        expect(error?.code).toBe('invalid-export')
+        expect(error?.message).toMatch(message)
+        expect(snapshot(again)).toEqual(counts)
+        again.close()
+        expect(sha256(file)).toBe(hash)
+      })
+    }
+  })
+})
+
+function editManifest(dir: string, edit: (m: Record<string, unknown>) => void): void {
+  const path = join(dir, 'manifest.json')
+  const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+  edit(m)
+  writeFileSync(path, JSON.stringify(m))
+}
+
+function replaceInFile(dir: string, name: string, from: string, to: string): void {
+  const path = join(dir, name)
+  const text = readFileSync(path, 'utf8')
+  expect(text).toContain(from)
+  writeFileSync(path, text.replace(from, to))
+}
+
+function dropLastLine(dir: string, name: string): void {
+  const path = join(dir, name)
+  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean)
+  writeFileSync(path, lines.slice(0, -1).join('\n') + '\n')
+  rehash(dir, name) // only the count is wrong now
+}
+
+/** Change lines and fix the manifest's hash, so only the content check can catch it. */
+function rewrite(dir: string, name: string, edit: (line: string, i: number) => string): void {
+  const path = join(dir, name)
+  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean)
+  writeFileSync(path, lines.map(edit).join('\n') + '\n')
+  rehash(dir, name)
+}
+
+function rehash(dir: string, name: string): void {
+  editManifest(dir, (m) => {
+    const files = m.files as Record<string, { sha256: string; bytes: number }>
+    files[name].sha256 = sha256(join(dir, name))
+  })
+}
