@@ -4,7 +4,7 @@
 // network; the standardisation is folded into the first layer on export, so MlpWeights stay plain.
 import type { Tensor, Tensor1D, Tensor2D, Variable, Scalar } from '@tensorflow/tfjs'
 import type { Tf } from './backend'
-import type { MlpWeights } from './mlp-weights'
+import type { MlpWeights } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
 
 export type LossKind = 'nll' | 'mse'
@@ -127,7 +127,7 @@ export class GaussianMlp {
     // MSE trains the mean; the log-std still follows the residuals (NLL with the mean held fixed) so that
     // sampled evaluation uses a sensible spread.
     const mse = tf.mean(tf.sum(tf.square(tf.sub(target, mean)), 1)) as Scalar
-    const held = tf.customGrad((x: Tensor) => ({ value: x.clone(), gradFunc: (dy: Tensor) => tf.zerosLike(dy) }))
+    const held = tf.customGrad(((x: Tensor) => ({ value: x.clone(), gradFunc: (dy: Tensor) => tf.zerosLike(dy) })) as never)
     return tf.add(mse, tf.mul(1e-3, nll(held(mean) as Tensor))) as Scalar
   }
 
@@ -143,10 +143,11 @@ export class GaussianMlp {
     const value = tf.tidy(() => {
       const o = tf.tensor2d(obs, [n, this.obsDim])
       const a = tf.tensor2d(act, [n, this.actDim])
-      return this.optimizer.minimize(() => this.lossOf(o, a), true, [...this.weights, ...this.biases, this.logStd])
+      const l = this.optimizer.minimize(() => this.lossOf(o, a), true, [...this.weights, ...this.biases, this.logStd])
+      return l as Scalar
     })
-    const v = value!.dataSync()[0]
-    value!.dispose()
+    const v = value.dataSync()[0]
+    value.dispose()
     return v
   }
 

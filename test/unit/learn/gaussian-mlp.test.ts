@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { selectBackend, backendName } from '../../../src/main/learn/backend'
 import { GaussianMlp, orthogonal } from '../../../src/main/learn/gaussian-mlp'
-import { mlpMean } from '../../../src/main/learn/mlp-weights'
+import { mlpForward } from '../../../src/main/sim/policy-spec'
 import { createRng } from '../../../src/main/sim/rng'
 
 function dataset(n: number, obsDim: number, actDim: number, seed: number) {
@@ -76,7 +76,7 @@ describe('GaussianMlp', () => {
     const w = net.exportWeights()
     expect(w.layers.map((l) => l.b.length)).toEqual([64, 64, 3])
     for (let i = 0; i < 64; i++) {
-      const m = mlpMean(w, obs.subarray(i * 7, i * 7 + 7))
+      const m = mlpForward(w, obs.subarray(i * 7, i * 7 + 7))
       for (let k = 0; k < 3; k++) expect(Math.abs(m[k] - tfMean[i * 3 + k])).toBeLessThan(1e-5)
     }
     // Loading the export into a fresh network reproduces it.

@@ -1,0 +1,75 @@
+// The Oracle answers "what action at this state?". A linear expert, a scripted expert or a person (through the
+// page) sits behind it. Answers may be slow; null means the query was abandoned or skipped and yields no label.
+import type { Policy } from '../sim/env'
+import { policyFromSpec, type PolicySpec } from '../sim/policy-spec'
+
+export interface Query {
+  taskId: string
+  observation: Float64Array
+  /** full physics state at the queried step (lets a person see the scene), null when unknown */
+  state: Float64Array | null
+  /** what the learner would do here (deterministic mean, clipped) */
+  proposedAction: Float64Array
+  /** the episode step of the queried state */
+  step?: number
+}
+
+export interface Answer {
+  action: ArrayLike<number>
+  /** seconds a person spent on this answer */
+  humanSeconds?: number
+  /** ms from prompt to first input (human oracle) */
+  firstInputMs?: number
+  operator?: string
+}
+
+export interface Oracle {
+  readonly kind: 'expert' | 'human'
+  answer(query: Query, signal?: AbortSignal): Promise<Answer | null>
+}
+
+/** An error raised when a query is aborted through its signal. */
+export class QueryAborted extends Error {
+  constructor() {
+    super('query aborted')
+    this.name = 'QueryAborted'
+  }
+}
+
+/** A simulated expert: answers at once with its deterministic action. */
+export class ExpertOracle implements Oracle {
+  readonly kind = 'expert' as const
+  private readonly policy: Policy
+
+  constructor(expert: PolicySpec | Policy) {
+    this.policy = 'kind' in expert ? policyFromSpec(expert) : expert
+  }
+
+  async answer(query: Query, signal?: AbortSignal): Promise<Answer | null> {
+    if (signal?.aborted) return null
+    return { action: Float64Array.from(this.policy.act(query.observation)) }
+  }
+}
+
+/**
+ * Ask an oracle and settle on null if the signal fires first, whatever the oracle does (a slow person, a
+ * closed page). Errors from the oracle propagate.
+ */
+export function askOracle(oracle: Oracle, query: Query, signal?: AbortSignal): Promise<Answer | null> {
+  if (signal?.aborted) return Promise.resolve(null)
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(null)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    oracle.answer(query, signal).then(
+      (a) => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve(signal?.aborted ? null : a)
+      },
+      (e: unknown) => {
+        signal?.removeEventListener('abort', onAbort)
+        if (signal?.aborted || e instanceof QueryAborted) resolve(null)
+        else reject(e)
+      },
+    )
+  })
+}

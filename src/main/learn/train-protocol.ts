@@ -1,0 +1,18 @@
+// Messages between the Trainer (caller's thread) and train-worker.ts.
+import type { MlpWeights } from '../sim/policy-spec'
+import type { TrainerOptions, UpdateResult } from './training-core'
+
+export type TrainRequest =
+  | { type: 'init'; id: number; options: TrainerOptions; backend?: string }
+  | { type: 'add'; obs: Float32Array; act: Float32Array; count: number }
+  | { type: 'update'; id: number; extraSteps: number }
+  | { type: 'load'; id: number; weights: MlpWeights }
+  | { type: 'weights'; id: number }
+  | { type: 'close'; id: number }
+
+export type TrainReply =
+  | { type: 'ready'; id: number; backend: string }
+  | { type: 'updated'; id: number; result: UpdateResult }
+  | { type: 'weights'; id: number; weights: MlpWeights }
+  | { type: 'ok'; id: number }
+  | { type: 'error'; id: number; message: string }

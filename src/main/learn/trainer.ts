@@ -1,0 +1,146 @@
+// The Trainer the algorithms talk to. WorkerTrainer runs TrainingCore in its own thread so training never
+// blocks simulation or the API; LocalTrainer runs it in the calling thread (small jobs, sweeps that already
+// run one session per worker).
+import type { Worker } from 'node:worker_threads'
+import { startWorker } from '../workers'
+import { selectBackend, type BackendName } from './backend'
+import type { MlpWeights } from '../sim/policy-spec'
+import type { TrainReply, TrainRequest } from './train-protocol'
+import { TrainingCore, type TrainerOptions, type UpdateResult } from './training-core'
+
+export type { TrainerOptions, UpdateResult, Schedule } from './training-core'
+
+export interface Trainer {
+  /** the tfjs backend doing the work */
+  readonly backend: string
+  /** append labels (observations and expert actions); training happens in update() */
+  add(labels: ReadonlyArray<{ observation: ArrayLike<number>; action: ArrayLike<number> }>): void
+  /** run the schedule on the labels added since the last update; extraSteps adds Adam steps (incremental) */
+  update(extraSteps?: number): Promise<UpdateResult>
+  load(weights: MlpWeights): Promise<void>
+  weights(): Promise<MlpWeights>
+  close(): Promise<void>
+}
+
+function pack(
+  labels: ReadonlyArray<{ observation: ArrayLike<number>; action: ArrayLike<number> }>,
+  obsDim: number,
+  actDim: number,
+): { obs: Float32Array; act: Float32Array } {
+  const obs = new Float32Array(labels.length * obsDim)
+  const act = new Float32Array(labels.length * actDim)
+  labels.forEach((l, i) => {
+    if (l.observation.length !== obsDim || l.action.length !== actDim)
+      throw new RangeError(`label ${i}: expected ${obsDim} observations and ${actDim} actions`)
+    obs.set(l.observation, i * obsDim)
+    act.set(l.action, i * actDim)
+  })
+  return { obs, act }
+}
+
+export class LocalTrainer implements Trainer {
+  private constructor(
+    private readonly core: TrainingCore,
+    readonly backend: string,
+  ) {}
+
+  static async start(options: TrainerOptions, backend?: BackendName): Promise<LocalTrainer> {
+    const { tf, name } = await selectBackend(backend)
+    return new LocalTrainer(new TrainingCore(tf, options), name)
+  }
+
+  add(labels: ReadonlyArray<{ observation: ArrayLike<number>; action: ArrayLike<number> }>): void {
+    if (labels.length === 0) return
+    const { obs, act } = pack(labels, this.core.options.obsDim, this.core.options.actDim)
+    this.core.add(obs, act, labels.length)
+  }
+  async update(extraSteps = 0): Promise<UpdateResult> {
+    return this.core.update(extraSteps)
+  }
+  async load(weights: MlpWeights): Promise<void> {
+    this.core.load(weights)
+  }
+  async weights(): Promise<MlpWeights> {
+    return this.core.weights()
+  }
+  async close(): Promise<void> {
+    this.core.dispose()
+  }
+}
+
+export class WorkerTrainer implements Trainer {
+  private nextId = 1
+  private readonly waiting = new Map<number, { resolve: (r: TrainReply) => void; reject: (e: Error) => void }>()
+  private failed: Error | null = null
+  backend = ''
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly options: TrainerOptions,
+  ) {
+    worker.on('message', (r: TrainReply) => {
+      const w = this.waiting.get(r.id)
+      if (!w) return
+      this.waiting.delete(r.id)
+      if (r.type === 'error') w.reject(new Error(`trainer: ${r.message}`))
+      else w.resolve(r)
+    })
+    const fail = (e: Error): void => {
+      this.failed = e
+      for (const w of this.waiting.values()) w.reject(e)
+      this.waiting.clear()
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => {
+      if (this.waiting.size) fail(new Error(`trainer thread exited (code ${code})`))
+    })
+  }
+
+  static async start(options: TrainerOptions, backend?: BackendName): Promise<WorkerTrainer> {
+    const t = new WorkerTrainer(startWorker(new URL('./train-worker.ts', import.meta.url)), options)
+    const r = await t.request({ type: 'init', id: 0, options, backend })
+    if (r.type === 'ready') t.backend = r.backend
+    return t
+  }
+
+  private request(m: TrainRequest & { id: number }): Promise<TrainReply> {
+    if (this.failed) return Promise.reject(this.failed)
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject })
+      this.worker.postMessage({ ...m, id })
+    })
+  }
+
+  add(labels: ReadonlyArray<{ observation: ArrayLike<number>; action: ArrayLike<number> }>): void {
+    if (labels.length === 0) return
+    const { obs, act } = pack(labels, this.options.obsDim, this.options.actDim)
+    this.worker.postMessage({ type: 'add', obs, act, count: labels.length } satisfies TrainRequest, [obs.buffer as ArrayBuffer, act.buffer as ArrayBuffer])
+  }
+  async update(extraSteps = 0): Promise<UpdateResult> {
+    const r = await this.request({ type: 'update', id: 0, extraSteps })
+    if (r.type !== 'updated') throw new Error(`trainer: unexpected reply ${r.type}`)
+    return r.result
+  }
+  async load(weights: MlpWeights): Promise<void> {
+    await this.request({ type: 'load', id: 0, weights })
+  }
+  async weights(): Promise<MlpWeights> {
+    const r = await this.request({ type: 'weights', id: 0 })
+    if (r.type !== 'weights') throw new Error(`trainer: unexpected reply ${r.type}`)
+    return r.weights
+  }
+  async close(): Promise<void> {
+    if (!this.failed) await this.request({ type: 'close', id: 0 }).catch(() => undefined)
+    await this.worker.terminate()
+  }
+}
+
+/** A trainer in its own thread (default) or in this one. */
+export function startTrainer(
+  options: TrainerOptions,
+  where: 'worker' | 'local' = 'worker',
+  backend?: BackendName,
+): Promise<Trainer> {
+  return where === 'worker' ? WorkerTrainer.start(options, backend) : LocalTrainer.start(options, backend)
+}

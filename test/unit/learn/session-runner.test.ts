@@ -1,0 +1,116 @@
+// Sessions end to end on the two-link arm with its scripted expert: evaluation schedule, resume from stored labels
+// and policy, abandoned queries, cancellation, the worker-thread trainer.
+import { describe, expect, it } from 'vitest'
+import { makeEnv } from '../../../src/main/sim/registry'
+import { expertFor } from '../../../src/main/experts/registry'
+import { MemorySessionLog, type SessionConfig } from '../../../src/main/learn/session-log'
+import { runSession } from '../../../src/main/learn/session-runner'
+import { ExpertOracle, type Answer, type Oracle, type Query } from '../../../src/main/learn/oracle'
+
+const TASK = 'reacher-arm'
+const expert = expertFor(TASK)
+
+function config(over: Partial<SessionConfig> = {}): SessionConfig {
+  return {
+    taskId: TASK,
+    algo: 'stagger',
+    warmFraction: null,
+    oracle: 'expert',
+    budget: 30,
+    seed: 4,
+    costRatio: 1,
+    schedule: 'incremental',
+    loss: 'nll',
+    evalEvery: 10,
+    evalEpisodes: 2,
+    ...over,
+  }
+}
+
+describe('runSession', () => {
+  it('runs to the budget with evaluations every evalEvery labels, in a worker-thread trainer', async () => {
+    const log = new MemorySessionLog(config({ costRatio: 2, budget: 20 }))
+    const seen: number[] = []
+    const r = await runSession({
+      log,
+      oracle: new ExpertOracle(expert),
+      expert,
+      makeEnv,
+      onProgress: (p) => p.evaluation && seen.push(p.labels),
+    })
+    expect(r.status).toBe('finished')
+    expect(log.status).toBe('finished')
+    expect(r.labels).toBe(10)
+    expect(r.cost).toBe(20)
+    expect(log.labels().every((l) => l.cost === 2 && l.source === 'query')).toBe(true)
+    expect(log.evaluations().map((e) => e.labels)).toEqual([0, 10])
+    expect(seen).toEqual([0, 10])
+    expect(log.evaluations()[1].returns).toHaveLength(2)
+    expect(log.queries()).toHaveLength(10)
+    expect(log.queries().every((q) => q.labelId !== null && q.disagreement !== null)).toBe(true)
+    expect(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).toContain(r.backend)
+    expect(log.latestPolicy()?.labels).toBe(10)
+  })
+
+  it('resumes from the stored labels and policy and stops at the budget', async () => {
+    const log = new MemorySessionLog(config({ algo: 'warm-stagger', warmFraction: 0.5 }))
+    const first = await runSession({ log, oracle: new ExpertOracle(expert), expert, makeEnv, trainerWhere: 'local', stopAfterLabels: 12 })
+    expect(first.status).toBe('paused')
+    expect(log.status).toBe('paused')
+    expect(log.labels()).toHaveLength(12)
+    expect(log.latestPolicy()?.labels).toBe(12)
+    const second = await runSession({ log, oracle: new ExpertOracle(expert), expert, makeEnv, trainerWhere: 'local' })
+    expect(second.status).toBe('finished')
+    const labels = log.labels()
+    expect(labels).toHaveLength(30)
+    // The first 12 are the ones stored before the restart; the offline half is exactly 15 labels.
+    expect(labels.filter((l) => l.source === 'offline')).toHaveLength(15)
+    expect(labels.slice(15).every((l) => l.source === 'query')).toBe(true)
+    expect(log.evaluations().map((e) => e.labels)).toEqual([0, 10, 20, 30])
+  })
+
+  it('adds no label for abandoned answers (null or aborted) and records the abandoned queries', async () => {
+    let calls = 0
+    const flaky: Oracle = {
+      kind: 'human',
+      answer(q: Query, signal?: AbortSignal): Promise<Answer | null> {
+        calls++
+        if (calls % 3 === 1) return Promise.resolve(null) // skipped
+        if (calls % 3 === 2) {
+          // A person who never answers: only the session's abort can end this one.
+          return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('gone'))))
+        }
+        return new Promise((r) => setTimeout(() => r({ action: [0, 0], humanSeconds: 0.5 }), 5))
+      },
+    }
+    const ctl = new AbortController()
+    const log = new MemorySessionLog(config({ oracle: 'human', budget: 100, evalEpisodes: 1 }))
+    const run = runSession({ log, oracle: flaky, makeEnv, trainerWhere: 'local', signal: ctl.signal })
+    // Abort while the never-answering query is pending.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (calls >= 2) {
+          clearInterval(poll)
+          resolve()
+        }
+      }, 5)
+    })
+    ctl.abort()
+    const r = await run
+    expect(r.status).toBe('cancelled')
+    expect(log.status).toBe('cancelled')
+    expect(log.labels()).toHaveLength(0)
+    expect(log.queries().length).toBe(2)
+    expect(log.queries().every((q) => q.abandonedAt !== null && q.labelId === null && q.answer === null)).toBe(true)
+  })
+
+  it('counts human seconds on labels from a human oracle', async () => {
+    const person: Oracle = { kind: 'human', answer: async () => ({ action: [0.1, 0], humanSeconds: 2, operator: 'ann' }) }
+    const log = new MemorySessionLog(config({ oracle: 'human', budget: 3, evalEpisodes: 1 }))
+    const r = await runSession({ log, oracle: person, makeEnv, trainerWhere: 'local' })
+    expect(r.labels).toBe(3)
+    expect(r.humanSeconds).toBe(6)
+    expect(log.evaluations().at(-1)!.humanSeconds).toBe(6)
+    expect(log.queries().every((q) => q.operator === 'ann')).toBe(true)
+  })
+})
