@@ -229,6 +229,8 @@ export const methods = {
     output: z.object({ ok: z.boolean(), labels: z.number().int(), cost: finite }),
   },
   'queries.skip': { input: z.object({ queryId: id }).strict(), output: z.object({ ok: z.boolean() }) },
+  /** the prompts waiting for an answer now (a page that opens or reconnects shows them) */
+  'queries.pending': { input: empty, output: z.array(QueryPrompt) },
 
   'jobs.cancel': { input: z.object({ jobId: z.string() }).strict(), output: z.object({ ok: z.boolean() }) },
 } as const
