@@ -1,11 +1,21 @@
 // Where the built page lives, and building it when it is missing or older than its sources (browser mode runs
 // from a fresh clone without `npm run build`).
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** The repository root (this file is src/main/server/page.ts). */
-export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..')
+/** The workbench's root: the nearest folder up with our package.json (works from source and from out/). */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json')
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'imitation-workbench') {
+      return dir
+    }
+    if (dirname(dir) === dir) return from
+  }
+}
+
+export const repoRoot = findRoot(fileURLToPath(new URL('.', import.meta.url)))
 
 export function pageDir(root = repoRoot): string {
   return join(root, 'out/renderer')
