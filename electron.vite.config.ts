@@ -32,7 +32,9 @@ export default defineConfig({
       rollupOptions: {
         input: { index: resolve(root, 'src/main/index.ts'), ...workerEntries() },
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
-        output: { entryFileNames: '[name].js' },
+        // Chunks beside the entries, not in chunks/: a module's `new URL('./x-worker.ts', import.meta.url)` must
+        // point into out/main, where the worker entries are.
+        output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   },
