@@ -1,0 +1,56 @@
+// The page's browser tests share this: the real browser mode with every service, a 1280x800 page with the
+// virtual gamepad, and where screenshots go.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { serviceFactories, type ServiceFactory } from '../../../src/main/api/compose'
+import { teleopService } from '../../../src/main/api/services/teleop'
+import { demosService } from '../../../src/main/api/services/demos'
+import { repoRoot } from '../../../src/main/server/page'
+import { collectErrors } from '../helpers/chromium'
+import { startTestServer, type TestServer } from '../helpers/server'
+import { installVirtualGamepad } from './virtual-gamepad'
+
+export const SCREENSHOTS = join(repoRoot, 'artifacts/screenshots')
+
+/** The workbench's own service list, plus the page's services where the composition root does not list them yet. */
+export function pageFactories(extra: ServiceFactory[] = []): ServiceFactory[] {
+  const list = [...serviceFactories]
+  for (const f of [teleopService, demosService, ...extra]) if (!list.includes(f)) list.push(f)
+  return list
+}
+
+export async function startWorkbench(extra: ServiceFactory[] = []): Promise<TestServer> {
+  return startTestServer({ factories: pageFactories(extra) })
+}
+
+export interface OpenedPage {
+  page: Page
+  /** page errors and console errors seen so far */
+  errors: string[]
+}
+
+export async function openPage(browser: Browser, served: TestServer, view = 'teleop'): Promise<OpenedPage> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  const errors = collectErrors(page)
+  await installVirtualGamepad(page)
+  const url = new URL(served.url)
+  url.searchParams.set('view', view)
+  await page.goto(url.toString())
+  await page.getByTestId(`tab-${view}`).waitFor({ timeout: 30_000 })
+  return { page, errors }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const path = join(SCREENSHOTS, `${name}.png`)
+  await page.screenshot({ path })
+  return path
+}
+
+/** The errors shown in the page's error banner (errors are shown, never swallowed). */
+export async function shownErrors(page: Page): Promise<string[]> {
+  const banner = page.getByTestId('errors')
+  if (!(await banner.count())) return []
+  return (await banner.locator('li').allTextContents()).map((t) => t.trim())
+}

@@ -1,0 +1,72 @@
+// Teleoperation in Chromium against the real browser mode: drive the reacher arm with the virtual gamepad while
+// recording, keep the demonstration, and find it (with the pad's actions) in the SQLite workspace.
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openWorkspace } from '../../src/main/store'
+import { launchChromium } from './helpers/chromium'
+import type { TestServer } from './helpers/server'
+import { setAxes, setButton } from './support/virtual-gamepad'
+import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+
+let browser: Browser
+let served: TestServer
+
+beforeAll(async () => {
+  served = await startWorkbench()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await served?.close()
+})
+
+describe('Teleop view', () => {
+  it('records a demonstration driven by the virtual gamepad and the store holds it', async () => {
+    const { page, errors } = await openPage(browser, served, 'teleop')
+    const record = page.getByTestId('record-start')
+    await expect.poll(() => record.isEnabled(), { timeout: 60_000 }).toBe(true)
+    await expect.poll(() => page.getByTestId('input-source').textContent()).toContain('Virtual pad')
+
+    // Without the hold-to-act bumper the stick does nothing.
+    await setAxes(page, { 0: 0.9, 1: -0.6 })
+    await page.waitForTimeout(200)
+    expect(await page.getByTestId('deadman').getAttribute('data-held')).toBe('false')
+
+    await record.click()
+    await page.getByTestId('recording-badge').waitFor()
+    await setButton(page, 5, 1)
+    await expect.poll(() => page.getByTestId('deadman').getAttribute('data-held')).toBe('true')
+    await page.waitForTimeout(1500)
+    await screenshot(page, 'teleop')
+    await setButton(page, 5, 0)
+    await setAxes(page, { 0: 0, 1: 0 })
+
+    // The episode may have ended by itself (goal or horizon): then keep / discard is already offered.
+    const stop = page.getByTestId('record-stop')
+    if (await stop.isVisible()) await stop.click({ timeout: 5000 }).catch(() => undefined)
+    await page.getByTestId('record-keep').click()
+    const kept = await page.getByTestId('kept').textContent()
+    const episodeId = Number(/#(\d+)/.exec(kept ?? '')?.[1])
+    expect(episodeId).toBeGreaterThan(0)
+    await expect.poll(() => page.getByTestId('demo-list').textContent()).toContain(`#${episodeId}`)
+    expect(await shownErrors(page)).toEqual([])
+
+    const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    try {
+      const info = ws.episodeInfo(episodeId)
+      expect(info).toMatchObject({ taskId: 'reacher-arm', kind: 'demonstration', complete: true })
+      expect(info.steps).toBeGreaterThan(5)
+      const episode = ws.loadEpisode(episodeId)
+      expect(episode.steps.length).toBe(info.steps)
+      // the pad pushed the fingertip right and forward while the bumper was held
+      const pushed = episode.steps.filter((s) => s.action[0] > 0.5 && s.action[1] > 0.3)
+      expect(pushed.length).toBeGreaterThan(3)
+      expect(episode.steps.every((s) => s.source === 'demonstration')).toBe(true)
+    } finally {
+      ws.close()
+    }
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
