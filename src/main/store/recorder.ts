@@ -6,6 +6,9 @@ import { toBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import { STEP_SOURCES, type StepRecord } from './types'
 
+/** About 30 MB of WAL for Hopper-sized steps (an hour at 50 Hz is 180,000 steps). */
+const CHECKPOINT_EVERY_STEPS = 50_000
+
 export interface RecorderOptions {
   /** longest time between flushes while recording (ms); default 500, well inside the one-second promise */
   flushMs?: number
@@ -38,6 +41,8 @@ export class EpisodeRecorder {
   private immediate: NodeJS.Immediate | null = null
   private flushError: StoreError | null = null
   private done = false
+  private flushTimes: number[] = []
+  private unCheckpointed = 0
   private readonly flushSteps: number
   private readonly insertStep: Database.Statement
   private readonly updateProgress: Database.Statement
@@ -73,6 +78,11 @@ export class EpisodeRecorder {
   get ret(): number {
     return this.returnSoFar
   }
+  /** wall time of each flush transaction so far (ms): what recording costs the thread that owns the connection */
+  get flushDurations(): readonly number[] {
+    return this.flushTimes
+  }
+
   /** the last background flush failure, if the latest attempt failed (finish() retries and throws it) */
   get error(): StoreError | null {
     return this.flushError
@@ -109,13 +119,17 @@ export class EpisodeRecorder {
   /** Write the buffered steps now (one transaction). */
   flush(): void {
     if (this.buffer.length === 0) return
-    const before = {
-      buffer: this.buffer,
-      flushed: this.flushed,
-      ret: this.flushedReturn,
-    }
+    const before = { buffer: this.buffer, flushed: this.flushed, ret: this.flushedReturn }
+    const t0 = performance.now()
     try {
       this.writeBatch.immediate()
+      this.flushTimes.push(performance.now() - t0)
+      // Automatic checkpoints are off while recording; bound the WAL of a very long recording anyway.
+      this.unCheckpointed += this.flushed - before.flushed
+      if (this.unCheckpointed >= CHECKPOINT_EVERY_STEPS) {
+        this.unCheckpointed = 0
+        this.db.pragma('wal_checkpoint(PASSIVE)')
+      }
     } catch (err) {
       // Rolled back: keep the steps buffered for the next try.
       this.buffer = before.buffer
