@@ -14,7 +14,7 @@ import { CostLedger } from './ledger'
 import { askOracle, type Oracle } from './oracle'
 import type { EvaluationRecord, LabelRecord, QueryRecord, SessionConfig, SessionLog } from './session-log'
 import { Stagger } from './stagger'
-import { startTrainer, type Trainer, type TrainerOptions } from './trainer'
+import { startTrainer, type Trainer, type TrainerOptions, type UpdateResult } from './trainer'
 import { WarmStagger } from './warm-stagger'
 
 /** Runs evaluation episodes: sampled learner actions, clipped to the bounds, one return per seed. */
@@ -49,6 +49,11 @@ export interface RunSessionOptions {
   offlineForm?: OfflineForm
   onProgress?: (p: SessionProgress) => void
   signal?: AbortSignal
+  /**
+   * Train on round n's labels while round n+1's rollout runs (the rollout then uses the policy from one
+   * round before). Off by default: STAGGER as published updates before the next rollout.
+   */
+  overlapTraining?: boolean
   /** stop after this many labels in this call (tests of resume), leaving the session 'paused' */
   stopAfterLabels?: number
 }
@@ -205,7 +210,21 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
         evaluation,
       })
 
+    // With overlapTraining, at most one update is in flight; settle() waits for it and adopts its weights.
+    let pending: Promise<UpdateResult> | null = null
+    const adopt = (u: UpdateResult): void => {
+      weights = u.weights
+      learner = policyFromSpec(learnerSpec(weights, task))
+    }
+    const settle = async (): Promise<void> => {
+      if (!pending) return
+      const p = pending
+      pending = null
+      adopt(await p)
+    }
+
     const evaluate = async (): Promise<void> => {
+      await settle()
       const seeds = evalSeeds(config)
       const { returns, steps } = await evaluator.evaluate(learnerSpec(weights, task), seeds, config.seed * 31 + ledger.labels)
       evalSteps += steps
@@ -305,6 +324,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
         progress(round.phase)
         continue
       }
+      await settle()
       const fresh: { observation: ArrayLike<number>; action: ArrayLike<number> }[] = []
       for (const l of round.labels) {
         const q = pendingQueries.get(l)
@@ -316,12 +336,13 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       }
       addedThisCall += round.labels.length
       trainer.add(fresh)
-      weights = (await trainer.update(round.extraSteps ?? 0)).weights
-      learner = policyFromSpec(learnerSpec(weights, task))
+      pending = trainer.update(round.extraSteps ?? 0)
+      if (!opts.overlapTraining || round.extraSteps) await settle()
       progress(round.phase)
       if (Math.floor(ledger.labels / config.evalEvery) > Math.floor(Math.max(0, lastEvalLabels) / config.evalEvery))
         await evaluate()
     }
+    await settle()
     if (!stopped && lastEvalLabels !== ledger.labels) await evaluate()
     else if (stopped) log.savePolicy({ labels: ledger.labels, backend: trainer.backend, weights })
     const status = stopped ?? 'finished'

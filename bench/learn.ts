@@ -1,0 +1,99 @@
+// Learning benchmark: a STAGGER session (default Hopper, 1000 labels, evaluations every 50 over 25 episodes)
+// against the time to only simulate the same environment steps: the session's rollout steps in one thread and
+// its evaluation steps on the same rollout pool, acting with the final learner (the forward pass is part of
+// simulating a policy; training, the oracle and bookkeeping are what the ratio measures).
+import { defaultConfig, runHeadless } from '../src/main/learn/headless'
+import { learnerSpec } from '../src/main/learn/session-runner'
+import { policyFromSpec, type MlpWeights } from '../src/main/sim/policy-spec'
+import { makeEnv } from '../src/main/sim/registry'
+import { createRng } from '../src/main/sim/rng'
+import { RolloutPool } from '../src/main/sim/rollout-pool'
+import { MemorySessionLog } from '../src/main/learn/session-log'
+
+export interface LearnBenchResult {
+  task: string
+  algo: 'stagger'
+  labels: number
+  seconds: number
+  simOnlySeconds: number
+  overhead: number
+  backend: string
+  rolloutSteps: number
+  evalSteps: number
+  finalReturn: number | null
+  expertReturn: number | null
+  overlap: boolean
+}
+
+export interface LearnBenchOptions {
+  task?: string
+  labels?: number
+  seed?: number
+  evalEvery?: number
+  evalEpisodes?: number
+  /** train the next policy while the next rollout runs (one label of policy lag) */
+  overlap?: boolean
+  log?: (line: string) => void
+}
+
+export async function runLearnBench(opts: LearnBenchOptions = {}): Promise<LearnBenchResult> {
+  const log = opts.log ?? (() => {})
+  const config = defaultConfig({
+    taskId: opts.task ?? 'hopper',
+    algo: 'stagger',
+    budget: opts.labels ?? 1000,
+    seed: opts.seed ?? 0,
+    evalEvery: opts.evalEvery ?? 50,
+    evalEpisodes: opts.evalEpisodes ?? 25,
+  })
+  const sessionLog = new MemorySessionLog(config)
+  log(`STAGGER on ${config.taskId}, ${config.budget} labels ...`)
+  const t0 = performance.now()
+  const r = await runHeadless({
+    config,
+    log: sessionLog,
+    extra: { overlapTraining: opts.overlap ?? false },
+    onProgress: (p) => p.evaluation && log(`  ${p.labels} labels: return ${(p.lastReturn ?? 0).toFixed(0)}`),
+  })
+  const seconds = (performance.now() - t0) / 1000
+  const weights = sessionLog.latestPolicy()!.weights as MlpWeights
+
+  log(`sim only: ${r.rolloutSteps} rollout steps + ${r.evalSteps} evaluation steps ...`)
+  const t1 = performance.now()
+  const env = await makeEnv(config.taskId)
+  const spec = learnerSpec(weights, env.task)
+  const policy = policyFromSpec(spec)
+  const rng = createRng(1)
+  let obs = env.reset(1)
+  for (let n = 0, ep = 1; n < r.rolloutSteps; n++) {
+    const s = env.step(policy.sample!(obs, rng))
+    obs = s.terminated || s.truncated ? env.reset(++ep) : s.observation
+  }
+  env.close()
+  const t1b = performance.now()
+  const pool = await RolloutPool.create(config.taskId)
+  let evalDone = 0
+  for (let batch = 0; evalDone < r.evalSteps; batch++) {
+    const seeds = Array.from({ length: config.evalEpisodes }, (_, i) => 5_000_000 + batch * 1000 + i)
+    const res = await pool.run(seeds.map((seed, i) => ({ spec, seed, sampleSeed: batch * 1000 + i })))
+    evalDone += res.reduce((a, x) => a + x.length, 0)
+  }
+  const t2 = performance.now()
+  await pool.close()
+  // The last batch overshoots the step count; scale the evaluation part to the exact count.
+  const simOnlySeconds = (t1b - t1) / 1000 + ((t2 - t1b) / 1000) * (r.evalSteps / Math.max(1, evalDone))
+  return {
+    task: config.taskId,
+    algo: 'stagger',
+    labels: r.labels,
+    seconds,
+    simOnlySeconds,
+    overhead: seconds / simOnlySeconds,
+    backend: r.backend,
+    rolloutSteps: r.rolloutSteps,
+    evalSteps: r.evalSteps,
+    finalReturn: r.finalReturn,
+    expertReturn: r.expertReturn,
+    overlap: opts.overlap ?? false,
+  }
+}
