@@ -28,7 +28,9 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/main'),
       // Native and WebAssembly packages load from node_modules at run time, never bundled.
-      externalizeDeps: { include: ['@mujoco/mujoco', 'better-sqlite3', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] },
+      externalizeDeps: {
+        include: ['@mujoco/mujoco', 'better-sqlite3', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+      },
       rollupOptions: {
         input: { index: resolve(root, 'src/main/index.ts'), ...workerEntries() },
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const workers = (readdirSync(join(root, 'src/main'), { recursive: true }))
+const workers = readdirSync(join(root, 'src/main'), { recursive: true })
   .filter((f) => f.endsWith('-worker.ts'))
   .map((f) => ({ in: join(root, 'src/main', f), out: basename(f, '.ts') }))
 

@@ -21,7 +21,9 @@ function electronBinary() {
   if (r.status === 0 && r.stdout && existsSync(r.stdout)) return { path: r.stdout }
   const text = `${r.stderr ?? ''}\n${r.error?.message ?? ''}`
   const reason =
-    /TypeError: (.+)/.exec(text)?.[1] ?? /Error: (.+)/.exec(text)?.[1] ?? (r.signal ? `timed out (${r.signal})` : 'unknown error')
+    /TypeError: (.+)/.exec(text)?.[1] ??
+    /Error: (.+)/.exec(text)?.[1] ??
+    (r.signal ? `timed out (${r.signal})` : 'unknown error')
   return { error: reason.trim() }
 }
 
@@ -42,14 +44,24 @@ function prepareNativeModules(electronVersion) {
   const source = dirname(require.resolve('better-sqlite3/package.json'))
   cpSync(source, target, { recursive: true, filter: (p) => !p.includes(`${source}/build`) })
   const prebuild = join(root, 'node_modules/.bin/prebuild-install')
-  const fetched = spawnSync(prebuild, ['--runtime', 'electron', '--target', electronVersion], { cwd: target, stdio: 'inherit' })
+  const fetched = spawnSync(prebuild, ['--runtime', 'electron', '--target', electronVersion], {
+    cwd: target,
+    stdio: 'inherit',
+  })
   if (fetched.status !== 0) {
     // No prebuilt binary for this platform: compile against Electron's headers.
-    run('npx', ['--yes', 'node-gyp', 'rebuild', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'], {
-      cwd: target,
-    })
+    run(
+      'npx',
+      ['--yes', 'node-gyp', 'rebuild', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'],
+      {
+        cwd: target,
+      },
+    )
   }
-  spawnSync(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(stamp)}, ${JSON.stringify(electronVersion)})`])
+  spawnSync(process.execPath, [
+    '-e',
+    `require('fs').writeFileSync(${JSON.stringify(stamp)}, ${JSON.stringify(electronVersion)})`,
+  ])
 }
 
 async function browserMode(reason) {

@@ -30,6 +30,7 @@ export type ServiceFactory = (ctx: ServiceContext) => ServiceHandlers | Promise<
  */
 export const serviceFactories: ServiceFactory[] = [
   appService,
+  // one line per service module, e.g. teleopService,
 ]
 
 export interface Workbench {

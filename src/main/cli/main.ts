@@ -7,6 +7,7 @@ import { versionCommand } from './commands/version'
 export const commands: Command[] = [
   serveCommand,
   versionCommand,
+  // one line per command module
 ]
 
 export function usage(list: readonly Command[] = commands): string {
@@ -32,7 +33,11 @@ export function defaultIO(): CommandIO {
 }
 
 /** Run the command line; resolves to the exit code (0 ok, 1 failed, 2 usage). */
-export async function main(argv: string[], io: CommandIO = defaultIO(), list: readonly Command[] = commands): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CommandIO = defaultIO(),
+  list: readonly Command[] = commands,
+): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? list.find((c) => c.name === rest[0]) : undefined

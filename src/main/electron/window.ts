@@ -14,7 +14,12 @@ export interface WindowOptions {
 
 /** Local origins the page may load from: the built files, or the dev server while developing. */
 function isAllowedUrl(url: string, devServerUrl?: string): boolean {
-  if (url.startsWith('file://') || url.startsWith('devtools://') || url.startsWith('data:') || url.startsWith('blob:')) {
+  if (
+    url.startsWith('file://') ||
+    url.startsWith('devtools://') ||
+    url.startsWith('data:') ||
+    url.startsWith('blob:')
+  ) {
     return true
   }
   if (!devServerUrl) return false

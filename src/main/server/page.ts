@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url'
 function findRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json')
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'imitation-workbench') {
+    if (
+      existsSync(pkg) &&
+      (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'imitation-workbench'
+    ) {
       return dir
     }
     if (dirname(dir) === dir) return from

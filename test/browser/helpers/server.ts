@@ -27,7 +27,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // Builds out/renderer only when it is missing or older than src/renderer (a few seconds).
   await ensurePageBuilt((line) => console.log(line))
   const dir = mkdtempSync(join(tmpdir(), 'iwb-browser-'))
-  const workbench = await createWorkbench({ workspaceFile: join(dir, 'workspace.db') }, options.factories ?? serviceFactories)
+  const workbench = await createWorkbench(
+    { workspaceFile: join(dir, 'workspace.db') },
+    options.factories ?? serviceFactories,
+  )
   const server = await startServer({
     handlers: workbench.handlers,
     broadcaster: workbench.broadcaster,

@@ -93,7 +93,11 @@ describe('createWorkbench', () => {
   it('merges factories, shares resources and disposes them at close', async () => {
     const log: string[] = []
     const a: ServiceFactory = async (ctx) => {
-      const r = await ctx.resource('db', () => ({ name: 'db' }), () => void log.push('dispose db'))
+      const r = await ctx.resource(
+        'db',
+        () => ({ name: 'db' }),
+        () => void log.push('dispose db'),
+      )
       return { 'jobs.cancel': () => ({ ok: r.name === 'db' }) }
     }
     const b: ServiceFactory = async (ctx) => {

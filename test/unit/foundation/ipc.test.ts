@@ -72,7 +72,10 @@ describe('IPC registration', () => {
     const bad = await invoke('teleop.open', { taskId: null })
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
     expect(!bad.ok && bad.error.message).toMatch(/^invalid input for teleop.open: taskId/)
-    expect(await invoke('teleop.action', 'not an object')).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+    expect(await invoke('teleop.action', 'not an object')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    })
     expect(await invoke('tasks.list', {})).toMatchObject({ ok: false, error: { code: 'invalid-output' } })
     expect(await invoke('sessions.list', {})).toMatchObject({
       ok: false,

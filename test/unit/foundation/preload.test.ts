@@ -32,7 +32,10 @@ function stubElectron(): Stub {
         stub.listeners.set(channel, [...(stub.listeners.get(channel) ?? []), fn])
       },
       removeListener: (channel: string, fn: (...a: unknown[]) => void) => {
-        stub.listeners.set(channel, (stub.listeners.get(channel) ?? []).filter((f) => f !== fn))
+        stub.listeners.set(
+          channel,
+          (stub.listeners.get(channel) ?? []).filter((f) => f !== fn),
+        )
       },
     },
   }
@@ -103,7 +106,14 @@ describe('built preload bundle', () => {
     const inline: InlineConfig = {
       configFile: false,
       logLevel: 'silent',
-      build: { ...preloadBuild, outDir: out, emptyOutDir: true, minify: false, modulePreload: false, copyPublicDir: false },
+      build: {
+        ...preloadBuild,
+        outDir: out,
+        emptyOutDir: true,
+        minify: false,
+        modulePreload: false,
+        copyPublicDir: false,
+      },
     }
     await build(inline)
     const files = readdirSync(out)

@@ -26,7 +26,13 @@ export function defaultWorkspaceFile(): string {
 }
 
 export function parseServeArgs(argv: string[]): ServeArgs {
-  const args: ServeArgs = { port: DEFAULT_PORT, host: '127.0.0.1', db: defaultWorkspaceFile(), open: true, rebuild: false }
+  const args: ServeArgs = {
+    port: DEFAULT_PORT,
+    host: '127.0.0.1',
+    db: defaultWorkspaceFile(),
+    open: true,
+    rebuild: false,
+  }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const value = (): string => {
@@ -78,7 +84,8 @@ export async function serve(args: ServeArgs, io: CommandIO): Promise<RunningServ
   } catch (err) {
     await workbench.close()
     const e = err as NodeJS.ErrnoException
-    if (e.code === 'EADDRINUSE') throw new Error(`port ${args.port} is in use: pick another with --port N (0 = any free port)`)
+    if (e.code === 'EADDRINUSE')
+      throw new Error(`port ${args.port} is in use: pick another with --port N (0 = any free port)`)
     throw err
   }
   return {

@@ -137,7 +137,13 @@ function socketClient(options: ConnectOptions): ApiClient & { ready(): Promise<v
       for (const w of waiters.splice(0)) w.resolve()
     }
     ws.onmessage = (ev) => {
-      let msg: { id?: number | null; result?: unknown; error?: { code: string; message: string }; event?: string; payload?: unknown }
+      let msg: {
+        id?: number | null
+        result?: unknown
+        error?: { code: string; message: string }
+        event?: string
+        payload?: unknown
+      }
       try {
         msg = JSON.parse(String(ev.data))
       } catch {
