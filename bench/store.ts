@@ -137,7 +137,9 @@ function generate(ws: Workspace, totalSteps: number, log: (line: string) => void
   const sessions: number[] = []
   db.transaction(() => {
     for (let s = 0; s < 40; s++) {
-      sessions.push(Number(insertSession.run(['bc', 'dagger', 'stagger', 'warm-stagger'][s % 4], s, now).lastInsertRowid))
+      sessions.push(
+        Number(insertSession.run(['bc', 'dagger', 'stagger', 'warm-stagger'][s % 4], s, now).lastInsertRowid),
+      )
     }
   })()
   const batch = 20 // episodes per transaction
@@ -147,7 +149,9 @@ function generate(ws: Workspace, totalSteps: number, log: (line: string) => void
         const demo = e % 5 === 0
         const session = demo ? null : sessions[e % sessions.length]
         const n = Math.min(EPISODE, totalSteps - e * EPISODE)
-        const id = Number(insertEpisode.run(session, demo ? 'demonstration' : 'rollout', n, n, now, now).lastInsertRowid)
+        const id = Number(
+          insertEpisode.run(session, demo ? 'demonstration' : 'rollout', n, n, now, now).lastInsertRowid,
+        )
         for (let i = 0; i < n; i++) insertStep.run(id, i, state, obs, act, demo ? 'demonstration' : 'policy')
       }
     })()
@@ -155,7 +159,8 @@ function generate(ws: Workspace, totalSteps: number, log: (line: string) => void
   }
   db.transaction(() => {
     for (const s of sessions) {
-      for (let l = 0; l < 2000; l++) insertLabel.run(s, l % 2 ? 'query' : 'offline', l % 2 ? 2 : 1, obs, state, act, 1, l, now)
+      for (let l = 0; l < 2000; l++)
+        insertLabel.run(s, l % 2 ? 'query' : 'offline', l % 2 ? 2 : 1, obs, state, act, 1, l, now)
       for (let k = 1; k <= 20; k++) {
         const returns = Array.from({ length: 10 }, (_, j) => k * 100 + j)
         const { mean, std } = meanStd(returns)

@@ -1,5 +1,13 @@
 // The store's public surface: open a workspace file and everything it hands out.
-export { openWorkspace, checkIntegrity, Workspace, type OpenOptions, type IntegrityReport } from './workspace'
+export {
+  openWorkspace,
+  checkIntegrity,
+  describeWorkspace,
+  Workspace,
+  type OpenOptions,
+  type IntegrityReport,
+  type WorkspaceDescription,
+} from './workspace'
 export { StoreError, type StoreErrorCode } from './errors'
 export { EpisodeRecorder, type RecorderOptions, type EpisodeSummary } from './recorder'
 export { SqliteSessionLog } from './sqlite-session-log'

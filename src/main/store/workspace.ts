@@ -670,3 +670,47 @@ function sessionInfo(r: SummaryRow): SessionInfo {
     finishedAt: r.finished_at,
   }
 }
+
+export interface WorkspaceDescription {
+  file: string
+  bytes: number
+  schemaVersion: number
+  codeSchemaVersion: number
+  workbench: boolean
+  journalMode: string
+  sqlite: string
+  rows: Record<string, number>
+}
+
+/** Sizes and row counts of a workspace file, read-only, without migrating or checking it (`iwb db info`). */
+export function describeWorkspace(file: string): WorkspaceDescription {
+  if (!existsSync(file)) throw new StoreError('not-found', `${file} does not exist`)
+  checkHeader(file)
+  let db: Database.Database | null = null
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true })
+    const tables = new Set(
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+        (r) => r.name,
+      ),
+    )
+    const rows: Record<string, number> = {}
+    for (const t of ['sessions', 'episodes', 'steps', 'labels', 'queries', 'policies', 'evaluations', 'tasks']) {
+      if (tables.has(t)) rows[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n
+    }
+    return {
+      file,
+      bytes: statSync(file).size,
+      schemaVersion: db.pragma('user_version', { simple: true }) as number,
+      codeSchemaVersion: SCHEMA_VERSION,
+      workbench: db.pragma('application_id', { simple: true }) === APPLICATION_ID,
+      journalMode: db.pragma('journal_mode', { simple: true }) as string,
+      sqlite: (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+      rows,
+    }
+  } catch (err) {
+    throw toStoreError(err, file)
+  } finally {
+    db?.close()
+  }
+}
