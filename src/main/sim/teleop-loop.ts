@@ -96,7 +96,8 @@ export class TeleopLoop {
   /** Validate (length, finite) and clip to the action bounds, the same rule Env.step applies. */
   setAction(action: ArrayLike<number>): void {
     const { actDim, actionLow: lo, actionHigh: hi } = this.task
-    if (action.length !== actDim) throw new RangeError(`action has ${action.length} values, task ${this.task.id} takes ${actDim}`)
+    if (action.length !== actDim)
+      throw new RangeError(`action has ${action.length} values, task ${this.task.id} takes ${actDim}`)
     for (let i = 0; i < actDim; i++) {
       const v = action[i]
       if (!Number.isFinite(v)) throw new RangeError(`action[${i}] is not a finite number`)
@@ -105,7 +106,13 @@ export class TeleopLoop {
   }
 
   status(): TeleopStatus {
-    return { paused: this.paused, speed: this.speed, step: this.step, recording: this.recording, recordedSteps: this.recordedSteps }
+    return {
+      paused: this.paused,
+      speed: this.speed,
+      step: this.step,
+      recording: this.recording,
+      recordedSteps: this.recordedSteps,
+    }
   }
 
   frame(): Frame {
@@ -188,7 +195,12 @@ export class TeleopLoop {
     this.stepTimes.push(now)
     while (this.stepTimes.length && now - this.stepTimes[0] > 1000) this.stepTimes.shift()
     if (before && obs) {
-      this.pending.push({ state: Array.from(before), observation: Array.from(obs), action: Array.from(this.held), reward: r.reward })
+      this.pending.push({
+        state: Array.from(before),
+        observation: Array.from(obs),
+        action: Array.from(this.held),
+        reward: r.reward,
+      })
       this.recordedSteps++
     }
     this.remember()

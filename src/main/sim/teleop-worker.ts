@@ -27,7 +27,13 @@ async function handle(req: TeleopRequest): Promise<TeleopReply> {
       onSteps: (steps) => post({ event: 'steps', steps }),
       onEpisodeEnd: (info) => post({ event: 'episode-end', ...info }),
     })
-    const reply: TeleopReply = { kind: 'opened', task: env.task, geometry: env.geometry(), frame: loop.frame(), status: loop.status() }
+    const reply: TeleopReply = {
+      kind: 'opened',
+      task: env.task,
+      geometry: env.geometry(),
+      frame: loop.frame(),
+      status: loop.status(),
+    }
     loop.start()
     return reply
   }

@@ -19,7 +19,10 @@ export function replayFrames(env: Env, episode: StoredEpisode): Frame[] {
   })
 }
 
-export function createDemosService(getWorkspace: () => Promise<Workspace>): { handlers: ServiceHandlers; close(): void } {
+export function createDemosService(getWorkspace: () => Promise<Workspace>): {
+  handlers: ServiceHandlers
+  close(): void
+} {
   // One replay environment per task, kept: building one compiles the MJCF (tens of ms).
   const envs = new Map<string, Promise<Env>>()
   const envFor = (taskId: string): Promise<Env> => {
@@ -35,9 +38,14 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): { ha
   const handlers: ServiceHandlers = {
     'demos.list': async (input) => {
       const ws = await getWorkspace()
-      return ws.listEpisodes({ taskId: input.taskId, kind: 'demonstration' }).map(
-        (e): DemoInfo => ({ episodeId: e.episodeId, taskId: e.taskId, steps: e.steps, ret: e.ret, complete: e.complete, createdAt: e.createdAt }),
-      )
+      return ws.listEpisodes({ taskId: input.taskId, kind: 'demonstration' }).map((e): DemoInfo => ({
+        episodeId: e.episodeId,
+        taskId: e.taskId,
+        steps: e.steps,
+        ret: e.ret,
+        complete: e.complete,
+        createdAt: e.createdAt,
+      }))
     },
     'demos.replay': async (input) => {
       const ws = await getWorkspace()
@@ -51,7 +59,11 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): { ha
   return {
     handlers,
     close() {
-      for (const p of envs.values()) p.then((e) => e.close(), () => undefined)
+      for (const p of envs.values())
+        p.then(
+          (e) => e.close(),
+          () => undefined,
+        )
       envs.clear()
     },
   }

@@ -1,0 +1,161 @@
+// A worker thread running one learning session (learn/session-runner) on its own connection to the workspace.
+// Rollouts, the trainer's messages and evaluations stay off the main process; the main thread only relays
+// query prompts to the page and the person's answers back (HumanOracle lives here, next to the rollout env).
+import { parentPort } from 'node:worker_threads'
+import { expertFor } from '../../experts/registry'
+import { HumanOracle, promptFrames, withStateHistory, type StateHistory } from '../../learn/human-oracle'
+import { ExpertOracle, type Oracle } from '../../learn/oracle'
+import { runSession, type Evaluator, type SessionResult } from '../../learn/session-runner'
+import type { Env } from '../../sim/env'
+import type { PolicySpec } from '../../sim/policy-spec'
+import { makeEnv } from '../../sim/registry'
+import { RolloutPool } from '../../sim/rollout-pool'
+import { openWorkspace } from '../../store'
+import type { FromSessionWorker, RunRequest, ToSessionWorker } from './session-protocol'
+
+const port = parentPort
+if (!port) throw new Error('session-worker must run in a worker thread')
+const post = (msg: FromSessionWorker): void => port.postMessage(msg)
+
+const controller = new AbortController()
+let human: HumanOracle | null = null
+let running = false
+
+/** Evaluation episodes on rollout workers: sampled learner actions, clipped, one return per seed. */
+async function poolEvaluator(taskId: string, workers: number): Promise<Evaluator> {
+  const pool = await RolloutPool.create(taskId, { workers })
+  return {
+    async evaluate(spec, seeds, sampleSeed) {
+      const res = await pool.run(seeds.map((seed, i) => ({ spec, seed, sampleSeed: sampleSeed * 1009 + i })))
+      return { returns: res.map((r) => r.ret), steps: res.reduce((a, r) => a + r.length, 0) }
+    },
+    close: () => pool.close(),
+  }
+}
+
+function expertOrNull(taskId: string): PolicySpec | null {
+  try {
+    return expertFor(taskId)
+  } catch {
+    return null
+  }
+}
+
+async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>> {
+  const ws = openWorkspace(req.file)
+  let viewer: Env | null = null
+  try {
+    const log = ws.openSession(req.sessionId)
+    const config = log.config
+    const expert = expertOrNull(config.taskId)
+    let history: StateHistory | null = null
+    let oracle: Oracle
+    if (config.oracle === 'human') {
+      viewer = await makeEnv(config.taskId)
+      const view = viewer
+      let nextId = req.firstQueryId
+      let lastId = 0
+      human = new HumanOracle({
+        sessionId: req.sessionId,
+        task: view.task,
+        nextQueryId: () => (lastId = nextId++),
+        publish: (prompt) => post({ type: 'prompt', prompt }),
+        // The rollout env's last state is the queried one; the states before it are the lead-up second.
+        frames: (q) => promptFrames(view, q, history ? history.states().slice(0, -1) : []),
+      })
+      const h = human
+      oracle = {
+        kind: 'human',
+        answer(q, signal) {
+          const p = h.answer(q, signal)
+          const id = lastId
+          void p.finally(() => post({ type: 'settled', queryId: id }))
+          return p
+        },
+      }
+    } else {
+      if (!expert) throw new Error(`no simulated expert for task '${config.taskId}'`)
+      oracle = new ExpertOracle(expert)
+    }
+    let first = true
+    const evaluator = req.evalWorkers > 0 ? await poolEvaluator(config.taskId, req.evalWorkers) : undefined
+    const result = await runSession({
+      log,
+      oracle,
+      expert,
+      evaluator,
+      makeEnv: async (taskId) => {
+        const env = await makeEnv(taskId)
+        if (!first || config.oracle !== 'human') return env
+        // The first env runSession makes is its rollout env: remember its last second for the prompts.
+        first = false
+        const w = withStateHistory(env, 1)
+        history = w.history
+        return w.env
+      },
+      trainerWhere: req.trainerWhere,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+      signal: controller.signal,
+      stopAfterLabels: req.stopAfterLabels,
+    })
+    const { evaluations: _e, ...rest } = result
+    return rest
+  } finally {
+    human?.abandonAll()
+    viewer?.close()
+    ws.close()
+  }
+}
+
+/**
+ * Reply once the runner's microtasks have run (the label or the abandoned query is in the store): on the next
+ * macrotask, or when the run ends first (a run that finishes without yielding to the event loop).
+ */
+const replies = new Map<number, boolean>()
+function replyLater(reqId: number, ok: boolean): void {
+  replies.set(reqId, ok)
+  setImmediate(flushReplies)
+}
+function flushReplies(): void {
+  for (const [reqId, ok] of replies) post({ type: 'reply', reqId, ok })
+  replies.clear()
+}
+
+port.on('message', (msg: ToSessionWorker) => {
+  switch (msg.type) {
+    case 'run':
+      if (running) return
+      running = true
+      // Settled (the store written and closed) before the message: then the thread ends by closing its port.
+      run(msg)
+        .then(
+          (result) => {
+            flushReplies()
+            post({ type: 'done', result })
+          },
+          (err: unknown) => {
+            flushReplies()
+            post({ type: 'failed', error: err instanceof Error ? err.message : String(err) })
+          },
+        )
+        .finally(() => port.close())
+      return
+    case 'answer':
+      try {
+        if (!human) throw new Error(`query ${msg.queryId} is not waiting for an answer`)
+        human.commit(msg.queryId, msg.commit)
+        replyLater(msg.reqId, true)
+      } catch (err) {
+        post({ type: 'reply', reqId: msg.reqId, ok: false, error: err instanceof Error ? err.message : String(err) })
+      }
+      return
+    case 'skip': {
+      replyLater(msg.reqId, human?.skip(msg.queryId) ?? false)
+      return
+    }
+    case 'abort':
+      controller.abort(msg.reason)
+      human?.abandonAll()
+      return
+  }
+})
