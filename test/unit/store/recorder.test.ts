@@ -106,6 +106,23 @@ describe('EpisodeRecorder', () => {
     again.close()
   })
 
+  it('leaves a recording by a live process alone when another connection opens the file', () => {
+    const file = tmp.path('shared.db')
+    const first = openWorkspace(file)
+    const rec = first.startEpisode({ taskId: 'reacher', kind: 'demonstration' }, { flushSteps: 5 })
+    for (let i = 0; i < 50; i++) rec.append(fakeStep(5, i))
+    rec.flush()
+    // A second connection (a session worker thread does this) must not mistake it for a crash.
+    const second = openWorkspace(file)
+    expect(second.episodeInfo(rec.episodeId)).toMatchObject({ complete: false, interrupted: false, steps: 50 })
+    expect(second.listEpisodes()).toHaveLength(0)
+    second.close()
+    rec.append(fakeStep(5, 50))
+    expect(rec.finish({ keep: true }).steps).toBe(51)
+    expect(first.episodeInfo(rec.episodeId)).toMatchObject({ complete: true, interrupted: false, steps: 51 })
+    first.close()
+  })
+
   it('survives SIGKILL mid-recording: committed episodes intact, the live one incomplete with its flushed steps', async () => {
     const file = tmp.path('crash.db')
     const script = fileURLToPath(new URL('./fixtures/record-child.ts', import.meta.url))
