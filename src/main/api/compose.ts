@@ -3,6 +3,12 @@
 import type { ServiceHandlers } from './service-types'
 import { createEventHub, type EventHub } from './events'
 import { appService } from './services/app'
+import { compareService } from './services/compare'
+import { demosService } from './services/demos'
+import { jobsService } from './services/jobs'
+import { queriesService } from './services/queries'
+import { sessionsService } from './services/sessions'
+import { teleopService } from './services/teleop'
 
 export interface WorkbenchOptions {
   /** the SQLite workspace file; services open it through ctx.resource so they share one connection */
@@ -30,7 +36,12 @@ export type ServiceFactory = (ctx: ServiceContext) => ServiceHandlers | Promise<
  */
 export const serviceFactories: ServiceFactory[] = [
   appService,
-  // one line per service module, e.g. teleopService,
+  teleopService,
+  demosService,
+  sessionsService,
+  queriesService,
+  compareService,
+  jobsService,
 ]
 
 export interface Workbench {
