@@ -7,6 +7,7 @@ export {
   type OpenOptions,
   type IntegrityReport,
   type WorkspaceDescription,
+  type StoredQuery,
 } from './workspace'
 export { StoreError, type StoreErrorCode } from './errors'
 export { EpisodeRecorder, type RecorderOptions, type EpisodeSummary } from './recorder'

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { EvaluationPoint, SessionInfo } from '../../shared/contract'
-import type { SessionConfig, SessionLog, SessionStatus } from '../learn/session-log'
+import type { QueryRecord, SessionConfig, SessionLog, SessionStatus } from '../learn/session-log'
 import { fromBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations'
@@ -108,6 +108,19 @@ function checkWritable(file: string): void {
   }
 }
 
+/** A new workspace needs an existing, writable folder (for the file and its -wal/-shm companions). */
+function checkCreatable(file: string): void {
+  const dir = dirname(file)
+  if (!existsSync(dir))
+    throw new StoreError('not-found', `cannot create workspace ${file}: folder ${dir} does not exist`)
+  try {
+    accessSync(dir, constants.W_OK)
+    if ((statSync(dir).mode & 0o222) === 0) throw new Error('no write bits')
+  } catch {
+    throw new StoreError('read-only', `cannot create workspace ${file}: folder ${dir} is not writable`)
+  }
+}
+
 /** Before any write: is this a workbench file this code understands and is it intact? */
 function inspect(db: Database.Database, file: string, readonly: boolean, verify: 'quick' | 'header'): void {
   if (verify === 'quick') {
@@ -169,6 +182,7 @@ export function openWorkspace(file: string, options: OpenOptions = {}): Workspac
   if (exists) checkHeader(file)
   const verify = exists ? chooseVerify(file, options.verify ?? 'auto') : 'header'
   if (exists && !readonly) checkWritable(file)
+  if (!exists && !readonly) checkCreatable(file)
   let db: Database.Database
   try {
     db = new Database(file, {
@@ -530,6 +544,43 @@ export class Workspace {
     }))
   }
 
+  /** The 'sessions.curves' shape: each session's summary with its cost curve. */
+  curves(sessionIds: readonly number[]): { session: SessionInfo; points: EvaluationPoint[] }[] {
+    return sessionIds.map((id) => ({ session: this.sessionInfo(id), points: this.curve(id) }))
+  }
+
+  /** A session's queries in the order they were issued (time to first input, to commit, disagreement, ...). */
+  listQueries(sessionId: number): StoredQuery[] {
+    const rows = this.prepare(
+      `SELECT id, label_id, issued_at, first_input_at, committed_at, abandoned_at, proposed_action, answer, disagreement,
+         operator FROM queries WHERE session_id = ? ORDER BY issued_at, id`,
+    ).all(sessionId) as {
+      id: number
+      label_id: number | null
+      issued_at: number
+      first_input_at: number | null
+      committed_at: number | null
+      abandoned_at: number | null
+      proposed_action: Buffer
+      answer: Buffer | null
+      disagreement: number | null
+      operator: string | null
+    }[]
+    return rows.map((r) => ({
+      id: r.id,
+      sessionId,
+      labelId: r.label_id,
+      issuedAt: r.issued_at,
+      firstInputAt: r.first_input_at,
+      committedAt: r.committed_at,
+      abandonedAt: r.abandoned_at,
+      proposedAction: fromBlob(r.proposed_action),
+      answer: r.answer ? fromBlob(r.answer) : null,
+      disagreement: r.disagreement,
+      operator: r.operator,
+    }))
+  }
+
   deleteSession(id: number): boolean {
     return this.write(() => this.prepare('DELETE FROM sessions WHERE id = ?').run(id).changes > 0)
   }
@@ -642,6 +693,13 @@ export class Workspace {
   get isOpen(): boolean {
     return !this.closed
   }
+}
+
+export interface StoredQuery extends QueryRecord {
+  id: number
+  sessionId: number
+  proposedAction: Float64Array
+  answer: Float64Array | null
 }
 
 interface SummaryRow extends SessionRow {

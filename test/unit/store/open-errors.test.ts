@@ -134,8 +134,11 @@ describe('opening a workspace', () => {
     expect(codeOf(() => openWorkspace(text))).toBe('corrupt')
   })
 
-  it('refuses a read-only open of a missing file', () => {
+  it('refuses a read-only open of a missing file, and creating one where it cannot', () => {
     expect(codeOf(() => openWorkspace(tmp.path('missing.db'), { readonly: true }))).toBe('not-found')
+    expect(codeOf(() => openWorkspace(tmp.path('no/such/folder.db')))).toBe('not-found')
+    chmodSync(tmp.dir, 0o555)
+    expect(codeOf(() => openWorkspace(tmp.path('new.db')))).toBe('read-only')
   })
 
   it('checkIntegrity reports ok for a sound workspace', () => {

@@ -127,19 +127,12 @@ describe('SessionLog on SQLite', () => {
       backend: 'wasm',
       weights: { layers: [[3, 4]], mean: [0.5] },
     })
-    const queries = ws.db.prepare('SELECT * FROM queries ORDER BY id').all() as Record<string, unknown>[]
+    const queries = ws.listQueries(log.sessionId)
     expect(queries).toHaveLength(2)
-    expect(queries[0]).toMatchObject({
-      label_id: l2,
-      first_input_at: 1400.5,
-      operator: 'ana',
-      disagreement: 0.22,
-    })
-    expect(queries[1]).toMatchObject({
-      label_id: null,
-      abandoned_at: 9000,
-      answer: null,
-    })
+    expect(queries[0]).toMatchObject({ labelId: l2, firstInputAt: 1400.5, operator: 'ana', disagreement: 0.22 })
+    expect(Array.from(queries[0].proposedAction)).toEqual([0.9, 0.8])
+    expect(queries[1]).toMatchObject({ labelId: null, abandonedAt: 9000, answer: null, committedAt: null })
+    expect(ws.curves([log.sessionId])[0].points).toHaveLength(2)
 
     const [info] = ws.listSessions()
     SessionInfoSchema.parse(info)
