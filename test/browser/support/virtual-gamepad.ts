@@ -45,10 +45,13 @@ export async function setButton(page: Page, button: number, value: number): Prom
   )
 }
 
-/** Press and release a button, holding it long enough for a few polls (gamepad.js polls each frame). */
-export async function tapButton(page: Page, button: number): Promise<void> {
+/**
+ * Press and release a button, held across several polls: gamepad.js polls once per animation frame, and
+ * software-rendered WebGL on a loaded machine can drop the page to a few frames per second.
+ */
+export async function tapButton(page: Page, button: number, holdMs = 600): Promise<void> {
   await setButton(page, button, 1)
-  await page.waitForTimeout(120)
+  await page.waitForTimeout(holdMs)
   await setButton(page, button, 0)
-  await page.waitForTimeout(60)
+  await page.waitForTimeout(200)
 }

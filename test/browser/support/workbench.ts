@@ -6,6 +6,10 @@ import type { Browser, Page } from 'playwright-core'
 import { serviceFactories, type ServiceFactory } from '../../../src/main/api/compose'
 import { teleopService } from '../../../src/main/api/services/teleop'
 import { demosService } from '../../../src/main/api/services/demos'
+import { sessionsService } from '../../../src/main/api/services/sessions'
+import { queriesService } from '../../../src/main/api/services/queries'
+import { compareService } from '../../../src/main/api/services/compare'
+import { jobsService } from '../../../src/main/api/services/jobs'
 import { repoRoot } from '../../../src/main/server/page'
 import { collectErrors } from '../helpers/chromium'
 import { startTestServer, type TestServer } from '../helpers/server'
@@ -16,7 +20,7 @@ export const SCREENSHOTS = join(repoRoot, 'artifacts/screenshots')
 /** The workbench's own service list, plus the page's services where the composition root does not list them yet. */
 export function pageFactories(extra: ServiceFactory[] = []): ServiceFactory[] {
   const list = [...serviceFactories]
-  for (const f of [teleopService, demosService, ...extra]) if (!list.includes(f)) list.push(f)
+  for (const f of [teleopService, demosService, sessionsService, queriesService, compareService, jobsService, ...extra]) if (!list.includes(f)) list.push(f)
   return list
 }
 

@@ -9,15 +9,18 @@ export interface QueryInbox {
   remove(queryId: number): void
   /** drop prompts of a session that is no longer running */
   dropSession(sessionId: number): void
+  /** ask the workbench for the prompts waiting now (after opening or reconnecting) */
+  refresh(): Promise<void>
 }
 
 export function useQueryInbox(api: WorkbenchApi, now: () => number = () => performance.now()): QueryInbox {
   const pending = shallowRef<QueryPrompt[]>([])
   const arrivedAt = new Map<number, number>()
-  const off = api.on('query.prompt', (p) => {
-    arrivedAt.set(p.queryId, now())
+  const add = (p: QueryPrompt): void => {
+    if (!arrivedAt.has(p.queryId)) arrivedAt.set(p.queryId, now())
     pending.value = [...pending.value.filter((q) => q.queryId !== p.queryId), p]
-  })
+  }
+  const off = api.on('query.prompt', add)
   onScopeDispose(off)
   return {
     pending,
@@ -28,6 +31,13 @@ export function useQueryInbox(api: WorkbenchApi, now: () => number = () => perfo
     },
     dropSession(sessionId) {
       pending.value = pending.value.filter((q) => q.sessionId !== sessionId)
+    },
+    async refresh() {
+      const waiting = await api.call('queries.pending', {})
+      const ids = new Set(waiting.map((p) => p.queryId))
+      // prompts the workbench no longer waits for (answered elsewhere, session stopped) go away
+      pending.value = pending.value.filter((q) => ids.has(q.queryId))
+      for (const p of waiting) if (!pending.value.some((q) => q.queryId === p.queryId)) add(p)
     },
   }
 }

@@ -1,0 +1,110 @@
+// Answering queries in Chromium: a STAGGER session with the person as the oracle, three queries answered with
+// the virtual pad, the keyboard and the mouse; the store then holds three query labels with their costs and the
+// page's timings (prompt -> first input, prompt -> commit).
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openWorkspace } from '../../src/main/store'
+import { launchChromium } from './helpers/chromium'
+import type { TestServer } from './helpers/server'
+import { setAxes, setButton, tapButton } from './support/virtual-gamepad'
+import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+
+let browser: Browser
+let served: TestServer
+
+beforeAll(async () => {
+  served = await startWorkbench()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await served?.close()
+})
+
+async function waitForQuery(page: Page, notId: string | null): Promise<string> {
+  const badge = page.getByTestId('query-id')
+  await expect
+    .poll(async () => ((await badge.count()) ? await badge.textContent() : null), { timeout: 90_000, interval: 250 })
+    .not.toBe(notId)
+  await badge.waitFor({ timeout: 90_000 })
+  return (await badge.textContent())!
+}
+
+describe('Query view', () => {
+  it('answers three STAGGER queries (pad, keyboard, mouse) and the store has the labels, costs and timings', async () => {
+    const { page, errors } = await openPage(browser, served, 'sessions')
+    await page.getByTestId('session-task').selectOption('reacher-arm')
+    await page.getByTestId('session-algo').selectOption('stagger')
+    await page.getByTestId('oracle-human').check()
+    await page.getByTestId('session-budget').fill('3')
+    await page.getByTestId('session-cost-ratio').fill('1')
+    await screenshot(page, 'sessions-form')
+    await page.getByTestId('session-start').click()
+
+    // the page moves to the Query view when the first prompt arrives
+    const first = await waitForQuery(page, null)
+    await page.waitForTimeout(1200) // let the replay of the last second play
+    // 1: the virtual pad: hold RB, push the left stick, commit with A
+    await setButton(page, 5, 1)
+    await setAxes(page, { 0: 0.7, 1: -0.7 })
+    await page.waitForTimeout(400)
+    await screenshot(page, 'query')
+    await setButton(page, 5, 0)
+    await setAxes(page, { 0: 0, 1: 0 })
+    await page.waitForTimeout(100)
+    await tapButton(page, 0)
+
+    // 2: the keyboard: Space (hold to act) + D, then Enter
+    const second = await waitForQuery(page, first)
+    await page.locator('body').click({ position: { x: 5, y: 780 } })
+    await page.keyboard.down('Space')
+    await page.keyboard.down('KeyD')
+    await page.waitForTimeout(300)
+    await page.keyboard.up('KeyD')
+    await page.keyboard.up('Space')
+    await page.keyboard.press('Enter')
+
+    // 3: the mouse: a slider, then the Commit button
+    await waitForQuery(page, second)
+    await page.getByTestId('query-action-0').fill('-0.5')
+    await page.getByTestId('query-commit').click()
+
+    await expect.poll(() => page.getByTestId('query-answered').textContent(), { timeout: 30_000 }).toContain('answered here: 3')
+    expect(await shownErrors(page)).toEqual([])
+
+    // the session spends its budget of 3 (cost 1 per query) and finishes
+    await page.getByTestId('tab-sessions').click()
+    const row = page.locator('[data-testid^="session-"][data-status]').first()
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 120_000 }).toBe('finished')
+    await screenshot(page, 'sessions')
+
+    const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    try {
+      const [session] = ws.listSessions()
+      expect(session).toMatchObject({ algo: 'stagger', oracle: 'human', labels: 3, status: 'finished' })
+      expect(session.cost).toBeCloseTo(3)
+      expect(session.humanSeconds).toBeGreaterThan(0)
+      const labels = ws.db
+        .prepare('SELECT source, cost, action, human_seconds FROM labels WHERE session_id = ? ORDER BY id')
+        .all(session.id) as { source: string; cost: number; human_seconds: number | null }[]
+      expect(labels.map((l) => l.source)).toEqual(['query', 'query', 'query'])
+      expect(labels.map((l) => l.cost)).toEqual([1, 1, 1])
+      const queries = ws.db
+        .prepare('SELECT issued_at, first_input_at, committed_at, abandoned_at, label_id FROM queries WHERE session_id = ? ORDER BY id')
+        .all(session.id) as { issued_at: number; first_input_at: number | null; committed_at: number | null; abandoned_at: number | null; label_id: number | null }[]
+      expect(queries).toHaveLength(3)
+      for (const q of queries) {
+        expect(q.abandoned_at).toBeNull()
+        expect(q.label_id).not.toBeNull()
+        expect(q.first_input_at).not.toBeNull()
+        expect(q.committed_at!).toBeGreaterThanOrEqual(q.first_input_at!)
+        expect(q.first_input_at!).toBeGreaterThanOrEqual(q.issued_at)
+      }
+    } finally {
+      ws.close()
+    }
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
