@@ -17,6 +17,10 @@ export interface LearnBenchResult {
   seconds: number
   simOnlySeconds: number
   overhead: number
+  /** CPU seconds of this process (all threads): robust when other programs load the machine */
+  cpuSeconds: number
+  simOnlyCpuSeconds: number
+  cpuOverhead: number
   backend: string
   rolloutSteps: number
   evalSteps: number
@@ -48,6 +52,11 @@ export async function runLearnBench(opts: LearnBenchOptions = {}): Promise<Learn
   })
   const sessionLog = new MemorySessionLog(config)
   log(`STAGGER on ${config.taskId}, ${config.budget} labels ...`)
+  const cpu = (): number => {
+    const u = process.cpuUsage()
+    return (u.user + u.system) / 1e6
+  }
+  const c0 = cpu()
   const t0 = performance.now()
   const r = await runHeadless({
     config,
@@ -56,10 +65,12 @@ export async function runLearnBench(opts: LearnBenchOptions = {}): Promise<Learn
     onProgress: (p) => p.evaluation && log(`  ${p.labels} labels: return ${(p.lastReturn ?? 0).toFixed(0)}`),
   })
   const seconds = (performance.now() - t0) / 1000
+  const cpuSeconds = cpu() - c0
   const weights = sessionLog.latestPolicy()!.weights as MlpWeights
 
   log(`sim only: ${r.rolloutSteps} rollout steps + ${r.evalSteps} evaluation steps ...`)
   const t1 = performance.now()
+  const c1 = cpu()
   const env = await makeEnv(config.taskId)
   const spec = learnerSpec(weights, env.task)
   const policy = policyFromSpec(spec)
@@ -71,6 +82,7 @@ export async function runLearnBench(opts: LearnBenchOptions = {}): Promise<Learn
   }
   env.close()
   const t1b = performance.now()
+  const c1b = cpu()
   const pool = await RolloutPool.create(config.taskId)
   let evalDone = 0
   for (let batch = 0; evalDone < r.evalSteps; batch++) {
@@ -79,9 +91,12 @@ export async function runLearnBench(opts: LearnBenchOptions = {}): Promise<Learn
     evalDone += res.reduce((a, x) => a + x.length, 0)
   }
   const t2 = performance.now()
+  const c2 = cpu()
   await pool.close()
   // The last batch overshoots the step count; scale the evaluation part to the exact count.
-  const simOnlySeconds = (t1b - t1) / 1000 + ((t2 - t1b) / 1000) * (r.evalSteps / Math.max(1, evalDone))
+  const share = r.evalSteps / Math.max(1, evalDone)
+  const simOnlySeconds = (t1b - t1) / 1000 + ((t2 - t1b) / 1000) * share
+  const simOnlyCpuSeconds = c1b - c1 + (c2 - c1b) * share
   return {
     task: config.taskId,
     algo: 'stagger',
@@ -89,6 +104,9 @@ export async function runLearnBench(opts: LearnBenchOptions = {}): Promise<Learn
     seconds,
     simOnlySeconds,
     overhead: seconds / simOnlySeconds,
+    cpuSeconds,
+    simOnlyCpuSeconds,
+    cpuOverhead: cpuSeconds / simOnlyCpuSeconds,
     backend: r.backend,
     rolloutSteps: r.rolloutSteps,
     evalSteps: r.evalSteps,
