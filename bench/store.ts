@@ -32,6 +32,8 @@ export interface StoreBenchResult {
   costCurveMs: number
   /** median time of Workspace.listSessions() (labels, cost, human seconds, last return per session) */
   listSessionsMs: number
+  /** median time of Workspace.sessionInfo(id) (one session's summary, sent on every session update) */
+  sessionInfoMs: number
   /** openWorkspace on the big file with verify 'quick' (quick_check), 'header', and the default 'auto' */
   openQuickCheckMs: number
   openHeaderOnlyMs: number
@@ -216,6 +218,11 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<St
       if (points.length !== 20) throw new Error(`session ${s} has ${points.length} points`)
       return nowMs() - t
     })
+    const infos = sessions.map((s) => {
+      const t = nowMs()
+      ws.sessionInfo(s)
+      return nowMs() - t
+    })
     const lists = Array.from({ length: 11 }, () => {
       const t = nowMs()
       ws.listSessions()
@@ -227,6 +234,7 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<St
       loadEpisodeMs: round(median(loads)),
       costCurveMs: round(median(curves)),
       listSessionsMs: round(median(lists)),
+      sessionInfoMs: round(median(infos)),
       openQuickCheckMs,
       openHeaderOnlyMs,
       openDefaultMs,

@@ -317,6 +317,15 @@ const SESSION_SUMMARY = `
   LEFT JOIN (SELECT session_id, count(*) AS n, sum(cost) AS cost, sum(coalesce(human_seconds, 0)) AS secs
              FROM labels GROUP BY session_id) l ON l.session_id = s.id`
 
+/** One session's summary: correlated sums over its range of the covering index, not a scan of every label. */
+const ONE_SESSION_SUMMARY = `
+  SELECT s.*,
+    (SELECT count(*) FROM labels l WHERE l.session_id = s.id) AS n_labels,
+    (SELECT coalesce(sum(l.cost), 0) FROM labels l WHERE l.session_id = s.id) AS total_cost,
+    (SELECT coalesce(sum(l.human_seconds), 0) FROM labels l WHERE l.session_id = s.id) AS total_secs,
+    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
+  FROM sessions s WHERE s.id = ?`
+
 function configOf(r: SessionRow): SessionConfig {
   return {
     taskId: r.task_id,
@@ -517,7 +526,7 @@ export class Workspace {
   }
 
   sessionInfo(id: number): SessionInfo {
-    const row = this.prepare(`${SESSION_SUMMARY} WHERE s.id = ?`).get(id) as SummaryRow | undefined
+    const row = this.prepare(ONE_SESSION_SUMMARY).get(id) as SummaryRow | undefined
     if (!row) throw new StoreError('not-found', `no session ${id} in ${this.file}`)
     return sessionInfo(row)
   }

@@ -35,6 +35,7 @@ export const command: Command = {
       io.out(`  load a 1000-step episode ${r.loadEpisodeMs} ms`)
       io.out(`  cost curve of a session  ${r.costCurveMs} ms`)
       io.out(`  list sessions            ${r.listSessionsMs} ms`)
+      io.out(`  one session's summary    ${r.sessionInfoMs} ms`)
       io.out(
         `  open: quick_check ${r.openQuickCheckMs} ms, header only ${r.openHeaderOnlyMs} ms, default ${r.openDefaultMs} ms`,
       )
