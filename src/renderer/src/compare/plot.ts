@@ -33,8 +33,9 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw))
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag
   const first = Math.floor(lo / step) * step
+  const last = Math.ceil(hi / step) * step // the axis always reaches past the data
   const ticks: number[] = []
-  for (let v = first; v <= hi + step * 0.5; v += step) ticks.push(Number(v.toPrecision(12)))
+  for (let k = 0; first + k * step <= last + step * 1e-6; k++) ticks.push(Number((first + k * step).toPrecision(12)))
   return ticks
 }
 
@@ -50,6 +51,8 @@ export interface PanelLayout {
 export interface Panel {
   axis: EffortAxis
   title: string
+  /** every point sits at x = 0 (e.g. human seconds of sessions with a simulated oracle) */
+  flat: boolean
   xTicks: { value: number; x: number }[]
   yTicks: { value: number; y: number }[]
   series: { name: string; color: string; path: string; band: string; dots: { x: number; y: number }[] }[]
@@ -85,6 +88,7 @@ export function buildPanel(curves: Curve[], axis: EffortAxis, layout: PanelLayou
   })
   return {
     axis,
+    flat: xs.length > 0 && xs.every((x) => x === 0),
     title: EFFORT_AXES.find((a) => a.key === axis)?.title ?? axis,
     xTicks: xTicksV.map((value) => ({ value, x: sx(value) })),
     yTicks: yTicksV.map((value) => ({ value, y: sy(value) })),

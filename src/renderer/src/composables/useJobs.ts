@@ -27,7 +27,24 @@ export function useJobs(api: WorkbenchApi, onError: (err: unknown) => void): Job
       }, 4000)
     }
   })
-  onScopeDispose(off)
+  // A session's progress job is named session-<id> (the sessions service): once the session stops, so has it.
+  const offSession = api.on('session.update', (s) => {
+    const job = byId.get(`session-${s.id}`)
+    if (job && !job.finished && s.status !== 'running' && s.status !== 'created') {
+      byId.set(job.jobId, { ...job, finished: true, message: `${s.status}: ${s.labels} labels` })
+      publish()
+      setTimeout(() => {
+        if (byId.get(job.jobId)?.finished) {
+          byId.delete(job.jobId)
+          publish()
+        }
+      }, 4000)
+    }
+  })
+  onScopeDispose(() => {
+    off()
+    offSession()
+  })
   return {
     jobs,
     async cancel(jobId) {

@@ -1,0 +1,78 @@
+// The comparison view in Chromium: two short sessions with the simulated expert (started from the Sessions
+// view), then their learning curves drawn against cost, labels and human seconds, with the table and exports.
+import { readFileSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from './helpers/chromium'
+import type { TestServer } from './helpers/server'
+import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+
+let browser: Browser
+let served: TestServer
+
+beforeAll(async () => {
+  served = await startWorkbench()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await served?.close()
+})
+
+async function startSession(page: Page, algo: string): Promise<void> {
+  await page.getByTestId('session-task').selectOption('cartpole')
+  await page.getByTestId('session-algo').selectOption(algo)
+  await page.getByTestId('oracle-expert').check()
+  await page.getByTestId('session-budget').fill('24')
+  await page.getByTestId('session-cost-ratio').fill('2')
+  await page.getByTestId('session-eval-every').fill('6')
+  await page.getByTestId('session-start').click()
+}
+
+describe('Compare view', () => {
+  it('draws the curves of two finished sessions against cost, labels and human seconds', async () => {
+    const { page, errors } = await openPage(browser, served, 'sessions')
+    await startSession(page, 'bc')
+    await page.locator('[data-testid="session-1"]').waitFor()
+    await startSession(page, 'dagger')
+    for (const id of [1, 2]) {
+      await expect
+        .poll(() => page.getByTestId(`session-${id}`).getAttribute('data-status'), { timeout: 240_000, interval: 500 })
+        .toBe('finished')
+    }
+    expect(await shownErrors(page)).toEqual([])
+
+    await page.getByTestId('tab-compare').click()
+    for (const id of [1, 2]) {
+      const box = page.getByTestId(`compare-pick-${id}`)
+      if (!(await box.isChecked())) await box.check()
+    }
+    const plot = page.getByTestId('compare-plot')
+    // three panels, two sessions in each, every curve a polyline through several evaluations
+    await expect.poll(() => plot.locator('g.series').count(), { timeout: 30_000 }).toBe(6)
+    for (const axis of ['cost', 'labels', 'humanSeconds']) {
+      const curves = plot.locator(`g[data-axis="${axis}"] path.curve`)
+      expect(await curves.count()).toBe(2)
+      for (const d of await curves.evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? ''))) {
+        expect(d).toMatch(/^M[\d.]+,[\d.]+( L[\d.]+,[\d.]+)+$/)
+      }
+    }
+    const table = page.getByTestId('compare-table')
+    expect(await table.locator('tbody tr').count()).toBe(2)
+    expect(await table.textContent()).toContain('dagger')
+    await screenshot(page, 'compare')
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
+    const text = readFileSync((await csv.path())!, 'utf8').trim().split('\n')
+    expect(text[0]).toMatch(/^session,task,algo/)
+    expect(new Set(text.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(['1', '2']))
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()])
+    expect(readFileSync((await svg.path())!, 'utf8')).toContain('<svg')
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()])
+    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG')
+
+    expect(await shownErrors(page)).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
