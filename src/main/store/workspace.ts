@@ -180,7 +180,7 @@ export function openWorkspace(file: string, options: OpenOptions = {}): Workspac
   const exists = existsSync(file) && statSync(file).size > 0
   if (!exists && readonly) throw new StoreError('not-found', `workspace ${file} does not exist`)
   if (exists) checkHeader(file)
-  const verify = exists ? chooseVerify(file, options.verify ?? 'auto') : 'header'
+  const verify = exists ? chooseVerify(file, options.verify ?? 'auto') : 'quick'
   if (exists && !readonly) checkWritable(file)
   if (!exists && !readonly) checkCreatable(file)
   let db: Database.Database
@@ -194,7 +194,8 @@ export function openWorkspace(file: string, options: OpenOptions = {}): Workspac
     throw toStoreError(err, file)
   }
   try {
-    if (exists) inspect(db, file, readonly, verify)
+    // Also for an empty main file: a new workspace that crashed before its first checkpoint lives in its -wal.
+    inspect(db, file, readonly, verify)
     if (!readonly) {
       db.pragma('journal_mode = WAL')
       // In WAL, NORMAL loses nothing on a process crash (only on power loss) and keeps commits cheap.

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { writeFileSync } from 'node:fs'
+import { copyFileSync, writeFileSync } from 'node:fs'
 import { APPLICATION_ID, SCHEMA_VERSION, migrate, migrations } from '../../../src/main/store/migrations'
 import { openWorkspace } from '../../../src/main/store/workspace'
 import { StoreError } from '../../../src/main/store/errors'
@@ -120,6 +120,21 @@ describe('migrations', () => {
     expect(sha256(file)).toBe(before)
     expect(() => openWorkspace(file, { readonly: true })).toThrow(/understands up to/)
     expect(sha256(file)).toBe(before)
+  })
+
+  it('checks a file whose content is still only in its -wal (a crash before the first checkpoint)', () => {
+    const file = tmp.path('walonly.db')
+    const live = new Database(file)
+    live.pragma('journal_mode = WAL')
+    live.pragma('wal_autocheckpoint = 0')
+    migrate(live)
+    live.pragma(`user_version = ${SCHEMA_VERSION + 1}`)
+    // Copy the pair while the connection is open: what a crash would leave behind.
+    const copy = tmp.path('copy.db')
+    copyFileSync(file, copy)
+    copyFileSync(`${file}-wal`, `${copy}-wal`)
+    live.close()
+    expect(() => openWorkspace(copy)).toThrow(expect.objectContaining({ code: 'too-new' }))
   })
 
   it('refuses a read-only open of an older file instead of migrating it', () => {
