@@ -1,0 +1,72 @@
+// Each view at 1280x800 with every operator task's robot (screenshots under artifacts/screenshots/), and the
+// input rules that need a real page: keyboard fallback, input ignored while unfocused, and polling that
+// survives an unrelated page error.
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from './helpers/chromium'
+import type { TestServer } from './helpers/server'
+import { setAxes } from './support/virtual-gamepad'
+import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+
+let browser: Browser
+let served: TestServer
+
+beforeAll(async () => {
+  served = await startWorkbench()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await served?.close()
+})
+
+describe('the views at 1280x800', () => {
+  it('shows each operator task in the Teleop view and the empty Query, Sessions and Compare views', async () => {
+    const { page, errors } = await openPage(browser, served, 'teleop')
+    const select = page.getByTestId('teleop-task')
+    await expect.poll(() => page.getByTestId('record-start').isEnabled(), { timeout: 60_000 }).toBe(true)
+    const tasks = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+    expect(tasks.length).toBeGreaterThan(0)
+    for (const task of tasks) {
+      await select.selectOption(task)
+      await expect.poll(() => page.locator('.desc').first().textContent(), { timeout: 30_000 }).not.toContain('loading')
+      await page.waitForTimeout(1500) // a few display frames with the tracking camera settled
+      await screenshot(page, `teleop-${task}`)
+    }
+    for (const view of ['sessions', 'query', 'compare']) {
+      await page.getByTestId(`tab-${view}`).click()
+      await page.waitForTimeout(800)
+      await screenshot(page, `${view}-empty`)
+    }
+    expect(await page.getByTestId('query-waiting').count()).toBe(0) // Compare is shown now
+    expect(await shownErrors(page)).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('drives with the keyboard, ignores input while unfocused, and keeps polling the pad after a page error', async () => {
+    const { page, errors } = await openPage(browser, served, 'teleop')
+    await expect.poll(() => page.getByTestId('record-start').isEnabled(), { timeout: 60_000 }).toBe(true)
+    const deadman = page.getByTestId('deadman')
+
+    await page.keyboard.down('Space')
+    await expect.poll(() => deadman.getAttribute('data-held')).toBe('true')
+    await page.evaluate(() => window.dispatchEvent(new Event('blur')))
+    await expect.poll(() => deadman.getAttribute('data-held')).toBe('false')
+    expect(await page.getByTestId('input-source').textContent()).toContain('not focused')
+    await page.keyboard.up('Space')
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')))
+
+    // an unrelated uncaught error: gamepad.js stops its polling loop on window 'error'; the page restarts it
+    await page.evaluate(() => setTimeout(() => {
+      throw new Error('unrelated failure elsewhere in the page')
+    }, 0))
+    await page.waitForTimeout(300)
+    await setAxes(page, { 2: 0.9 })
+    const stick = page.getByRole('img', { name: /^right stick/ })
+    await expect.poll(() => stick.getAttribute('aria-label'), { timeout: 10_000 }).toMatch(/x 0\.8\d/)
+    expect(await page.getByText(/input restarted after 1 page error/).count()).toBe(1)
+    expect(errors.filter((e) => !e.includes('unrelated failure'))).toEqual([])
+    await page.close()
+  })
+})
