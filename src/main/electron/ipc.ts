@@ -29,12 +29,10 @@ export function registerIpc(ipcMain: IpcMainLike, handlers: ServiceHandlers, hub
 
   const senderClient = (event: IpcMainInvokeEvent): ClientContext => {
     const entry = clients.get(event.sender.id)
-    // Only the main frame of one of our windows: a subframe (should one ever load) gets nothing.
-    if (
-      !entry ||
-      entry.contents !== event.sender ||
-      (event.senderFrame && event.senderFrame !== event.sender.mainFrame)
-    ) {
+    // Only the main frame of one of our windows: a subframe (should one ever load) gets nothing, nor a frame that
+    // has since navigated or gone (Electron then reports senderFrame as null).
+    const frame = event.senderFrame
+    if (!entry || entry.contents !== event.sender || !frame || frame !== event.sender.mainFrame) {
       throw new ContractError('IPC from a frame that is not a workbench window', 'unauthorized')
     }
     return entry.client

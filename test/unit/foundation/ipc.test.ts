@@ -94,6 +94,10 @@ describe('IPC registration', () => {
       ok: false,
       error: { code: 'unauthorized' },
     })
+    expect(await invoke('app.version', {}, contents, null)).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    })
     // a different object claiming our id is not our window either
     expect(await invoke('app.version', {}, { ...stubContents(), id: contents.id })).toMatchObject({ ok: false })
   })
