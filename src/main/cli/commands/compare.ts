@@ -35,7 +35,8 @@ export const command: Command = {
   summary: 'run algorithms x seeds with the shipped expert and write a report (plots, CSV, HTML)',
   usage:
     'iwb compare --task T --algos bc,stagger,warm-stagger:0.25,... [--budget N] [--seeds K] [--cost-ratio C] --report DIR\n' +
-    '            [--db FILE] [--eval-every K] [--eval-episodes E] [--parallel P] [--seed-base S] [--json]',
+    '            [--db FILE] [--eval-every K] [--eval-episodes E] [--parallel P] [--seed-base S] [--report-only] [--json]\n' +
+    '  --report-only: write the report from the sessions stored in --db without running anything',
   async run(argv, io) {
     let task: string | null = null
     let algos: string[] = ['bc', 'dagger', 'stagger', 'warm-stagger:0.25', 'warm-stagger:0.5']
@@ -46,6 +47,7 @@ export const command: Command = {
     let db: string | null = null
     let reportDir: string | null = null
     let json = false
+    let reportOnly = false
     const num = (flag: string, v: string | undefined, integer = true): number => {
       const n = Number(v)
       if (v === undefined || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new UsageError(`${flag} needs a number`)
@@ -65,9 +67,11 @@ export const command: Command = {
       else if (a === '--db') db = argv[++i] ?? null
       else if (a === '--report') reportDir = argv[++i] ?? null
       else if (a === '--json') json = true
+      else if (a === '--report-only') reportOnly = true
       else throw new UsageError(`unexpected argument ${a}\n${this.usage}`)
     }
     if (!task) throw new UsageError(`--task is required\n${this.usage}`)
+    if (reportOnly && !db) throw new UsageError('--report-only reads the sessions stored in --db FILE')
     if (!reportDir) throw new UsageError(`--report DIR is required\n${this.usage}`)
     if (!(seeds >= 1) || !(parallel >= 1) || algos.length === 0) throw new UsageError('--seeds, --parallel and --algos need at least one')
     if (over.costRatio !== undefined && !(over.costRatio > 0)) throw new UsageError('--cost-ratio must be positive')
@@ -95,11 +99,15 @@ export const command: Command = {
           if (ws) {
             const fin = findFinished(ws, config)
             const res = fin === null ? ws.findResumable(config) : null
+            if (reportOnly && fin === null && res === null) continue
             log = fin !== null ? ws.openSession(fin) : res !== null ? ws.openSession(res) : ws.createSession(config)
             done = fin !== null
           } else log = new MemorySessionLog(config, runs.length + 1)
           runs.push({ config, log, done })
         }
+      // --report-only: no new work; report the stored sessions as they are (finished or not).
+      if (reportOnly) for (const r of runs) r.done = true
+      if (runs.length === 0) throw new UsageError(`no stored sessions of this sweep in ${db}`)
       const budget = runs[0].config.budget
       const reused = runs.filter((r) => r.done).length
       if (reused) io.err(`reusing ${reused} finished session(s) from ${db}`)
