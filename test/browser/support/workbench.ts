@@ -10,6 +10,7 @@ import { sessionsService } from '../../../src/main/api/services/sessions'
 import { queriesService } from '../../../src/main/api/services/queries'
 import { compareService } from '../../../src/main/api/services/compare'
 import { jobsService } from '../../../src/main/api/services/jobs'
+import { sceneService } from '../../../src/main/api/services/scene'
 import { repoRoot } from '../../../src/main/server/page'
 import { collectErrors } from '../helpers/chromium'
 import { startTestServer, type TestServer } from '../helpers/server'
@@ -20,7 +21,7 @@ export const SCREENSHOTS = join(repoRoot, 'artifacts/screenshots')
 /** The workbench's own service list, plus the page's services where the composition root does not list them yet. */
 export function pageFactories(extra: ServiceFactory[] = []): ServiceFactory[] {
   const list = [...serviceFactories]
-  for (const f of [teleopService, demosService, sessionsService, queriesService, compareService, jobsService, ...extra]) if (!list.includes(f)) list.push(f)
+  for (const f of [teleopService, demosService, sessionsService, queriesService, compareService, jobsService, sceneService, ...extra]) if (!list.includes(f)) list.push(f)
   return list
 }
 
