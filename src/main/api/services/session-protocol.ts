@@ -14,6 +14,8 @@ export interface RunRequest {
   /** stop after this many labels in this run, leaving the session paused (tests) */
   stopAfterLabels?: number
   trainerWhere?: 'worker' | 'local'
+  /** a person's STAGGER session rolls the next query out while one is answered (default true) */
+  lookahead?: boolean
 }
 
 export type ToSessionWorker =

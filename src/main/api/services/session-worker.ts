@@ -5,10 +5,13 @@ import { parentPort } from 'node:worker_threads'
 import { expertFor } from '../../experts/registry'
 import { HumanOracle, promptFrames, withStateHistory, type StateHistory } from '../../learn/human-oracle'
 import { ExpertOracle, type Oracle } from '../../learn/oracle'
-import { runSession, type Evaluator, type SessionResult } from '../../learn/session-runner'
+import type { Algorithm } from '../../learn/algorithm'
+import { LookaheadStagger, trackLatestLearner } from '../../learn/lookahead-stagger'
+import { runSession, type Evaluator, type RunSessionOptions, type SessionResult } from '../../learn/session-runner'
+import { startTrainer, type Trainer } from '../../learn/trainer'
 import type { Env } from '../../sim/env'
 import type { PolicySpec } from '../../sim/policy-spec'
-import { makeEnv } from '../../sim/registry'
+import { makeEnv, taskInfo } from '../../sim/registry'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { openWorkspace } from '../../store'
 import type { FromSessionWorker, RunRequest, ToSessionWorker } from './session-protocol'
@@ -44,6 +47,9 @@ function expertOrNull(taskId: string): PolicySpec | null {
 async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>> {
   const ws = openWorkspace(req.file)
   let viewer: Env | null = null
+  let spare: Env | null = null
+  let trainer: Trainer | undefined
+  let algorithm: Algorithm | undefined
   try {
     const log = ws.openSession(req.sessionId)
     const config = log.config
@@ -79,11 +85,41 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
     }
     let first = true
     const evaluator = req.evalWorkers > 0 ? await poolEvaluator(config.taskId, req.evalWorkers) : undefined
-    const result = await runSession({
+    // A person's STAGGER session rolls the next query out while the current one is being answered
+    // (lookahead-stagger.ts: one label behind STAGGER as published), so the next prompt is ready at commit.
+    const lookahead = config.oracle === 'human' && config.algo === 'stagger' && req.lookahead !== false
+    if (lookahead) {
+      const task = taskInfo(config.taskId)
+      const tracked = trackLatestLearner(
+        await startTrainer(
+          {
+            obsDim: task.obsDim,
+            actDim: task.actDim,
+            actionLow: task.actionLow.slice(),
+            actionHigh: task.actionHigh.slice(),
+            loss: config.loss,
+            schedule: config.schedule,
+            seed: config.seed,
+          },
+          req.trainerWhere ?? 'worker',
+        ),
+        task,
+      )
+      trainer = tracked.trainer
+      spare = await makeEnv(config.taskId)
+      algorithm = new LookaheadStagger({
+        spare,
+        latestLearner: tracked.latestLearner,
+        history: { push: (s) => history?.push(s), clear: () => history?.clear() },
+      })
+    }
+    const options: RunSessionOptions = {
       log,
       oracle,
       expert,
       evaluator,
+      trainer,
+      overlapTraining: lookahead,
       makeEnv: async (taskId) => {
         const env = await makeEnv(taskId)
         if (!first || config.oracle !== 'human') return env
@@ -97,12 +133,18 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
       onProgress: (progress) => post({ type: 'progress', progress }),
       signal: controller.signal,
       stopAfterLabels: req.stopAfterLabels,
-    })
+    }
+    // TODO(learn): RunSessionOptions.algorithm (use this Algorithm instead of makeAlgorithm(config)); until the
+    // runner reads it, the session runs plain STAGGER and this is ignored.
+    if (algorithm) Object.assign(options, { algorithm })
+    const result = await runSession(options)
     const { evaluations: _e, ...rest } = result
     return rest
   } finally {
     human?.abandonAll()
     viewer?.close()
+    spare?.close()
+    await trainer?.close()
     ws.close()
   }
 }

@@ -1,0 +1,149 @@
+// Query latency: the time from a person committing an answer to the next query's prompt reaching the page.
+// Drives a STAGGER session whose oracle is a HumanOracle through the in-process API (the same dispatch, contract
+// checks and session worker the page uses), answering each prompt at once with the task's expert action.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { QueryPrompt } from '../src/shared/contract'
+import { createWorkbench } from '../src/main/api/compose'
+import { connectInProcess } from '../src/main/api/in-process'
+import { compareService } from '../src/main/api/services/compare'
+import { jobsService } from '../src/main/api/services/jobs'
+import { queriesService } from '../src/main/api/services/queries'
+import { makeSessionsService } from '../src/main/api/services/sessions'
+import { expertFor } from '../src/main/experts/registry'
+import { policyFromSpec } from '../src/main/sim/policy-spec'
+
+export interface QueryBenchOptions {
+  task?: string
+  queries?: number
+  seed?: number
+  /** evaluate every k labels (episodes per evaluation below); evaluation rounds delay the next prompt */
+  evalEvery?: number
+  evalEpisodes?: number
+  /**
+   * ms the simulated person takes between seeing a prompt and committing (default 0: answer at once). A person
+   * takes seconds; the lookahead rollout uses that time, so report which figure is which.
+   */
+  thinkMs?: number
+  /** a workspace file to keep; default a temporary one, removed afterwards */
+  db?: string
+  log?: (line: string) => void
+}
+
+export interface QueryBenchResult {
+  task: string
+  queries: number
+  thinkMs: number
+  p50Ms: number
+  p95Ms: number
+  p99Ms: number
+  maxMs: number
+  meanMs: number
+  /** latencies of the commits that were followed by an evaluation round (counted in the figures above) */
+  evalRounds: number
+  /** session start to first prompt */
+  firstPromptMs: number
+  seconds: number
+  labels: number
+  cost: number
+}
+
+const quantile = (sorted: number[], q: number): number =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN
+const round2 = (x: number): number => Math.round(x * 100) / 100
+
+export async function runQueryBench(opts: QueryBenchOptions = {}): Promise<QueryBenchResult> {
+  const task = opts.task ?? 'hopper'
+  const n = opts.queries ?? 100
+  const evalEvery = opts.evalEvery ?? 50
+  const evalEpisodes = opts.evalEpisodes ?? 25
+  const dir = opts.db ? null : mkdtempSync(join(tmpdir(), 'iwb-bench-query-'))
+  const file = opts.db ?? join(dir!, 'bench.sqlite')
+  const expert = policyFromSpec(expertFor(task))
+  const wb = await createWorkbench({ workspaceFile: file }, [
+    makeSessionsService(),
+    queriesService,
+    compareService,
+    jobsService,
+  ])
+  const api = connectInProcess(wb.handlers, wb.broadcaster)
+  const started = performance.now()
+  try {
+    let waiting: ((p: QueryPrompt) => void) | null = null
+    const queue: { prompt: QueryPrompt; at: number }[] = []
+    api.on('query.prompt', (prompt) => {
+      const at = performance.now()
+      if (waiting) {
+        const w = waiting
+        waiting = null
+        queue.push({ prompt, at })
+        w(prompt)
+      } else queue.push({ prompt, at })
+    })
+    const next = async (): Promise<{ prompt: QueryPrompt; at: number }> => {
+      if (!queue.length) {
+        await new Promise<QueryPrompt>((resolve, reject) => {
+          waiting = resolve
+          setTimeout(() => reject(new Error('no prompt within 120 s')), 120_000).unref()
+        })
+      }
+      return queue.shift()!
+    }
+
+    const t0 = performance.now()
+    const session = await api.call('sessions.start', {
+      taskId: task,
+      algo: 'stagger',
+      oracle: 'human',
+      budget: n + 1,
+      costRatio: 1,
+      seed: opts.seed ?? 0,
+      evalEvery,
+      evalEpisodes,
+    })
+    let current = await next()
+    const firstPromptMs = current.at - t0
+    const latencies: number[] = []
+    let evalRounds = 0
+    const thinkMs = opts.thinkMs ?? 0
+    for (let i = 0; i < n; i++) {
+      if (thinkMs > 0) await new Promise((r) => setTimeout(r, Math.max(0, thinkMs - (performance.now() - current.at))))
+      const action = Array.from(expert.act(Float64Array.from(current.prompt.observation)))
+      const commitAt = performance.now()
+      const r = await api.call('queries.answer', {
+        queryId: current.prompt.queryId,
+        action,
+        firstInputMs: 0,
+        commitMs: commitAt - current.at,
+        operator: 'bench',
+      })
+      // Labels evalEvery, 2*evalEvery, ... are followed by an evaluation before the next rollout.
+      if (r.labels % evalEvery === 0) evalRounds++
+      current = await next()
+      latencies.push(current.at - commitAt)
+      if ((i + 1) % 10 === 0) opts.log?.(`${i + 1}/${n} queries, last ${latencies[latencies.length - 1].toFixed(1)} ms`)
+    }
+    const info = await api.call('sessions.control', { sessionId: session.id, command: 'cancel' })
+    const sorted = latencies.slice().sort((a, b) => a - b)
+    return {
+      task,
+      queries: n,
+      thinkMs: opts.thinkMs ?? 0,
+      p50Ms: round2(quantile(sorted, 0.5)),
+      p95Ms: round2(quantile(sorted, 0.95)),
+      p99Ms: round2(quantile(sorted, 0.99)),
+      maxMs: round2(sorted[sorted.length - 1]),
+      meanMs: round2(latencies.reduce((a, b) => a + b, 0) / latencies.length),
+      evalRounds,
+      firstPromptMs: round2(firstPromptMs),
+      seconds: round2((performance.now() - started) / 1000),
+      labels: info.labels,
+      cost: info.cost,
+    }
+  } finally {
+    api.close()
+    await wb.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  }
+}
