@@ -2,7 +2,7 @@
 // `npm start`: the Electron app when its binary can be had, else the browser mode (iwb serve) with one line
 // saying why. Electron's binary is downloaded on first launch; without network that fails, and here it always does.
 import { spawn, spawnSync } from 'node:child_process'
-import { cpSync, existsSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -58,10 +58,7 @@ function prepareNativeModules(electronVersion) {
       },
     )
   }
-  spawnSync(process.execPath, [
-    '-e',
-    `require('fs').writeFileSync(${JSON.stringify(stamp)}, ${JSON.stringify(electronVersion)})`,
-  ])
+  writeFileSync(stamp, electronVersion)
 }
 
 async function browserMode(reason) {
