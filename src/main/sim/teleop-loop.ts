@@ -174,7 +174,8 @@ export class TeleopLoop {
     } else {
       this.nextDue = now + periodMs
     }
-    if (now - this.lastFrameAt >= this.displayMs) this.emitFrame(now)
+    // While paused nothing moves: control() sends the frame after each command instead.
+    if (!this.paused && now - this.lastFrameAt >= this.displayMs) this.emitFrame(now)
     this.flush(false)
     this.schedule(this.paused ? this.displayMs : this.nextDue - this.now())
   }
