@@ -16,8 +16,10 @@ export function createEventHub(): EventHub {
       for (const fn of [...listeners]) {
         try {
           fn(event, payload)
-        } catch {
-          // One failing client (a closed socket, a bad payload) must not stop delivery to the others.
+        } catch (err) {
+          // One failing client (a closed socket, a bad payload) must not stop delivery to the others, but a
+          // payload that breaks the contract is a service bug worth seeing.
+          console.warn(`broadcast of ${event} failed: ${err instanceof Error ? err.message : String(err)}`)
         }
       }
     },
