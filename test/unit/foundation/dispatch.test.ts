@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ContractError } from '../../../src/shared/contract'
 import { dispatch, toWireError } from '../../../src/main/api/dispatch'
 import { connectInProcess } from '../../../src/main/api/in-process'
@@ -116,6 +116,28 @@ describe('createWorkbench', () => {
     await wb.close()
     await wb.close()
     expect(log).toEqual(['close b', 'dispose db'])
+  })
+
+  it('keeps broadcasting to the other clients when one fails, and refuses a payload that breaks the contract', async () => {
+    const wb = await createWorkbench({}, [])
+    const a = connectInProcess(wb.handlers, wb.broadcaster)
+    const b = connectInProcess(wb.handlers, wb.broadcaster)
+    const seen: string[] = []
+    a.on('progress', () => {
+      throw new Error('a broken listener')
+    })
+    b.on('progress', (p) => seen.push(p.jobId))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    wb.broadcaster.broadcast('progress', { jobId: 'ok', kind: 'k', done: 0, total: 1 })
+    wb.broadcaster.broadcast('progress', { jobId: 'bad', kind: 'k', done: 'x' } as never)
+    expect(seen).toEqual(['ok'])
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringContaining('a broken listener'),
+      expect.stringContaining('invalid progress event'),
+      expect.stringContaining('invalid progress event'),
+    ])
+    warn.mockRestore()
+    await wb.close()
   })
 
   it('refuses two services providing one method', async () => {
