@@ -193,3 +193,40 @@ describe('browser mode beyond loopback', () => {
     ;(ws as WebSocket).close()
   })
 })
+
+describe('the page client across a server restart', () => {
+  it('rejects the calls in flight, reconnects, and works again', async () => {
+    let release: () => void = () => {}
+    const slow = {
+      ...testHandlers(),
+      'jobs.cancel': () => new Promise<{ ok: boolean }>((resolve) => (release = () => resolve({ ok: true }))),
+    }
+    const first = await startServer({ handlers: slow, pageDir: dir, port: 0 })
+    const port = first.port
+    const api = await connectApi({
+      location: { protocol: 'http:', host: `127.0.0.1:${port}`, search: '' },
+      WebSocket: WebSocket as never,
+      reconnectDelayMs: 20,
+    })
+    const states: string[] = []
+    api.onConnection((s) => states.push(s))
+    const inFlight = api.call('jobs.cancel', { jobId: 'slow' }).catch((e: unknown) => e)
+    await new Promise((r) => setTimeout(r, 50))
+    await first.close()
+    release()
+    const err = await inFlight
+    expect(err).toBeInstanceOf(ApiError)
+    expect((err as ApiError).code).toBe('disconnected')
+
+    const second = await startServer({ handlers: testHandlers(), pageDir: dir, port })
+    try {
+      await expect(api.call('app.version', {})).resolves.toEqual(VERSIONS)
+      expect(states[0]).toBe('open')
+      expect(states).toContain('closed')
+      expect(states.at(-1)).toBe('open')
+    } finally {
+      api.close()
+      await second.close()
+    }
+  })
+})
