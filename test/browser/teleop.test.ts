@@ -52,6 +52,26 @@ describe('Teleop view', () => {
     await expect.poll(() => page.getByTestId('demo-list').textContent()).toContain(`#${episodeId}`)
     expect(await shownErrors(page)).toEqual([])
 
+    // replay it from the stored states
+    await page.getByTestId('demo-list').locator('li', { hasText: `#${episodeId}` }).getByRole('button', { name: /replay/ }).click()
+    await page.getByText(`REPLAY demo #${episodeId}`).waitFor()
+    await page.waitForTimeout(800)
+    await screenshot(page, 'teleop-replay')
+    await page.getByRole('button', { name: 'back to live' }).click()
+
+    // pause, then scrub back through the recent states (MuJoCo simulate's history)
+    await page.waitForTimeout(1000)
+    const pause = page.getByTestId('pause')
+    if ((await pause.textContent())?.includes('Pause')) await pause.click()
+    await expect.poll(() => pause.textContent()).toContain('Resume')
+    const scrubber = page.getByRole('slider', { name: 'scrub through recent states' })
+    const [min, max] = [Number(await scrubber.getAttribute('min')), Number(await scrubber.getAttribute('max'))]
+    expect(max).toBeGreaterThan(min)
+    const target = Math.floor((min + max) / 2)
+    await scrubber.fill(String(target))
+    await expect.poll(() => page.getByText(/^step \d+$/).textContent()).toBe(`step ${target}`)
+    expect(await shownErrors(page)).toEqual([])
+
     const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
     try {
       const info = ws.episodeInfo(episodeId)

@@ -21,7 +21,16 @@ export function useQueryInbox(api: WorkbenchApi, now: () => number = () => perfo
     pending.value = [...pending.value.filter((q) => q.queryId !== p.queryId), p]
   }
   const off = api.on('query.prompt', add)
-  onScopeDispose(off)
+  // a session that stops (paused, cancelled, finished) no longer waits for its prompts
+  const offSession = api.on('session.update', (s) => {
+    if (s.status !== 'running' && s.status !== 'created') {
+      pending.value = pending.value.filter((q) => q.sessionId !== s.id)
+    }
+  })
+  onScopeDispose(() => {
+    off()
+    offSession()
+  })
   return {
     pending,
     arrivedAt,
