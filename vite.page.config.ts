@@ -15,6 +15,8 @@ export const rendererConfig: UserConfig = {
   build: {
     outDir: resolve(root, 'out/renderer'),
     emptyOutDir: true,
+    // three.js and Vue in one chunk are about 1.5 MB; loaded once from disk or loopback, so no split needed.
+    chunkSizeWarningLimit: 2500,
     rollupOptions: { input: resolve(root, 'src/renderer/index.html') },
   },
 }
