@@ -76,7 +76,7 @@ export const command: Command = {
   name: 'expert',
   summary: 'train a linear expert with ARS, or evaluate an expert',
   usage: [
-    'iwb expert train --task T [--iterations N] [--seed S] [--out FILE] [--workers W] [--resume]',
+    'iwb expert train --task T [--iterations N] [--seed S] [--out FILE] [--workers W] [--eval-every K] [--eval-episodes E] [--resume]',
     'iwb expert eval --task T [--episodes 25] [--seed S] [--file FILE] [--write] [--json]',
   ].join('\n'),
   async run(argv, io) {
@@ -102,6 +102,7 @@ export const command: Command = {
         init: previous?.spec,
         initStats: previous?.stats,
         evalEvery: intFlag(flags, 'eval-every', 10),
+        evalEpisodes: intFlag(flags, 'eval-episodes', 10),
         onProgress: (p) =>
           bar.update(p.iteration, `steps ${(p.steps / 1e6).toFixed(2)}M train ${p.trainReturn.toFixed(0)} best ${p.bestReturn.toFixed(0)}`),
         onBest: (b) => saveExpertFile(toFile(b, iterations, previous), out),
