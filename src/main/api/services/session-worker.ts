@@ -50,6 +50,7 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
   let spare: Env | null = null
   let trainer: Trainer | undefined
   let algorithm: Algorithm | undefined
+  let evaluator: Evaluator | undefined
   try {
     const log = ws.openSession(req.sessionId)
     const config = log.config
@@ -84,7 +85,8 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
       oracle = new ExpertOracle(expert)
     }
     let first = true
-    const evaluator = req.evalWorkers > 0 ? await poolEvaluator(config.taskId, req.evalWorkers) : undefined
+    // Passed in, so closed here (the runner closes only what it made).
+    evaluator = req.evalWorkers > 0 ? await poolEvaluator(config.taskId, req.evalWorkers) : undefined
     // A person's STAGGER session rolls the next query out while the current one is being answered
     // (lookahead-stagger.ts: one label behind STAGGER as published), so the next prompt is ready at commit.
     const lookahead = config.oracle === 'human' && config.algo === 'stagger' && req.lookahead !== false
@@ -145,6 +147,7 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
     viewer?.close()
     spare?.close()
     await trainer?.close()
+    await evaluator?.close()
     ws.close()
   }
 }
