@@ -168,6 +168,8 @@ export function usePadInput(options: PadInputOptions = {}): PadInput {
     schedule()
   }
   const onKeyUp = (e: KeyboardEvent): void => {
+    // a focused button clicks on Space's keyup: Space is the hold-to-act key here, not a click
+    if (e.code === 'Space' && !isTypingTarget(e.target)) e.preventDefault()
     if (keysDown.delete(e.code)) schedule()
   }
   const onBlur = (): void => {
