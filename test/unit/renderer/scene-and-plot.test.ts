@@ -33,6 +33,15 @@ describe('MuJoCo geoms as three.js geometry', () => {
     const e = extent(geomGeometry(geom('ellipsoid', [0.1, 0.2, 0.3]), 1)!)
     expect(e.z).toBeCloseTo(0.6, 5)
   })
+  it('builds meshes from vertices and triangle indices', () => {
+    const g = geomGeometry(
+      { ...geom('mesh', [1, 1, 1]), mesh: { vertices: [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1], faces: [0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3] } },
+      1,
+    )!
+    expect(g.getIndex()!.count).toBe(12)
+    expect(g.getAttribute('normal').count).toBe(4)
+    expect(geomGeometry(geom('mesh', [1, 1, 1]), 1)).toBeNull() // a mesh geom without its data draws nothing
+  })
   it('reads quaternions w-first', () => {
     const q = mjQuat([Math.SQRT1_2, 0, 0, Math.SQRT1_2]) // 90 degrees about z
     const v = new THREE.Vector3(1, 0, 0).applyQuaternion(q)
