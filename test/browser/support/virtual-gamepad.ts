@@ -49,7 +49,7 @@ export async function setButton(page: Page, button: number, value: number): Prom
  * Press and release a button, held across several polls: gamepad.js polls once per animation frame, and
  * software-rendered WebGL on a loaded machine can drop the page to a few frames per second.
  */
-export async function tapButton(page: Page, button: number, holdMs = 600): Promise<void> {
+export async function tapButton(page: Page, button: number, holdMs = 1000): Promise<void> {
   await setButton(page, button, 1)
   await page.waitForTimeout(holdMs)
   await setButton(page, button, 0)
