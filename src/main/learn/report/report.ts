@@ -47,8 +47,10 @@ export function seriesFor(input: ReportInput, axis: 'cost' | 'labels'): Series[]
   return algos.map((algo, k) => {
     const runs = input.runs.filter((r) => r.algo === algo && r.evaluations.length > 0)
     const curves = runs.map((r) => ({ x: r.evaluations.map((e) => e[axis]), y: r.evaluations.map((e) => mean(e.returns)) }))
+    // The evaluation points themselves when they are few (every evalEvery labels), else an even grid.
     const xmax = Math.max(0, ...curves.map((c) => c.x[c.x.length - 1] ?? 0))
-    const g = grid(xmax)
+    const xsAll = [...new Set(curves.flatMap((c) => c.x))].sort((a, b) => a - b)
+    const g = xsAll.length <= 200 ? xsAll : grid(xmax, 101)
     const bands = bandOverSeeds(curves, g)
     return {
       name: `${algo} (${runs.length} seed${runs.length === 1 ? '' : 's'})`,

@@ -42,9 +42,9 @@ export function ticks(lo: number, hi: number, count = 6): number[] {
 const fmt = (v: number): string => (Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(4)).toString())
 
 export function layout(spec: PlotSpec): { width: number; height: number; prims: Primitive[] } {
-  const width = spec.width ?? 760
+  const width = spec.width ?? 800
   const height = spec.height ?? 440
-  const m = { left: 70, right: 200, top: 40, bottom: 55 }
+  const m = { left: 70, right: 230, top: 40, bottom: 55 }
   const pw = width - m.left - m.right
   const ph = height - m.top - m.bottom
   const xs = spec.series.flatMap((s) => s.x)
