@@ -93,7 +93,9 @@ export class SessionManager {
     const log = this.ws.createSession(config)
     log.setStatus('running')
     this.launch(log.sessionId, run)
-    return this.info(log.sessionId)
+    const info = this.info(log.sessionId)
+    this.broadcaster.broadcast('session.update', info)
+    return info
   }
 
   /** pause / resume / cancel; pause and cancel wait until the worker has stopped and the status is stored. */
@@ -110,7 +112,9 @@ export class SessionManager {
         throw new Error(`session ${id} is ${info.status}; it cannot be resumed`)
       this.ws.openSession(id).setStatus('running')
       this.launch(id, run)
-      return this.info(id)
+      const resumed = this.info(id)
+      this.broadcaster.broadcast('session.update', resumed)
+      return resumed
     }
     if (r) {
       await this.stop(r, command)
