@@ -11,6 +11,8 @@ export interface RunArgs {
   config: SessionConfig
   db: string | null
   json: boolean
+  /** from-scratch schedule: epochs per update (the authors used 2000) */
+  epochs: number | null
 }
 
 const num = (flag: string, v: string | undefined, integer = false): number => {
@@ -25,6 +27,7 @@ export function parseRunArgs(argv: string[], usage: string): RunArgs {
   const over: Partial<SessionConfig> = {}
   let db: string | null = null
   let json = false
+  let epochs: number | null = null
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const v = (): string | undefined => argv[++i]
@@ -43,6 +46,9 @@ export function parseRunArgs(argv: string[], usage: string): RunArgs {
       const s = v()
       if (s !== 'nll' && s !== 'mse') throw new UsageError('--loss is nll or mse')
       over.loss = s
+    } else if (a === '--epochs') {
+      epochs = num(a, v(), true)
+      if (epochs <= 0) throw new UsageError('--epochs must be positive')
     } else if (a === '--db') db = v() ?? null
     else if (a === '--json') json = true
     else throw new UsageError(`unexpected argument ${a}\n${usage}`)
@@ -64,7 +70,7 @@ export function parseRunArgs(argv: string[], usage: string): RunArgs {
   if (over.evalEvery !== undefined && over.evalEvery <= 0) throw new UsageError('--eval-every must be positive')
   if (over.evalEpisodes !== undefined && over.evalEpisodes <= 0) throw new UsageError('--eval-episodes must be positive')
   const config = defaultConfig({ taskId: task, algo: parsed.algo, warmFraction: parsed.warmFraction, ...over })
-  return { config, db, json }
+  return { config, db, json, epochs }
 }
 
 export const command: Command = {
@@ -72,7 +78,7 @@ export const command: Command = {
   summary: 'run one learning session (BC, DAgger, STAGGER, WARM-STAGGER) with the shipped expert as oracle',
   usage:
     'iwb run --task T --algo bc|dagger|stagger|warm-stagger[:fraction] [--budget N] [--seed S] [--cost-ratio C]\n' +
-    '        [--schedule incremental|scratch] [--loss nll|mse] [--eval-every K] [--eval-episodes E] [--db FILE] [--json]\n' +
+    '        [--schedule incremental|scratch [--epochs N]] [--loss nll|mse] [--eval-every K] [--eval-episodes E] [--db FILE] [--json]\n' +
     '  budget is annotation cost (offline label 1, query C); defaults: budget 1000, seed 0, C 1, eval every 50 over 25 episodes',
   async run(argv, io) {
     const args = parseRunArgs(argv, this.usage)
@@ -94,6 +100,7 @@ export const command: Command = {
         log,
         withExpertReturn: true,
         signal: ac.signal,
+        extra: args.epochs ? { trainerOptions: { epochs: args.epochs } } : undefined,
         onProgress: (p) => bar.update(p.cost, p.lastReturn === null ? p.phase : `return ${p.lastReturn.toFixed(0)}`),
       })
       bar.finish(r.status)
