@@ -247,6 +247,34 @@ describe('sessions with a human oracle', () => {
     expect(final).toMatchObject({ labels: 3, cost: 3 })
   })
 
+  it('runs a WARM-STAGGER session with the simulated expert to its budget, with progress and curves', async () => {
+    const progress: string[] = []
+    api.on('progress', (p) => progress.push(p.jobId))
+    const session = await api.call('sessions.start', {
+      taskId: TASK,
+      algo: 'warm-stagger',
+      warmFraction: 0.5,
+      oracle: 'expert',
+      budget: 6,
+      costRatio: 1,
+      seed: 2,
+      evalEvery: 3,
+      evalEpisodes: 1,
+    })
+    expect(await settle(api, session.id)).toBe('finished')
+    const sources = rows<{ source: string; human_seconds: number | null }>(
+      file,
+      'SELECT source, human_seconds FROM labels WHERE session_id = ? ORDER BY id',
+      session.id,
+    )
+    expect(sources.map((l) => l.source)).toEqual(['offline', 'offline', 'offline', 'query', 'query', 'query'])
+    expect(sources.every((l) => l.human_seconds === null)).toBe(true)
+    expect(progress).toContain(`session-${session.id}`)
+    const [curve] = await api.call('sessions.curves', { sessionIds: [session.id] })
+    expect(curve.session).toMatchObject({ labels: 6, cost: 6, humanSeconds: 0 })
+    expect(curve.points.map((p) => p.labels)).toEqual([0, 3, 6])
+  })
+
   it('cancels a running session through jobs.cancel and refuses bad starts', async () => {
     const prompts = inbox(api)
     const session = await api.call('sessions.start', {
