@@ -142,6 +142,25 @@ describe('teleop service', () => {
     expect(fast.speed).toBe(2)
   })
 
+  it('keeps a recording as interrupted when the window closes mid-recording', async () => {
+    await api.call('teleop.open', { taskId: 'cartpole', seed: 1 })
+    const rec = await api.call('teleop.record', { command: 'start' })
+    await new Promise((r) => setTimeout(r, 300))
+    api.close()
+    const ws = openWorkspace(file)
+    try {
+      for (let i = 0; i < 100 && ws.listEpisodes({ kind: 'demonstration' }).length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      const info = ws.episodeInfo(rec.episodeId!)
+      expect(info).toMatchObject({ complete: false, interrupted: true })
+      expect(info.steps).toBeGreaterThan(0)
+      expect(ws.loadEpisode(rec.episodeId!).steps).toHaveLength(info.steps)
+    } finally {
+      ws.close()
+    }
+  })
+
   it('refuses teleop calls before open and locomotion tasks meant for experts', async () => {
     await expect(api.call('teleop.action', { action: [0] })).rejects.toThrow(/teleop.open/)
     await expect(api.call('teleop.open', { taskId: 'hopper' })).rejects.toThrow(/not an operator task/)
