@@ -152,11 +152,15 @@ describe('sessions with a human oracle', () => {
     expect(await api.call('queries.skip', { queryId: p2.queryId })).toEqual({ ok: false })
 
     // Then answer until the budget (6 / C=2 = 3 labels) is spent.
+    const counts: number[] = []
     for (let i = 0; i < 2; i++) {
       const p = await prompts.next()
       const a = Array.from(expert.act(Float64Array.from(p.observation)))
-      await api.call('queries.answer', { queryId: p.queryId, action: a, firstInputMs: null, commitMs: 800 })
+      const r = await api.call('queries.answer', { queryId: p.queryId, action: a, firstInputMs: null, commitMs: 800 })
+      counts.push(r.labels, r.cost)
     }
+    // Each answer's reply counts its own label.
+    expect(counts).toEqual([2, 4, 3, 6])
     expect(await settle(api, session.id)).toBe('finished')
 
     const labels = rows<{ source: string; cost: number; human_seconds: number }>(

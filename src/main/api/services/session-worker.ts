@@ -13,6 +13,7 @@ import type { Env } from '../../sim/env'
 import type { PolicySpec } from '../../sim/policy-spec'
 import { makeEnv, taskInfo } from '../../sim/registry'
 import { RolloutPool } from '../../sim/rollout-pool'
+import type { SessionLog } from '../../learn/session-log'
 import { openWorkspace } from '../../store'
 import type { FromSessionWorker, RunRequest, ToSessionWorker } from './session-protocol'
 
@@ -52,7 +53,7 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
   let algorithm: Algorithm | undefined
   let evaluator: Evaluator | undefined
   try {
-    const log = ws.openSession(req.sessionId)
+    const log = watchQueries(ws.openSession(req.sessionId))
     const config = log.config
     const expert = expertOrNull(config.taskId)
     let history: StateHistory | null = null
@@ -153,17 +154,44 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
 }
 
 /**
- * Reply once the runner's microtasks have run (the label or the abandoned query is in the store): on the next
- * macrotask, or when the run ends first (a run that finishes without yielding to the event loop).
+ * Replies to answer/skip wait until the runner has written that query (and its label) to the store, so the
+ * caller reads counts that include it. Queries are answered one at a time, so the runner's next addQuery is
+ * the one; whatever is left when the run ends is answered then.
  */
-const replies = new Map<number, boolean>()
+const replies: { reqId: number; ok: boolean }[] = []
 function replyLater(reqId: number, ok: boolean): void {
-  replies.set(reqId, ok)
-  setImmediate(flushReplies)
+  replies.push({ reqId, ok })
+}
+function queryStored(): void {
+  const r = replies.shift()
+  if (r) post({ type: 'reply', reqId: r.reqId, ok: r.ok })
 }
 function flushReplies(): void {
-  for (const [reqId, ok] of replies) post({ type: 'reply', reqId, ok })
-  replies.clear()
+  for (const r of replies.splice(0)) post({ type: 'reply', reqId: r.reqId, ok: r.ok })
+}
+
+/** The store's SessionLog, telling queryStored() when the runner records a query. */
+function watchQueries(inner: SessionLog): SessionLog {
+  return {
+    get sessionId() {
+      return inner.sessionId
+    },
+    get config() {
+      return inner.config
+    },
+    labels: () => inner.labels(),
+    addLabel: (label) => inner.addLabel(label),
+    addQuery(query) {
+      const id = inner.addQuery(query)
+      queryStored()
+      return id
+    },
+    addEvaluation: (e) => inner.addEvaluation(e),
+    evaluations: () => inner.evaluations(),
+    savePolicy: (p) => inner.savePolicy(p),
+    latestPolicy: () => inner.latestPolicy(),
+    setStatus: (st) => inner.setStatus(st),
+  }
 }
 
 port.on('message', (msg: ToSessionWorker) => {
@@ -195,7 +223,9 @@ port.on('message', (msg: ToSessionWorker) => {
       }
       return
     case 'skip': {
-      replyLater(msg.reqId, human?.skip(msg.queryId) ?? false)
+      const ok = human?.skip(msg.queryId) ?? false
+      if (ok) replyLater(msg.reqId, true)
+      else post({ type: 'reply', reqId: msg.reqId, ok: false })
       return
     }
     case 'abort':
