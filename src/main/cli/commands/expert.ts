@@ -76,7 +76,7 @@ export const command: Command = {
   name: 'expert',
   summary: 'train a linear expert with ARS, or evaluate an expert',
   usage: [
-    'iwb expert train --task T [--iterations N] [--seed S] [--out FILE] [--workers W] [--eval-every K] [--eval-episodes E] [--resume]',
+    'iwb expert train --task T [--iterations N] [--seed S] [--out FILE] [--workers W] [--eval-every K] [--eval-episodes E]\n    [--directions N] [--top B] [--step-size A] [--noise NU] [--resume]',
     'iwb expert eval --task T [--episodes 25] [--seed S] [--file FILE] [--write] [--json]',
   ].join('\n'),
   async run(argv, io) {
@@ -93,12 +93,21 @@ export const command: Command = {
       const iterations = intFlag(flags, 'iterations', 500)
       const out = strFlag(flags, 'out') ?? expertPath(taskId)
       const previous = flags.has('resume') ? loadExpertFile(taskId, out) : null
+      const num = (name: string): number | undefined => {
+        const v = strFlag(flags, name)
+        if (v === undefined) return undefined
+        const n = Number(v)
+        if (!(n > 0)) throw new UsageError(`--${name} needs a positive number`)
+        return n
+      }
+      const hyper = { directions: num('directions'), top: num('top'), stepSize: num('step-size'), noise: num('noise') }
       const bar = progressBar(`ARS ${taskId}`, iterations)
       const best = await trainArs({
         taskId,
         iterations,
         seed,
         workers,
+        hyper: Object.fromEntries(Object.entries(hyper).filter(([, v]) => v !== undefined)),
         init: previous?.spec,
         initStats: previous?.stats,
         evalEvery: intFlag(flags, 'eval-every', 10),
