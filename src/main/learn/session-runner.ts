@@ -47,6 +47,8 @@ export interface RunSessionOptions {
   trainerOptions?: Partial<TrainerOptions>
   trainerWhere?: 'worker' | 'local'
   offlineForm?: OfflineForm
+  /** use this Algorithm instead of the one the config names (e.g. a look-ahead STAGGER for human sessions) */
+  algorithm?: Algorithm
   onProgress?: (p: SessionProgress) => void
   signal?: AbortSignal
   /**
@@ -154,7 +156,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
   const evaluator = opts.evaluator ?? localEvaluator(await opts.makeEnv(config.taskId))
   const ownsEvaluator = !opts.evaluator
   const expert: Policy | null = opts.expert ? ('kind' in opts.expert ? policyFromSpec(opts.expert) : opts.expert) : null
-  const algorithm = makeAlgorithm(config, opts.offlineForm)
+  const algorithm = opts.algorithm ?? makeAlgorithm(config, opts.offlineForm)
   const trainer =
     opts.trainer ??
     (await startTrainer(
