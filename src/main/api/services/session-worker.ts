@@ -122,6 +122,7 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
       expert,
       evaluator,
       trainer,
+      algorithm,
       overlapTraining: lookahead,
       makeEnv: async (taskId) => {
         const env = await makeEnv(taskId)
@@ -137,9 +138,6 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
       signal: controller.signal,
       stopAfterLabels: req.stopAfterLabels,
     }
-    // TODO(learn): RunSessionOptions.algorithm (use this Algorithm instead of makeAlgorithm(config)); until the
-    // runner reads it, the session runs plain STAGGER and this is ignored.
-    if (algorithm) Object.assign(options, { algorithm })
     const result = await runSession(options)
     const { evaluations: _e, ...rest } = result
     return rest
