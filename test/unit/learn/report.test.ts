@@ -51,10 +51,10 @@ describe('report', () => {
     expect(names).toEqual(['evaluations.csv', 'index.html', 'return-vs-cost.png', 'return-vs-cost.svg', 'return-vs-labels.png', 'return-vs-labels.svg'])
     const png = readFileSync(join(dir, 'return-vs-cost.png'))
     expect(png.subarray(1, 4).toString()).toBe('PNG')
-    expect(png.readUInt32BE(16)).toBe(800) // width from IHDR
+    expect(png.readUInt32BE(16)).toBe(830) // width from IHDR
     // The IDAT inflates to height rows of (1 + 3 * width) bytes.
     const idatLen = png.readUInt32BE(33)
-    expect(inflateSync(png.subarray(41, 41 + idatLen)).length).toBe(440 * (1 + 3 * 800))
+    expect(inflateSync(png.subarray(41, 41 + idatLen)).length).toBe(440 * (1 + 3 * 830))
     const svg = readFileSync(join(dir, 'return-vs-cost.svg'), 'utf8')
     expect(svg).toContain('bc (2 seeds)')
     expect(svg).toContain('stagger (1 seed)')

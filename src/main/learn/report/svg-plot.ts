@@ -42,9 +42,9 @@ export function ticks(lo: number, hi: number, count = 6): number[] {
 const fmt = (v: number): string => (Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(4)).toString())
 
 export function layout(spec: PlotSpec): { width: number; height: number; prims: Primitive[] } {
-  const width = spec.width ?? 800
+  const width = spec.width ?? 830
   const height = spec.height ?? 440
-  const m = { left: 70, right: 230, top: 40, bottom: 55 }
+  const m = { left: 70, right: 260, top: 40, bottom: 55 }
   const pw = width - m.left - m.right
   const ph = height - m.top - m.bottom
   const xs = spec.series.flatMap((s) => s.x)
@@ -85,6 +85,9 @@ export function layout(spec: PlotSpec): { width: number; height: number; prims: 
     const lower = idx.map((i): [number, number] => [X(s.x[i]), Y(s.lo[i])]).reverse()
     prims.push({ kind: 'poly', points: [...upper, ...lower], fill: s.color, opacity: 0.18 })
     prims.push({ kind: 'line', points: idx.map((i) => [X(s.x[i]), Y(s.mean[i])]), stroke: s.color, width: 2 })
+    // Marks at the evaluated points, so sparse curves (DAgger's whole trajectories) show where data is.
+    if (idx.length <= 60)
+      for (const i of idx) prims.push({ kind: 'rect', x: X(s.x[i]) - 2.5, y: Y(s.mean[i]) - 2.5, w: 5, h: 5, fill: s.color })
   })
   spec.series.forEach((s, k) => {
     const y = m.top + 10 + k * 20
