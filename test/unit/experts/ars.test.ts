@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { RunningStats, trainArs } from '../../../src/main/experts/ars'
 import { expertFor, loadExpertFile, saveExpertFile } from '../../../src/main/experts/registry'
+import { policyFromSpec } from '../../../src/main/sim/policy-spec'
+import { makeEnv } from '../../../src/main/sim/registry'
+import { rollout } from '../../../src/main/sim/rollout'
 
 describe('ARS', () => {
   it('merges observation statistics exactly like a direct computation', () => {
@@ -62,5 +65,25 @@ describe('expert registry', () => {
     const hopper = expertFor('hopper')
     expect(hopper.kind).toBe('linear')
     expect(() => expertFor('no-such-task')).toThrow(/no expert/)
+  })
+})
+
+describe.each([
+  ['hopper', 2500],
+  ['halfcheetah', 2500],
+  ['walker2d', 2000],
+])('shipped %s expert', (id, target) => {
+  it('records its measured return and reaches the target on two seeded episodes', async () => {
+    const file = loadExpertFile(id)!
+    expect(file.meanReturn).toBeGreaterThanOrEqual(target)
+    expect(file.episodes).toBe(25)
+    const env = await makeEnv(id)
+    try {
+      const policy = policyFromSpec(expertFor(id))
+      const returns = [0, 2].map((seed) => rollout(env, policy, { seed }).ret)
+      expect(returns.reduce((a, b) => a + b, 0) / returns.length).toBeGreaterThanOrEqual(target)
+    } finally {
+      env.close()
+    }
   })
 })
