@@ -7,6 +7,7 @@ import { compareService } from './services/compare'
 import { demosService } from './services/demos'
 import { jobsService } from './services/jobs'
 import { queriesService } from './services/queries'
+import { sceneService } from './services/scene'
 import { sessionsService } from './services/sessions'
 import { teleopService } from './services/teleop'
 
@@ -42,6 +43,7 @@ export const serviceFactories: ServiceFactory[] = [
   queriesService,
   compareService,
   jobsService,
+  sceneService,
 ]
 
 export interface Workbench {

@@ -2,12 +2,27 @@
 import { UsageError, type Command, type CommandIO } from './command'
 import { serveCommand } from './commands/serve'
 import { versionCommand } from './commands/version'
+import { command as tasksCommand } from './commands/tasks'
+import { command as expertCommand } from './commands/expert'
+import { command as runCommand } from './commands/run'
+import { command as compareCommand } from './commands/compare'
+import { command as dbCommand } from './commands/db'
+import { command as exportCommand } from './commands/export'
+import { command as importCommand } from './commands/import'
+import { benchCommand } from './commands/bench'
 
 /** Every command, in the order `iwb --help` lists them. One line per command module. */
 export const commands: Command[] = [
   serveCommand,
   versionCommand,
-  // one line per command module
+  tasksCommand,
+  expertCommand,
+  runCommand,
+  compareCommand,
+  dbCommand,
+  exportCommand,
+  importCommand,
+  benchCommand,
 ]
 
 export function usage(list: readonly Command[] = commands): string {
