@@ -5,7 +5,10 @@ export interface EpisodeRequest {
   spec: PolicySpec
   /** reset seed */
   seed: number
-  /** when set, act stochastically (Gaussian with the policy's own std, or sampleSigma) from an RNG seeded here */
+  /**
+   * when set, act stochastically from an RNG seeded here: Gaussian with the policy's own std, or with sampleSigma for
+   * a deterministic policy (default 0: an expert without its own std stays deterministic, as in localEvaluator)
+   */
   sampleSeed?: number
   sampleSigma?: number
   maxSteps?: number

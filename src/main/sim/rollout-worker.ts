@@ -43,7 +43,7 @@ function runEpisode(req: EpisodeRequest): EpisodeResult {
     seed: req.seed,
     maxSteps: req.maxSteps,
     rng,
-    sample: rng ? (o, g) => samplePolicy(policy, o, g, req.sampleSigma ?? 0.1, env.task.actionLow, env.task.actionHigh) : undefined,
+    sample: rng ? (o, g) => samplePolicy(policy, o, g, req.sampleSigma ?? 0, env.task.actionLow, env.task.actionHigh) : undefined,
     rewardOffset: req.subtractSurvival ? survival : 0,
     record: req.record,
     states: req.states,

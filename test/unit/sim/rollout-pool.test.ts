@@ -67,6 +67,14 @@ describe('RolloutPool (real worker threads)', () => {
     expect(a[0].ret).not.toBe(c[0].ret)
   })
 
+  it('keeps a policy without its own std deterministic when only a sample seed is given', async () => {
+    const [plain] = await pool.run([{ spec, seed: 4 }])
+    const [seeded] = await pool.run([{ spec, seed: 4, sampleSeed: 9 }])
+    expect(seeded.ret).toBe(plain.ret)
+    const [noisy] = await pool.run([{ spec, seed: 4, sampleSeed: 9, sampleSigma: 0.3 }])
+    expect(noisy.ret).not.toBe(plain.ret)
+  })
+
   it('evaluates with mean and std, and reports worker errors as rejections', async () => {
     const e = await pool.evaluate({ kind: 'scripted', taskId: 'cartpole' }, [1]).catch((err: Error) => err)
     expect(e).toBeInstanceOf(Error)
