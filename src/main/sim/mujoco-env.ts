@@ -179,6 +179,8 @@ export class MujocoEnv implements Env {
   }
 
   frame(): Frame {
+    // Positions only: recomputing them leaves the physics state, and so determinism, untouched.
+    this.sim.kinematics()
     return {
       t: this.sim.time,
       step: this.steps,

@@ -219,6 +219,11 @@ export class MjSim {
     this.mj.mj_forward(this.model, this.data)
   }
 
+  /** Body poses for the current qpos (mj_kinematics): mj_step leaves xpos/xquat from before its last integration. */
+  kinematics(): void {
+    this.mj.mj_kinematics(this.model, this.data)
+  }
+
   /** Compute cfrc_ext and other post-constraint quantities (needed for Ant's contact cost). */
   rnePostConstraint(): void {
     this.mj.mj_rnePostConstraint(this.model, this.data)

@@ -131,3 +131,22 @@ describe('Gymnasium semantics', () => {
     expect(Array.from(env.observe())).toEqual(Array.from(o))
   })
 })
+
+describe('frames', () => {
+  it('show the poses of the state reached by the last step, the same as after restoring that state', async () => {
+    const env = await open('cartpole')
+    env.reset(2)
+    for (let t = 0; t < 20; t++) env.step([1])
+    const live = env.frame()
+    const state = env.getState()
+    env.reset(3)
+    env.setState(state)
+    const restored = env.frame()
+    expect(live.xpos).toEqual(restored.xpos)
+    expect(live.xquat).toEqual(restored.xquat)
+    // and reading a frame does not change what happens next
+    const next = env.step([1]).observation
+    env.setState(state)
+    expect(Array.from(env.step([1]).observation)).toEqual(Array.from(next))
+  })
+})
