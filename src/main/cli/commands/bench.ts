@@ -16,11 +16,21 @@ export const benchCommand: Command = {
   name: 'bench',
   summary: 'benchmarks reported as ratios: sim, learn, store, query',
   usage: [
-    'iwb bench <sim|learn|store|query> [options] [--json]',
+    'iwb bench <sim|learn|store|query|all> [options] [--json]',
     ...Object.values(benches).map((b) => `  ${b.usage}`),
   ].join('\n'),
   async run(argv, io) {
     const [which, ...rest] = argv
+    if (which === 'all') {
+      // Each benchmark in turn with its defaults; the first failure's exit code wins.
+      let code = 0
+      for (const [name, b] of Object.entries(benches)) {
+        io.err(`== iwb bench ${name}`)
+        const c = await b.run(rest, io)
+        if (code === 0) code = c
+      }
+      return code
+    }
     const bench = which === undefined ? undefined : benches[which]
     if (!bench) throw new UsageError(`which benchmark? one of ${Object.keys(benches).join(', ')}`)
     return bench.run(rest, io)
