@@ -88,3 +88,17 @@ describe('iwb main', () => {
     expect((bad as { code: number }).code).toBe(2)
   })
 })
+
+describe('iwb bench', () => {
+  it('routes to a named benchmark and refuses an unknown one with exit 2', async () => {
+    for (const name of ['tasks', 'expert', 'run', 'compare', 'db', 'export', 'import', 'bench']) {
+      expect(commands.map((c) => c.name)).toContain(name)
+    }
+    const io = capture()
+    expect(await main(['bench', 'nope'], io)).toBe(2)
+    expect(io.stderr.join('\n')).toMatch(/one of sim, learn, store, query/)
+    const help = capture()
+    expect(await main(['bench', 'sim', '--bogus'], help)).toBe(2)
+    expect(help.stderr.join('\n')).toMatch(/unexpected argument --bogus/)
+  })
+})
