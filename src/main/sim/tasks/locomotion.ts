@@ -14,6 +14,14 @@ function uniformNoise(sim: MjSim, rng: Rng, scale: number): void {
 }
 
 /** Hopper and Walker2d share everything but the healthy ranges. */
+/** Gymnasium's HalfCheetah/Ant reset: qpos + U(-scale, scale), qvel + scale * N(0, 1). */
+function uniformPosNormalVelNoise(sim: MjSim, rng: Rng, scale: number): void {
+  const qpos = sim.qpos()
+  for (let i = 0; i < qpos.length; i++) qpos[i] += rng.uniform(-scale, scale)
+  const qvel = sim.qvel()
+  for (let i = 0; i < qvel.length; i++) qvel[i] += scale * rng.normal()
+}
+
 function planarWalker(opts: {
   zLow: number
   zHigh: number
@@ -122,10 +130,7 @@ export const halfcheetah: TaskDef = {
     let xBefore = 0
     return {
       reset(rng) {
-        const qpos = sim.qpos()
-        for (let i = 0; i < qpos.length; i++) qpos[i] += rng.uniform(-0.1, 0.1)
-        const qvel = sim.qvel()
-        for (let i = 0; i < qvel.length; i++) qvel[i] += 0.1 * rng.normal()
+        uniformPosNormalVelNoise(sim, rng, 0.1)
       },
       applyAction(a) {
         sim.ctrl().set(a)
@@ -172,10 +177,7 @@ export const ant: TaskDef = {
     let xBefore = 0
     return {
       reset(rng) {
-        const qpos = sim.qpos()
-        for (let i = 0; i < qpos.length; i++) qpos[i] += rng.uniform(-0.1, 0.1)
-        const qvel = sim.qvel()
-        for (let i = 0; i < qvel.length; i++) qvel[i] += 0.1 * rng.normal()
+        uniformPosNormalVelNoise(sim, rng, 0.1)
       },
       applyAction(a) {
         sim.ctrl().set(a)
