@@ -327,6 +327,23 @@ const ONE_SESSION_SUMMARY = `
     (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
   FROM sessions s WHERE s.id = ?`
 
+/** A config in column order (task_id .. eval_episodes): createSession and findResumable bind the same list. */
+function configValues(c: SessionConfig): (string | number | null)[] {
+  return [
+    c.taskId,
+    c.algo,
+    c.warmFraction,
+    c.oracle,
+    c.budget,
+    c.seed,
+    c.costRatio,
+    c.schedule,
+    c.loss,
+    c.evalEvery,
+    c.evalEpisodes,
+  ]
+}
+
 function configOf(r: SessionRow): SessionConfig {
   return {
     taskId: r.task_id,
@@ -473,20 +490,7 @@ export class Workspace {
           `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
              eval_every, eval_episodes, status, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
-        ).run(
-          config.taskId,
-          config.algo,
-          config.warmFraction,
-          config.oracle,
-          config.budget,
-          config.seed,
-          config.costRatio,
-          config.schedule,
-          config.loss,
-          config.evalEvery,
-          config.evalEpisodes,
-          new Date().toISOString(),
-        ).lastInsertRowid,
+        ).run(...configValues(config), new Date().toISOString()).lastInsertRowid,
       ),
     )
     return new SqliteSessionLog(this.prepare, this.file, id, { ...config })
@@ -505,19 +509,7 @@ export class Workspace {
          AND seed = ? AND cost_ratio = ? AND schedule = ? AND loss = ? AND eval_every = ? AND eval_episodes = ?
          AND status NOT IN ('finished', 'cancelled')
        ORDER BY id DESC LIMIT 1`,
-    ).get(
-      config.taskId,
-      config.algo,
-      config.warmFraction,
-      config.oracle,
-      config.budget,
-      config.seed,
-      config.costRatio,
-      config.schedule,
-      config.loss,
-      config.evalEvery,
-      config.evalEpisodes,
-    ) as { id: number } | undefined
+    ).get(...configValues(config)) as { id: number } | undefined
     return row ? row.id : null
   }
 
