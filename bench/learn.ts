@@ -2,8 +2,12 @@
 // against the time to only simulate the same environment steps: the session's rollout steps in one thread and
 // its evaluation steps on the same rollout pool, acting with the final learner (the forward pass is part of
 // simulating a policy; training, the oracle and bookkeeping are what the ratio measures).
-import { defaultConfig, runHeadless } from '../src/main/learn/headless'
-import { learnerSpec } from '../src/main/learn/session-runner'
+import { sessionConfig } from '../src/shared/session-config'
+import { expertFor } from '../src/main/experts/registry'
+import { learnerSpec } from '../src/main/learn/algorithm'
+import { expertReturn, poolEvaluator } from '../src/main/learn/evaluation'
+import { ExpertOracle } from '../src/main/learn/oracle'
+import { runSession } from '../src/main/learn/session-runner'
 import { policyFromSpec, type MlpWeights } from '../src/main/sim/policy-spec'
 import { makeEnv } from '../src/main/sim/registry'
 import { createRng } from '../src/main/sim/rng'
@@ -42,7 +46,7 @@ export interface LearnBenchOptions {
 
 export async function runLearnBench(opts: LearnBenchOptions = {}): Promise<LearnBenchResult> {
   const log = opts.log ?? (() => {})
-  const config = defaultConfig({
+  const config = sessionConfig({
     taskId: opts.task ?? 'hopper',
     algo: 'stagger',
     budget: opts.labels ?? 1000,
@@ -58,14 +62,21 @@ export async function runLearnBench(opts: LearnBenchOptions = {}): Promise<Learn
   }
   const c0 = cpu()
   const t0 = performance.now()
-  const r = await runHeadless({
-    config,
+  const expert = expertFor(config.taskId)
+  const evaluator = poolEvaluator(await RolloutPool.create(config.taskId))
+  const r = await runSession({
     log: sessionLog,
-    extra: { overlapTraining: opts.overlap ?? false },
+    oracle: new ExpertOracle(expert),
+    expert,
+    makeEnv,
+    evaluator,
+    overlapTraining: opts.overlap ?? false,
     onProgress: (p) => p.evaluation && log(`  ${p.labels} labels: return ${(p.lastReturn ?? 0).toFixed(0)}`),
   })
   const seconds = (performance.now() - t0) / 1000
   const cpuSeconds = cpu() - c0
+  const expertRet = (await expertReturn(expert, [config], evaluator)).mean
+  await evaluator.close()
   const weights = sessionLog.latestPolicy()!.weights as MlpWeights
 
   log(`sim only: ${r.rolloutSteps} rollout steps + ${r.evalSteps} evaluation steps ...`)
@@ -111,7 +122,7 @@ export async function runLearnBench(opts: LearnBenchOptions = {}): Promise<Learn
     rolloutSteps: r.rolloutSteps,
     evalSteps: r.evalSteps,
     finalReturn: r.finalReturn,
-    expertReturn: r.expertReturn,
+    expertReturn: expertRet,
     overlap: opts.overlap ?? false,
   }
 }

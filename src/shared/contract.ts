@@ -1,15 +1,14 @@
 // The one API contract between the page and the services. Every transport (Electron IPC, the browser-mode
 // WebSocket, in-process calls in tests) validates payloads against these schemas at the boundary.
 import { z } from 'zod'
+import { Algo, OracleKind, SessionConfig } from './session-config'
+
+export { Algo, OracleKind, SessionConfig }
 
 const finite = z.number().finite()
 const vec = z.array(finite)
 const id = z.number().int().nonnegative()
 
-export const Algo = z.enum(['bc', 'dagger', 'stagger', 'warm-stagger'])
-export type Algo = z.infer<typeof Algo>
-export const OracleKind = z.enum(['expert', 'human'])
-export type OracleKind = z.infer<typeof OracleKind>
 export const LabelSource = z.enum(['demonstration', 'offline', 'query', 'intervention', 'policy'])
 export type LabelSource = z.infer<typeof LabelSource>
 
@@ -189,19 +188,8 @@ export const methods = {
 
   // Learning sessions.
   'sessions.start': {
-    input: z
-      .object({
-        taskId: z.string(),
-        algo: Algo,
-        warmFraction: finite.min(0).max(1).optional(),
-        oracle: OracleKind,
-        budget: z.number().int().positive().max(100000),
-        costRatio: finite.positive(),
-        seed: z.number().int().default(0),
-        evalEvery: z.number().int().positive().optional(),
-        evalEpisodes: z.number().int().positive().optional(),
-      })
-      .strict(),
+    /** the session's configuration (src/shared/session-config.ts: defaults and bounds) */
+    input: SessionConfig,
     output: SessionInfo,
   },
   'sessions.list': { input: empty, output: z.array(SessionInfo) },

@@ -1,10 +1,10 @@
 // The desktop app's composition root: one workbench (the same services as browser mode), IPC registered for it,
 // one window. The only place besides ipc.ts and window.ts that knows Electron.
 import { app, ipcMain } from 'electron'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createWorkbench, type Workbench } from '../api/compose'
+import { ensureDefaultWorkspaceFile } from '../store'
 import { registerIpc } from './ipc'
 import { createMainWindow } from './window'
 
@@ -25,9 +25,8 @@ export function startDesktop(): void {
   })
 
   void app.whenReady().then(async () => {
-    const dataDir = app.getPath('userData')
-    mkdirSync(dataDir, { recursive: true })
-    workbench = await createWorkbench({ workspaceFile: process.env.IWB_DB ?? join(dataDir, 'workspace.db') })
+    // The same workspace as the browser mode and the CLI (store/default-workspace.ts).
+    workbench = await createWorkbench({ workspaceFile: ensureDefaultWorkspaceFile() })
     const ipc = registerIpc(ipcMain, workbench.handlers, workbench.broadcaster)
     // Bundled layout: out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
     const here = fileURLToPath(new URL('.', import.meta.url))

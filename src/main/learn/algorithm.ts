@@ -1,9 +1,17 @@
 // What every algorithm (BC, DAgger, STAGGER, WARM-STAGGER) sees each round, and what a round gives back.
 import type { TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
-import type { SpecPolicy } from '../sim/policy-spec'
+import type { MlpWeights, PolicySpec, SpecPolicy } from '../sim/policy-spec'
 import type { Rng } from '../sim/rng'
 import type { LabelRecord } from './session-log'
+
+/** The learner's policy spec: its MLP weights within the task's action bounds. */
+export function learnerSpec(weights: MlpWeights, task: TaskInfo): PolicySpec {
+  return { kind: 'mlp', weights, low: task.actionLow.slice(), high: task.actionHigh.slice() }
+}
+
+/** A label as an algorithm draws it; its cost is set by the CostLedger when the runner records it. */
+export type DrawnLabel = Omit<LabelRecord, 'cost'>
 
 export interface RoundContext {
   env: Env
@@ -21,18 +29,16 @@ export interface RoundContext {
   /** spent so far on offline labels, and on interactive ones */
   offlineCost: number
   interactiveCost: number
-  /** DAgger's round index (trajectories so far) */
-  rounds: number
   /**
    * Ask the oracle about a state of env (the env is at that state now); records the query and gives the
    * label, or null when the answer was abandoned.
    */
-  query(observation: Float64Array, step: number): Promise<LabelRecord | null>
+  query(observation: Float64Array, step: number): Promise<DrawnLabel | null>
   signal?: AbortSignal
 }
 
 export interface Round {
-  labels: LabelRecord[]
+  labels: DrawnLabel[]
   /** extra Adam steps to take after these labels (WARM-STAGGER's BC fit at the switch) */
   extraSteps?: number
   /** a short word for progress: 'offline', 'interactive', 'redraw', ... */
@@ -43,14 +49,16 @@ export interface Algorithm {
   readonly name: string
   /** One round; may give no label (STAGGER's redraw, an abandoned query). Returns null when done. */
   round(ctx: RoundContext): Promise<Round | null>
+  /** the algorithm's own bookkeeping, saved with each round's labels so a resumed session continues exactly */
+  state?(): unknown
+  restore?(state: unknown): void
 }
 
-/** An offline label: the expert's action at the env's current state, cost 1. */
-export function offlineLabel(ctx: RoundContext, obs: Float64Array, step: number, source: 'offline' | 'demonstration'): LabelRecord {
+/** An offline label: the expert's action at the env's current state. */
+export function offlineLabel(ctx: RoundContext, obs: Float64Array, step: number, source: 'offline' | 'demonstration'): DrawnLabel {
   if (!ctx.expert) throw new Error('offline labels need an expert policy')
   return {
     source,
-    cost: 1,
     observation: Float64Array.from(obs),
     state: ctx.env.getState(),
     action: Float64Array.from(ctx.expert.act(obs)),

@@ -1,12 +1,22 @@
 // DAgger, trajectory-wise: each round roll out a mixture (expert with probability beta_i, else the learner's
 // sample) for a whole episode, have the oracle label every visited state (cost C each), aggregate, update.
 // beta_i = decay^i, so the first round follows the expert (the usual beta_1 = 1).
-import type { Algorithm, Round, RoundContext } from './algorithm'
-import type { LabelRecord } from './session-log'
+import type { Algorithm, DrawnLabel, Round, RoundContext } from './algorithm'
 
 export class DAgger implements Algorithm {
   readonly name = 'dagger'
+  /** trajectories rolled out so far (the beta schedule's index) */
+  private rounds = 0
   constructor(readonly betaDecay = 0.5) {}
+
+  state(): { rounds: number } {
+    return { rounds: this.rounds }
+  }
+  restore(state: unknown): void {
+    const r = (state as { rounds?: unknown } | null)?.rounds
+    if (typeof r !== 'number' || !(r >= 0)) throw new RangeError('DAgger state needs a round count')
+    this.rounds = r
+  }
 
   beta(round: number): number {
     return Math.pow(this.betaDecay, round)
@@ -14,7 +24,7 @@ export class DAgger implements Algorithm {
 
   async round(ctx: RoundContext): Promise<Round | null> {
     if (ctx.remaining < ctx.costRatio) return null
-    const beta = this.beta(ctx.rounds)
+    const beta = this.beta(this.rounds++)
     const expert = ctx.expert
     const learner = ctx.learner
     let obs = ctx.env.reset(ctx.nextSeed())
@@ -28,7 +38,7 @@ export class DAgger implements Algorithm {
       if (r.terminated || r.truncated) break
       obs = r.observation
     }
-    const labels: LabelRecord[] = []
+    const labels: DrawnLabel[] = []
     for (const v of visited) {
       if (ctx.signal?.aborted) break
       ctx.env.setState(v.state)

@@ -20,6 +20,34 @@ export interface GaussianMlpOptions {
   actionHigh?: ArrayLike<number>
 }
 
+/** Everything training continues from: raw variables, the input standardisation and Adam's state. */
+export interface MlpState {
+  weights: Float32Array[]
+  biases: Float32Array[]
+  logStd: Float32Array
+  obsMean: number[]
+  obsStd: number[]
+  adam: AdamState
+}
+
+export interface AdamState {
+  iterations: number
+  /** beta^t as Adam accumulated it step by step (not pow(beta, t): the two differ in the last bits) */
+  accBeta1: number
+  accBeta2: number
+  firstMoment: Float32Array[]
+  secondMoment: Float32Array[]
+}
+
+/** The fields of tfjs's AdamOptimizer that its own getWeights/setWeights do not round-trip exactly. */
+interface AdamInternals {
+  accBeta1: Variable
+  accBeta2: Variable
+  accumulatedFirstMoment: { originalName: string; variable: Variable }[]
+  accumulatedSecondMoment: { originalName: string; variable: Variable }[]
+  iterations_: number
+}
+
 export const LOG_STD_MIN = -20
 export const LOG_STD_MAX = 2
 const LOG_2PI = Math.log(2 * Math.PI)
@@ -245,6 +273,55 @@ export class GaussianMlp {
     this.meanT = tf.zeros([this.obsDim])
     this.invStdT = tf.ones([this.obsDim])
     this.resetOptimizer()
+  }
+
+  /** A copy of the whole training state (checkpoints): continuing from restore(state()) is bit-identical. */
+  state(): MlpState {
+    const adam = this.optimizer as unknown as AdamInternals
+    const f32 = (v: Variable): Float32Array => Float32Array.from(v.dataSync() as Float32Array)
+    return {
+      weights: this.weights.map(f32),
+      biases: this.biases.map(f32),
+      logStd: f32(this.logStd),
+      obsMean: Array.from(this.obsMean),
+      obsStd: Array.from(this.obsStd),
+      adam: {
+        iterations: adam.iterations_ ?? 0,
+        accBeta1: adam.accBeta1.dataSync()[0],
+        accBeta2: adam.accBeta2.dataSync()[0],
+        firstMoment: adam.accumulatedFirstMoment.map((m) => f32(m.variable)),
+        secondMoment: adam.accumulatedSecondMoment.map((m) => f32(m.variable)),
+      },
+    }
+  }
+
+  restore(state: MlpState): void {
+    const tf = this.tf
+    const vars = [...this.weights, ...this.biases, this.logStd]
+    const sizes = vars.map((v) => v.size)
+    const given = [...state.weights, ...state.biases, state.logStd].map((a) => a.length)
+    if (given.length !== sizes.length || given.some((n, i) => n !== sizes[i]))
+      throw new RangeError('saved training state does not fit this network')
+    tf.tidy(() => {
+      this.weights.forEach((w, l) => w.assign(tf.tensor(state.weights[l], w.shape)))
+      this.biases.forEach((b, l) => b.assign(tf.tensor(state.biases[l], b.shape)))
+      this.logStd.assign(tf.tensor(state.logStd, this.logStd.shape))
+    })
+    this.obsMean = Float64Array.from(state.obsMean)
+    this.obsStd = Float64Array.from(state.obsStd)
+    this.meanT.dispose()
+    this.invStdT.dispose()
+    this.meanT = tf.tensor1d(Float32Array.from(this.obsMean))
+    this.invStdT = tf.tensor1d(Float32Array.from(this.obsStd, (s) => 1 / s))
+    this.resetOptimizer()
+    const adam = this.optimizer as unknown as AdamInternals
+    const moment = (arrays: Float32Array[], suffix: string): AdamInternals['accumulatedFirstMoment'] =>
+      arrays.map((a, i) => ({ originalName: `${vars[i].name}/${suffix}`, variable: tf.variable(tf.tensor(a, vars[i].shape), false) }))
+    adam.accumulatedFirstMoment = moment(state.adam.firstMoment, 'm')
+    adam.accumulatedSecondMoment = moment(state.adam.secondMoment, 'v')
+    adam.accBeta1.assign(tf.scalar(state.adam.accBeta1))
+    adam.accBeta2.assign(tf.scalar(state.adam.accBeta2))
+    adam.iterations_ = state.adam.iterations
   }
 
   resetOptimizer(): void {

@@ -10,9 +10,8 @@
 import type { TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
 import { policyFromSpec, type MlpWeights, type SpecPolicy } from '../sim/policy-spec'
-import { learnerSpec } from './session-runner'
 import type { Trainer } from './trainer'
-import type { Algorithm, Round, RoundContext } from './algorithm'
+import { learnerSpec, type Algorithm, type Round, type RoundContext } from './algorithm'
 import type { StateHistory } from './human-oracle'
 
 export interface LookaheadCandidate {
@@ -159,6 +158,11 @@ export function trackLatestLearner(
       const w = await inner.weights()
       latest ??= w
       return w
+    },
+    state: () => inner.state(),
+    async restore(state) {
+      await inner.restore(state)
+      latest = await inner.weights()
     },
     close: () => inner.close(),
   }

@@ -1,21 +1,33 @@
 // What a learning session writes as it goes: the seam between the learning core and the store.
 // The store implements it on SQLite (src/main/store); tests may use MemorySessionLog.
-import type { Algo, LabelSource, OracleKind } from '../../shared/contract'
+import type { LabelSource } from '../../shared/contract'
+import type { SessionConfig } from '../../shared/session-config'
+import type { RngState } from '../sim/rng'
+import type { TrainerState } from './training-core'
 
-export interface SessionConfig {
-  taskId: string
-  algo: Algo
-  /** WARM-STAGGER: fraction of the budget spent offline first */
-  warmFraction: number | null
-  oracle: OracleKind
-  budget: number
-  seed: number
-  costRatio: number
-  /** 'incremental' (default) or the authors' 'scratch' retrain-after-every-label schedule */
-  schedule: 'incremental' | 'scratch'
-  loss: 'nll' | 'mse'
-  evalEvery: number
-  evalEpisodes: number
+export type { SessionConfig } from '../../shared/session-config'
+
+/**
+ * Everything a session needs to continue exactly where it was after its last recorded round: the trainer
+ * (weights, optimiser, its random generator), the runner's random generator and reset count, and the
+ * algorithm's own bookkeeping. Stored with that round's labels, in the same transaction.
+ */
+export interface SessionCheckpoint {
+  /** the labels stored when it was taken */
+  labels: number
+  trainer: TrainerState
+  rng: RngState
+  /** training resets drawn so far */
+  resets: number
+  algorithm: unknown
+}
+
+/** One round's writes, stored together: its labels, the queries that produced them, and the checkpoint. */
+export interface RoundCommit {
+  labels: LabelRecord[]
+  /** labelIndex: the label (in labels) the query produced */
+  queries: { labelIndex: number; query: Omit<QueryRecord, 'labelId'> }[]
+  checkpoint: SessionCheckpoint | null
 }
 
 export interface LabelRecord {
@@ -73,6 +85,10 @@ export interface SessionLog {
   labels(): StoredLabel[]
   addLabel(label: LabelRecord): number
   addQuery(query: QueryRecord): number
+  /** a round's labels, queries and checkpoint in one transaction; returns the labels' ids */
+  commitRound(round: RoundCommit): number[]
+  /** the checkpoint of the last committed round, if it kept one */
+  checkpoint(): SessionCheckpoint | null
   addEvaluation(evaluation: EvaluationRecord): void
   evaluations(): EvaluationRecord[]
   savePolicy(policy: PolicyRecord): void
@@ -86,6 +102,7 @@ export class MemorySessionLog implements SessionLog {
   private readonly queryRows: QueryRecord[] = []
   private readonly evals: EvaluationRecord[] = []
   private policy: PolicyRecord | null = null
+  private saved: SessionCheckpoint | null = null
   status: SessionStatus = 'created'
 
   constructor(
@@ -104,6 +121,15 @@ export class MemorySessionLog implements SessionLog {
   addQuery(query: QueryRecord): number {
     this.queryRows.push(query)
     return this.queryRows.length
+  }
+  commitRound(round: RoundCommit): number[] {
+    const ids = round.labels.map((l) => this.addLabel(l))
+    for (const q of round.queries) this.addQuery({ ...q.query, labelId: ids[q.labelIndex] })
+    if (round.checkpoint) this.saved = structuredClone(round.checkpoint)
+    return ids
+  }
+  checkpoint(): SessionCheckpoint | null {
+    return this.saved ? structuredClone(this.saved) : null
   }
   queries(): QueryRecord[] {
     return this.queryRows.slice()

@@ -1,27 +1,25 @@
 // Runs one learning session from its SessionConfig on a SessionLog: rounds of the chosen algorithm, a policy
 // update after each round's labels, an evaluation every evalEvery labels, the policy saved with each evaluation.
-// Resumable: a restart reads the stored labels and latest policy and carries on to the budget.
+//
+// Reproducible: each round's labels, queries and a checkpoint (trainer with optimiser state, every random
+// generator, the algorithm's bookkeeping) are stored in one transaction, so a session killed at any moment and
+// resumed stores the same labels and the same curve as one never interrupted. The query a round was waiting on
+// when it was killed is asked again: the restored generators roll out to the same state.
 // Cancellable: the AbortSignal stops it between rounds (and abandons a pending query); signal.reason 'pause'
 // leaves the session 'paused', anything else 'cancelled'.
-import type { TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
 import { policyFromSpec, type MlpWeights, type PolicySpec, type SpecPolicy } from '../sim/policy-spec'
-import { createRng, type Rng } from '../sim/rng'
-import type { Algorithm, Round, RoundContext } from './algorithm'
+import { createRng } from '../sim/rng'
+import { learnerSpec, type Algorithm, type DrawnLabel, type Round, type RoundContext } from './algorithm'
 import { BehaviourCloning, type OfflineForm } from './bc'
 import { DAgger } from './dagger'
+import { evaluationEpisodes, localEvaluator, trainingSeed, type Evaluator } from './evaluation'
 import { CostLedger } from './ledger'
 import { askOracle, type Oracle } from './oracle'
-import type { EvaluationRecord, LabelRecord, QueryRecord, SessionConfig, SessionLog } from './session-log'
+import type { EvaluationRecord, LabelRecord, QueryRecord, RoundCommit, SessionConfig, SessionLog } from './session-log'
 import { Stagger } from './stagger'
-import { startTrainer, type Trainer, type TrainerOptions, type UpdateResult } from './trainer'
+import { startTrainer, type Trainer, type UpdateResult } from './trainer'
 import { WarmStagger } from './warm-stagger'
-
-/** Runs evaluation episodes: sampled learner actions, clipped to the bounds, one return per seed. */
-export interface Evaluator {
-  evaluate(spec: PolicySpec, seeds: number[], sampleSeed: number): Promise<{ returns: number[]; steps: number }>
-  close(): Promise<void>
-}
 
 export interface SessionProgress {
   labels: number
@@ -40,20 +38,19 @@ export interface RunSessionOptions {
   expert?: PolicySpec | Policy | null
   /** builds the environment for rollouts (sim/registry makeEnv) */
   makeEnv: (taskId: string) => Promise<Env>
-  /** runs evaluation episodes; default: evaluate in this thread on a second env */
+  /** runs evaluation episodes; default: in this thread on a second env */
   evaluator?: Evaluator
-  /** defaults: a worker-thread trainer with the session's loss and schedule */
+  /** default: a trainer in this thread with the session's loss, schedule and seed */
   trainer?: Trainer
-  trainerOptions?: Partial<TrainerOptions>
-  trainerWhere?: 'worker' | 'local'
   offlineForm?: OfflineForm
-  /** use this Algorithm instead of the one the config names (e.g. a look-ahead STAGGER for human sessions) */
+  /** use this Algorithm instead of the one the config names (a look-ahead STAGGER for a person's sessions) */
   algorithm?: Algorithm
   onProgress?: (p: SessionProgress) => void
   signal?: AbortSignal
   /**
    * Train on round n's labels while round n+1's rollout runs (the rollout then uses the policy from one
-   * round before). Off by default: STAGGER as published updates before the next rollout.
+   * round before). Off by default: STAGGER as published updates before the next rollout. Rounds committed
+   * this way keep no checkpoint (the update is still running), so their resume is not exact.
    */
   overlapTraining?: boolean
   /** stop after this many labels in this call (tests of resume), leaving the session 'paused' */
@@ -86,41 +83,27 @@ export function makeAlgorithm(config: SessionConfig, offlineForm: OfflineForm = 
   }
 }
 
-/** Evaluate in the calling thread on an env of its own (tests, small runs). */
-export function localEvaluator(env: Env): Evaluator {
-  return {
-    async evaluate(spec, seeds, sampleSeed) {
-      const policy = policyFromSpec(spec)
-      const rng = createRng(sampleSeed)
-      let steps = 0
-      const returns = seeds.map((seed) => {
-        let obs = env.reset(seed)
-        let ret = 0
-        for (;;) {
-          const r = env.step(policy.sample ? policy.sample(obs, rng) : policy.act(obs))
-          steps++
-          ret += r.reward
-          if (r.terminated || r.truncated) return ret
-          obs = r.observation
-        }
-      })
-      return { returns, steps }
-    },
-    async close() {
-      env.close()
-    },
-  }
-}
-
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
 
-export function learnerSpec(weights: MlpWeights, task: TaskInfo): PolicySpec {
-  return { kind: 'mlp', weights, low: task.actionLow.slice(), high: task.actionHigh.slice() }
-}
+/** Costs are sums of 1s and C's: allow for the rounding of adding C's up. */
+const BUDGET_SLACK = 1e-9
 
-/** Seeds of the evaluation episodes: the same at every evaluation of a session, apart from other sessions. */
-export function evalSeeds(config: SessionConfig): number[] {
-  return Array.from({ length: config.evalEpisodes }, (_, i) => 1_000_000 + config.seed * 1000 + i)
+/** The trainer a session uses unless given one: in this thread, with the session's own settings. */
+export function sessionTrainer(config: SessionConfig, env: Env, where: 'local' | 'worker' = 'local'): Promise<Trainer> {
+  const task = env.task
+  return startTrainer(
+    {
+      obsDim: task.obsDim,
+      actDim: task.actDim,
+      actionLow: task.actionLow.slice(),
+      actionHigh: task.actionHigh.slice(),
+      loss: config.loss,
+      schedule: config.schedule,
+      seed: config.seed,
+      ...(config.epochs !== null ? { epochs: config.epochs } : {}),
+    },
+    where,
+  )
 }
 
 /** The env with a count of every step() (rollout steps, for the benchmark's sim-only baseline). */
@@ -154,25 +137,9 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
   const env = countSteps(await opts.makeEnv(config.taskId))
   const task = env.task
   const evaluator = opts.evaluator ?? localEvaluator(await opts.makeEnv(config.taskId))
-  const ownsEvaluator = !opts.evaluator
   const expert: Policy | null = opts.expert ? ('kind' in opts.expert ? policyFromSpec(opts.expert) : opts.expert) : null
   const algorithm = opts.algorithm ?? makeAlgorithm(config, opts.offlineForm)
-  const trainer =
-    opts.trainer ??
-    (await startTrainer(
-      {
-        obsDim: task.obsDim,
-        actDim: task.actDim,
-        actionLow: task.actionLow.slice(),
-        actionHigh: task.actionHigh.slice(),
-        loss: config.loss,
-        schedule: config.schedule,
-        seed: config.seed,
-        ...opts.trainerOptions,
-      },
-      opts.trainerWhere ?? 'worker',
-    ))
-  const ownsTrainer = !opts.trainer
+  const trainer = opts.trainer ?? (await sessionTrainer(config, env))
   let evalSteps = 0
   const ledger = new CostLedger(config.costRatio)
   try {
@@ -180,14 +147,25 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
     const stored = log.labels()
     ledger.restore(stored)
     trainer.add(stored)
-    const saved = log.latestPolicy()
+    const checkpoint = log.checkpoint()
+    let rng = createRng(trainingSeed(config.seed, 0x7fffffff))
+    let resets = 0
     let weights: MlpWeights
-    if (saved) {
-      await trainer.load(saved.weights as MlpWeights)
-      const missing = stored.length - saved.labels
-      weights = missing > 0 ? (await trainer.update(8 * missing)).weights : (saved.weights as MlpWeights)
+    if (checkpoint && checkpoint.labels === stored.length) {
+      await trainer.restore(checkpoint.trainer)
+      rng = createRng(0, checkpoint.rng)
+      resets = checkpoint.resets
+      algorithm.restore?.(checkpoint.algorithm)
+      weights = await trainer.weights()
     } else if (stored.length > 0) {
-      weights = (await trainer.update()).weights
+      // Labels without a checkpoint (a person's overlapped rounds, or a workspace from before checkpoints):
+      // continue from the latest policy, trained on what it missed. Not bit-exact.
+      const saved = log.latestPolicy()
+      if (saved) await trainer.load(saved.weights as MlpWeights)
+      const missing = stored.length - (saved?.labels ?? 0)
+      weights = missing > 0 || !saved ? (await trainer.update(8 * Math.max(0, missing))).weights : (saved.weights as MlpWeights)
+      rng = createRng(trainingSeed(config.seed, 0x40000000 + stored.length))
+      resets = 0x20000000 + stored.length * 64
     } else {
       weights = await trainer.weights()
     }
@@ -197,10 +175,6 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
     let lastReturn = evaluations.length ? mean(evaluations[evaluations.length - 1].returns) : null
     log.setStatus('running')
 
-    const startLabels = stored.length
-    const rng: Rng = createRng(config.seed * 7_919 + startLabels * 104_729 + 1)
-    let seedCounter = config.seed * 100_000 + startLabels * 37 + 1
-    let rounds = stored.filter((l) => l.source === 'query' && l.stepIndex === 0).length
     const progress = (phase: string, evaluation?: EvaluationRecord): void =>
       opts.onProgress?.({
         labels: ledger.labels,
@@ -225,10 +199,11 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       adopt(await p)
     }
 
+    const evaluationDue = (): boolean =>
+      lastEvalLabels < 0 || Math.floor(ledger.labels / config.evalEvery) > Math.floor(lastEvalLabels / config.evalEvery)
     const evaluate = async (): Promise<void> => {
       await settle()
-      const seeds = evalSeeds(config)
-      const { returns, steps } = await evaluator.evaluate(learnerSpec(weights, task), seeds, config.seed * 31 + ledger.labels)
+      const { returns, steps } = await evaluator.evaluate(learnerSpec(weights, task), evaluationEpisodes(config, ledger.labels))
       evalSteps += steps
       const rec: EvaluationRecord = { labels: ledger.labels, cost: ledger.cost, humanSeconds: ledger.humanSeconds, returns }
       log.addEvaluation(rec)
@@ -239,8 +214,8 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
     }
 
     // A query's record waits for its label's id (the label is stored when its round ends).
-    const pendingQueries = new Map<LabelRecord, Omit<QueryRecord, 'labelId'>>()
-    const query = async (observation: Float64Array, step: number): Promise<LabelRecord | null> => {
+    const pendingQueries = new Map<DrawnLabel, Omit<QueryRecord, 'labelId'>>()
+    const query = async (observation: Float64Array, step: number): Promise<DrawnLabel | null> => {
       const state = env.getState()
       const proposed = learner.act(observation)
       const issuedAt = Date.now()
@@ -267,9 +242,8 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       const action = Float64Array.from(answer.action)
       if (action.length !== task.actDim || !action.every(Number.isFinite))
         throw new RangeError(`oracle answered ${action.length} values, task ${task.id} needs ${task.actDim} finite values`)
-      const label: LabelRecord = {
+      const label: DrawnLabel = {
         source: 'query',
-        cost: ledger.costOf('query'),
         observation: Float64Array.from(observation),
         state,
         action,
@@ -292,7 +266,22 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       return label
     }
 
-    if (lastEvalLabels < 0) await evaluate()
+    /** The ledger prices each label (one source of truth for cost); labels past the budget are dropped. */
+    const price = (round: Round): RoundCommit => {
+      const labels: LabelRecord[] = []
+      const queries: RoundCommit['queries'] = []
+      for (const l of round.labels) {
+        const q = pendingQueries.get(l)
+        pendingQueries.delete(l)
+        if (ledger.cost + ledger.costOf(l.source) > config.budget + BUDGET_SLACK) continue
+        const entry = ledger.record(l.source, l.humanSeconds)
+        if (q) queries.push({ labelIndex: labels.length, query: q })
+        labels.push({ ...l, cost: entry.cost })
+      }
+      return { labels, queries, checkpoint: null }
+    }
+
+    if (evaluationDue()) await evaluate()
     let addedThisCall = 0
     let stopped: 'paused' | 'cancelled' | null = null
     for (;;) {
@@ -310,39 +299,34 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
         learner,
         expert,
         rng,
-        nextSeed: () => seedCounter++,
-        remaining: config.budget - ledger.cost,
+        nextSeed: () => trainingSeed(config.seed, resets++),
+        remaining: config.budget - ledger.cost + BUDGET_SLACK,
         costRatio: config.costRatio,
         offlineCost: ledger.costFrom('offline', 'demonstration'),
         interactiveCost: ledger.costFrom('query', 'intervention'),
-        rounds,
         query,
         signal,
       }
       const round: Round | null = await algorithm.round(ctx)
       if (!round) break
-      if (algorithm.name === 'dagger') rounds++
       if (round.labels.length === 0 && !round.extraSteps) {
         progress(round.phase)
         continue
       }
       await settle()
-      const fresh: { observation: ArrayLike<number>; action: ArrayLike<number> }[] = []
-      for (const l of round.labels) {
-        const q = pendingQueries.get(l)
-        pendingQueries.delete(l)
-        ledger.record(l.source, l.humanSeconds)
-        const id = log.addLabel(l)
-        if (q) log.addQuery({ ...q, labelId: id })
-        fresh.push(l)
-      }
-      addedThisCall += round.labels.length
-      trainer.add(fresh)
+      const commit = price(round)
+      if (commit.labels.length === 0 && !round.extraSteps) break // the budget is spent
+      trainer.add(commit.labels)
       pending = trainer.update(round.extraSteps ?? 0)
-      if (!opts.overlapTraining || round.extraSteps) await settle()
+      const overlap = opts.overlapTraining && !round.extraSteps
+      if (!overlap) {
+        await settle()
+        commit.checkpoint = { labels: ledger.labels, trainer: await trainer.state(), rng: rng.state(), resets, algorithm: algorithm.state?.() ?? null }
+      }
+      log.commitRound(commit)
+      addedThisCall += commit.labels.length
       progress(round.phase)
-      if (Math.floor(ledger.labels / config.evalEvery) > Math.floor(Math.max(0, lastEvalLabels) / config.evalEvery))
-        await evaluate()
+      if (evaluationDue()) await evaluate()
     }
     await settle()
     if (!stopped && lastEvalLabels !== ledger.labels) await evaluate()
@@ -366,7 +350,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
     throw e
   } finally {
     env.close()
-    if (ownsEvaluator) await evaluator.close()
-    if (ownsTrainer) await trainer.close()
+    if (!opts.evaluator) await evaluator.close()
+    if (!opts.trainer) await trainer.close()
   }
 }

@@ -1,6 +1,6 @@
 // Messages between the Trainer (caller's thread) and train-worker.ts.
 import type { MlpWeights } from '../sim/policy-spec'
-import type { TrainerOptions, UpdateResult } from './training-core'
+import type { TrainerOptions, TrainerState, UpdateResult } from './training-core'
 
 export type TrainRequest =
   | { type: 'init'; id: number; options: TrainerOptions; backend?: string }
@@ -8,11 +8,14 @@ export type TrainRequest =
   | { type: 'update'; id: number; extraSteps: number }
   | { type: 'load'; id: number; weights: MlpWeights }
   | { type: 'weights'; id: number }
+  | { type: 'state'; id: number }
+  | { type: 'restore'; id: number; state: TrainerState }
   | { type: 'close'; id: number }
 
 export type TrainReply =
   | { type: 'ready'; id: number; backend: string }
   | { type: 'updated'; id: number; result: UpdateResult }
   | { type: 'weights'; id: number; weights: MlpWeights }
+  | { type: 'state'; id: number; state: TrainerState }
   | { type: 'ok'; id: number }
   | { type: 'error'; id: number; message: string }

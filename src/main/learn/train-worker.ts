@@ -26,6 +26,11 @@ port.on('message', async (m: TrainRequest) => {
       core.load(m.weights)
       reply({ type: 'ok', id })
     } else if (m.type === 'weights') reply({ type: 'weights', id, weights: core.weights() })
+    else if (m.type === 'state') reply({ type: 'state', id, state: core.state() })
+    else if (m.type === 'restore') {
+      core.restore(m.state)
+      reply({ type: 'ok', id })
+    }
     else if (m.type === 'close') {
       core.dispose()
       core = null

@@ -6,9 +6,9 @@ import { startWorker } from '../workers'
 import { selectBackend, type BackendName } from './backend'
 import type { MlpWeights } from '../sim/policy-spec'
 import type { TrainReply, TrainRequest } from './train-protocol'
-import { TrainingCore, type TrainerOptions, type UpdateResult } from './training-core'
+import { TrainingCore, type TrainerOptions, type TrainerState, type UpdateResult } from './training-core'
 
-export type { TrainerOptions, UpdateResult, Schedule } from './training-core'
+export type { TrainerOptions, TrainerState, UpdateResult, Schedule } from './training-core'
 
 export interface Trainer {
   /** the tfjs backend doing the work */
@@ -19,6 +19,9 @@ export interface Trainer {
   update(extraSteps?: number): Promise<UpdateResult>
   load(weights: MlpWeights): Promise<void>
   weights(): Promise<MlpWeights>
+  /** the whole training state after the last update, and continuing exactly from one (checkpoints) */
+  state(): Promise<TrainerState>
+  restore(state: TrainerState): Promise<void>
   close(): Promise<void>
 }
 
@@ -62,6 +65,12 @@ export class LocalTrainer implements Trainer {
   }
   async weights(): Promise<MlpWeights> {
     return this.core.weights()
+  }
+  async state(): Promise<TrainerState> {
+    return this.core.state()
+  }
+  async restore(state: TrainerState): Promise<void> {
+    this.core.restore(state)
   }
   async close(): Promise<void> {
     this.core.dispose()
@@ -129,6 +138,14 @@ export class WorkerTrainer implements Trainer {
     const r = await this.request({ type: 'weights', id: 0 })
     if (r.type !== 'weights') throw new Error(`trainer: unexpected reply ${r.type}`)
     return r.weights
+  }
+  async state(): Promise<TrainerState> {
+    const r = await this.request({ type: 'state', id: 0 })
+    if (r.type !== 'state') throw new Error(`trainer: unexpected reply ${r.type}`)
+    return r.state
+  }
+  async restore(state: TrainerState): Promise<void> {
+    await this.request({ type: 'restore', id: 0, state })
   }
   async close(): Promise<void> {
     if (!this.failed) await this.request({ type: 'close', id: 0 }).catch(() => undefined)

@@ -4,9 +4,9 @@
 //  - scratch (the authors' schedule): a fresh network trained for many epochs on an 80/20 split, keeping the
 //    weights with the best validation loss.
 import type { Tf } from './backend'
-import { GaussianMlp, type LossKind } from './gaussian-mlp'
+import { GaussianMlp, type LossKind, type MlpState } from './gaussian-mlp'
 import type { MlpWeights } from '../sim/policy-spec'
-import { createRng, type Rng } from '../sim/rng'
+import { createRng, type Rng, type RngState } from '../sim/rng'
 
 export type Schedule = 'incremental' | 'scratch'
 
@@ -29,6 +29,15 @@ export interface TrainerOptions {
   hidden?: number[]
 }
 
+/** The trainer's state apart from its data (which is rebuilt from the stored labels, in order). */
+export interface TrainerState {
+  labels: number
+  net: MlpState
+  rng: RngState
+  normalisedAt: number
+  scratchCount: number
+}
+
 export interface UpdateResult {
   weights: MlpWeights
   loss: number
@@ -45,7 +54,7 @@ export class TrainingCore {
   /** labels added since the last update */
   private fresh = 0
   private net: GaussianMlp
-  private readonly rng: Rng
+  private rng: Rng
   private normalisedAt = 0
   private scratchCount = 0
   readonly schedule: Schedule
@@ -212,6 +221,33 @@ export class TrainingCore {
 
   weights(): MlpWeights {
     return this.net.exportWeights()
+  }
+
+  /** The training state after the last update (call between updates: labels added since are not in it). */
+  state(): TrainerState {
+    if (this.fresh) throw new Error('trainer state asked for with labels not yet trained on')
+    return {
+      labels: this.n,
+      net: this.net.state(),
+      rng: this.rng.state(),
+      normalisedAt: this.normalisedAt,
+      scratchCount: this.scratchCount,
+    }
+  }
+
+  /** Continue exactly from state(), with the same labels already added in the same order. */
+  restore(state: TrainerState): void {
+    if (state.labels !== this.n) throw new RangeError(`trainer state is for ${state.labels} labels, ${this.n} are loaded`)
+    if (this.schedule === 'scratch' && state.scratchCount > 0) {
+      // The scratch schedule's network is the one it made at its last retraining.
+      this.net.dispose()
+      this.net = this.makeNet((this.options.seed ?? 0) + 1000 * state.scratchCount)
+    }
+    this.net.restore(state.net)
+    this.rng = createRng(0, state.rng)
+    this.normalisedAt = state.normalisedAt
+    this.scratchCount = state.scratchCount
+    this.fresh = 0
   }
 
   dispose(): void {

@@ -17,6 +17,15 @@ export class WarmStagger implements Algorithm {
     if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`warm fraction must be in [0, 1], got ${fraction}`)
   }
 
+  state(): { switched: boolean } {
+    return { switched: this.switched }
+  }
+  restore(state: unknown): void {
+    const s = (state as { switched?: unknown } | null)?.switched
+    if (typeof s !== 'boolean') throw new RangeError('WARM-STAGGER state needs its switch flag')
+    this.switched = s
+  }
+
   /** The offline share of the budget, in whole labels. */
   get offlineBudget(): number {
     return Math.floor(this.fraction * this.budget)

@@ -7,6 +7,14 @@ export interface Rng {
   /** standard normal (Box-Muller) */
   normal(): number
   int(n: number): number
+  /** the generator's whole state, to continue the same sequence later (checkpoints) */
+  state(): RngState
+}
+
+/** sfc32's four words and the Box-Muller spare. */
+export interface RngState {
+  words: [number, number, number, number]
+  spare: number | null
 }
 
 function splitmix32(a: number): () => number {
@@ -20,7 +28,8 @@ function splitmix32(a: number): () => number {
   }
 }
 
-export function createRng(seed: number): Rng {
+/** A generator from a seed, or one that continues exactly from a saved state. */
+export function createRng(seed: number, from?: RngState): Rng {
   const sm = splitmix32(Math.floor(seed) ^ Math.floor(seed / 0x100000000))
   let a = sm()
   let b = sm()
@@ -40,8 +49,11 @@ export function createRng(seed: number): Rng {
     c = (c + t) | 0
     return (t >>> 0) / 4294967296
   }
-  for (let i = 0; i < 12; i++) next()
   let spare: number | null = null
+  if (from) {
+    ;[a, b, c, d] = from.words
+    spare = from.spare
+  } else for (let i = 0; i < 12; i++) next()
   return {
     next,
     uniform: (lo, hi) => lo + (hi - lo) * next(),
@@ -59,5 +71,6 @@ export function createRng(seed: number): Rng {
       return r * Math.cos(2 * Math.PI * v)
     },
     int: (n) => Math.floor(next() * n),
+    state: () => ({ words: [a >>> 0, b >>> 0, c >>> 0, d >>> 0], spare }),
   }
 }

@@ -9,6 +9,7 @@ export type StoreErrorCode =
   | 'not-found' // a session, episode or file that does not exist
   | 'invalid-export' // an export directory that failed validation; nothing was written
   | 'closed' // used after close()
+  | 'busy' // a session another process runs now (its lease is live)
   | 'io' // any other SQLite or file-system failure
 
 export class StoreError extends Error {

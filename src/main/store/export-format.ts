@@ -1,6 +1,7 @@
 // The portable export format (documented in docs/STORE.md): a directory with manifest.json and one JSON-lines
 // file per table. Both export.ts and import.ts build on these schemas, so what one writes the other accepts.
 import { z } from 'zod'
+import { SESSION_LIMITS, SessionConfigFields } from '../../shared/session-config'
 
 export const EXPORT_FORMAT = 'imitation-workbench-export'
 export const EXPORT_VERSION = 1
@@ -51,25 +52,17 @@ export const rowSchemas = {
       lastUsedAt: timestamp,
     })
     .strict(),
-  'sessions.jsonl': z
-    .object({
-      id,
-      taskId: z.string().min(1),
-      algo: z.enum(['bc', 'dagger', 'stagger', 'warm-stagger']),
-      warmFraction: finite.min(0).max(1).nullable(),
-      oracle: z.enum(['expert', 'human']),
-      budget: z.number().int(),
-      seed: z.number().int(),
-      costRatio: finite,
-      schedule: z.enum(['incremental', 'scratch']),
-      loss: z.enum(['nll', 'mse']),
-      evalEvery: z.number().int(),
-      evalEpisodes: z.number().int(),
-      status: z.enum(['created', 'running', 'paused', 'finished', 'failed', 'cancelled']),
-      createdAt: timestamp,
-      finishedAt: timestamp.nullable(),
-    })
-    .strict(),
+  // The running code's own schema (bounds included), so an import cannot store a session it could not run.
+  'sessions.jsonl': SessionConfigFields.extend({
+    id,
+    status: z.enum(['created', 'running', 'paused', 'finished', 'failed', 'cancelled']),
+    createdAt: timestamp,
+    finishedAt: timestamp.nullable(),
+  })
+    .strict()
+    .refine((r) => r.budget / r.costRatio <= SESSION_LIMITS.queries, {
+      message: `budget / cost ratio may imply at most ${SESSION_LIMITS.queries} queries`,
+    }),
   'episodes.jsonl': z
     .object({
       id,

@@ -126,6 +126,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         loss: r.loss,
         evalEvery: r.eval_every,
         evalEpisodes: r.eval_episodes,
+        epochs: r.epochs,
         status: r.status,
         createdAt: r.created_at,
         finishedAt: r.finished_at,

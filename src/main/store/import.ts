@@ -237,7 +237,7 @@ export function importExport(ws: Workspace, dir: string): ImportResult {
             'sessions.jsonl': (r) => {
               const info = p(
                 `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-                   eval_every, eval_episodes, status, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                   eval_every, eval_episodes, epochs, status, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 r.taskId,
                 r.algo,
@@ -250,6 +250,7 @@ export function importExport(ws: Workspace, dir: string): ImportResult {
                 r.loss,
                 r.evalEvery,
                 r.evalEpisodes,
+                r.epochs,
                 r.status,
                 r.createdAt,
                 r.finishedAt,

@@ -136,6 +136,31 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sessions_by_status ON sessions (status, id);
     `,
   },
+  {
+    version: 3,
+    name: 'one session host: scratch epochs in the config, round checkpoints, leases',
+    sql: `
+      -- the scratch schedule's epochs are part of a session's configuration (NULL: the trainer's default)
+      ALTER TABLE sessions ADD COLUMN epochs INTEGER;
+      -- the state a session continues from after its last committed round (one row per session, replaced)
+      CREATE TABLE session_checkpoints (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        labels INTEGER NOT NULL,
+        state BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      -- who runs a session now: a session runs in one place at a time; a lease whose heartbeat is older than
+      -- its time-to-live belongs to a process that died and may be taken over
+      CREATE TABLE session_leases (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        token TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        heartbeat_at REAL NOT NULL,
+        ttl_ms REAL NOT NULL
+      );
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

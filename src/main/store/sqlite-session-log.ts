@@ -6,13 +6,15 @@ import type {
   LabelRecord,
   PolicyRecord,
   QueryRecord,
+  RoundCommit,
+  SessionCheckpoint,
   SessionConfig,
   SessionLog,
   SessionStatus,
   StoredLabel,
 } from '../learn/session-log'
 import type { LabelSource } from '../../shared/contract'
-import { fromBlob, fromBlobOrNull, toBlob } from './codec'
+import { decodeState, encodeState, fromBlob, fromBlobOrNull, toBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 
 export const SESSION_STATUSES: readonly SessionStatus[] = [
@@ -51,9 +53,13 @@ export class SqliteSessionLog implements SessionLog {
   constructor(
     /** the workspace's cached prepare */
     private readonly prepare: (sql: string) => Database.Statement,
+    /** the workspace's write transaction */
+    private readonly transaction: <T>(fn: () => T) => T,
     private readonly file: string,
     readonly sessionId: number,
     readonly config: SessionConfig,
+    /** when set, every round is committed only while this lease is still the session's */
+    private readonly leaseToken: string | null = null,
   ) {}
 
   labels(): StoredLabel[] {
@@ -93,6 +99,33 @@ export class SqliteSessionLog implements SessionLog {
         ).lastInsertRowid,
       ),
     )
+  }
+
+  commitRound(round: RoundCommit): number[] {
+    return this.transaction(() => {
+      if (this.leaseToken !== null) {
+        const held = this.prepare('SELECT token, owner FROM session_leases WHERE session_id = ?').get(this.sessionId) as
+          | { token: string; owner: string }
+          | undefined
+        if (held?.token !== this.leaseToken)
+          throw new StoreError('busy', `session ${this.sessionId} was taken over by ${held?.owner ?? 'another process'}; this run stops`)
+      }
+      const ids = round.labels.map((l) => this.addLabel(l))
+      for (const q of round.queries) this.addQuery({ ...q.query, labelId: ids[q.labelIndex] })
+      if (round.checkpoint)
+        this.prepare(
+          `INSERT INTO session_checkpoints (session_id, labels, state, created_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT(session_id) DO UPDATE SET labels = excluded.labels, state = excluded.state, created_at = excluded.created_at`,
+        ).run(this.sessionId, round.checkpoint.labels, encodeState(round.checkpoint), new Date().toISOString())
+      return ids
+    })
+  }
+
+  checkpoint(): SessionCheckpoint | null {
+    const row = this.prepare('SELECT state FROM session_checkpoints WHERE session_id = ?').get(this.sessionId) as
+      | { state: Buffer }
+      | undefined
+    return row ? (decodeState(row.state) as SessionCheckpoint) : null
   }
 
   addQuery(query: QueryRecord): number {

@@ -293,6 +293,7 @@ interface SessionRow {
   loss: string
   eval_every: number
   eval_episodes: number
+  epochs: number | null
   status: string
   created_at: string
   finished_at: string | null
@@ -327,7 +328,7 @@ const ONE_SESSION_SUMMARY = `
     (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
   FROM sessions s WHERE s.id = ?`
 
-/** A config in column order (task_id .. eval_episodes): createSession and findResumable bind the same list. */
+/** A config in column order (task_id .. epochs): createSession and the lookups bind the same list. */
 function configValues(c: SessionConfig): (string | number | null)[] {
   return [
     c.taskId,
@@ -341,8 +342,12 @@ function configValues(c: SessionConfig): (string | number | null)[] {
     c.loss,
     c.evalEvery,
     c.evalEpisodes,
+    c.epochs,
   ]
 }
+
+const SAME_CONFIG = `task_id = ? AND algo = ? AND warm_fraction IS ? AND oracle = ? AND budget = ? AND seed = ?
+  AND cost_ratio = ? AND schedule = ? AND loss = ? AND eval_every = ? AND eval_episodes = ? AND epochs IS ?`
 
 function configOf(r: SessionRow): SessionConfig {
   return {
@@ -357,6 +362,7 @@ function configOf(r: SessionRow): SessionConfig {
     loss: r.loss as SessionConfig['loss'],
     evalEvery: r.eval_every,
     evalEpisodes: r.eval_episodes,
+    epochs: r.epochs,
   }
 }
 
@@ -488,29 +494,80 @@ export class Workspace {
       Number(
         this.prepare(
           `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-             eval_every, eval_episodes, status, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
+             eval_every, eval_episodes, epochs, status, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
         ).run(...configValues(config), new Date().toISOString()).lastInsertRowid,
       ),
     )
-    return new SqliteSessionLog(this.prepare, this.file, id, { ...config })
+    return new SqliteSessionLog(this.prepare, this.write.bind(this), this.file, id, { ...config })
   }
 
-  openSession(id: number): SessionLog & SqliteSessionLog {
+  /** A session's log; with leaseToken, its rounds are committed only while that lease holds the session. */
+  openSession(id: number, leaseToken: string | null = null): SessionLog & SqliteSessionLog {
     const row = this.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined
     if (!row) throw new StoreError('not-found', `no session ${id} in ${this.file}`)
-    return new SqliteSessionLog(this.prepare, this.file, id, configOf(row))
+    return new SqliteSessionLog(this.prepare, this.write.bind(this), this.file, id, configOf(row), leaseToken)
   }
 
   /** The latest session with exactly this config that is neither finished nor cancelled, or null. */
   findResumable(config: SessionConfig): number | null {
     const row = this.prepare(
-      `SELECT id FROM sessions WHERE task_id = ? AND algo = ? AND warm_fraction IS ? AND oracle = ? AND budget = ?
-         AND seed = ? AND cost_ratio = ? AND schedule = ? AND loss = ? AND eval_every = ? AND eval_episodes = ?
-         AND status NOT IN ('finished', 'cancelled')
-       ORDER BY id DESC LIMIT 1`,
+      `SELECT id FROM sessions WHERE ${SAME_CONFIG} AND status NOT IN ('finished', 'cancelled') ORDER BY id DESC LIMIT 1`,
     ).get(...configValues(config)) as { id: number } | undefined
     return row ? row.id : null
+  }
+
+  /** The latest finished session with exactly this config (every field), or null. */
+  findFinished(config: SessionConfig): number | null {
+    const row = this.prepare(`SELECT id FROM sessions WHERE ${SAME_CONFIG} AND status = 'finished' ORDER BY id DESC LIMIT 1`).get(
+      ...configValues(config),
+    ) as { id: number } | undefined
+    return row ? row.id : null
+  }
+
+  // ---- leases: a session runs in one place at a time --------------------------------------------------
+
+  /**
+   * Take the session's lease for this owner, or throw a one-line StoreError('busy') naming the live owner.
+   * A lease whose heartbeat is older than its ttl was left by a process that died and is taken over.
+   */
+  acquireLease(sessionId: number, lease: { token: string; owner: string; ttlMs: number }): void {
+    this.write(() => {
+      const held = this.prepare('SELECT token, owner, pid, heartbeat_at, ttl_ms FROM session_leases WHERE session_id = ?').get(
+        sessionId,
+      ) as { token: string; owner: string; pid: number; heartbeat_at: number; ttl_ms: number } | undefined
+      const now = Date.now()
+      if (held && held.token !== lease.token && now - held.heartbeat_at < held.ttl_ms)
+        throw new StoreError(
+          'busy',
+          `session ${sessionId} is running in ${held.owner} (last heartbeat ${((now - held.heartbeat_at) / 1000).toFixed(1)} s ago); wait for it to finish or stop it there`,
+        )
+      this.prepare(
+        `INSERT INTO session_leases (session_id, token, owner, pid, heartbeat_at, ttl_ms) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(session_id) DO UPDATE SET token = excluded.token, owner = excluded.owner, pid = excluded.pid,
+           heartbeat_at = excluded.heartbeat_at, ttl_ms = excluded.ttl_ms`,
+      ).run(sessionId, lease.token, lease.owner, process.pid, now, lease.ttlMs)
+    })
+  }
+
+  /** Renew the lease; false when it is no longer this token's (it expired and was taken over). */
+  renewLease(sessionId: number, token: string): boolean {
+    return this.write(
+      () => this.prepare('UPDATE session_leases SET heartbeat_at = ? WHERE session_id = ? AND token = ?').run(Date.now(), sessionId, token).changes === 1,
+    )
+  }
+
+  releaseLease(sessionId: number, token: string): void {
+    this.write(() => this.prepare('DELETE FROM session_leases WHERE session_id = ? AND token = ?').run(sessionId, token))
+  }
+
+  /** Who runs the session now (a live lease), or null. */
+  leaseHolder(sessionId: number): { owner: string; pid: number; heartbeatAgeMs: number } | null {
+    const held = this.prepare('SELECT owner, pid, heartbeat_at, ttl_ms FROM session_leases WHERE session_id = ?').get(sessionId) as
+      | { owner: string; pid: number; heartbeat_at: number; ttl_ms: number }
+      | undefined
+    const age = held ? Date.now() - held.heartbeat_at : Infinity
+    return held && age < held.ttl_ms ? { owner: held.owner, pid: held.pid, heartbeatAgeMs: age } : null
   }
 
   listSessions(): SessionInfo[] {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { bandOverSeeds, bootstrapMean, interpolate } from '../../../src/main/learn/report/bootstrap'
 import { writeReport, csvOf, type ReportInput } from '../../../src/main/learn/report/report'
 import { renderSvg, ticks } from '../../../src/main/learn/report/svg-plot'
-import { parseAlgo } from '../../../src/main/learn/headless'
+import { parseAlgoLabel as parseAlgo } from '../../../src/shared/session-config'
 
 const dir = mkdtempSync(join(tmpdir(), 'iwb-report-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -23,6 +23,7 @@ function config(over: Partial<SessionConfig> = {}): SessionConfig {
     loss: 'nll',
     evalEvery: 10,
     evalEpisodes: 2,
+    epochs: null,
     ...over,
   }
 }
@@ -54,12 +55,12 @@ describe('runSession', () => {
 
   it('resumes from the stored labels and policy and stops at the budget', async () => {
     const log = new MemorySessionLog(config({ algo: 'warm-stagger', warmFraction: 0.5 }))
-    const first = await runSession({ log, oracle: new ExpertOracle(expert), expert, makeEnv, trainerWhere: 'local', stopAfterLabels: 12 })
+    const first = await runSession({ log, oracle: new ExpertOracle(expert), expert, makeEnv, stopAfterLabels: 12 })
     expect(first.status).toBe('paused')
     expect(log.status).toBe('paused')
     expect(log.labels()).toHaveLength(12)
     expect(log.latestPolicy()?.labels).toBe(12)
-    const second = await runSession({ log, oracle: new ExpertOracle(expert), expert, makeEnv, trainerWhere: 'local' })
+    const second = await runSession({ log, oracle: new ExpertOracle(expert), expert, makeEnv })
     expect(second.status).toBe('finished')
     const labels = log.labels()
     expect(labels).toHaveLength(30)
@@ -85,7 +86,7 @@ describe('runSession', () => {
     }
     const ctl = new AbortController()
     const log = new MemorySessionLog(config({ oracle: 'human', budget: 100, evalEpisodes: 1 }))
-    const run = runSession({ log, oracle: flaky, makeEnv, trainerWhere: 'local', signal: ctl.signal })
+    const run = runSession({ log, oracle: flaky, makeEnv, signal: ctl.signal })
     // Abort while the never-answering query is pending.
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
@@ -107,7 +108,7 @@ describe('runSession', () => {
   it('counts human seconds on labels from a human oracle', async () => {
     const person: Oracle = { kind: 'human', answer: async () => ({ action: [0.1, 0], humanSeconds: 2, operator: 'ann' }) }
     const log = new MemorySessionLog(config({ oracle: 'human', budget: 3, evalEpisodes: 1 }))
-    const r = await runSession({ log, oracle: person, makeEnv, trainerWhere: 'local' })
+    const r = await runSession({ log, oracle: person, makeEnv })
     expect(r.labels).toBe(3)
     expect(r.humanSeconds).toBe(6)
     expect(log.evaluations().at(-1)!.humanSeconds).toBe(6)

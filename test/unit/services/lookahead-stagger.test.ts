@@ -41,7 +41,6 @@ describe('LookaheadStagger', () => {
       costRatio: 1,
       offlineCost: 0,
       interactiveCost: 0,
-      rounds: 0,
       async query(observation, step) {
         const state = env.getState()
         // A slow person: the lookahead rollout for the next query runs meanwhile.

@@ -19,7 +19,7 @@ import { openWorkspace } from '../../../src/main/store'
 
 const TASK = 'reacher-arm'
 const services: ServiceFactory[] = [
-  makeSessionsService({ evalWorkers: 0, trainerWhere: 'local' }),
+  makeSessionsService({ evalWorkers: 0 }),
   queriesService,
   compareService,
   jobsService,

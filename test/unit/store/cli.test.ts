@@ -5,6 +5,7 @@ import { command as exportCmd } from '../../../src/main/cli/commands/export'
 import { command as importCmd } from '../../../src/main/cli/commands/import'
 import { UsageError, type CommandIO } from '../../../src/main/cli/command'
 import { openWorkspace } from '../../../src/main/store/workspace'
+import { SCHEMA_VERSION } from '../../../src/main/store/migrations'
 import { fakeStep, sampleConfig, tempDir } from './helpers'
 
 let tmp: ReturnType<typeof tempDir>
@@ -48,7 +49,7 @@ describe('iwb db / export / import', () => {
     const { file } = makeWorkspace('a.db')
     const io = capture()
     expect(await db.run(['check', file], io)).toBe(0)
-    expect(io.lines).toEqual(['ok (schema version 2)'])
+    expect(io.lines).toEqual([`ok (schema version ${SCHEMA_VERSION})`])
     const fd = openSync(file, 'r+')
     writeSync(fd, Buffer.alloc(16, 0x41), 0, 16, 0)
     closeSync(fd)
@@ -63,7 +64,7 @@ describe('iwb db / export / import', () => {
     const io = capture()
     expect(await db.run(['info', file, '--json'], io)).toBe(0)
     expect(io.last()).toMatchObject({
-      schemaVersion: 2,
+      schemaVersion: SCHEMA_VERSION,
       workbench: true,
       rows: { sessions: 1, episodes: 1, steps: 20 },
     })

@@ -33,6 +33,7 @@ export function sampleConfig(overrides: Partial<SessionConfig> = {}): SessionCon
     oracle: 'expert',
     budget: 200,
     seed: 7,
+    epochs: null,
     costRatio: 2,
     schedule: 'incremental',
     loss: 'nll',

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { chmodSync, closeSync, openSync, statSync, truncateSync, writeSync, writeFileSync } from 'node:fs'
 import { checkIntegrity, openWorkspace } from '../../../src/main/store/workspace'
 import { StoreError } from '../../../src/main/store/errors'
+import { SCHEMA_VERSION } from '../../../src/main/store/migrations'
 import { fakeStep, sha256, tempDir } from './helpers'
 
 let tmp: ReturnType<typeof tempDir>
@@ -146,7 +147,7 @@ describe('opening a workspace', () => {
     expect(checkIntegrity(file)).toEqual({
       ok: true,
       problems: [],
-      schemaVersion: 2,
+      schemaVersion: SCHEMA_VERSION,
     })
   })
 })

@@ -1,76 +1,70 @@
-// `iwb run --task T --algo A --budget N --seed S --cost-ratio C [--db FILE] [--json]`: one learning session with
-// the shipped expert as oracle. With --db the session is stored (and an unfinished identical one is resumed).
-import { parseAlgo, defaultConfig, runHeadless } from '../../learn/headless'
-import type { SessionConfig, SessionLog } from '../../learn/session-log'
-import { taskInfo } from '../../sim/registry'
-import { openWorkspace } from '../../store'
-import { UsageError, type Command } from '../command'
+// `iwb run --task T --algo A [...]`: one learning session with the shipped expert as oracle, hosted like every
+// other session (src/main/session): stored in the workspace, resumed when an unfinished one with the same
+// configuration exists, refused while it runs elsewhere, and reported from the store when it already finished.
+import { algoLabel, parseAlgoLabel, type SessionConfig } from '../../../shared/session-config'
+import { expertFor } from '../../experts/registry'
+import { expertReturn, poolEvaluator } from '../../learn/evaluation'
+import { SessionHost, type HostOutcome } from '../../session/host'
+import { planSession } from '../../session/sweep'
+import { RolloutPool } from '../../sim/rollout-pool'
+import { ensureDefaultWorkspaceFile, openWorkspace, type Workspace } from '../../store'
+import { UsageError, type Command, type CommandIO } from '../command'
 import { progressBar } from '../progress'
+import { configInput, configOf, numberFlag, parseFlags, SESSION_FLAGS } from '../session-flags'
 
 export interface RunArgs {
   config: SessionConfig
+  /** the workspace file; null: the default workspace (the page's) */
   db: string | null
   json: boolean
-  /** from-scratch schedule: epochs per update (the authors used 2000) */
-  epochs: number | null
+  /** start another session even when one with this configuration is stored */
+  fresh: boolean
 }
 
-const num = (flag: string, v: string | undefined, integer = false): number => {
-  const n = Number(v)
-  if (v === undefined || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new UsageError(`${flag} needs a ${integer ? 'whole ' : ''}number`)
-  return n
-}
+const RUN_FLAGS = { ...SESSION_FLAGS, algo: { type: 'string' }, seed: { type: 'string' }, new: { type: 'boolean' } } as const
 
 export function parseRunArgs(argv: string[], usage: string): RunArgs {
-  let task: string | null = null
-  let algoText = 'stagger'
-  const over: Partial<SessionConfig> = {}
-  let db: string | null = null
-  let json = false
-  let epochs: number | null = null
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    const v = (): string | undefined => argv[++i]
-    if (a === '--task') task = v() ?? null
-    else if (a === '--algo') algoText = v() ?? ''
-    else if (a === '--budget') over.budget = num(a, v(), true)
-    else if (a === '--seed') over.seed = num(a, v(), true)
-    else if (a === '--cost-ratio') over.costRatio = num(a, v())
-    else if (a === '--eval-every') over.evalEvery = num(a, v(), true)
-    else if (a === '--eval-episodes') over.evalEpisodes = num(a, v(), true)
-    else if (a === '--schedule') {
-      const s = v()
-      if (s !== 'incremental' && s !== 'scratch') throw new UsageError('--schedule is incremental or scratch')
-      over.schedule = s
-    } else if (a === '--loss') {
-      const s = v()
-      if (s !== 'nll' && s !== 'mse') throw new UsageError('--loss is nll or mse')
-      over.loss = s
-    } else if (a === '--epochs') {
-      epochs = num(a, v(), true)
-      if (epochs <= 0) throw new UsageError('--epochs must be positive')
-    } else if (a === '--db') db = v() ?? null
-    else if (a === '--json') json = true
-    else throw new UsageError(`unexpected argument ${a}\n${usage}`)
-  }
-  if (!task) throw new UsageError(`--task is required\n${usage}`)
+  const v = parseFlags(argv, RUN_FLAGS, usage)
+  let algo
   try {
-    taskInfo(task)
+    algo = parseAlgoLabel(v.algo ?? 'stagger')
   } catch (e) {
     throw new UsageError((e as Error).message)
   }
-  let parsed
-  try {
-    parsed = parseAlgo(algoText)
-  } catch (e) {
-    throw new UsageError((e as Error).message)
+  const config = configOf({ ...configInput(v), ...algo, seed: numberFlag('--seed', v.seed) })
+  return { config, db: v.db ?? null, json: Boolean(v.json), fresh: Boolean(v.new) }
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
+
+function storedResult(ws: Workspace, sessionId: number): { labels: number; cost: number; finalReturn: number | null; status: string } {
+  const info = ws.sessionInfo(sessionId)
+  const evals = ws.openSession(sessionId).evaluations()
+  const last = evals[evals.length - 1]
+  return { labels: info.labels, cost: info.cost, finalReturn: last ? mean(last.returns) : null, status: info.status }
+}
+
+async function hostOne(ws: Workspace, sessionId: number, config: SessionConfig, io: CommandIO): Promise<HostOutcome> {
+  const bar = progressBar(`${config.taskId} ${algoLabel(config)} seed ${config.seed}`, config.budget)
+  const host = new SessionHost({
+    ws,
+    sessionId,
+    owner: 'iwb run',
+    evalWorkers: 2,
+    onProgress: (p) => bar.update(p.cost, p.lastReturn === null ? p.phase : `return ${p.lastReturn.toFixed(0)}`),
+  })
+  const onSignal = (): void => {
+    io.err('pausing at the end of this round (resume with the same command)')
+    void host.stop('pause')
   }
-  if (over.budget !== undefined && over.budget <= 0) throw new UsageError('--budget must be positive')
-  if (over.costRatio !== undefined && !(over.costRatio > 0)) throw new UsageError('--cost-ratio must be positive')
-  if (over.evalEvery !== undefined && over.evalEvery <= 0) throw new UsageError('--eval-every must be positive')
-  if (over.evalEpisodes !== undefined && over.evalEpisodes <= 0) throw new UsageError('--eval-episodes must be positive')
-  const config = defaultConfig({ taskId: task, algo: parsed.algo, warmFraction: parsed.warmFraction, ...over })
-  return { config, db, json, epochs }
+  process.once('SIGINT', onSignal)
+  try {
+    const outcome = await host.done
+    bar.finish(outcome.status)
+    return outcome
+  } finally {
+    process.off('SIGINT', onSignal)
+  }
 }
 
 export const command: Command = {
@@ -78,54 +72,59 @@ export const command: Command = {
   summary: 'run one learning session (BC, DAgger, STAGGER, WARM-STAGGER) with the shipped expert as oracle',
   usage:
     'iwb run --task T --algo bc|dagger|stagger|warm-stagger[:fraction] [--budget N] [--seed S] [--cost-ratio C]\n' +
-    '        [--schedule incremental|scratch [--epochs N]] [--loss nll|mse] [--eval-every K] [--eval-episodes E] [--db FILE] [--json]\n' +
-    '  budget is annotation cost (offline label 1, query C); defaults: budget 1000, seed 0, C 1, eval every 50 over 25 episodes',
+    '        [--schedule incremental|scratch [--epochs N]] [--loss nll|mse] [--eval-every K] [--eval-episodes E]\n' +
+    '        [--db FILE] [--new] [--json]\n' +
+    '  budget is annotation cost (offline label 1, query C); defaults: budget 1000, seed 0, C 1, eval every 50 over\n' +
+    '  25 episodes. The session is stored in --db (default: the workspace the page uses). The same command again\n' +
+    '  resumes it when unfinished and prints its stored result when finished; --new starts another.',
   async run(argv, io) {
     const args = parseRunArgs(argv, this.usage)
     const { config } = args
-    const ws = args.db ? openWorkspace(args.db) : null
-    const ac = new AbortController()
-    const onSignal = (): void => ac.abort('pause')
-    process.once('SIGINT', onSignal)
+    const file = args.db ?? ensureDefaultWorkspaceFile()
+    if (!args.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)
+    const ws = openWorkspace(file)
+    const started = Date.now()
     try {
-      let log: SessionLog | undefined
-      if (ws) {
-        const resumable = ws.findResumable(config)
-        log = resumable !== null ? ws.openSession(resumable) : ws.createSession(config)
-        if (resumable !== null) io.err(`resuming session ${resumable} (${log.labels().length} labels stored)`)
+      const plan = planSession(ws, config, { fresh: args.fresh })!
+      let outcome: HostOutcome | null = null
+      if (plan.kind === 'finished')
+        io.err(`session ${plan.sessionId} already finished with this configuration: its stored result follows (--new runs another)`)
+      else {
+        if (plan.kind === 'resume') io.err(`resuming session ${plan.sessionId} (${plan.storedLabels} labels stored)`)
+        try {
+          outcome = await hostOne(ws, plan.sessionId, config, io)
+        } catch (e) {
+          io.err(`iwb run: ${(e as Error).message}`)
+          return 1
+        }
+        if (outcome.error) io.err(`iwb run: session ${plan.sessionId} ${outcome.status}: ${outcome.error}`)
       }
-      const bar = progressBar(`${config.taskId} ${config.algo} seed ${config.seed}`, config.budget)
-      const r = await runHeadless({
-        config,
-        log,
-        withExpertReturn: true,
-        signal: ac.signal,
-        extra: args.epochs ? { trainerOptions: { epochs: args.epochs } } : undefined,
-        onProgress: (p) => bar.update(p.cost, p.lastReturn === null ? p.phase : `return ${p.lastReturn.toFixed(0)}`),
-      })
-      bar.finish(r.status)
+      const stored = storedResult(ws, plan.sessionId)
+      const pool = await RolloutPool.create(config.taskId)
+      const expert = await expertReturn(expertFor(config.taskId), [config], poolEvaluator(pool)).finally(() => pool.close())
       const line = {
         task: config.taskId,
-        algo: config.algo === 'warm-stagger' ? `warm-stagger:${config.warmFraction}` : config.algo,
+        algo: algoLabel(config),
         seed: config.seed,
-        labels: r.labels,
-        cost: r.cost,
-        finalReturn: r.finalReturn,
-        expertReturn: r.expertReturn,
-        seconds: r.seconds,
-        status: r.status,
-        backend: r.backend,
-        sessionId: ws ? r.sessionId : null,
+        labels: stored.labels,
+        cost: stored.cost,
+        finalReturn: stored.finalReturn,
+        expertReturn: expert.mean,
+        seconds: (Date.now() - started) / 1000,
+        status: stored.status,
+        reused: plan.kind === 'finished',
+        backend: outcome?.result?.backend ?? null,
+        sessionId: plan.sessionId,
+        workspace: file,
       }
       if (!args.json) {
-        io.out(`${line.algo} on ${line.task}: ${r.labels} labels, cost ${r.cost}, final return ${r.finalReturn?.toFixed(1)}`)
-        io.out(`expert return ${r.expertReturn?.toFixed(1)} on the same seeds; ${r.seconds.toFixed(1)} s (${r.backend})`)
+        io.out(`${line.algo} on ${line.task} (session ${plan.sessionId}): ${line.labels} labels, cost ${line.cost}, final return ${line.finalReturn?.toFixed(1)}`)
+        io.out(`expert return ${expert.mean.toFixed(1)} on the same evaluation episodes; ${line.seconds.toFixed(1)} s${line.backend ? ` (${line.backend})` : ''}`)
       }
       io.out(JSON.stringify(line))
-      return r.status === 'finished' ? 0 : 1
+      return stored.status === 'finished' ? 0 : 1
     } finally {
-      process.off('SIGINT', onSignal)
-      ws?.close()
+      ws.close()
     }
   },
 }

@@ -1,19 +1,21 @@
-// Messages between the sessions service (main thread) and a session worker (one learning session each).
-import type { QueryPrompt } from '../../../shared/contract'
-import type { HumanCommit } from '../../learn/human-oracle'
-import type { SessionProgress, SessionResult } from '../../learn/session-runner'
+// Messages between a SessionHost (the thread that holds the session's lease) and its session worker (the thread
+// that runs the session on its own connection to the workspace).
+import type { QueryPrompt } from '../../shared/contract'
+import type { HumanCommit } from '../learn/human-oracle'
+import type { SessionProgress, SessionResult } from '../learn/session-runner'
 
 export interface RunRequest {
   type: 'run'
   file: string
   sessionId: number
+  /** the host's lease: the worker commits rounds only while the session is still this lease's */
+  leaseToken: string
   /** query ids handed out by this worker start here (unique within the process) */
   firstQueryId: number
-  /** rollout workers for evaluation episodes (0: evaluate in the session worker itself) */
+  /** rollout workers for evaluation episodes (0: evaluate in the session worker itself); results are the same */
   evalWorkers: number
   /** stop after this many labels in this run, leaving the session paused (tests) */
   stopAfterLabels?: number
-  trainerWhere?: 'worker' | 'local'
   /** a person's STAGGER session rolls the next query out while one is answered (default true) */
   lookahead?: boolean
 }
@@ -24,6 +26,8 @@ export type ToSessionWorker =
   | { type: 'skip'; reqId: number; queryId: number }
   | { type: 'abort'; reason: 'pause' | 'cancel' }
 
+export type SessionOutcome = Omit<SessionResult, 'evaluations'>
+
 export type FromSessionWorker =
   | { type: 'progress'; progress: SessionProgress }
   | { type: 'prompt'; prompt: QueryPrompt }
@@ -31,5 +35,5 @@ export type FromSessionWorker =
   | { type: 'settled'; queryId: number }
   /** sent once the answer's label (or the skip's abandoned query) is in the store */
   | { type: 'reply'; reqId: number; ok: boolean; error?: string }
-  | { type: 'done'; result: Omit<SessionResult, 'evaluations'> }
+  | { type: 'done'; result: SessionOutcome }
   | { type: 'failed'; error: string }

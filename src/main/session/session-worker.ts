@@ -1,51 +1,32 @@
-// A worker thread running one learning session (learn/session-runner) on its own connection to the workspace.
-// Rollouts, the trainer's messages and evaluations stay off the main process; the main thread only relays
-// query prompts to the page and the person's answers back (HumanOracle lives here, next to the rollout env).
+// The session worker: one thread running one learning session (learn/session-runner) on its own connection to
+// the workspace, for every host (the page's sessions service, `iwb run`, `iwb compare`). Rollouts, training and
+// evaluation stay off the host's thread; the host relays query prompts to the page and the person's answers back
+// (HumanOracle lives here, next to the rollout env).
 import { parentPort } from 'node:worker_threads'
-import { expertFor } from '../../experts/registry'
-import { HumanOracle, promptFrames, withStateHistory, type StateHistory } from '../../learn/human-oracle'
-import { ExpertOracle, type Oracle } from '../../learn/oracle'
-import type { Algorithm } from '../../learn/algorithm'
-import { LookaheadStagger, trackLatestLearner } from '../../learn/lookahead-stagger'
-import { runSession, type Evaluator, type RunSessionOptions, type SessionResult } from '../../learn/session-runner'
-import { startTrainer, type Trainer } from '../../learn/trainer'
-import type { Env } from '../../sim/env'
-import type { PolicySpec } from '../../sim/policy-spec'
-import { makeEnv, taskInfo } from '../../sim/registry'
-import { RolloutPool } from '../../sim/rollout-pool'
-import type { SessionLog } from '../../learn/session-log'
-import { openWorkspace } from '../../store'
-import type { FromSessionWorker, RunRequest, ToSessionWorker } from './session-protocol'
+import { expertFor, hasExpert } from '../experts/registry'
+import type { Algorithm } from '../learn/algorithm'
+import { localEvaluator, poolEvaluator, type Evaluator } from '../learn/evaluation'
+import { HumanOracle, promptFrames, withStateHistory, type StateHistory } from '../learn/human-oracle'
+import { LookaheadStagger, trackLatestLearner } from '../learn/lookahead-stagger'
+import { ExpertOracle, type Oracle } from '../learn/oracle'
+import type { SessionLog } from '../learn/session-log'
+import { runSession, sessionTrainer, type SessionResult } from '../learn/session-runner'
+import type { Trainer } from '../learn/trainer'
+import type { Env } from '../sim/env'
+import { makeEnv } from '../sim/registry'
+import { RolloutPool } from '../sim/rollout-pool'
+import { openWorkspace } from '../store'
+import type { FromSessionWorker, RunRequest, SessionOutcome, ToSessionWorker } from './protocol'
 
 const port = parentPort
-if (!port) throw new Error('session-worker must run in a worker thread')
+if (!port) throw new Error('the session worker must run in a worker thread')
 const post = (msg: FromSessionWorker): void => port.postMessage(msg)
 
 const controller = new AbortController()
 let human: HumanOracle | null = null
 let running = false
 
-/** Evaluation episodes on rollout workers: sampled learner actions, clipped, one return per seed. */
-async function poolEvaluator(taskId: string, workers: number): Promise<Evaluator> {
-  const pool = await RolloutPool.create(taskId, { workers })
-  return {
-    async evaluate(spec, seeds, sampleSeed) {
-      const res = await pool.run(seeds.map((seed, i) => ({ spec, seed, sampleSeed: sampleSeed * 1009 + i })))
-      return { returns: res.map((r) => r.ret), steps: res.reduce((a, r) => a + r.length, 0) }
-    },
-    close: () => pool.close(),
-  }
-}
-
-function expertOrNull(taskId: string): PolicySpec | null {
-  try {
-    return expertFor(taskId)
-  } catch {
-    return null
-  }
-}
-
-async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>> {
+async function run(req: RunRequest): Promise<SessionOutcome> {
   const ws = openWorkspace(req.file)
   let viewer: Env | null = null
   let spare: Env | null = null
@@ -53,9 +34,9 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
   let algorithm: Algorithm | undefined
   let evaluator: Evaluator | undefined
   try {
-    const log = watchQueries(ws.openSession(req.sessionId))
+    const log = watchQueries(ws.openSession(req.sessionId, req.leaseToken))
     const config = log.config
-    const expert = expertOrNull(config.taskId)
+    const expert = hasExpert(config.taskId) ? expertFor(config.taskId) : null
     let history: StateHistory | null = null
     let oracle: Oracle
     if (config.oracle === 'human') {
@@ -86,37 +67,25 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
       oracle = new ExpertOracle(expert)
     }
     let first = true
-    // Passed in, so closed here (the runner closes only what it made).
-    evaluator = req.evalWorkers > 0 ? await poolEvaluator(config.taskId, req.evalWorkers) : undefined
+    // Evaluation on rollout workers or here: the same episodes, the same returns (learn/evaluation.ts).
+    evaluator =
+      req.evalWorkers > 0
+        ? poolEvaluator(await RolloutPool.create(config.taskId, { workers: req.evalWorkers }))
+        : localEvaluator(await makeEnv(config.taskId))
     // A person's STAGGER session rolls the next query out while the current one is being answered
     // (lookahead-stagger.ts: one label behind STAGGER as published), so the next prompt is ready at commit.
     const lookahead = config.oracle === 'human' && config.algo === 'stagger' && req.lookahead !== false
     if (lookahead) {
-      const task = taskInfo(config.taskId)
-      const tracked = trackLatestLearner(
-        await startTrainer(
-          {
-            obsDim: task.obsDim,
-            actDim: task.actDim,
-            actionLow: task.actionLow.slice(),
-            actionHigh: task.actionHigh.slice(),
-            loss: config.loss,
-            schedule: config.schedule,
-            seed: config.seed,
-          },
-          req.trainerWhere ?? 'worker',
-        ),
-        task,
-      )
-      trainer = tracked.trainer
       spare = await makeEnv(config.taskId)
+      const tracked = trackLatestLearner(await sessionTrainer(config, spare, 'worker'), spare.task)
+      trainer = tracked.trainer
       algorithm = new LookaheadStagger({
         spare,
         latestLearner: tracked.latestLearner,
         history: { push: (s) => history?.push(s), clear: () => history?.clear() },
       })
     }
-    const options: RunSessionOptions = {
+    const result: SessionResult = await runSession({
       log,
       oracle,
       expert,
@@ -133,12 +102,10 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
         history = w.history
         return w.env
       },
-      trainerWhere: req.trainerWhere,
       onProgress: (progress) => post({ type: 'progress', progress }),
       signal: controller.signal,
       stopAfterLabels: req.stopAfterLabels,
-    }
-    const result = await runSession(options)
+    })
     const { evaluations: _e, ...rest } = result
     return rest
   } finally {
@@ -153,8 +120,8 @@ async function run(req: RunRequest): Promise<Omit<SessionResult, 'evaluations'>>
 
 /**
  * Replies to answer/skip wait until the runner has written that query (and its label) to the store, so the
- * caller reads counts that include it. Queries are answered one at a time, so the runner's next addQuery is
- * the one; whatever is left when the run ends is answered then.
+ * caller reads counts that include it. Queries are answered one at a time, so the next query the runner stores
+ * is the one; whatever is left when the run ends is answered then.
  */
 const replies: { reqId: number; ok: boolean }[] = []
 function replyLater(reqId: number, ok: boolean): void {
@@ -184,6 +151,12 @@ function watchQueries(inner: SessionLog): SessionLog {
       queryStored()
       return id
     },
+    commitRound(round) {
+      const ids = inner.commitRound(round)
+      for (let i = 0; i < round.queries.length; i++) queryStored()
+      return ids
+    },
+    checkpoint: () => inner.checkpoint(),
     addEvaluation: (e) => inner.addEvaluation(e),
     evaluations: () => inner.evaluations(),
     savePolicy: (p) => inner.savePolicy(p),

@@ -1,0 +1,118 @@
+// Evaluation of a session's policies: one seed scheme and one episode routine, whether the episodes run in the
+// session's own thread or on a rollout pool, so the same settings give the same curve wherever they run.
+//
+// Seeds: every reset seed is a 32-bit unsigned integer. Training resets (rollouts, offline expert states) draw
+// from [0, 2^31), evaluation resets from [2^31, 2^32): no training reset can reach an evaluation episode,
+// whatever the session seed.
+import type { SessionConfig } from '../../shared/session-config'
+import type { Env } from '../sim/env'
+import { policyFromSpec, samplePolicy, type PolicySpec } from '../sim/policy-spec'
+import { createRng } from '../sim/rng'
+import { rollout } from '../sim/rollout'
+import type { RolloutPool } from '../sim/rollout-pool'
+
+/** One evaluation episode: its reset seed and the seed of the learner's action sampling. */
+export interface EvalEpisode {
+  seed: number
+  sampleSeed: number
+}
+
+export interface Evaluator {
+  /** Returns one return per episode, in order, and the env steps taken. */
+  evaluate(spec: PolicySpec, episodes: readonly EvalEpisode[]): Promise<{ returns: number[]; steps: number }>
+  close(): Promise<void>
+}
+
+/** A 32-bit mix of a few integers (murmur3's finaliser over a running hash). */
+function mix(...xs: number[]): number {
+  let h = 0x811c9dc5
+  for (const x of xs) {
+    h = Math.imul(h ^ (x >>> 0), 0x01000193)
+    h ^= Math.floor(x / 0x100000000) >>> 0
+    h ^= h >>> 16
+    h = Math.imul(h, 0x85ebca6b)
+    h ^= h >>> 13
+    h = Math.imul(h, 0xc2b2ae35)
+    h ^= h >>> 16
+  }
+  return h >>> 0
+}
+
+const TRAIN = 1
+const EVAL = 2
+const SAMPLE = 3
+
+/** The k-th training reset of a session with this seed: in [0, 2^31). */
+export function trainingSeed(sessionSeed: number, k: number): number {
+  return mix(TRAIN, sessionSeed, k) & 0x7fffffff
+}
+
+/** The reset seeds of a session's evaluation episodes: the same at every evaluation, in [2^31, 2^32). */
+export function evaluationSeeds(config: Pick<SessionConfig, 'seed' | 'evalEpisodes'>): number[] {
+  return Array.from({ length: config.evalEpisodes }, (_, i) => (0x80000000 | mix(EVAL, config.seed, i)) >>> 0)
+}
+
+/** The episodes of the evaluation after `labels` labels: fixed resets, fresh action sampling each time. */
+export function evaluationEpisodes(config: Pick<SessionConfig, 'seed' | 'evalEpisodes'>, labels: number): EvalEpisode[] {
+  return evaluationSeeds(config).map((seed, i) => ({ seed, sampleSeed: mix(SAMPLE, config.seed, labels, i) }))
+}
+
+/** The one episode routine (also the rollout workers'): sampled actions, clipped to the action bounds. */
+export function evaluationEpisode(env: Env, spec: PolicySpec, episode: EvalEpisode): { ret: number; length: number } {
+  const policy = policyFromSpec(spec)
+  const { actionLow, actionHigh } = env.task
+  const r = rollout(env, policy, {
+    seed: episode.seed,
+    rng: createRng(episode.sampleSeed),
+    sample: (o, g) => samplePolicy(policy, o, g, 0, actionLow, actionHigh),
+  })
+  return { ret: r.ret, length: r.length }
+}
+
+/** Evaluate in the calling thread on an env of its own (the env is closed with the evaluator). */
+export function localEvaluator(env: Env): Evaluator {
+  return {
+    async evaluate(spec, episodes) {
+      let steps = 0
+      const returns = episodes.map((e) => {
+        const r = evaluationEpisode(env, spec, e)
+        steps += r.length
+        return r.ret
+      })
+      return { returns, steps }
+    },
+    async close() {
+      env.close()
+    },
+  }
+}
+
+/** Evaluate on a rollout pool's workers (same routine, same results as localEvaluator). */
+export function poolEvaluator(pool: RolloutPool, ownsPool = true): Evaluator {
+  return {
+    async evaluate(spec, episodes) {
+      const res = await pool.run(episodes.map((e) => ({ spec, seed: e.seed, sampleSeed: e.sampleSeed, sampleSigma: 0 })))
+      return { returns: res.map((r) => r.ret), steps: res.reduce((a, r) => a + r.length, 0) }
+    },
+    async close() {
+      if (ownsPool) await pool.close()
+    },
+  }
+}
+
+/**
+ * The expert's return on the evaluation seeds of the given sessions (each seed once), so a comparison
+ * measures the expert on exactly the episodes its learners were measured on.
+ */
+export async function expertReturn(
+  expert: PolicySpec,
+  configs: readonly Pick<SessionConfig, 'seed' | 'evalEpisodes'>[],
+  evaluator: Evaluator,
+): Promise<{ mean: number; returns: number[] }> {
+  const seeds = [...new Set(configs.flatMap((c) => evaluationSeeds(c)))]
+  const { returns } = await evaluator.evaluate(
+    expert,
+    seeds.map((seed) => ({ seed, sampleSeed: 0 })),
+  )
+  return { mean: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length), returns }
+}

@@ -1,0 +1,79 @@
+// Sessions for configurations: find the stored session a configuration names (finished, or one to resume) or
+// make one, and run several through SessionHosts a few at a time (`iwb compare`; `iwb run` is a sweep of one).
+import type { SessionConfig } from '../../shared/session-config'
+import type { SessionProgress } from '../learn/session-runner'
+import type { Workspace } from '../store'
+import { SessionHost, type HostOutcome } from './host'
+
+export interface SessionPlan {
+  config: SessionConfig
+  sessionId: number
+  /** 'finished': stored with exactly this configuration, reused; 'resume': stored unfinished; 'new': made now */
+  kind: 'finished' | 'resume' | 'new'
+  /** labels stored before this run */
+  storedLabels: number
+}
+
+/** The session for a configuration: a finished one with exactly this configuration, an unfinished one, or new. */
+export function planSession(ws: Workspace, config: SessionConfig, opts: { fresh?: boolean; create?: boolean } = {}): SessionPlan | null {
+  if (!opts.fresh) {
+    const finished = ws.findFinished(config)
+    if (finished !== null) return { config, sessionId: finished, kind: 'finished', storedLabels: ws.sessionInfo(finished).labels }
+    const resumable = ws.findResumable(config)
+    if (resumable !== null) return { config, sessionId: resumable, kind: 'resume', storedLabels: ws.sessionInfo(resumable).labels }
+  }
+  if (opts.create === false) return null
+  return { config, sessionId: ws.createSession(config).sessionId, kind: 'new', storedLabels: 0 }
+}
+
+export interface SweepOptions {
+  owner: string
+  /** sessions at a time (default 2: the machines have two cores) */
+  parallel?: number
+  /** rollout workers per session for evaluations (default 0: in each session's worker) */
+  evalWorkers?: number
+  onProgress?: (index: number, p: SessionProgress) => void
+  onDone?: (index: number, o: HostOutcome) => void
+  signal?: AbortSignal
+}
+
+/** Run every plan that is not finished, `parallel` at a time; finished plans are reported as they are. */
+export async function runSweep(ws: Workspace, plans: readonly SessionPlan[], opts: SweepOptions): Promise<HostOutcome[]> {
+  const out: HostOutcome[] = new Array(plans.length)
+  const running = new Set<SessionHost>()
+  const stop = (): void => void Promise.all([...running].map((h) => h.stop('pause')))
+  opts.signal?.addEventListener('abort', stop)
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < plans.length) {
+      const i = next++
+      const plan = plans[i]
+      if (plan.kind === 'finished' || opts.signal?.aborted) {
+        out[i] = { sessionId: plan.sessionId, status: ws.sessionInfo(plan.sessionId).status, result: null, error: null }
+      } else {
+        try {
+          const host = new SessionHost({
+            ws,
+            sessionId: plan.sessionId,
+            owner: opts.owner,
+            evalWorkers: opts.evalWorkers ?? 0,
+            onProgress: (p) => opts.onProgress?.(i, p),
+          })
+          running.add(host)
+          out[i] = await host.done
+          running.delete(host)
+        } catch (e) {
+          // refused: it runs elsewhere (its lease is live), or the workspace could not be written
+          out[i] = { sessionId: plan.sessionId, status: ws.sessionInfo(plan.sessionId).status, result: null, error: (e as Error).message }
+        }
+      }
+      opts.onDone?.(i, out[i])
+    }
+  }
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.parallel ?? 2, plans.length)) }, lane))
+  } finally {
+    opts.signal?.removeEventListener('abort', stop)
+  }
+  return out
+}

@@ -1,0 +1,95 @@
+// A learning session's configuration: one schema with its defaults and bounds, used by every host (the page's
+// sessions.start, `iwb run`, `iwb compare`), by the store's import and by the session runner. Two sessions with
+// equal configurations store the same labels and the same evaluation curve, wherever they run.
+import { z } from 'zod'
+
+export const Algo = z.enum(['bc', 'dagger', 'stagger', 'warm-stagger'])
+export type Algo = z.infer<typeof Algo>
+export const OracleKind = z.enum(['expert', 'human'])
+export type OracleKind = z.infer<typeof OracleKind>
+export const Schedule = z.enum(['incremental', 'scratch'])
+export type Schedule = z.infer<typeof Schedule>
+export const Loss = z.enum(['nll', 'mse'])
+export type Loss = z.infer<typeof Loss>
+
+/** Bounds on every number that decides how much time or memory a session takes. */
+export const SESSION_LIMITS = {
+  budget: 100_000,
+  costRatio: { min: 0.01, max: 1_000 },
+  /** interactive labels a budget may imply (budget / cost ratio): each is a rollout and a query */
+  queries: 100_000,
+  /** seeds are 31-bit so that training and evaluation resets live in disjoint halves of the seed space */
+  seed: 2 ** 31 - 1,
+  evalEvery: 100_000,
+  evalEpisodes: 1_000,
+  epochs: 10_000,
+} as const
+
+/** WARM-STAGGER's offline share when none is given (the authors' largest, 1/2). */
+export const DEFAULT_WARM_FRACTION = 0.5
+
+/** The fields alone (no cross-field rules): the store's export rows extend them. */
+export const SessionConfigFields = z.object({
+  taskId: z.string().min(1).max(200),
+  algo: Algo,
+  /** WARM-STAGGER: the fraction of the budget spent on offline labels first; null for the other algorithms */
+  warmFraction: z.number().min(0).max(1).nullable().default(null),
+  oracle: OracleKind.default('expert'),
+  /** annotation cost: an offline label costs 1, an interactive query C */
+  budget: z.number().int().min(1).max(SESSION_LIMITS.budget).default(1000),
+  seed: z.number().int().min(0).max(SESSION_LIMITS.seed).default(0),
+  costRatio: z.number().min(SESSION_LIMITS.costRatio.min).max(SESSION_LIMITS.costRatio.max).default(1),
+  /** 'incremental' (a few Adam steps per label) or the authors' 'scratch' retraining after every label */
+  schedule: Schedule.default('incremental'),
+  loss: Loss.default('nll'),
+  /** the authors evaluated every 50 labels over 25 episodes */
+  evalEvery: z.number().int().min(1).max(SESSION_LIMITS.evalEvery).default(50),
+  evalEpisodes: z.number().int().min(1).max(SESSION_LIMITS.evalEpisodes).default(25),
+  /** scratch schedule: epochs per retraining (the authors used 2000); null for the trainer's default */
+  epochs: z.number().int().min(1).max(SESSION_LIMITS.epochs).nullable().default(null),
+})
+
+export const SessionConfig = SessionConfigFields.strict()
+  .transform((c) => ({
+    ...c,
+    warmFraction: c.algo === 'warm-stagger' ? (c.warmFraction ?? DEFAULT_WARM_FRACTION) : null,
+  }))
+  .refine((c) => c.budget / c.costRatio <= SESSION_LIMITS.queries, {
+    message: `budget / cost ratio may imply at most ${SESSION_LIMITS.queries} queries`,
+    path: ['costRatio'],
+  })
+export type SessionConfig = z.output<typeof SessionConfig>
+export type SessionConfigInput = z.input<typeof SessionConfig>
+
+/** The config with every default filled in; throws a one-line error naming the first bad field. */
+export function sessionConfig(input: SessionConfigInput): SessionConfig {
+  const r = SessionConfig.safeParse(input)
+  if (r.success) return r.data
+  const issue = r.error.issues[0]
+  throw new RangeError(`session config: ${issue.path.join('.') || 'value'}: ${issue.message}`)
+}
+
+/** Two configs describe the same session (every field, as stored). */
+export function sameConfig(a: SessionConfig, b: SessionConfig): boolean {
+  return (Object.keys(SessionConfigFields.shape) as (keyof SessionConfig)[]).every((k) => a[k] === b[k])
+}
+
+/** 'bc', 'stagger', 'warm-stagger:0.25', ... */
+export function algoLabel(c: Pick<SessionConfig, 'algo' | 'warmFraction'>): string {
+  return c.algo === 'warm-stagger' ? `warm-stagger:${c.warmFraction ?? DEFAULT_WARM_FRACTION}` : c.algo
+}
+
+/** "warm-stagger:0.25" -> { algo, warmFraction }; throws a one-line error for anything else. */
+export function parseAlgoLabel(text: string): { algo: Algo; warmFraction: number | null } {
+  const [name, frac, ...rest] = text.split(':')
+  const algo = Algo.safeParse(name)
+  if (!algo.success || rest.length) throw new RangeError(`unknown algorithm '${text}' (bc, dagger, stagger, warm-stagger[:fraction])`)
+  if (algo.data !== 'warm-stagger') {
+    if (frac !== undefined) throw new RangeError(`only warm-stagger takes a fraction, got '${text}'`)
+    return { algo: algo.data, warmFraction: null }
+  }
+  if (frac === undefined) return { algo: 'warm-stagger', warmFraction: DEFAULT_WARM_FRACTION }
+  const f = Number(frac)
+  if (frac.trim() === '' || !(f >= 0 && f <= 1)) throw new RangeError(`warm-stagger fraction must be in [0, 1], got '${frac}'`)
+  return { algo: 'warm-stagger', warmFraction: f }
+}
