@@ -1,0 +1,87 @@
+// Helpers for the session-host tests: child `iwb` processes on a workspace, reading it from outside, polling.
+import Database from 'better-sqlite3'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const IWB = fileURLToPath(new URL('../../../bin/iwb.js', import.meta.url))
+
+/** Poll until cond() is truthy (returns its value) or fail after timeoutMs. */
+export async function poll<T>(cond: () => T | Promise<T>, what: string, timeoutMs = 60_000, everyMs = 20): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = await cond()
+    if (v) return v as NonNullable<T>
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, everyMs))
+  }
+}
+
+export interface Child {
+  proc: ChildProcess
+  stdout: () => string
+  stderr: () => string
+  exit: Promise<number | null>
+}
+
+export function iwb(args: string[]): Child {
+  const proc = spawn(process.execPath, [IWB, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()))
+  const exit = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)))
+  return { proc, stdout: () => out, stderr: () => err, exit }
+}
+
+/** One query on the workspace from a separate read-only connection (as another program would). */
+export function query<T>(file: string, sql: string, ...args: unknown[]): T[] {
+  let db: Database.Database | null = null
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true })
+    db.pragma('busy_timeout = 2000')
+    return db.prepare(sql).all(...args) as T[]
+  } catch {
+    return [] // not created or migrated yet
+  } finally {
+    db?.close()
+  }
+}
+
+/** What a session stored: its labels (vectors as arrays) and its curve. */
+export function storedSession(file: string, sessionId: number): {
+  labels: { source: string; cost: number; observation: number[]; action: number[]; stepIndex: number | null }[]
+  curve: { labels: number; cost: number; returns: number[] }[]
+} {
+  const vec = (b: Buffer): number[] => Array.from(new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)))
+  const labels = query<{ source: string; cost: number; observation: Buffer; action: Buffer; step_index: number | null }>(
+    file,
+    'SELECT source, cost, observation, action, step_index FROM labels WHERE session_id = ? ORDER BY id',
+    sessionId,
+  ).map((r) => ({ source: r.source, cost: r.cost, observation: vec(r.observation), action: vec(r.action), stepIndex: r.step_index }))
+  const curve = query<{ labels: number; cost: number; returns: string }>(
+    file,
+    'SELECT labels, cost, returns FROM evaluations WHERE session_id = ? ORDER BY labels, id',
+    sessionId,
+  ).map((r) => ({ labels: r.labels, cost: r.cost, returns: JSON.parse(r.returns) as number[] }))
+  return { labels, curve }
+}
+
+/** Equal to within tol, element by element (labels and curves of two sessions). */
+export function expectClose(a: ReturnType<typeof storedSession>, b: ReturnType<typeof storedSession>, tol = 1e-6): string | null {
+  if (a.labels.length !== b.labels.length) return `label counts differ: ${a.labels.length} vs ${b.labels.length}`
+  if (a.curve.length !== b.curve.length) return `curve lengths differ: ${a.curve.length} vs ${b.curve.length}`
+  for (let i = 0; i < a.labels.length; i++) {
+    const x = a.labels[i]
+    const y = b.labels[i]
+    if (x.source !== y.source || Math.abs(x.cost - y.cost) > tol || x.stepIndex !== y.stepIndex) return `label ${i} differs in source, cost or step`
+    for (const k of ['observation', 'action'] as const)
+      for (let j = 0; j < x[k].length; j++) if (!(Math.abs(x[k][j] - y[k][j]) <= tol)) return `label ${i} ${k}[${j}]: ${x[k][j]} vs ${y[k][j]}`
+  }
+  for (let i = 0; i < a.curve.length; i++) {
+    const x = a.curve[i]
+    const y = b.curve[i]
+    if (x.labels !== y.labels || Math.abs(x.cost - y.cost) > tol) return `evaluation ${i} at different points`
+    for (let j = 0; j < x.returns.length; j++) if (!(Math.abs(x.returns[j] - y.returns[j]) <= tol)) return `evaluation ${i} return ${j}: ${x.returns[j]} vs ${y.returns[j]}`
+  }
+  return null
+}
