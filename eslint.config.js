@@ -15,6 +15,10 @@ const mujoco = {
   name: '@mujoco/mujoco',
   message: 'Only src/main/sim/mujoco.ts touches the MuJoCo bindings; use its adapter.',
 }
+const playwright = {
+  name: 'playwright-core',
+  message: 'playwright-core is for the tests only (report PNGs are rendered by @resvg/resvg-js).',
+}
 
 /** no-restricted-imports for a set of names (the rule's options replace each other, so each area lists all). */
 function restrict(paths, patterns = []) {
@@ -77,17 +81,42 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/**', 'src/shared/**', 'test/**', 'bench/**', 'scripts/**'],
-    ignores: ['src/main/electron/**', 'src/main/index.ts', 'src/main/sim/mujoco.ts'],
+    files: ['test/**', 'bench/**', 'scripts/**'],
     rules: restrict([electron, mujoco]),
   },
   {
+    files: ['src/main/**'],
+    ignores: ['src/main/electron/**', 'src/main/index.ts', 'src/main/sim/mujoco.ts'],
+    rules: restrict([electron, mujoco, playwright]),
+  },
+  {
     files: ['src/main/electron/**', 'src/main/index.ts', 'src/preload/**'],
-    rules: restrict([mujoco]),
+    rules: restrict([mujoco, playwright]),
   },
   {
     files: ['src/main/sim/mujoco.ts'],
-    rules: restrict([electron]),
+    rules: restrict([electron, playwright]),
+  },
+  {
+    // Main, preload and the page all import src/shared, in Node and in the browser: nothing but zod there.
+    files: ['src/shared/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|\\.{1,2}/)',
+              message: 'src/shared runs in Node and in the browser: it may import nothing but zod and itself.',
+            },
+            {
+              group: ['../../**', '../main/**', '../renderer/**', '../preload/**'],
+              message: 'src/shared may import nothing outside src/shared.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // The foundation's tests stub electron to check the preload and the IPC registration without a binary.

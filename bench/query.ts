@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { QueryPrompt } from '../src/shared/contract'
+import { mean, quantile } from '../src/shared/stats'
 import { createWorkbench } from '../src/main/api/compose'
 import { connectInProcess } from '../src/main/api/in-process'
 import { compareService } from '../src/main/api/services/compare'
@@ -49,8 +50,6 @@ export interface QueryBenchResult {
   cost: number
 }
 
-const quantile = (sorted: number[], q: number): number =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN
 const round2 = (x: number): number => Math.round(x * 100) / 100
 
 export async function runQueryBench(opts: QueryBenchOptions = {}): Promise<QueryBenchResult> {
@@ -125,16 +124,15 @@ export async function runQueryBench(opts: QueryBenchOptions = {}): Promise<Query
       if ((i + 1) % 10 === 0) opts.log?.(`${i + 1}/${n} queries, last ${latencies[latencies.length - 1].toFixed(1)} ms`)
     }
     const info = await api.call('sessions.control', { sessionId: session.id, command: 'cancel' })
-    const sorted = latencies.slice().sort((a, b) => a - b)
     return {
       task,
       queries: n,
       thinkMs: opts.thinkMs ?? 0,
-      p50Ms: round2(quantile(sorted, 0.5)),
-      p95Ms: round2(quantile(sorted, 0.95)),
-      p99Ms: round2(quantile(sorted, 0.99)),
-      maxMs: round2(sorted[sorted.length - 1]),
-      meanMs: round2(latencies.reduce((a, b) => a + b, 0) / latencies.length),
+      p50Ms: round2(quantile(latencies, 0.5)),
+      p95Ms: round2(quantile(latencies, 0.95)),
+      p99Ms: round2(quantile(latencies, 0.99)),
+      maxMs: round2(Math.max(...latencies)),
+      meanMs: round2(mean(latencies)),
       evalRounds,
       firstPromptMs: round2(firstPromptMs),
       seconds: round2((performance.now() - started) / 1000),

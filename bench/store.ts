@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openWorkspace, type Workspace } from '../src/main/store/workspace'
 import { toBlob } from '../src/main/store/codec'
-import { meanStd } from '../src/main/store/sqlite-session-log'
+import { meanStd } from '../src/shared/stats'
 
 export interface StoreBenchOptions {
   /** steps in the generated workspace (default 1,000,000) */

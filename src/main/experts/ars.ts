@@ -2,6 +2,7 @@
 // observation statistics; each iteration evaluates M +- nu delta for N Gaussian directions on the rollout pool
 // (both cores), keeps the top b directions by max(r+, r-), scales the step by the std of the kept returns.
 // Training rewards have the survival bonus removed; evaluation uses the true reward with frozen statistics.
+import { meanStd, sum } from '../../shared/stats'
 import type { LinearSpec } from '../sim/policy-spec'
 import { taskInfo } from '../sim/registry'
 import { createRng } from '../sim/rng'
@@ -158,15 +159,14 @@ export async function trainArs(opts: ArsOptions): Promise<ArsResult> {
       const order = deltas.map((_, k) => k).sort((a, b) => Math.max(rPlus[b], rMinus[b]) - Math.max(rPlus[a], rMinus[a]))
       const kept = order.slice(0, Math.min(hyper.top, order.length))
       const keptReturns = kept.flatMap((k) => [rPlus[k], rMinus[k]])
-      const mean = keptReturns.reduce((a, b) => a + b, 0) / keptReturns.length
-      const sd = Math.sqrt(keptReturns.reduce((a, b) => a + (b - mean) ** 2, 0) / keptReturns.length) || 1
+      const sd = meanStd(keptReturns).std || 1
       const scale = hyper.stepSize / (kept.length * sd)
       for (const k of kept) {
         const w = (rPlus[k] - rMinus[k]) * scale
         const d = deltas[k]
         for (let i = 0; i < M.length; i++) M[i] += w * d[i]
       }
-      const trainReturn = (rPlus.reduce((a, b) => a + b, 0) + rMinus.reduce((a, b) => a + b, 0)) / (2 * deltas.length)
+      const trainReturn = (sum(rPlus) + sum(rMinus)) / (2 * deltas.length)
       let evalReturn: number | undefined
       if (it % evalEvery === 0 || it === opts.iterations) {
         const spec = specOf(M, Array.from(stats.mean), stats.std())

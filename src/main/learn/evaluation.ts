@@ -5,6 +5,7 @@
 // from [0, 2^31), evaluation resets from [2^31, 2^32): no training reset can reach an evaluation episode,
 // whatever the session seed.
 import type { SessionConfig } from '../../shared/session-config'
+import { mean } from '../../shared/stats'
 import type { Env } from '../sim/env'
 import { policyFromSpec, samplePolicy, type PolicySpec } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
@@ -114,5 +115,5 @@ export async function expertReturn(
     expert,
     seeds.map((seed) => ({ seed, sampleSeed: 0 })),
   )
-  return { mean: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length), returns }
+  return { mean: mean(returns), returns }
 }

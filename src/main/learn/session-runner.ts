@@ -20,6 +20,7 @@ import type { EvaluationRecord, LabelRecord, QueryRecord, RoundCommit, SessionCo
 import { Stagger } from './stagger'
 import { startTrainer, type Trainer, type UpdateResult } from './trainer'
 import { WarmStagger } from './warm-stagger'
+import { mean } from '../../shared/stats'
 
 export interface SessionProgress {
   labels: number
@@ -82,8 +83,6 @@ export function makeAlgorithm(config: SessionConfig, offlineForm: OfflineForm = 
       return new WarmStagger(config.warmFraction ?? 0.5, config.budget, offlineForm)
   }
 }
-
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
 
 /** Costs are sums of 1s and C's: allow for the rounding of adding C's up. */
 const BUDGET_SLACK = 1e-9

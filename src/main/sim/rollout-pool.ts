@@ -1,6 +1,7 @@
 // Worker threads that run episodes of one task (evaluation, ARS perturbations, STAGGER rollouts) and a
 // vectorised env that steps K copies of a task in one worker. Both use both cores by default.
 import type { Worker } from 'node:worker_threads'
+import { meanStd } from '../../shared/stats'
 import { startWorker } from '../workers'
 import type { EpisodeRequest, EpisodeResult, WorkerReply, WorkerRequest } from './rollout-protocol'
 
@@ -124,8 +125,7 @@ export class RolloutPool {
   async evaluate(spec: EpisodeRequest['spec'], seeds: number[]): Promise<{ meanReturn: number; stdReturn: number; returns: number[]; lengths: number[] }> {
     const res = await this.run(seeds.map((seed) => ({ spec, seed })))
     const returns = res.map((r) => r.ret)
-    const mean = returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length)
-    const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, returns.length))
+    const { mean, std } = meanStd(returns)
     return { meanReturn: mean, stdReturn: std, returns, lengths: res.map((r) => r.length) }
   }
 

@@ -16,6 +16,7 @@ import type {
 import type { LabelSource } from '../../shared/contract'
 import { decodeState, encodeState, fromBlob, fromBlobOrNull, toBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
+import { meanStd } from '../../shared/stats'
 
 export const SESSION_STATUSES: readonly SessionStatus[] = [
   'created',
@@ -39,15 +40,7 @@ interface LabelRow {
   step_index: number | null
 }
 
-export function meanStd(values: readonly number[]): {
-  mean: number
-  std: number
-} {
-  if (values.length === 0) return { mean: 0, std: 0 }
-  const mean = values.reduce((a, b) => a + b, 0) / values.length
-  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length
-  return { mean, std: Math.sqrt(variance) }
-}
+export { meanStd } from '../../shared/stats'
 
 export class SqliteSessionLog implements SessionLog {
   constructor(

@@ -1,11 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { inflateSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
-import { bandOverSeeds, bootstrapMean, interpolate } from '../../../src/main/learn/report/bootstrap'
-import { writeReport, csvOf, type ReportInput } from '../../../src/main/learn/report/report'
-import { renderSvg, ticks } from '../../../src/main/learn/report/svg-plot'
+import { EVALUATION_COLUMNS } from '../../../src/shared/plot'
+import { svgToPng } from '../../../src/main/learn/report/png'
+import { writeReport, csvOf, seriesFor, type ReportInput } from '../../../src/main/learn/report/report'
 import { parseAlgoLabel as parseAlgo } from '../../../src/shared/session-config'
 
 const dir = mkdtempSync(join(tmpdir(), 'iwb-report-'))
@@ -24,53 +23,67 @@ const input: ReportInput = {
   ],
 }
 
-describe('bootstrap', () => {
-  it('gives the mean inside a band that narrows with agreement', () => {
-    const wide = bootstrapMean([0, 10, 20, 30, 40])
-    expect(wide.mean).toBe(20)
-    expect(wide.lo).toBeLessThan(20)
-    expect(wide.hi).toBeGreaterThan(20)
-    const same = bootstrapMean([5, 5, 5])
-    expect([same.lo, same.hi]).toEqual([5, 5])
-    expect(interpolate([0, 10], [0, 100], 2.5)).toBe(25)
-    expect(interpolate([0, 10], [0, 100], 20)).toBe(100)
-    const b = bandOverSeeds([{ x: [0, 10], y: [0, 10] }, { x: [0, 10], y: [10, 20] }], [0, 5, 10])
-    expect(b.map((x) => x.mean)).toEqual([5, 10, 15])
-  })
-
-  it('picks round ticks', () => {
-    expect(ticks(0, 1000)).toEqual([0, 200, 400, 600, 800, 1000])
-  })
-})
+/** Width, height, bit depth and colour type from a PNG's IHDR chunk (which must come first). */
+function ihdr(png: Buffer): { width: number; height: number; depth: number; colorType: number } {
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR')
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), depth: png[24], colorType: png[25] }
+}
 
 describe('report', () => {
-  it('writes SVG, PNG (built-in rasteriser), CSV and HTML', async () => {
-    const r = await writeReport(dir, input, 'built-in')
-    expect(r.pngRenderer).toBe('built-in')
+  it('writes SVG, PNG (resvg), CSV and HTML', async () => {
+    const r = await writeReport(dir, input)
+    expect(r.pngRenderer).toBe('resvg')
     const names = r.files.map((f) => f.slice(dir.length + 1)).sort()
     expect(names).toEqual(['evaluations.csv', 'index.html', 'return-vs-cost.png', 'return-vs-cost.svg', 'return-vs-labels.png', 'return-vs-labels.svg'])
-    const png = readFileSync(join(dir, 'return-vs-cost.png'))
-    expect(png.subarray(1, 4).toString()).toBe('PNG')
-    expect(png.readUInt32BE(16)).toBe(830) // width from IHDR
-    // The IDAT inflates to height rows of (1 + 3 * width) bytes.
-    const idatLen = png.readUInt32BE(33)
-    expect(inflateSync(png.subarray(41, 41 + idatLen)).length).toBe(440 * (1 + 3 * 830))
+    // resvg renders the 830 x 440 figure at twice its size, as 8-bit RGBA (colour type 6).
+    expect(ihdr(readFileSync(join(dir, 'return-vs-cost.png')))).toEqual({ width: 1660, height: 880, depth: 8, colorType: 6 })
+    expect(ihdr(readFileSync(join(dir, 'return-vs-labels.png')))).toMatchObject({ width: 1660, height: 880 })
     const svg = readFileSync(join(dir, 'return-vs-cost.svg'), 'utf8')
     expect(svg).toContain('bc (2 seeds)')
     expect(svg).toContain('stagger (1 seed)')
-    expect(readFileSync(join(dir, 'index.html'), 'utf8')).toContain('return-vs-labels.svg')
+    expect(svg.match(/<path class="curve"/g)).toHaveLength(2)
+    expect(svg).toContain('stroke-dasharray') // the expert's reference line
+    const page = readFileSync(join(dir, 'index.html'), 'utf8')
+    expect(page).toContain('return-vs-labels.svg')
+    expect(page).toContain('rendered by resvg')
     expect(r.finals.find((f) => f.algo === 'bc')!.meanReturn).toBe(75)
   })
 
-  it('CSV has one row per evaluation', () => {
-    const lines = csvOf(input).trim().split('\n')
-    expect(lines).toHaveLength(1 + 3 + 3 + 3)
-    expect(lines[1].split(',').slice(0, 8)).toEqual(['hopper', 'bc', '0', '1', '0', '0', '0', '2'])
+  it('sets the text in a system font (the PNG changes when the text is left out)', () => {
+    const svg = readFileSync(join(dir, 'return-vs-cost.svg'), 'utf8')
+    const withoutText = svg.replace(/<text[^>]*>[^<]*<\/text>/g, '')
+    expect(withoutText).not.toBe(svg)
+    expect(svgToPng(withoutText).equals(svgToPng(svg))).toBe(false)
   })
 
-  it('escapes text in SVG', () => {
-    const svg = renderSvg({ title: 'a<b', xLabel: 'x', yLabel: 'y', series: [] })
-    expect(svg).toContain('a&lt;b')
+  it('can leave the PNG out', async () => {
+    const other = join(dir, 'no-png')
+    const r = await writeReport(other, input, 'none')
+    expect(r.pngRenderer).toBe('none')
+    expect(r.files.some((f) => f.endsWith('.png'))).toBe(false)
+  })
+
+  it('averages the seeds of an algorithm with a band around the mean', () => {
+    const [bc, stagger] = seriesFor(input, 'labels')
+    expect(bc.x).toEqual([0, 50, 100])
+    expect(bc.mean).toEqual([2, 35, 75])
+    expect(bc.lo[2]).toBeLessThan(75)
+    expect(bc.hi[2]).toBeGreaterThan(75)
+    expect(stagger.mean).toEqual([2, 60, 88])
+    expect(stagger.hi).toEqual(stagger.lo) // one seed: no band
+  })
+
+  it('CSV has one row per evaluation, in the format the page exports', () => {
+    const lines = csvOf(input).trim().split('\n')
+    expect(lines).toHaveLength(1 + 3 + 3 + 3)
+    expect(lines[0]).toBe(EVALUATION_COLUMNS.join(','))
+    expect(lines[2]).toBe('1,hopper,bc,,expert,100,2,0,50,50,0,45,5,2,40 50')
+  })
+
+  it('splits the warm fraction out of warm-stagger:F', () => {
+    const csv = csvOf({ ...input, runs: [{ algo: 'warm-stagger:0.25', seed: 3, sessionId: null, evaluations: [ev(0, 0, [1])] }] })
+    expect(csv.trim().split('\n')[1]).toBe(',hopper,warm-stagger,0.25,expert,100,2,3,0,0,0,1,0,1,1')
   })
 })
 

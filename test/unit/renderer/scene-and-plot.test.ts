@@ -3,7 +3,8 @@ import * as THREE from 'three'
 import { describe, expect, it } from 'vitest'
 import type { EvaluationPoint, SceneGeometry, SessionInfo } from '../../../src/shared/contract'
 import { buildScene, geomGeometry, mjQuat } from '../../../src/renderer/src/scene/build-scene'
-import { buildPanel, curvesCsv, niceTicks, summarize } from '../../../src/renderer/src/compare/plot'
+import { comparisonFigure, curvesCsv, groupCurves, panelFor, summarize } from '../../../src/renderer/src/compare/plot'
+import { renderFigure } from '../../../src/shared/plot'
 
 const geom = (type: SceneGeometry['geoms'][number]['type'], size: number[]) => ({
   name: type,
@@ -97,33 +98,37 @@ const point = (sessionId: number, cost: number, ret: number): EvaluationPoint =>
 })
 
 describe('comparison plot', () => {
-  it('picks round ticks that cover the range', () => {
-    const t = niceTicks(0, 47)
-    expect(t[0]).toBe(0)
-    expect(t[t.length - 1]).toBeGreaterThanOrEqual(47)
-    expect(t).toContain(10)
-  })
-  it('draws one path per session, increasing in x, inside the panel', () => {
+  it('averages the sessions of one configuration over their seeds, one curve per configuration', () => {
     const curves = [
       { session: session(1), points: [point(1, 20, 50), point(1, 10, 20), point(1, 40, 90)] },
-      { session: session(2), points: [point(2, 10, 10), point(2, 40, 40)] },
+      { session: { ...session(2), seed: 1 }, points: [point(2, 10, 10), point(2, 20, 30), point(2, 40, 70)] },
+      { session: { ...session(3), algo: 'bc' as const }, points: [point(3, 10, 10), point(3, 40, 40)] },
     ]
-    const p = buildPanel(curves, 'cost', { width: 300, height: 200, left: 40, right: 10, top: 10, bottom: 30 })
+    const groups = groupCurves(curves)
+    expect(groups.map((g) => g.curves.map((c) => c.session.id))).toEqual([[1, 2], [3]])
+    expect(groups[0].name).toContain('2 seeds: #1, #2')
+    const p = panelFor(groups, 'cost')
     expect(p.series).toHaveLength(2)
-    const xs = p.series[0].dots.map((d) => d.x)
-    expect(xs).toEqual([...xs].sort((a, b) => a - b))
-    for (const d of p.series.flatMap((s) => s.dots)) {
-      expect(d.x).toBeGreaterThanOrEqual(40)
-      expect(d.x).toBeLessThanOrEqual(290)
-      expect(d.y).toBeGreaterThanOrEqual(10)
-      expect(d.y).toBeLessThanOrEqual(170)
-    }
-    expect(p.series[0].path.startsWith('M')).toBe(true)
+    expect(p.series[0].x).toEqual([10, 20, 40])
+    expect(p.series[0].mean).toEqual([15, 40, 80])
+    expect(p.series[0].lo[2]).toBeLessThan(80)
+    expect(p.series[0].hi[2]).toBeGreaterThan(80)
     expect(summarize(curves)[0]).toMatchObject({ finalReturn: 90, bestReturn: 90, evaluations: 3 })
+  })
+  it('draws three panels with one path per configuration, the data-testid the view looks for', () => {
+    const curves = [
+      { session: session(1), points: [point(1, 20, 50), point(1, 10, 20), point(1, 40, 90)] },
+      { session: { ...session(2), algo: 'bc' as const }, points: [point(2, 10, 10), point(2, 40, 40)] },
+    ]
+    const svg = renderFigure(comparisonFigure(curves))
+    expect(svg).toContain('data-testid="compare-plot"')
+    for (const axis of ['cost', 'labels', 'humanSeconds']) expect(svg).toContain(`data-axis="${axis}"`)
+    expect(svg.match(/<path class="curve" d="M[\d.]+,[\d.]+( L[\d.]+,[\d.]+)+"/g)).toHaveLength(6)
+    expect(renderFigure(comparisonFigure([]))).toContain('pick sessions')
   })
   it('writes one CSV row per evaluation with the session settings', () => {
     const csv = curvesCsv([{ session: session(3), points: [point(3, 10, 1.5)] }]).trim().split('\n')
-    expect(csv[0]).toBe('session,task,algo,warm_fraction,oracle,budget,cost_ratio,seed,labels,cost,human_seconds,mean_return,std_return')
-    expect(csv[1]).toBe('3,cartpole,stagger,,expert,50,5,0,5,10,1,1.5,5')
+    expect(csv[0]).toBe('session,task,algo,warm_fraction,oracle,budget,cost_ratio,seed,labels,cost,human_seconds,mean_return,std_return,episodes,returns')
+    expect(csv[1]).toBe('3,cartpole,stagger,,expert,50,5,0,5,10,1,1.5,5,,')
   })
 })

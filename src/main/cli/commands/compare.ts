@@ -11,6 +11,7 @@ import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
 import { UsageError, type Command } from '../command'
 import { progressBar } from '../progress'
 import { configInput, configOf, numberFlag, parseFlags, SESSION_FLAGS } from '../session-flags'
+import { mean } from '../../../shared/stats'
 
 const COMPARE_FLAGS = {
   ...SESSION_FLAGS,
@@ -29,8 +30,6 @@ function count(flag: string, text: string | undefined, fallback: number, max: nu
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${text}'`)
   return n
 }
-
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
 
 export const command: Command = {
   name: 'compare',

@@ -1,4 +1,5 @@
 // `iwb expert train|eval`: train a linear expert with ARS on both cores, or measure an expert's return.
+import { mean } from '../../../shared/stats'
 import { ARS_HYPER, trainArs, type ArsResult } from '../../experts/ars'
 import { expertFor, expertPath, loadExpertFile, saveExpertFile, type ExpertFile } from '../../experts/registry'
 import type { PolicySpec } from '../../sim/policy-spec'
@@ -48,7 +49,7 @@ export async function evaluateExpert(
   try {
     const seeds = Array.from({ length: episodes }, (_, i) => seed + i)
     const r = await pool.evaluate(spec, seeds)
-    return { meanReturn: r.meanReturn, stdReturn: r.stdReturn, returns: r.returns, meanLength: r.lengths.reduce((a, b) => a + b, 0) / r.lengths.length }
+    return { meanReturn: r.meanReturn, stdReturn: r.stdReturn, returns: r.returns, meanLength: mean(r.lengths) }
   } finally {
     await pool.close()
   }

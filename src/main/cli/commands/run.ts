@@ -11,6 +11,7 @@ import { ensureDefaultWorkspaceFile, openWorkspace, type Workspace } from '../..
 import { UsageError, type Command, type CommandIO } from '../command'
 import { progressBar } from '../progress'
 import { configInput, configOf, numberFlag, parseFlags, SESSION_FLAGS } from '../session-flags'
+import { mean } from '../../../shared/stats'
 
 export interface RunArgs {
   config: SessionConfig
@@ -34,8 +35,6 @@ export function parseRunArgs(argv: string[], usage: string): RunArgs {
   const config = configOf({ ...configInput(v), ...algo, seed: numberFlag('--seed', v.seed) })
   return { config, db: v.db ?? null, json: Boolean(v.json), fresh: Boolean(v.new) }
 }
-
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
 
 function storedResult(ws: Workspace, sessionId: number): { labels: number; cost: number; finalReturn: number | null; status: string } {
   const info = ws.sessionInfo(sessionId)

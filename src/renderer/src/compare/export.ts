@@ -11,16 +11,14 @@ export function download(name: string, blob: Blob, doc: Document = document): vo
   setTimeout(() => URL.revokeObjectURL(url), 1000)
 }
 
-export function svgText(svg: SVGSVGElement): string {
-  const clone = svg.cloneNode(true) as SVGSVGElement
-  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg')
-  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone)
+/** The plot's SVG (from src/shared/plot) as a file of its own. */
+export function svgFile(svg: string): string {
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
 }
 
-export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
-  const text = svgText(svg)
-  const width = svg.viewBox.baseVal.width || svg.clientWidth
-  const height = svg.viewBox.baseVal.height || svg.clientHeight
+/** The SVG drawn on a canvas at `scale` times its size (width x height px), as a PNG. */
+export async function svgToPng(svg: string, width: number, height: number, scale = 2): Promise<Blob> {
+  const text = svgFile(svg)
   const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }))
   try {
     const img = new Image()
