@@ -10,7 +10,9 @@ export interface Command {
   name: string
   summary: string
   usage: string
-  /** argv after the command name; resolves to the exit code */
+  /** `iwb <name> <sub> ...` commands (bench sim, bench store): their usage is shown for --help and usage errors */
+  subcommands?: Readonly<Record<string, Command>>
+  /** argv after the command name (flags: parseCommandArgs in ./args); resolves to the exit code */
   run(argv: string[], io: CommandIO): Promise<number>
 }
 

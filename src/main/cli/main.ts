@@ -73,19 +73,24 @@ export async function main(
     io.err(usage(list))
     return 2
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(command.usage)
+  // A sub-command's own usage where there is one (iwb bench store --help); --help after '--' is an argument.
+  const subs = command.subcommands
+  const shown = subs && rest[0] !== undefined && Object.hasOwn(subs, rest[0]) ? subs[rest[0]] : command
+  const label = shown === command ? name : `${name} ${rest[0]}`
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest
+  if (options.includes('--help') || options.includes('-h')) {
+    io.out(shown.usage)
     return 0
   }
   try {
     return await command.run(rest, io)
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`iwb ${name}: ${err.message}`)
-      io.err(`usage: ${command.usage}`)
+      io.err(`iwb ${label}: ${err.message}`)
+      io.err(`usage: ${shown.usage}`)
       return 2
     }
-    io.err(`iwb ${name}: ${err instanceof Error ? err.message : String(err)}`)
+    io.err(`iwb ${label}: ${err instanceof Error ? err.message : String(err)}`)
     return 1
   }
 }

@@ -1,12 +1,12 @@
-// The flags that describe a session's configuration, shared by `iwb run` and `iwb compare`: parsed by
-// node:util parseArgs, their values checked by the one SessionConfig schema (src/shared/session-config.ts), so the
-// CLI accepts exactly what the page and the store accept, with the same defaults.
-import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { SessionConfig, type SessionConfigInput } from '../../shared/session-config'
-import { taskInfo } from '../sim/registry'
+// The flags that describe a session's configuration, shared by `iwb run` and `iwb compare`: read by the CLI's one
+// flag parser (args.ts) with the bounds of the one SessionConfig schema (src/shared/session-config.ts), so the CLI
+// accepts exactly what the page and the store accept, with the same defaults.
+import { z } from 'zod'
+import { parseAlgoLabel, SESSION_LIMITS, SessionConfig, type Loss, type Schedule, type SessionConfigInput } from '../../shared/session-config'
+import { flag } from './args'
 import { UsageError } from './command'
 
-export const SESSION_FLAGS = {
+export const SESSION_OPTIONS = {
   task: { type: 'string' },
   budget: { type: 'string' },
   'cost-ratio': { type: 'string' },
@@ -17,68 +17,41 @@ export const SESSION_FLAGS = {
   'eval-episodes': { type: 'string' },
   db: { type: 'string' },
   json: { type: 'boolean' },
-} as const satisfies ParseArgsConfig['options']
+} as const
 
-/** The config field each flag sets (for messages that name the flag). */
-const FLAG_OF: Record<string, string> = {
-  taskId: '--task',
-  algo: '--algo',
-  warmFraction: '--algo',
-  budget: '--budget',
-  seed: '--seed',
-  costRatio: '--cost-ratio',
-  schedule: '--schedule',
-  loss: '--loss',
-  epochs: '--epochs',
-  evalEvery: '--eval-every',
-  evalEpisodes: '--eval-episodes',
+export const SESSION_SCHEMA = {
+  task: flag.task(),
+  budget: flag.int(1, SESSION_LIMITS.budget).optional(),
+  'cost-ratio': flag.number(SESSION_LIMITS.costRatio.min, SESSION_LIMITS.costRatio.max).optional(),
+  schedule: flag.oneOf(['incremental', 'scratch'] as const satisfies readonly Schedule[]).optional(),
+  loss: flag.oneOf(['nll', 'mse'] as const satisfies readonly Loss[]).optional(),
+  epochs: flag.int(1, SESSION_LIMITS.epochs).optional(),
+  'eval-every': flag.int(1, SESSION_LIMITS.evalEvery).optional(),
+  'eval-episodes': flag.int(1, SESSION_LIMITS.evalEpisodes).optional(),
+  db: flag.text().optional(),
+  json: z.boolean().default(false),
 }
 
-/** parseArgs with the command's usage in the error for unknown flags and stray words. */
-export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]}\n${usage}`)
+/** 'bc', 'stagger', 'warm-stagger:0.25', ... as a flag value */
+export const algoFlag = () => flag.parsed(parseAlgoLabel, 'bc, dagger, stagger or warm-stagger[:fraction in 0..1]')
+
+type SessionValues = z.output<z.ZodObject<typeof SESSION_SCHEMA>>
+
+/** The full config from the flags plus the algorithm and seed each command sets; one line on a bad combination. */
+export function configFromFlags(v: SessionValues, rest: Pick<SessionConfigInput, 'algo' | 'warmFraction' | 'seed'>): SessionConfig {
+  const input: SessionConfigInput = {
+    taskId: v.task,
+    budget: v.budget,
+    costRatio: v['cost-ratio'],
+    schedule: v.schedule,
+    loss: v.loss,
+    epochs: v.epochs,
+    evalEvery: v['eval-every'],
+    evalEpisodes: v['eval-episodes'],
+    ...rest,
   }
-}
-
-/** A number flag's text as a number ('' and words are refused here; ranges are the schema's). */
-export function numberFlag(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined
-  const n = Number(text)
-  if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} needs a number, got '${text.slice(0, 40)}'`)
-  return n
-}
-
-/** The session-config part of the flags (everything but algo and seed, which each command sets). */
-export function configInput(values: Partial<Record<keyof typeof SESSION_FLAGS, string | boolean | undefined>>): Omit<SessionConfigInput, 'algo'> {
-  const str = (k: keyof typeof SESSION_FLAGS): string | undefined => values[k] as string | undefined
-  const task = str('task')
-  if (!task) throw new UsageError('--task is required')
-  try {
-    taskInfo(task)
-  } catch (e) {
-    throw new UsageError((e as Error).message)
-  }
-  return {
-    taskId: task,
-    budget: numberFlag('--budget', str('budget')),
-    costRatio: numberFlag('--cost-ratio', str('cost-ratio')),
-    schedule: str('schedule') as SessionConfigInput['schedule'],
-    loss: str('loss') as SessionConfigInput['loss'],
-    epochs: numberFlag('--epochs', str('epochs')),
-    evalEvery: numberFlag('--eval-every', str('eval-every')),
-    evalEpisodes: numberFlag('--eval-episodes', str('eval-episodes')),
-  }
-}
-
-/** The full config, or a one-line UsageError naming the flag and what it takes. */
-export function configOf(input: SessionConfigInput): SessionConfig {
-  const clean = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as SessionConfigInput
-  const r = SessionConfig.safeParse(clean)
+  const r = SessionConfig.safeParse(Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined)))
   if (r.success) return r.data
-  const issue = r.error.issues[0]
-  const field = String(issue.path[0] ?? '')
-  throw new UsageError(`${FLAG_OF[field] ?? field}: ${issue.message}`)
+  // The only rule the flags' own bounds do not cover: how many queries the budget implies.
+  throw new UsageError(`--budget / --cost-ratio: ${r.error.issues[0].message}`)
 }

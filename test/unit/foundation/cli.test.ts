@@ -99,6 +99,6 @@ describe('iwb bench', () => {
     expect(io.stderr.join('\n')).toMatch(/one of sim, learn, store, query/)
     const help = capture()
     expect(await main(['bench', 'sim', '--bogus'], help)).toBe(2)
-    expect(help.stderr.join('\n')).toMatch(/unexpected argument --bogus/)
+    expect(help.stderr.join('\n')).toMatch(/unknown option '--bogus'/)
   })
 })

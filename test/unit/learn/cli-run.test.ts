@@ -11,12 +11,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('iwb run', () => {
   it('parses its flags and refuses bad ones', () => {
-    const a = parseRunArgs(['--task', 'hopper', '--algo', 'warm-stagger:0.25', '--budget', '200', '--cost-ratio', '2'], run.usage)
+    const a = parseRunArgs(['--task', 'hopper', '--algo', 'warm-stagger:0.25', '--budget', '200', '--cost-ratio', '2'])
     expect(a.config).toMatchObject({ taskId: 'hopper', algo: 'warm-stagger', warmFraction: 0.25, budget: 200, costRatio: 2, evalEvery: 50, evalEpisodes: 25 })
-    expect(() => parseRunArgs(['--algo', 'bc'], run.usage)).toThrow(UsageError)
-    expect(() => parseRunArgs(['--task', 'nope'], run.usage)).toThrow(UsageError)
-    expect(() => parseRunArgs(['--task', 'hopper', '--cost-ratio', '0'], run.usage)).toThrow(UsageError)
-    expect(() => parseRunArgs(['--task', 'hopper', '--algo', 'ppo'], run.usage)).toThrow(UsageError)
+    expect(() => parseRunArgs(['--algo', 'bc'])).toThrow(UsageError)
+    expect(() => parseRunArgs(['--task', 'nope'])).toThrow(UsageError)
+    expect(() => parseRunArgs(['--task', 'hopper', '--cost-ratio', '0'])).toThrow(UsageError)
+    expect(() => parseRunArgs(['--task', 'hopper', '--algo', 'ppo'])).toThrow(UsageError)
   })
 
   it('runs a stored session and ends with one JSON line', async () => {

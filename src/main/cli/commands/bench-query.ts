@@ -1,7 +1,9 @@
 // `iwb bench query [--task T] [--queries N] [--json]`: time from committing an answer to the next query prompt
 // (target: p95 <= 150 ms on Hopper-sized tasks).
 import { runQueryBench } from '../../../../bench/query'
-import { UsageError, type Command } from '../command'
+import { z } from 'zod'
+import { flag, MAX_SEED, parseCommandArgs } from '../args'
+import type { Command } from '../command'
 
 export const command: Command = {
   name: 'bench-query',
@@ -9,33 +11,32 @@ export const command: Command = {
   usage:
     'iwb bench query [--task T] [--queries N] [--seed S] [--think-ms MS] [--eval-every K] [--eval-episodes E] [--db FILE] [--json]',
   async run(argv, io) {
-    let task: string | undefined
-    let queries: number | undefined
-    let seed: number | undefined
-    let evalEvery: number | undefined
-    let evalEpisodes: number | undefined
-    let db: string | undefined
-    let thinkMs: number | undefined
-    let json = false
-    const int = (flag: string, v: string | undefined, min: number): number => {
-      const n = Number(v)
-      if (!(Number.isInteger(n) && n >= min)) throw new UsageError(`${flag} needs a whole number >= ${min}`)
-      return n
-    }
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]
-      if (a === 'query' && i === 0) continue
-      if (a === '--json') json = true
-      else if (a === '--task') task = argv[++i]
-      else if (a === '--queries') queries = int(a, argv[++i], 1)
-      else if (a === '--seed') seed = int(a, argv[++i], 0)
-      else if (a === '--eval-every') evalEvery = int(a, argv[++i], 1)
-      else if (a === '--eval-episodes') evalEpisodes = int(a, argv[++i], 1)
-      else if (a === '--db') db = argv[++i]
-      else if (a === '--think-ms') thinkMs = int(a, argv[++i], 0)
-      else throw new UsageError(`unexpected argument ${a}`)
-    }
-    if (task === '') throw new UsageError('--task needs a task id')
+    const { values } = parseCommandArgs(argv, {
+      options: {
+        task: { type: 'string' },
+        queries: { type: 'string' },
+        seed: { type: 'string' },
+        'think-ms': { type: 'string' },
+        'eval-every': { type: 'string' },
+        'eval-episodes': { type: 'string' },
+        db: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      schema: z.object({
+        task: flag.task().optional(),
+        queries: flag.int(1, 100_000).optional(),
+        seed: flag.int(0, MAX_SEED).optional(),
+        'think-ms': flag.int(0, 60_000).optional(),
+        'eval-every': flag.int(1, 1_000_000).optional(),
+        'eval-episodes': flag.int(1, 1000).optional(),
+        db: flag.text().optional(),
+        json: z.boolean().default(false),
+      }),
+    })
+    const { task, queries, seed, db, json } = values
+    const thinkMs = values['think-ms']
+    const evalEvery = values['eval-every']
+    const evalEpisodes = values['eval-episodes']
     const r = await runQueryBench({ task, queries, seed, evalEvery, evalEpisodes, db, thinkMs, log: (l) => io.err(l) })
     if (!json) {
       io.out(`${r.task}: ${r.queries} queries answered with the expert's action, ${r.thinkMs} ms after each prompt`)

@@ -1,26 +1,22 @@
 // `iwb bench sim [--task T] [--json]`: raw mj_step, our Env, one vs two rollout workers, and native MuJoCo C.
 import { runSimBench } from '../../../../bench/sim'
-import { taskInfo } from '../../sim/registry'
-import { UsageError, type Command } from '../command'
+import { z } from 'zod'
+import { flag, parseCommandArgs } from '../args'
+import type { Command } from '../command'
 
 export const command: Command = {
   name: 'bench-sim',
   summary: 'benchmark the simulation: raw mj_step, env, worker rollouts, native MuJoCo',
   usage: 'iwb bench sim [--task T] [--steps N] [--json]',
   async run(argv, io) {
-    let task = 'hopper'
-    let steps: number | undefined
-    let json = false
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]
-      if (a === 'sim' && i === 0) continue
-      if (a === '--json') json = true
-      else if (a === '--task') task = argv[++i] ?? ''
-      else if (a === '--steps') steps = Number(argv[++i])
-      else throw new UsageError(`unexpected argument ${a}\n${this.usage}`)
-    }
-    taskInfo(task)
-    if (steps !== undefined && !(steps > 0)) throw new UsageError('--steps needs a positive number')
+    const { task, steps, json } = parseCommandArgs(argv, {
+      options: { task: { type: 'string' }, steps: { type: 'string' }, json: { type: 'boolean' } },
+      schema: z.object({
+        task: flag.task().default('hopper'),
+        steps: flag.int(1, 100_000_000).optional(),
+        json: z.boolean().default(false),
+      }),
+    }).values
     const r = await runSimBench({ task, physicsSteps: steps, log: (l) => io.err(l) })
     if (!json) {
       io.out(`task ${r.task} (frame skip ${r.frameSkip}), physics steps per second:`)

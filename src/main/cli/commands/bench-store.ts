@@ -1,30 +1,23 @@
 // `iwb bench store [--steps N] [--json]`: recording rate and stalls, episode load, cost curve on a big workspace.
 import { runStoreBench } from '../../../../bench/store'
-import { UsageError, type Command } from '../command'
+import { z } from 'zod'
+import { flag, parseCommandArgs } from '../args'
+import type { Command } from '../command'
 
 export const command: Command = {
   name: 'bench-store',
   summary: 'benchmark the store: recording rate, loading an episode, the cost-curve query on a million steps',
   usage: 'iwb bench store [--steps N] [--record N] [--json]',
   async run(argv, io) {
-    let totalSteps: number | undefined
-    let recordSteps: number | undefined
-    let json = false
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]
-      if (a === 'store' && i === 0) continue
-      if (a === '--json') json = true
-      else if (a === '--steps') totalSteps = Number(argv[++i])
-      else if (a === '--record') recordSteps = Number(argv[++i])
-      else throw new UsageError(`unexpected argument ${a}`)
-    }
-    for (const [flag, v] of [
-      ['--steps', totalSteps],
-      ['--record', recordSteps],
-    ] as const) {
-      if (v !== undefined && !(Number.isInteger(v) && v >= 1000))
-        throw new UsageError(`${flag} needs a whole number >= 1000`)
-    }
+    const { values } = parseCommandArgs(argv, {
+      options: { steps: { type: 'string' }, record: { type: 'string' }, json: { type: 'boolean' } },
+      schema: z.object({
+        steps: flag.int(1000, 100_000_000).optional(),
+        record: flag.int(1000, 100_000_000).optional(),
+        json: z.boolean().default(false),
+      }),
+    })
+    const { steps: totalSteps, record: recordSteps, json } = values
     const r = await runStoreBench({ totalSteps, recordSteps, log: (l) => io.err(l) })
     if (!json) {
       io.out(`recording: ${r.stepsPerSec} steps/s; longest stall between steps ${r.maxStallMs} ms`)

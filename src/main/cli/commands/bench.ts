@@ -19,6 +19,7 @@ export const benchCommand: Command = {
     'iwb bench <sim|learn|store|query|all> [options] [--json]',
     ...Object.values(benches).map((b) => `  ${b.usage}`),
   ].join('\n'),
+  subcommands: benches,
   async run(argv, io) {
     const [which, ...rest] = argv
     if (which === 'all') {
@@ -31,8 +32,8 @@ export const benchCommand: Command = {
       }
       return code
     }
-    const bench = which === undefined ? undefined : benches[which]
-    if (!bench) throw new UsageError(`which benchmark? one of ${Object.keys(benches).join(', ')}`)
+    const bench = which !== undefined && Object.hasOwn(benches, which) ? benches[which] : undefined
+    if (!bench) throw new UsageError(`which benchmark? one of ${Object.keys(benches).join(', ')}, all`)
     return bench.run(rest, io)
   },
 }

@@ -1,34 +1,49 @@
 // `iwb compare --task T --algos a,b,... [...] --report DIR`: algorithms x seeds with the shipped expert as oracle,
 // each session hosted like every other (src/main/session), a few at a time, then the report. Sessions stored with
 // exactly the same configuration are reused when finished and resumed when not, so a sweep can be extended.
-import { algoLabel, parseAlgoLabel, SESSION_LIMITS } from '../../../shared/session-config'
+import { z } from 'zod'
+import { algoLabel, SESSION_LIMITS } from '../../../shared/session-config'
 import { expertFor } from '../../experts/registry'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { writeReport } from '../../learn/report/report'
 import { planSession, runSweep, type SessionPlan } from '../../session/sweep'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
+import { flag, parseCommandArgs } from '../args'
 import { UsageError, type Command } from '../command'
 import { progressBar } from '../progress'
-import { configInput, configOf, numberFlag, parseFlags, SESSION_FLAGS } from '../session-flags'
+import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 import { mean } from '../../../shared/stats'
-
-const COMPARE_FLAGS = {
-  ...SESSION_FLAGS,
-  algos: { type: 'string' },
-  seeds: { type: 'string' },
-  'seed-base': { type: 'string' },
-  parallel: { type: 'string' },
-  report: { type: 'string' },
-  'report-only': { type: 'boolean' },
-} as const
 
 const DEFAULT_ALGOS = 'bc,dagger,stagger,warm-stagger:0.25,warm-stagger:0.5'
 
-function count(flag: string, text: string | undefined, fallback: number, max: number, min = 1): number {
-  const n = numberFlag(flag, text) ?? fallback
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${text}'`)
-  return n
+function parseCompareArgs(argv: string[]) {
+  return parseCommandArgs(argv, {
+    options: {
+      ...SESSION_OPTIONS,
+      algos: { type: 'string' },
+      seeds: { type: 'string' },
+      'seed-base': { type: 'string' },
+      parallel: { type: 'string' },
+      report: { type: 'string' },
+      'report-only': { type: 'boolean' },
+    },
+    schema: z
+      .object({
+        ...SESSION_SCHEMA,
+        algos: z
+          .string()
+          .default(DEFAULT_ALGOS)
+          .transform((t) => t.split(',').filter(Boolean))
+          .pipe(z.array(algoFlag()).min(1).max(32)),
+        seeds: flag.int(1, 1000).default(5),
+        'seed-base': flag.int(0, SESSION_LIMITS.seed).default(0),
+        parallel: flag.int(1, 64).default(2),
+        report: flag.text(),
+        'report-only': z.boolean().default(false),
+      })
+      .refine((v) => v['seed-base'] + v.seeds - 1 <= SESSION_LIMITS.seed, { message: `--seed-base + --seeds must stay within ${SESSION_LIMITS.seed}` }),
+  }).values
 }
 
 export const command: Command = {
@@ -41,25 +56,11 @@ export const command: Command = {
     '  sessions are stored in --db (default: the workspace the page uses); --report-only writes the report from\n' +
     '  the sessions stored there without running anything',
   async run(argv, io) {
-    const v = parseFlags(argv, COMPARE_FLAGS, this.usage)
+    const v = parseCompareArgs(argv)
     const reportDir = v.report
-    if (!reportDir) throw new UsageError(`--report DIR is required\n${this.usage}`)
-    const seeds = count('--seeds', v.seeds, 5, 1000)
-    const seedBase = count('--seed-base', v['seed-base'], 0, SESSION_LIMITS.seed - seeds + 1, 0)
-    const parallel = count('--parallel', v.parallel, 2, 64)
-    const algos = (v.algos ?? DEFAULT_ALGOS).split(',').filter(Boolean)
-    if (algos.length === 0 || algos.length > 32) throw new UsageError('--algos needs 1 to 32 algorithms')
-    const base = configInput(v)
-    const configs = algos.flatMap((text) => {
-      let algo
-      try {
-        algo = parseAlgoLabel(text)
-      } catch (e) {
-        throw new UsageError((e as Error).message)
-      }
-      return Array.from({ length: seeds }, (_, s) => configOf({ ...base, ...algo, seed: seedBase + s }))
-    })
-    const reportOnly = Boolean(v['report-only'])
+    const { seeds, parallel } = v
+    const configs = v.algos.flatMap((algo) => Array.from({ length: seeds }, (_, s) => configFromFlags(v, { ...algo, seed: v['seed-base'] + s })))
+    const reportOnly = v['report-only']
     const file = v.db ?? ensureDefaultWorkspaceFile()
     if (!v.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)
     const ws = openWorkspace(file)

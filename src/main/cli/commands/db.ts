@@ -1,5 +1,7 @@
 // `iwb db check FILE` (PRAGMA integrity_check; exit 0 ok, 1 problems) and `iwb db info FILE` (sizes, counts).
 import { checkIntegrity, describeWorkspace } from '../../store'
+import { z } from 'zod'
+import { parseCommandArgs } from '../args'
 import { UsageError, type Command } from '../command'
 
 export const command: Command = {
@@ -7,12 +9,14 @@ export const command: Command = {
   summary: 'check a workspace file (integrity_check) or show its schema version and row counts',
   usage: 'iwb db check FILE [--json] | iwb db info FILE [--json]',
   async run(argv, io) {
-    const json = argv.includes('--json')
-    const rest = argv.filter((a) => a !== '--json')
-    const [sub, file, ...extra] = rest
-    if ((sub !== 'check' && sub !== 'info') || !file || extra.length) {
-      throw new UsageError(`expected 'check FILE' or 'info FILE'\n${this.usage}`)
-    }
+    const { values, positionals } = parseCommandArgs(argv, {
+      options: { json: { type: 'boolean' } },
+      schema: z.object({ json: z.boolean().default(false) }),
+      positionals: 2,
+    })
+    const { json } = values
+    const [sub, file] = positionals
+    if ((sub !== 'check' && sub !== 'info') || !file) throw new UsageError("expected 'check FILE' or 'info FILE'")
     if (sub === 'check') {
       const report = checkIntegrity(file)
       if (!json) {

@@ -1,40 +1,71 @@
 // `iwb expert train|eval`: train a linear expert with ARS on both cores, or measure an expert's return.
+import { z } from 'zod'
 import { mean } from '../../../shared/stats'
 import { ARS_HYPER, trainArs, type ArsResult } from '../../experts/ars'
 import { expertFor, expertPath, loadExpertFile, saveExpertFile, type ExpertFile } from '../../experts/registry'
 import type { PolicySpec } from '../../sim/policy-spec'
 import { taskInfo } from '../../sim/registry'
 import { RolloutPool } from '../../sim/rollout-pool'
+import { flag, MAX_SEED, parseCommandArgs } from '../args'
 import { UsageError, type Command } from '../command'
 import { progressBar } from '../progress'
 
-function parseFlags(argv: string[]): { positional: string[]; flags: Map<string, string | true> } {
-  const positional: string[] = []
-  const flags = new Map<string, string | true>()
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a.startsWith('--')) {
-      const [k, v] = a.slice(2).split('=', 2)
-      if (v !== undefined) flags.set(k, v)
-      else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags.set(k, argv[++i])
-      else flags.set(k, true)
-    } else positional.push(a)
-  }
-  return { positional, flags }
+// Flags both subcommands take.
+const common = {
+  options: { task: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' } },
+  schema: {
+    task: flag.task(),
+    seed: flag.int(0, MAX_SEED).default(0),
+    workers: flag.int(1, 64).default(2),
+  },
+} as const
+
+function parseTrainArgs(argv: string[]) {
+  return parseCommandArgs(argv, {
+    options: {
+      ...common.options,
+      iterations: { type: 'string' },
+      out: { type: 'string' },
+      'eval-every': { type: 'string' },
+      'eval-episodes': { type: 'string' },
+      directions: { type: 'string' },
+      top: { type: 'string' },
+      'step-size': { type: 'string' },
+      noise: { type: 'string' },
+      resume: { type: 'boolean' },
+    },
+    schema: z.object({
+      ...common.schema,
+      iterations: flag.int(1, 1_000_000).default(500),
+      out: flag.text().optional(),
+      'eval-every': flag.int(1, 1_000_000).default(10),
+      'eval-episodes': flag.int(1, 1000).default(10),
+      directions: flag.int(1, 10_000).optional(),
+      top: flag.int(1, 10_000).optional(),
+      'step-size': flag.number(1e-6, 10).optional(),
+      noise: flag.number(1e-6, 10).optional(),
+      resume: z.boolean().default(false),
+    }),
+  }).values
 }
 
-function intFlag(flags: Map<string, string | true>, name: string, fallback: number): number {
-  const v = flags.get(name)
-  if (v === undefined) return fallback
-  const n = Number(v)
-  if (v === true || !Number.isInteger(n)) throw new UsageError(`--${name} needs an integer`)
-  return n
-}
-
-function strFlag(flags: Map<string, string | true>, name: string): string | undefined {
-  const v = flags.get(name)
-  if (v === true) throw new UsageError(`--${name} needs a value`)
-  return v
+function parseEvalArgs(argv: string[]) {
+  return parseCommandArgs(argv, {
+    options: {
+      ...common.options,
+      episodes: { type: 'string' },
+      file: { type: 'string' },
+      write: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    schema: z.object({
+      ...common.schema,
+      episodes: flag.int(1, 10_000).default(25),
+      file: flag.text().optional(),
+      write: z.boolean().default(false),
+      json: z.boolean().default(false),
+    }),
+  }).values
 }
 
 /** Evaluate a policy on `episodes` seeded episodes (seeds seed..seed+episodes-1) on the rollout pool. */
@@ -78,30 +109,18 @@ export const command: Command = {
   summary: 'train a linear expert with ARS, or evaluate an expert',
   usage: [
     'iwb expert train --task T [--iterations N] [--seed S] [--out FILE] [--workers W] [--eval-every K] [--eval-episodes E]\n    [--directions N] [--top B] [--step-size A] [--noise NU] [--resume]',
-    'iwb expert eval --task T [--episodes 25] [--seed S] [--file FILE] [--write] [--json]',
+    'iwb expert eval --task T [--episodes 25] [--seed S] [--file FILE] [--workers W] [--write] [--json]',
   ].join('\n'),
   async run(argv, io) {
-    const { positional, flags } = parseFlags(argv)
-    const sub = positional[0]
-    const taskId = strFlag(flags, 'task')
-    if (!taskId) throw new UsageError('--task is required')
-    const task = taskInfo(taskId)
-    const seed = intFlag(flags, 'seed', 0)
-    const workers = intFlag(flags, 'workers', 2)
+    const [sub, ...rest] = argv
     if (sub === 'train') {
-      if (task.operator) throw new UsageError(`${taskId} is an operator task: its expert is scripted`)
+      const a = parseTrainArgs(rest)
+      const { task: taskId, seed, workers, iterations } = a
+      if (taskInfo(taskId).operator) throw new UsageError(`${taskId} is an operator task: its expert is scripted`)
       if (!ARS_HYPER[taskId]) io.err(`no ARS hyperparameters for ${taskId}; using Hopper's`)
-      const iterations = intFlag(flags, 'iterations', 500)
-      const out = strFlag(flags, 'out') ?? expertPath(taskId)
-      const previous = flags.has('resume') ? loadExpertFile(taskId, out) : null
-      const num = (name: string): number | undefined => {
-        const v = strFlag(flags, name)
-        if (v === undefined) return undefined
-        const n = Number(v)
-        if (!(n > 0)) throw new UsageError(`--${name} needs a positive number`)
-        return n
-      }
-      const hyper = { directions: num('directions'), top: num('top'), stepSize: num('step-size'), noise: num('noise') }
+      const out = a.out ?? expertPath(taskId)
+      const previous = a.resume ? loadExpertFile(taskId, out) : null
+      const hyper = { directions: a.directions, top: a.top, stepSize: a['step-size'], noise: a.noise }
       const bar = progressBar(`ARS ${taskId}`, iterations)
       const best = await trainArs({
         taskId,
@@ -111,8 +130,8 @@ export const command: Command = {
         hyper: Object.fromEntries(Object.entries(hyper).filter(([, v]) => v !== undefined)),
         init: previous?.spec,
         initStats: previous?.stats,
-        evalEvery: intFlag(flags, 'eval-every', 10),
-        evalEpisodes: intFlag(flags, 'eval-episodes', 10),
+        evalEvery: a['eval-every'],
+        evalEpisodes: a['eval-episodes'],
         onProgress: (p) =>
           bar.update(p.iteration, `steps ${(p.steps / 1e6).toFixed(2)}M train ${p.trainReturn.toFixed(0)} best ${p.bestReturn.toFixed(0)}`),
         onBest: (b) => saveExpertFile(toFile(b, iterations, previous), out),
@@ -122,13 +141,12 @@ export const command: Command = {
       return 0
     }
     if (sub === 'eval') {
-      const episodes = intFlag(flags, 'episodes', 25)
-      const file = strFlag(flags, 'file')
+      const { task: taskId, seed, workers, episodes, file, write, json } = parseEvalArgs(rest)
       const spec = file ? loadExpertFile(taskId, file)?.spec : expertFor(taskId)
       if (!spec) throw new UsageError(`no expert file at ${file}`)
       const started = Date.now()
       const r = await evaluateExpert(taskId, spec, episodes, seed, workers)
-      if (flags.has('write')) {
+      if (write) {
         const path = file ?? expertPath(taskId)
         const f = loadExpertFile(taskId, path)
         if (f) saveExpertFile({ ...f, meanReturn: r.meanReturn, stdReturn: r.stdReturn, episodes, evalSeed: seed, updatedAt: new Date().toISOString() }, path)
@@ -145,10 +163,11 @@ export const command: Command = {
         meanLength: r.meanLength,
         seconds: (Date.now() - started) / 1000,
       }
-      if (flags.has('json')) io.out(JSON.stringify(result))
+      if (json) io.out(JSON.stringify(result))
       else io.out(`${taskId}: mean return ${r.meanReturn.toFixed(1)} ± ${r.stdReturn.toFixed(1)} over ${episodes} episodes (seed ${seed})`)
       return 0
     }
-    throw new UsageError(`expected 'train' or 'eval'\n${this.usage}`)
+    const got = sub === undefined || sub.startsWith('-') ? '' : `, got '${sub}'`
+    throw new UsageError(`expected 'train' or 'eval'${got}`)
   },
 }

@@ -1,28 +1,29 @@
 // `iwb export --db FILE [--session N ...] --out DIR`: a session (or the whole workspace) as JSON lines + manifest.
 import { exportWorkspace, openWorkspace } from '../../store'
-import { UsageError, type Command } from '../command'
+import { z } from 'zod'
+import { flag, parseCommandArgs } from '../args'
+import type { Command } from '../command'
 
 export const command: Command = {
   name: 'export',
   summary: 'export a workspace or some of its sessions to a portable directory (JSON lines + manifest)',
   usage: 'iwb export --db FILE [--session N]... --out DIR [--json]',
   async run(argv, io) {
-    let db: string | undefined
-    let out: string | undefined
-    const sessions: number[] = []
-    let json = false
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]
-      if (a === '--db') db = argv[++i]
-      else if (a === '--out') out = argv[++i]
-      else if (a === '--session') {
-        const n = Number(argv[++i])
-        if (!Number.isInteger(n) || n <= 0) throw new UsageError('--session needs a positive session id')
-        sessions.push(n)
-      } else if (a === '--json') json = true
-      else throw new UsageError(`unexpected argument ${a}`)
-    }
-    if (!db || !out) throw new UsageError('--db FILE and --out DIR are required')
+    const { values } = parseCommandArgs(argv, {
+      options: {
+        db: { type: 'string' },
+        out: { type: 'string' },
+        session: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+      },
+      schema: z.object({
+        db: flag.text(),
+        out: flag.text(),
+        session: z.array(flag.int(1, Number.MAX_SAFE_INTEGER)).default([]),
+        json: z.boolean().default(false),
+      }),
+    })
+    const { db, out, session: sessions, json } = values
     const ws = openWorkspace(db, { readonly: true })
     try {
       const { manifest } = exportWorkspace(ws, out, sessions.length ? { sessionIds: sessions } : {})

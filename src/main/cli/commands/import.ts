@@ -1,23 +1,18 @@
 // `iwb import --db FILE --from DIR`: validate an export completely, then add it to the workspace with new ids.
 import { importExport, openWorkspace } from '../../store'
-import { UsageError, type Command } from '../command'
+import { z } from 'zod'
+import { flag, parseCommandArgs } from '../args'
+import type { Command } from '../command'
 
 export const command: Command = {
   name: 'import',
   summary: 'import an export directory into a workspace (all or nothing; ids are remapped)',
   usage: 'iwb import --db FILE --from DIR [--json]',
   async run(argv, io) {
-    let db: string | undefined
-    let from: string | undefined
-    let json = false
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]
-      if (a === '--db') db = argv[++i]
-      else if (a === '--from') from = argv[++i]
-      else if (a === '--json') json = true
-      else throw new UsageError(`unexpected argument ${a}`)
-    }
-    if (!db || !from) throw new UsageError('--db FILE and --from DIR are required')
+    const { db, from, json } = parseCommandArgs(argv, {
+      options: { db: { type: 'string' }, from: { type: 'string' }, json: { type: 'boolean' } },
+      schema: z.object({ db: flag.text(), from: flag.text(), json: z.boolean().default(false) }),
+    }).values
     const ws = openWorkspace(db)
     try {
       const result = importExport(ws, from)

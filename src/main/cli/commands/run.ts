@@ -1,16 +1,18 @@
 // `iwb run --task T --algo A [...]`: one learning session with the shipped expert as oracle, hosted like every
 // other session (src/main/session): stored in the workspace, resumed when an unfinished one with the same
 // configuration exists, refused while it runs elsewhere, and reported from the store when it already finished.
-import { algoLabel, parseAlgoLabel, type SessionConfig } from '../../../shared/session-config'
+import { z } from 'zod'
+import { algoLabel, SESSION_LIMITS, type SessionConfig } from '../../../shared/session-config'
 import { expertFor } from '../../experts/registry'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { SessionHost, type HostOutcome } from '../../session/host'
 import { planSession } from '../../session/sweep'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace, type Workspace } from '../../store'
-import { UsageError, type Command, type CommandIO } from '../command'
+import { flag, parseCommandArgs } from '../args'
+import type { Command, CommandIO } from '../command'
 import { progressBar } from '../progress'
-import { configInput, configOf, numberFlag, parseFlags, SESSION_FLAGS } from '../session-flags'
+import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 import { mean } from '../../../shared/stats'
 
 export interface RunArgs {
@@ -22,18 +24,18 @@ export interface RunArgs {
   fresh: boolean
 }
 
-const RUN_FLAGS = { ...SESSION_FLAGS, algo: { type: 'string' }, seed: { type: 'string' }, new: { type: 'boolean' } } as const
-
-export function parseRunArgs(argv: string[], usage: string): RunArgs {
-  const v = parseFlags(argv, RUN_FLAGS, usage)
-  let algo
-  try {
-    algo = parseAlgoLabel(v.algo ?? 'stagger')
-  } catch (e) {
-    throw new UsageError((e as Error).message)
-  }
-  const config = configOf({ ...configInput(v), ...algo, seed: numberFlag('--seed', v.seed) })
-  return { config, db: v.db ?? null, json: Boolean(v.json), fresh: Boolean(v.new) }
+export function parseRunArgs(argv: string[]): RunArgs {
+  const { values: v } = parseCommandArgs(argv, {
+    options: { ...SESSION_OPTIONS, algo: { type: 'string' }, seed: { type: 'string' }, new: { type: 'boolean' } },
+    schema: z.object({
+      ...SESSION_SCHEMA,
+      algo: algoFlag().default({ algo: 'stagger', warmFraction: null }),
+      seed: flag.int(0, SESSION_LIMITS.seed).optional(),
+      new: z.boolean().default(false),
+    }),
+  })
+  const config = configFromFlags(v, { ...v.algo, seed: v.seed })
+  return { config, db: v.db ?? null, json: v.json, fresh: v.new }
 }
 
 function storedResult(ws: Workspace, sessionId: number): { labels: number; cost: number; finalReturn: number | null; status: string } {
@@ -77,7 +79,7 @@ export const command: Command = {
     '  25 episodes. The session is stored in --db (default: the workspace the page uses). The same command again\n' +
     '  resumes it when unfinished and prints its stored result when finished; --new starts another.',
   async run(argv, io) {
-    const args = parseRunArgs(argv, this.usage)
+    const args = parseRunArgs(argv)
     const { config } = args
     const file = args.db ?? ensureDefaultWorkspaceFile()
     if (!args.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)

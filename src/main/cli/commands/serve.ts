@@ -2,13 +2,15 @@
 // otherwise (then with a random token in the printed URL).
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { UsageError, type Command, type CommandIO } from '../command'
+import { dirname, resolve } from 'node:path'
+import { z } from 'zod'
+import { flag, parseCommandArgs } from '../args'
+import type { Command, CommandIO } from '../command'
 import { createWorkbench } from '../../api/compose'
 import { startServer, type RunningServer } from '../../server/index'
 import { ensurePageBuilt, pageDir } from '../../server/page'
 import { isLoopbackHost } from '../../server/security'
+import { defaultWorkspaceFile } from '../../store'
 
 export const DEFAULT_PORT = 5174
 
@@ -20,38 +22,32 @@ export interface ServeArgs {
   rebuild: boolean
 }
 
-/** The workspace file when none is given: $IWB_DB, else ~/.imitation-workbench/workspace.db. */
-export function defaultWorkspaceFile(): string {
-  return process.env.IWB_DB ?? join(homedir(), '.imitation-workbench', 'workspace.db')
-}
+export { defaultWorkspaceFile }
 
 export function parseServeArgs(argv: string[]): ServeArgs {
-  const args: ServeArgs = {
-    port: DEFAULT_PORT,
-    host: '127.0.0.1',
-    db: defaultWorkspaceFile(),
-    open: true,
-    rebuild: false,
+  const { values } = parseCommandArgs(argv, {
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      'no-open': { type: 'boolean' },
+      rebuild: { type: 'boolean' },
+    },
+    schema: z.object({
+      port: flag.int(0, 65535).default(DEFAULT_PORT),
+      host: flag.text().default('127.0.0.1'),
+      db: flag.text().optional(),
+      'no-open': z.boolean().default(false),
+      rebuild: z.boolean().default(false),
+    }),
+  })
+  return {
+    port: values.port,
+    host: values.host,
+    db: values.db === undefined ? defaultWorkspaceFile() : resolve(values.db),
+    open: !values['no-open'],
+    rebuild: values.rebuild,
   }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    const value = (): string => {
-      const v = argv[++i]
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`)
-      return v
-    }
-    if (a === '--port') {
-      const v = value()
-      const n = Number(v)
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be 0..65535, got '${v}'`)
-      args.port = n
-    } else if (a === '--host') args.host = value()
-    else if (a === '--db') args.db = resolve(value())
-    else if (a === '--no-open') args.open = false
-    else if (a === '--rebuild') args.rebuild = true
-    else throw new UsageError(`unknown option '${a}'`)
-  }
-  return args
 }
 
 /** Best effort: open the address in the user's browser; silently nothing where there is no opener. */

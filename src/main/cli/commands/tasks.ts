@@ -1,16 +1,20 @@
 // `iwb tasks [--json]`: the task suite.
 import { listTasks } from '../../sim/registry'
-import { UsageError, type Command } from '../command'
+import { z } from 'zod'
+import { parseCommandArgs } from '../args'
+import type { Command } from '../command'
 
 export const command: Command = {
   name: 'tasks',
   summary: 'list the tasks (benchmarks and operator tasks)',
   usage: 'iwb tasks [--json]',
   async run(argv, io) {
-    const unknown = argv.filter((a) => a !== '--json')
-    if (unknown.length) throw new UsageError(`unexpected argument ${unknown[0]}\n${this.usage}`)
+    const { values } = parseCommandArgs(argv, {
+      options: { json: { type: 'boolean' } },
+      schema: z.object({ json: z.boolean().default(false) }),
+    })
     const tasks = listTasks()
-    if (argv.includes('--json')) {
+    if (values.json) {
       io.out(JSON.stringify(tasks))
       return 0
     }

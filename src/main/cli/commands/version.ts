@@ -1,5 +1,7 @@
 // `iwb version`: the versions of the workbench and of the engines it runs on.
-import { UsageError, type Command } from '../command'
+import { z } from 'zod'
+import { parseCommandArgs } from '../args'
+import type { Command } from '../command'
 import { probeVersions } from '../../api/services/app'
 
 export const versionCommand: Command = {
@@ -8,9 +10,10 @@ export const versionCommand: Command = {
   usage: `iwb version [--json]
   --json   print one JSON object {workbench, mujoco, tfjsBackend, sqlite, node}`,
   async run(argv, io) {
-    const json = argv.includes('--json')
-    const unknown = argv.filter((a) => a !== '--json')
-    if (unknown.length) throw new UsageError(`unknown option '${unknown[0]}'`)
+    const { json } = parseCommandArgs(argv, {
+      options: { json: { type: 'boolean' } },
+      schema: z.object({ json: z.boolean().default(false) }),
+    }).values
     const v = { ...(await probeVersions()), node: process.versions.node }
     if (json) {
       io.out(JSON.stringify(v))
