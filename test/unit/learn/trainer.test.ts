@@ -61,4 +61,41 @@ describe('trainer', () => {
       await t.close()
     }
   })
+
+  for (const schedule of ['incremental', 'scratch'] as const)
+    it(`continues bit-identically from a saved state (${schedule}: weights, Adam moments and steps, its rng)`, async () => {
+      const options = { obsDim: 4, actDim: 2, actionLow: [-1, -1], actionHigh: [1, 1], seed: 3, schedule, epochs: 3 }
+      const data = labels(120, 5)
+      const straight = await startTrainer(options, 'local')
+      const saved = await startTrainer(options, 'local')
+      const resumed = await startTrainer(options, 'local')
+      try {
+        // Two runs in step for 60 labels; the second's state then goes to a third trainer given the same labels.
+        for (let i = 0; i < 60; i += 10) {
+          for (const t of [straight, saved]) {
+            t.add(data.slice(i, i + 10))
+            await t.update()
+          }
+        }
+        resumed.add(data.slice(0, 60))
+        await resumed.restore(structuredClone(await saved.state()))
+        await expect(resumed.restore(await saved.state())).resolves.toBeUndefined()
+        for (let i = 60; i < 120; i += 10) {
+          straight.add(data.slice(i, i + 10))
+          resumed.add(data.slice(i, i + 10))
+          const [a, b] = [await straight.update(i === 60 ? 5 : 0), await resumed.update(i === 60 ? 5 : 0)]
+          expect(b.weights).toEqual(a.weights)
+        }
+        expect(mse(await resumed.weights(), data)).toBe(mse(await straight.weights(), data))
+        // A state for another number of labels is refused, not silently misapplied.
+        const other = await startTrainer(options, 'local')
+        try {
+          await expect(other.restore(await saved.state())).rejects.toThrow(/for 60 labels, 0 are loaded/)
+        } finally {
+          await other.close()
+        }
+      } finally {
+        await Promise.all([straight.close(), saved.close(), resumed.close()])
+      }
+    })
 })

@@ -62,5 +62,14 @@ describe('one session host', () => {
     expect(expectClose(page, sweep)).toBeNull()
     // The expert measured on the same evaluation episodes by both CLI hosts.
     expect(runLine.expertReturn).toBeCloseTo(cmpLine.expertReturn, 6)
+
+    // iwb compare reuses a stored session only when its whole configuration matches.
+    const again = io()
+    const cmpArgs = ['--algos', 'warm-stagger:0.5', '--seeds', '1', '--seed-base', '5', '--db', cmpDb, '--report', join(dir, 'report2'), '--json']
+    expect(await compare.run([...cmpArgs, ...FLAGS], again)).toBe(0)
+    expect(JSON.parse(again.lines[again.lines.length - 1]).sessions[0].sessionId).toBe(cmpLine.sessions[0].sessionId)
+    const other = io()
+    expect(await compare.run([...cmpArgs, ...FLAGS, '--eval-episodes', '2'], other)).toBe(0)
+    expect(JSON.parse(other.lines[other.lines.length - 1]).sessions[0].sessionId).not.toBe(cmpLine.sessions[0].sessionId)
   })
 })

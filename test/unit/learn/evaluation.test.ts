@@ -1,0 +1,49 @@
+// One seed scheme and one episode routine: training and evaluation resets never meet, and evaluating on a
+// rollout pool gives exactly what evaluating in the session's own thread gives.
+import { describe, expect, it } from 'vitest'
+import { expertFor } from '../../../src/main/experts/registry'
+import { evaluationEpisodes, evaluationSeeds, expertReturn, localEvaluator, poolEvaluator, trainingSeed } from '../../../src/main/learn/evaluation'
+import { makeEnv } from '../../../src/main/sim/registry'
+import { createRng } from '../../../src/main/sim/rng'
+import { RolloutPool } from '../../../src/main/sim/rollout-pool'
+import { SESSION_LIMITS } from '../../../src/shared/session-config'
+
+describe('evaluation seeds', () => {
+  it('keeps training resets in [0, 2^31) and evaluation resets in [2^31, 2^32) for any session seed', () => {
+    const rng = createRng(9)
+    const seeds = [0, 1, 2, SESSION_LIMITS.seed, ...Array.from({ length: 200 }, () => Math.floor(rng.next() * SESSION_LIMITS.seed))]
+    for (const s of seeds) {
+      for (const k of [0, 1, 999, 123_456]) {
+        const t = trainingSeed(s, k)
+        expect(Number.isInteger(t) && t >= 0 && t < 2 ** 31).toBe(true)
+      }
+      for (const e of evaluationSeeds({ seed: s, evalEpisodes: 5 })) expect(Number.isInteger(e) && e >= 2 ** 31 && e < 2 ** 32).toBe(true)
+    }
+    // Fixed resets at every evaluation of a session; fresh action sampling each time; other seeds elsewhere.
+    const a = evaluationEpisodes({ seed: 4, evalEpisodes: 3 }, 0)
+    const b = evaluationEpisodes({ seed: 4, evalEpisodes: 3 }, 50)
+    expect(b.map((e) => e.seed)).toEqual(a.map((e) => e.seed))
+    expect(b.map((e) => e.sampleSeed)).not.toEqual(a.map((e) => e.sampleSeed))
+    expect(evaluationSeeds({ seed: 5, evalEpisodes: 3 })).not.toEqual(a.map((e) => e.seed))
+  })
+
+  it('gives the same returns on a rollout pool as in this thread', async () => {
+    const spec = expertFor('hopper')
+    const episodes = evaluationEpisodes({ seed: 2, evalEpisodes: 4 }, 10)
+    const local = localEvaluator(await makeEnv('hopper'))
+    const pool = poolEvaluator(await RolloutPool.create('hopper', { workers: 2 }))
+    try {
+      const [x, y] = [await local.evaluate(spec, episodes), await pool.evaluate(spec, episodes)]
+      expect(x.returns).toHaveLength(4)
+      expect(y.returns).toEqual(x.returns)
+      expect(y.steps).toBe(x.steps)
+      // The expert's return over the union of several sessions' evaluation seeds, each once.
+      const r = await expertReturn(spec, [{ seed: 2, evalEpisodes: 4 }, { seed: 2, evalEpisodes: 4 }, { seed: 3, evalEpisodes: 2 }], local)
+      expect(r.returns).toHaveLength(6)
+      expect(r.returns.slice(0, 4)).toEqual(x.returns)
+    } finally {
+      await local.close()
+      await pool.close()
+    }
+  })
+})
