@@ -3,7 +3,7 @@
 // its evaluation steps on the same rollout pool, acting with the final learner (the forward pass is part of
 // simulating a policy; training, the oracle and bookkeeping are what the ratio measures).
 import { defaultConfig, runHeadless } from '../src/main/learn/headless'
-import { learnerSpec } from '../src/main/learn/session-runner'
+import { learnerSpec } from '../src/main/learn/algorithm'
 import { policyFromSpec, type MlpWeights } from '../src/main/sim/policy-spec'
 import { makeEnv } from '../src/main/sim/registry'
 import { createRng } from '../src/main/sim/rng'

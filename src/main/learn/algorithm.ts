@@ -1,7 +1,7 @@
 // What every algorithm (BC, DAgger, STAGGER, WARM-STAGGER) sees each round, and what a round gives back.
 import type { TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
-import type { SpecPolicy } from '../sim/policy-spec'
+import type { MlpWeights, PolicySpec, SpecPolicy } from '../sim/policy-spec'
 import type { Rng } from '../sim/rng'
 import type { LabelRecord } from './session-log'
 
@@ -72,4 +72,9 @@ export function rollTo(ctx: RoundContext, act: (obs: Float64Array) => Float64Arr
     if (r.terminated || r.truncated) return k + 1 === t && !r.terminated ? { obs, length: k + 1 } : { obs: null, length: k + 1 }
   }
   return { obs, length: t }
+}
+
+/** The learner's plain-data form: its MLP weights with the task's action bounds (what workers and the log get). */
+export function learnerSpec(weights: MlpWeights, task: TaskInfo): PolicySpec {
+  return { kind: 'mlp', weights, low: task.actionLow.slice(), high: task.actionHigh.slice() }
 }

@@ -10,9 +10,8 @@
 import type { TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
 import { policyFromSpec, type MlpWeights, type SpecPolicy } from '../sim/policy-spec'
-import { learnerSpec } from './session-runner'
 import type { Trainer } from './trainer'
-import type { Algorithm, Round, RoundContext } from './algorithm'
+import { learnerSpec, type Algorithm, type Round, type RoundContext } from './algorithm'
 import type { StateHistory } from './human-oracle'
 
 export interface LookaheadCandidate {

@@ -3,11 +3,10 @@
 // Resumable: a restart reads the stored labels and latest policy and carries on to the budget.
 // Cancellable: the AbortSignal stops it between rounds (and abandons a pending query); signal.reason 'pause'
 // leaves the session 'paused', anything else 'cancelled'.
-import type { TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
 import { policyFromSpec, type MlpWeights, type PolicySpec, type SpecPolicy } from '../sim/policy-spec'
 import { createRng, type Rng } from '../sim/rng'
-import type { Algorithm, Round, RoundContext } from './algorithm'
+import { learnerSpec, type Algorithm, type Round, type RoundContext } from './algorithm'
 import { BehaviourCloning, type OfflineForm } from './bc'
 import { DAgger } from './dagger'
 import { CostLedger } from './ledger'
@@ -113,10 +112,6 @@ export function localEvaluator(env: Env): Evaluator {
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
-
-export function learnerSpec(weights: MlpWeights, task: TaskInfo): PolicySpec {
-  return { kind: 'mlp', weights, low: task.actionLow.slice(), high: task.actionHigh.slice() }
-}
 
 /** Seeds of the evaluation episodes: the same at every evaluation of a session, apart from other sessions. */
 export function evalSeeds(config: SessionConfig): number[] {
