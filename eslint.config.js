@@ -77,7 +77,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/**', 'src/shared/**', 'test/**', 'bench/**', 'scripts/**'],
+    files: ['src/main/**', 'src/shared/**', 'test/**', 'scripts/**'],
     ignores: ['src/main/electron/**', 'src/main/index.ts', 'src/main/sim/mujoco.ts'],
     rules: restrict([electron, mujoco]),
   },

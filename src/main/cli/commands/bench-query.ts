@@ -1,6 +1,6 @@
 // `iwb bench query [--task T] [--queries N] [--json]`: time from committing an answer to the next query prompt
 // (target: p95 <= 150 ms on Hopper-sized tasks).
-import { runQueryBench } from '../../../../bench/query'
+import { runQueryBench } from '../../bench/query'
 import { UsageError, type Command } from '../command'
 
 export const command: Command = {
