@@ -152,7 +152,7 @@ describe('EpisodeRecorder', () => {
           resolve()
         }
       })
-      exited.then(() => reject(new Error(`child exited early; stderr: ${stderr}`)))
+      exited.then(() => reject(new Error(`child exited early; stderr: ${stderr}`)), reject)
     })
     expect(await exited).toBe('SIGKILL')
 
