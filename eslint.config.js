@@ -68,14 +68,23 @@ function layerPatterns(folder, depth) {
   const special = { store: 'learn', server: 'store' }[folder]
   const forbidden = MAIN.filter((f) => f !== folder && f !== special && !allowed.includes(f))
   const also = { store: 'the types of src/main/learn/session-log.ts', server: 'the types of src/main/store' }[folder]
-  const may = [...allowed.map((f) => `src/main/${f}`), 'src/shared', 'src/main/workers.ts', ...(also ? [also] : [])].join(', ')
+  const may = [
+    ...allowed.map((f) => `src/main/${f}`),
+    'src/shared',
+    'src/main/workers.ts',
+    ...(also ? [also] : []),
+  ].join(', ')
   const patterns = [
     reaching(forbidden, depth, `src/main/${folder} may import only ${may} (docs/ARCHITECTURE.md).`),
-    { regex: `^(\\.\\./){${depth + 3},}`, message: 'src/main imports nothing outside src (the benchmarks are src/main/bench).' },
+    {
+      regex: `^(\\.\\./){${depth + 3},}`,
+      message: 'src/main imports nothing outside src (the benchmarks are src/main/bench).',
+    },
   ]
   if (folder === 'store') {
     // The store implements learn's SessionLog: its types, and nothing else of learn.
-    const only = 'src/main/store may import only the types of src/main/learn/session-log.ts (the SessionLog it implements).'
+    const only =
+      'src/main/store may import only the types of src/main/learn/session-log.ts (the SessionLog it implements).'
     patterns.push(reaching(['learn(?!/session-log$)'], depth, only, []), {
       ...reaching(['learn/session-log'], depth, only, []),
       allowTypeImports: true,
@@ -176,18 +185,31 @@ export default tseslint.config(
     files: ['src/shared/**'],
     rules: restrict(
       [],
-      [{ regex: '^(?!zod$|\\./)', message: 'src/shared imports nothing but zod: main, preload and the page all load it.' }],
+      [
+        {
+          regex: '^(?!zod$|\\./)',
+          message: 'src/shared imports nothing but zod: main, preload and the page all load it.',
+        },
+      ],
     ),
   },
   {
     files: ['src/preload/**'],
-    rules: restrict([mujoco], [{ regex: '^\\.\\./(main|renderer)(/|$)', message: 'src/preload may import only electron and src/shared.' }]),
+    rules: restrict(
+      [mujoco],
+      [{ regex: '^\\.\\./(main|renderer)(/|$)', message: 'src/preload may import only electron and src/shared.' }],
+    ),
   },
   {
     files: ['src/main/index.ts'],
     rules: restrict(
       [mujoco, tfjs, sqlite],
-      [{ regex: `^\\./(${MAIN.filter((f) => f !== 'electron').join('|')})(/|$)`, message: 'src/main/index.ts only starts src/main/electron.' }],
+      [
+        {
+          regex: `^\\./(${MAIN.filter((f) => f !== 'electron').join('|')})(/|$)`,
+          message: 'src/main/index.ts only starts src/main/electron.',
+        },
+      ],
     ),
   },
   {
@@ -214,7 +236,10 @@ export default tseslint.config(
     ignores: ['src/main/learn/session-runner.ts', 'src/main/learn/headless.ts', 'src/main/learn/sweep*.ts'],
     rules: restrict(layerPaths('learn'), [
       ...layerPatterns('learn', 0),
-      { regex: '^\\./(session-runner|headless|sweep|sweep-worker)$', message: 'Only the runners import a runner; share code through a lower module such as ./algorithm.' },
+      {
+        regex: '^\\./(session-runner|headless|sweep|sweep-worker)$',
+        message: 'Only the runners import a runner; share code through a lower module such as ./algorithm.',
+      },
     ]),
   },
   {
