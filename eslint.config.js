@@ -177,8 +177,9 @@ export default tseslint.config(
     rules: restrict([electron, mujoco]),
   },
   {
-    // The foundation's tests stub electron to check the preload and the IPC registration without a binary.
-    files: ['test/unit/foundation/**'],
+    // The electron and preload tests stub electron to check the window, the IPC registration and the preload
+    // without a binary.
+    files: ['test/unit/electron/**', 'test/unit/preload/**'],
     rules: restrict([mujoco]),
   },
   {

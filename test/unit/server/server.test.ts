@@ -11,7 +11,7 @@ import { startServer, type RunningServer } from '../../../src/main/server/index'
 import { resolveStatic } from '../../../src/main/server/static'
 import { connectApi, ApiError } from '../../../src/renderer/src/api/client'
 import { waitFor } from '../../wait-for'
-import { testHandlers, VERSIONS } from './fixtures'
+import { testHandlers, VERSIONS } from '../api/fixtures'
 
 let top: string
 let dir: string

@@ -5,7 +5,7 @@ import { command as exportCmd } from '../../../src/main/cli/commands/export'
 import { command as importCmd } from '../../../src/main/cli/commands/import'
 import { UsageError, type CommandIO } from '../../../src/main/cli/command'
 import { openWorkspace } from '../../../src/main/store/workspace'
-import { fakeStep, sampleConfig, tempDir } from './helpers'
+import { fakeStep, sampleConfig, tempDir } from '../store/helpers'
 
 let tmp: ReturnType<typeof tempDir>
 beforeEach(() => (tmp = tempDir()))
