@@ -8,7 +8,8 @@ import { openWorkspace } from '../../src/main/store'
 import { launchChromium } from './helpers/chromium'
 import type { TestServer } from './helpers/server'
 import { setAxes, setButton, tapButton } from './support/virtual-gamepad'
-import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+import { openPage, screenshot, shownErrors, startWorkbench, waitForReplay } from './support/workbench'
+import { waitFor } from '../wait-for'
 
 let browser: Browser
 let served: TestServer
@@ -31,6 +32,16 @@ async function waitForQuery(page: Page, notId: string | null): Promise<string> {
   return (await badge.textContent())!
 }
 
+/** The answer's components as the sliders show them. */
+function actionValues(page: Page): Promise<string> {
+  return page.locator('[data-testid^="query-action-"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value).join(','))
+}
+
+/** Wait until the answer differs from `before` (the page took the pad's or the keyboard's input). */
+async function waitForActionChange(page: Page, before: string): Promise<void> {
+  await waitFor(async () => (await actionValues(page)) !== before, { timeoutMs: 30_000, intervalMs: 50, message: 'the action to follow the input' })
+}
+
 describe('Query view', () => {
   it('answers three STAGGER queries (pad, keyboard, mouse) and the store has the labels, costs and timings', async () => {
     const { page, errors } = await openPage(browser, served, 'sessions')
@@ -44,23 +55,26 @@ describe('Query view', () => {
 
     // the page moves to the Query view when the first prompt arrives
     const first = await waitForQuery(page, null)
-    await page.waitForTimeout(1200) // let the replay of the last second play
+    await waitForReplay(page)
     // 1: the virtual pad: hold RB, push the left stick, commit with A
+    const proposed = await actionValues(page)
     await setButton(page, 5, 1)
     await setAxes(page, { 0: 0.7, 1: -0.7 })
-    await page.waitForTimeout(400)
+    await waitForActionChange(page, proposed)
     await screenshot(page, 'query')
     await setButton(page, 5, 0)
     await setAxes(page, { 0: 0, 1: 0 })
-    await page.waitForTimeout(100)
-    await tapButton(page, 0)
+    await expect.poll(() => page.getByTestId('deadman').getAttribute('data-held')).toBe('false')
+    const answered = page.getByTestId('query-answered')
+    await tapButton(page, 0, async () => (await answered.textContent())?.includes('answered here: 1') ?? false, 'A (commit)')
 
     // 2: the keyboard: Space (hold to act) + D, then Enter
     const second = await waitForQuery(page, first)
     await page.locator('body').click({ position: { x: 5, y: 780 } })
+    const proposedSecond = await actionValues(page)
     await page.keyboard.down('Space')
     await page.keyboard.down('KeyD')
-    await page.waitForTimeout(300)
+    await waitForActionChange(page, proposedSecond)
     await page.keyboard.up('KeyD')
     await page.keyboard.up('Space')
     await page.keyboard.press('Enter')

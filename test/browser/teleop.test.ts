@@ -8,6 +8,7 @@ import { launchChromium } from './helpers/chromium'
 import type { TestServer } from './helpers/server'
 import { setAxes, setButton } from './support/virtual-gamepad'
 import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+import { waitFor } from '../wait-for'
 
 let browser: Browser
 let served: TestServer
@@ -30,14 +31,22 @@ describe('Teleop view', () => {
 
     // Without the hold-to-act bumper the stick does nothing.
     await setAxes(page, { 0: 0.9, 1: -0.6 })
-    await page.waitForTimeout(200)
+    const leftStick = page.getByRole('img', { name: /^left stick/ })
+    await expect.poll(() => leftStick.getAttribute('aria-label')).not.toContain('x 0.00') // the page saw the stick
     expect(await page.getByTestId('deadman').getAttribute('data-held')).toBe('false')
 
     await record.click()
     await page.getByTestId('recording-badge').waitFor()
     await setButton(page, 5, 1)
     await expect.poll(() => page.getByTestId('deadman').getAttribute('data-held')).toBe('true')
-    await page.waitForTimeout(1500)
+    await waitFor(
+      async () => {
+        if (await page.getByTestId('record-keep').isVisible()) return true // the episode ended by itself
+        const [badge] = await page.getByTestId('recording-badge').allTextContents()
+        return Number(/\d+/.exec(badge ?? '')?.[0] ?? 0) >= 30
+      },
+      { timeoutMs: 60_000, intervalMs: 50, message: '30 recorded steps' },
+    )
     await screenshot(page, 'teleop')
     await setButton(page, 5, 0)
     await setAxes(page, { 0: 0, 1: 0 })
@@ -55,12 +64,19 @@ describe('Teleop view', () => {
     // replay it from the stored states
     await page.getByTestId('demo-list').locator('li', { hasText: `#${episodeId}` }).getByRole('button', { name: /replay/ }).click()
     await page.getByText(`REPLAY demo #${episodeId}`).waitFor()
-    await page.waitForTimeout(800)
+    await waitFor(
+      async () => {
+        const [badge] = await page.getByText(`REPLAY demo #${episodeId}`).allTextContents()
+        const m = /step (\d+)\/(\d+)/.exec(badge ?? '')
+        return m !== null && Number(m[1]) >= Math.min(10, Number(m[2]))
+      },
+      { timeoutMs: 30_000, intervalMs: 50, message: 'ten replayed steps' },
+    )
     await screenshot(page, 'teleop-replay')
     await page.getByRole('button', { name: 'back to live' }).click()
 
     // pause, then scrub back through the recent states (MuJoCo simulate's history)
-    await page.waitForTimeout(1000)
+    await expect.poll(() => page.getByTestId('pause').isEnabled()).toBe(true)
     const pause = page.getByTestId('pause')
     if ((await pause.textContent())?.includes('Pause')) await pause.click()
     await expect.poll(() => pause.textContent()).toContain('Resume')

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from './helpers/chromium'
 import type { TestServer } from './helpers/server'
 import { setAxes } from './support/virtual-gamepad'
-import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+import { openPage, screenshot, shownErrors, startWorkbench, waitForFrames, waitForReplay } from './support/workbench'
 
 let browser: Browser
 let served: TestServer
@@ -30,12 +30,14 @@ describe('the views at 1280x800', () => {
     for (const task of tasks) {
       await select.selectOption(task)
       await expect.poll(() => page.locator('.desc').first().textContent(), { timeout: 30_000 }).not.toContain('loading')
-      await page.waitForTimeout(1500) // a few display frames with the tracking camera settled
+      await waitForFrames(page, 10) // a few display frames with the tracking camera settled
       await screenshot(page, `teleop-${task}`)
     }
+    // what each empty view shows once it is up
+    const shown: Record<string, string> = { sessions: 'session-start', query: 'query-waiting', compare: 'compare-plot' }
     for (const view of ['sessions', 'query', 'compare']) {
       await page.getByTestId(`tab-${view}`).click()
-      await page.waitForTimeout(800)
+      await page.getByTestId(shown[view]).waitFor()
       await screenshot(page, `${view}-empty`)
     }
     expect(await page.getByTestId('query-waiting').count()).toBe(0) // Compare is shown now
@@ -53,7 +55,7 @@ describe('the views at 1280x800', () => {
     await page.getByTestId('session-cost-ratio').fill('1')
     await page.getByTestId('session-start').click()
     await page.getByTestId('query-id').waitFor({ timeout: 90_000 })
-    await page.waitForTimeout(2000) // the replay of the last second has played; the queried state shows
+    await waitForReplay(page) // the replay of the last second has played; the queried state shows
     await screenshot(page, 'query-hopper')
     const first = await page.getByTestId('query-id').textContent()
     await page.getByTestId('query-skip').click()
@@ -85,7 +87,7 @@ describe('the views at 1280x800', () => {
     await page.evaluate(() => setTimeout(() => {
       throw new Error('unrelated failure elsewhere in the page')
     }, 0))
-    await page.waitForTimeout(300)
+    await page.getByText(/input restarted after 1 page error/).waitFor()
     await setAxes(page, { 2: 0.9 })
     const stick = page.getByRole('img', { name: /^right stick/ })
     await expect.poll(() => stick.getAttribute('aria-label'), { timeout: 10_000 }).toMatch(/x 0\.8\d/)

@@ -1,6 +1,6 @@
 // The composition root for services: every transport (Electron IPC, the browser-mode server, in-process tests,
 // the CLI) builds one workbench here and hands its handlers to dispatch.
-import type { ServiceHandlers } from './service-types'
+import type { ServiceContext, ServiceFactory, ServiceHandlers, WorkbenchOptions } from './service-types'
 import { createEventHub, type EventHub } from './events'
 import { appService } from './services/app'
 import { compareService } from './services/compare'
@@ -10,26 +10,6 @@ import { queriesService } from './services/queries'
 import { sceneService } from './services/scene'
 import { sessionsService } from './services/sessions'
 import { teleopService } from './services/teleop'
-
-export interface WorkbenchOptions {
-  /** the SQLite workspace file; services open it through ctx.resource so they share one connection */
-  workspaceFile?: string
-}
-
-/** What a service factory gets: the options, the broadcaster, and shared resources (one workspace, one pool). */
-export interface ServiceContext {
-  readonly options: WorkbenchOptions
-  readonly broadcaster: EventHub
-  /**
-   * A resource shared by every service, created on first use and disposed (in reverse order) by close().
-   * Two services asking for the same key get the same object.
-   */
-  resource<T>(key: string, open: () => T | Promise<T>, dispose?: (value: T) => void | Promise<void>): Promise<T>
-  /** run at close(), in reverse order of registration */
-  onClose(fn: () => void | Promise<void>): void
-}
-
-export type ServiceFactory = (ctx: ServiceContext) => ServiceHandlers | Promise<ServiceHandlers>
 
 /**
  * The services of the workbench, in order. Add a service with one line; a later factory may not take over a

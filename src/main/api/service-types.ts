@@ -2,6 +2,7 @@
 // the calling client's context (for per-client state such as a teleoperation simulation, and for events).
 import type { z } from 'zod'
 import type { EventName, EventPayload, MethodName, Methods, Output } from '../../shared/contract'
+import type { EventHub } from './events'
 
 export interface ClientContext {
   /** stable per connection (one Electron window or one WebSocket) */
@@ -25,3 +26,23 @@ export type ServiceHandlers = Partial<Handlers>
 export interface Broadcaster {
   broadcast<E extends EventName>(event: E, payload: EventPayload<E>): void
 }
+
+export interface WorkbenchOptions {
+  /** the SQLite workspace file; services open it through ctx.resource so they share one connection */
+  workspaceFile?: string
+}
+
+/** What a service factory gets: the options, the broadcaster, and shared resources (one workspace, one pool). */
+export interface ServiceContext {
+  readonly options: WorkbenchOptions
+  readonly broadcaster: EventHub
+  /**
+   * A resource shared by every service, created on first use and disposed (in reverse order) by close().
+   * Two services asking for the same key get the same object.
+   */
+  resource<T>(key: string, open: () => T | Promise<T>, dispose?: (value: T) => void | Promise<void>): Promise<T>
+  /** run at close(), in reverse order of registration */
+  onClose(fn: () => void | Promise<void>): void
+}
+
+export type ServiceFactory = (ctx: ServiceContext) => ServiceHandlers | Promise<ServiceHandlers>

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import type { LinearSpec, PolicySpec } from '../sim/policy-spec'
 import { resourcesDir } from '../sim/resources'
 import type { RunningStatsState } from './ars'
-import { hasScriptedExpert } from './scripted'
+import { hasScriptedExpert } from '../sim/scripted'
 
 export interface ExpertFile {
   taskId: string

@@ -10,7 +10,7 @@ if (!port) throw new Error('train-worker must run in a worker thread')
 let core: TrainingCore | null = null
 const reply = (m: TrainReply): void => port.postMessage(m)
 
-port.on('message', async (m: TrainRequest) => {
+const handle = async (m: TrainRequest): Promise<void> => {
   const id = 'id' in m ? m.id : -1
   try {
     if (m.type === 'init') {
@@ -40,4 +40,7 @@ port.on('message', async (m: TrainRequest) => {
   } catch (e) {
     reply({ type: 'error', id, message: e instanceof Error ? e.message : String(e) })
   }
-})
+}
+
+// handle() answers every failure with an 'error' reply, so not awaiting it here loses nothing.
+port.on('message', (m: TrainRequest) => void handle(m))

@@ -1,6 +1,6 @@
 // Policies as plain data, so a worker thread can receive one in a message and rebuild it: a linear ARS expert,
 // an MLP exported from the learner (tanh hidden layers, linear Gaussian-mean output), or a scripted expert.
-import { scriptedPolicy } from '../experts/scripted'
+import { scriptedPolicy } from './scripted'
 import type { Policy } from './env'
 import type { Rng } from './rng'
 

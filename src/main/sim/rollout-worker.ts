@@ -74,7 +74,7 @@ function transferables(results: EpisodeResult[]): ArrayBuffer[] {
   return list
 }
 
-port.on('message', async (msg: WorkerRequest) => {
+const handle = async (msg: WorkerRequest): Promise<void> => {
   const reply = (m: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer)
   try {
     switch (msg.type) {
@@ -129,4 +129,7 @@ port.on('message', async (msg: WorkerRequest) => {
   } catch (e) {
     reply({ type: 'error', id: 'id' in msg ? msg.id : undefined, message: e instanceof Error ? e.message : String(e) })
   }
-})
+}
+
+// handle() answers every failure with an 'error' reply, so not awaiting it here loses nothing.
+port.on('message', (msg: WorkerRequest) => void handle(msg))

@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createWorkbench, serviceFactories, type ServiceFactory, type Workbench } from '../../../src/main/api/compose'
+import { createWorkbench, serviceFactories, type Workbench } from '../../../src/main/api/compose'
+import type { ServiceFactory } from '../../../src/main/api/service-types'
 import { startServer, type RunningServer } from '../../../src/main/server/index'
 import { ensurePageBuilt, pageDir } from '../../../src/main/server/page'
 

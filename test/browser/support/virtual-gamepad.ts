@@ -1,6 +1,7 @@
 // A standard-mapping gamepad for headless Chromium: navigator.getGamepads is overridden in an init script, and
 // the test moves sticks and presses buttons through window.__virtualPad.
 import type { Page } from 'playwright-core'
+import { waitFor } from '../../wait-for'
 
 /** Runs in the page before any of its scripts. */
 function install(): void {
@@ -46,12 +47,19 @@ export async function setButton(page: Page, button: number, value: number): Prom
 }
 
 /**
- * Press and release a button, held across several polls: gamepad.js polls once per animation frame, and
- * software-rendered WebGL on a loaded machine can drop the page to a few frames per second.
+ * Press a button, hold it until `seen` says the page acted on it, and release it: gamepad.js polls once per
+ * animation frame, and software-rendered WebGL on a loaded machine can drop the page to a few frames per second.
  */
-export async function tapButton(page: Page, button: number, holdMs = 1000): Promise<void> {
+export async function tapButton(
+  page: Page,
+  button: number,
+  seen: () => Promise<boolean>,
+  what = `button ${button}`,
+): Promise<void> {
   await setButton(page, button, 1)
-  await page.waitForTimeout(holdMs)
-  await setButton(page, button, 0)
-  await page.waitForTimeout(200)
+  try {
+    await waitFor(seen, { timeoutMs: 30_000, intervalMs: 50, message: `the page to act on ${what}` })
+  } finally {
+    await setButton(page, button, 0)
+  }
 }

@@ -3,7 +3,8 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { serviceFactories, type ServiceFactory } from '../../../src/main/api/compose'
+import { serviceFactories } from '../../../src/main/api/compose'
+import type { ServiceFactory } from '../../../src/main/api/service-types'
 import { teleopService } from '../../../src/main/api/services/teleop'
 import { demosService } from '../../../src/main/api/services/demos'
 import { sessionsService } from '../../../src/main/api/services/sessions'
@@ -14,6 +15,7 @@ import { sceneService } from '../../../src/main/api/services/scene'
 import { repoRoot } from '../../../src/main/server/page'
 import { collectErrors } from '../helpers/chromium'
 import { startTestServer, type TestServer } from '../helpers/server'
+import { waitFor } from '../../wait-for'
 import { installVirtualGamepad } from './virtual-gamepad'
 
 export const SCREENSHOTS = join(repoRoot, 'artifacts/screenshots')
@@ -44,6 +46,21 @@ export async function openPage(browser: Browser, served: TestServer, view = 'tel
   await page.goto(url.toString())
   await page.getByTestId(`tab-${view}`).waitFor({ timeout: 30_000 })
   return { page, errors }
+}
+
+/** Wait until the scene has drawn `n` more display frames (SceneView counts them in data-frames). */
+export async function waitForFrames(page: Page, n: number): Promise<void> {
+  const scene = page.getByTestId('scene-view').first()
+  const drawn = async (): Promise<number> => Number((await scene.getAttribute('data-frames')) ?? 0)
+  const start = await drawn()
+  await waitFor(async () => (await drawn()) >= start + n, { timeoutMs: 60_000, intervalMs: 50, message: `${n} display frames` })
+}
+
+/** Wait until the Query view has replayed the current prompt's last second and drawn the queried state. */
+export async function waitForReplay(page: Page): Promise<void> {
+  const hud = page.getByTestId('query-hud')
+  await waitFor(async () => (await hud.getAttribute('data-replayed')) === 'true', { timeoutMs: 60_000, intervalMs: 50, message: 'the replay of the last second' })
+  await waitForFrames(page, 2)
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

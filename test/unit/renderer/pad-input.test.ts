@@ -6,6 +6,7 @@ import type { TaskInfo } from '../../../src/shared/contract'
 import { applyDeadZone, emptyPadState, padToAction, radialDeadZone } from '../../../src/renderer/src/input/pad-state'
 import { isTypingTarget, keyboardPadState } from '../../../src/renderer/src/input/keyboard'
 import { usePadInput, type GamepadListenerLike } from '../../../src/renderer/src/composables/usePadInput'
+import { waitFor } from '../../wait-for'
 
 const cartpole: TaskInfo = {
   id: 'cartpole',
@@ -158,7 +159,7 @@ describe('usePadInput', () => {
     const pad = scope.run(() => usePadInput({ window: win, createListener: () => listener }))!
     expect(listener.starts).toBe(1)
     win.dispatchEvent(new Event('error'))
-    await new Promise((r) => setTimeout(r, 5))
+    await waitFor(() => listener.starts > 1, { message: 'polling restarted' })
     expect(listener.starts).toBe(2)
     expect(pad.rearms.value).toBe(1)
     scope.stop()

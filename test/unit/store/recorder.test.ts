@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { checkIntegrity, openWorkspace } from '../../../src/main/store/workspace'
+import { waitFor } from '../../wait-for'
 import { fakeStep, tempDir } from './helpers'
 
 let tmp: ReturnType<typeof tempDir>
@@ -18,9 +19,6 @@ const stepsInFile = (file: string, episodeId: number): number => {
     db.close()
   }
 }
-
-const tick = () => new Promise((resolve) => setImmediate(resolve))
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('EpisodeRecorder', () => {
   it('commits a kept episode atomically with its return and every step', () => {
@@ -76,14 +74,11 @@ describe('EpisodeRecorder', () => {
     const byTimer = ws.startEpisode({ taskId: 'reacher', kind: 'rollout' }, { flushMs: 30, flushSteps: 1000 })
     for (let i = 0; i < 3; i++) byTimer.append({ ...fakeStep(3, i), source: 'policy' })
     expect(stepsInFile(file, byTimer.episodeId)).toBe(0)
-    await sleep(150)
-    expect(stepsInFile(file, byTimer.episodeId)).toBe(3)
+    await waitFor(() => stepsInFile(file, byTimer.episodeId) === 3, { message: 'the timer flush' })
 
     const byCount = ws.startEpisode({ taskId: 'reacher', kind: 'rollout' }, { flushMs: 60_000, flushSteps: 10 })
     for (let i = 0; i < 10; i++) byCount.append({ ...fakeStep(4, i), source: 'query' })
-    await tick()
-    await tick()
-    expect(stepsInFile(file, byCount.episodeId)).toBe(10)
+    await waitFor(() => stepsInFile(file, byCount.episodeId) === 10, { message: 'the flush after 10 steps' })
     expect(ws.episodeInfo(byCount.episodeId)).toMatchObject({
       steps: 10,
       complete: false,
@@ -152,7 +147,7 @@ describe('EpisodeRecorder', () => {
           resolve()
         }
       })
-      exited.then(() => reject(new Error(`child exited early; stderr: ${stderr}`)))
+      exited.then(() => reject(new Error(`child exited early; stderr: ${stderr}`)), reject)
     })
     expect(await exited).toBe('SIGKILL')
 

@@ -3,7 +3,7 @@
 // never hides the others.
 import { createRequire } from 'node:module'
 import type { TaskInfo } from '../../../shared/contract'
-import type { ServiceFactory } from '../compose'
+import type { ServiceFactory } from '../service-types'
 
 export interface Versions {
   workbench: string

@@ -1,6 +1,6 @@
 // sessions.curves: what the comparison view plots: each session's evaluations against labels, cumulative cost
 // and human seconds (the store's cost-curve query).
-import type { ServiceFactory } from '../compose'
+import type { ServiceFactory } from '../service-types'
 import type { ServiceHandlers } from '../service-types'
 import { useWorkspace } from './workspace-resource'
 

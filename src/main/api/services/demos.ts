@@ -5,7 +5,7 @@ import type { DemoInfo, Frame, SceneGeometry } from '../../../shared/contract'
 import type { Env } from '../../sim/env'
 import { makeEnv } from '../../sim/registry'
 import type { StoredEpisode, Workspace } from '../../store'
-import type { ServiceContext, ServiceFactory } from '../compose'
+import type { ServiceContext, ServiceFactory } from '../service-types'
 import type { ServiceHandlers } from '../service-types'
 import { useWorkspace } from './workspace-resource'
 

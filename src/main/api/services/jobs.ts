@@ -1,6 +1,6 @@
 // Long work (a learning session, a sweep, expert training) is a job with an id that progress events carry;
 // jobs.cancel stops it. Services register their jobs here through useJobs(ctx).
-import type { ServiceContext, ServiceFactory } from '../compose'
+import type { ServiceContext, ServiceFactory } from '../service-types'
 
 export interface JobRegistry {
   /** register a cancellable job; returns the function that unregisters it */

@@ -1,6 +1,6 @@
 // queries.*: the person's side of a HumanOracle. The prompts come as 'query.prompt' events (and from
 // queries.pending for a page that opens late); answer commits an action with the page's timings, skip passes.
-import type { ServiceFactory } from '../compose'
+import type { ServiceFactory } from '../service-types'
 import type { ServiceHandlers } from '../service-types'
 import { useSessions } from './session-resource'
 import { usePageWatch } from './sessions'

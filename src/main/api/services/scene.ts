@@ -2,7 +2,7 @@
 // state, a replay). Built once per task from a throwaway env; the env is freed right after.
 import type { SceneGeometry } from '../../../shared/contract'
 import { makeEnv } from '../../sim/registry'
-import type { ServiceFactory } from '../compose'
+import type { ServiceFactory } from '../service-types'
 import type { ServiceHandlers } from '../service-types'
 
 export function createSceneService(): ServiceHandlers {

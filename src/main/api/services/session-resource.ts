@@ -1,6 +1,6 @@
 // The SessionManager every session-related service shares (sessions.*, queries.*, sessions.curves, jobs.cancel),
 // created on first use: opening it recovers sessions a previous run of the app left 'running'.
-import type { ServiceContext } from '../compose'
+import type { ServiceContext } from '../service-types'
 import { SessionManager, type SessionManagerOptions } from './session-manager'
 import { useWorkspace } from './workspace-resource'
 

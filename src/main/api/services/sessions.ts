@@ -1,7 +1,7 @@
 // sessions.*: start BC, DAgger, STAGGER or WARM-STAGGER on a task with a simulated expert or a person as the
 // oracle; list them; pause, resume, cancel. Each running session is a worker thread (see session-manager.ts);
 // progress and session updates are broadcast to every page. jobs.cancel('session-<id>') cancels one too.
-import type { ServiceContext, ServiceFactory } from '../compose'
+import type { ServiceContext, ServiceFactory } from '../service-types'
 import type { ClientContext, ServiceHandlers } from '../service-types'
 import { useJobs } from './jobs'
 import type { SessionManager, SessionManagerOptions } from './session-manager'

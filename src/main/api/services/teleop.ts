@@ -6,7 +6,7 @@ import type { Output } from '../../../shared/contract'
 import type { EpisodeRecorder, Workspace } from '../../store'
 import { TeleopClient, type TeleopOpened } from '../../sim/teleop-client'
 import type { TeleopStatus } from '../../sim/teleop-loop'
-import type { ServiceContext, ServiceFactory } from '../compose'
+import type { ServiceContext, ServiceFactory } from '../service-types'
 import type { ClientContext, ServiceHandlers } from '../service-types'
 import { useWorkspace } from './workspace-resource'
 

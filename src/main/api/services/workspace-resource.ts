@@ -1,7 +1,7 @@
 // The one SQLite workspace every service shares, opened on first use through the composition root's resources
 // (key 'workspace') and closed with the workbench.
 import { openWorkspace, type Workspace } from '../../store'
-import type { ServiceContext } from '../compose'
+import type { ServiceContext } from '../service-types'
 
 export const WORKSPACE_KEY = 'workspace'
 

@@ -1,5 +1,5 @@
 // `iwb bench learn [--task T] [--labels N] [--overlap] [--json]`: a STAGGER session vs only simulating its steps.
-import { runLearnBench } from '../../../../bench/learn'
+import { runLearnBench } from '../../bench/learn'
 import { z } from 'zod'
 import { flag, MAX_SEED, parseCommandArgs } from '../args'
 import type { Command } from '../command'

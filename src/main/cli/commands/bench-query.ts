@@ -1,6 +1,6 @@
 // `iwb bench query [--task T] [--queries N] [--json]`: time from committing an answer to the next query prompt
 // (target: p95 <= 150 ms on Hopper-sized tasks).
-import { runQueryBench } from '../../../../bench/query'
+import { runQueryBench } from '../../bench/query'
 import { z } from 'zod'
 import { flag, MAX_SEED, parseCommandArgs } from '../args'
 import type { Command } from '../command'

@@ -1,5 +1,5 @@
 // `iwb bench sim [--task T] [--json]`: raw mj_step, our Env, one vs two rollout workers, and native MuJoCo C.
-import { runSimBench } from '../../../../bench/sim'
+import { runSimBench } from '../../bench/sim'
 import { z } from 'zod'
 import { flag, parseCommandArgs } from '../args'
 import type { Command } from '../command'

@@ -1,5 +1,5 @@
 // `iwb bench store [--steps N] [--json]`: recording rate and stalls, episode load, cost curve on a big workspace.
-import { runStoreBench } from '../../../../bench/store'
+import { runStoreBench } from '../../bench/store'
 import { z } from 'zod'
 import { flag, parseCommandArgs } from '../args'
 import type { Command } from '../command'

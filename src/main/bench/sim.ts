@@ -6,11 +6,11 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadModelFromString } from '../src/main/sim/mujoco'
-import type { LinearSpec } from '../src/main/sim/policy-spec'
-import { makeEnv, taskDef, taskMjcf } from '../src/main/sim/registry'
-import { createRng } from '../src/main/sim/rng'
-import { RolloutPool } from '../src/main/sim/rollout-pool'
+import { loadModelFromString } from '../sim/mujoco'
+import type { LinearSpec } from '../sim/policy-spec'
+import { makeEnv, taskDef, taskMjcf } from '../sim/registry'
+import { createRng } from '../sim/rng'
+import { RolloutPool } from '../sim/rollout-pool'
 
 export interface SimBenchResult {
   task: string

@@ -1,8 +1,9 @@
 // Scripted experts for the operator tasks: analytic controllers on the observation alone (so they are Policies
 // like any other): proportional fingertip servoing for the arm, breadth-first waypoints plus PD for the maze,
-// and a linear state-feedback balance law for the cart-pole.
-import type { SpecPolicy } from '../sim/policy-spec'
-import { ARM, MAZE, mazeCellCenter, mazeCellOf, mazeDistances, mazeOpen } from '../sim/tasks/operator'
+// and a linear state-feedback balance law for the cart-pole. They live in sim, beside the tasks, because
+// policyFromSpec rebuilds a { kind: 'scripted' } spec in any worker; src/main/experts only picks them.
+import type { SpecPolicy } from './policy-spec'
+import { ARM, MAZE, mazeCellCenter, mazeCellOf, mazeDistances, mazeOpen } from './tasks/operator'
 
 const clip1 = (x: number): number => (x < -1 ? -1 : x > 1 ? 1 : x)
 

@@ -2,17 +2,17 @@
 // against the time to only simulate the same environment steps: the session's rollout steps in one thread and
 // its evaluation steps on the same rollout pool, acting with the final learner (the forward pass is part of
 // simulating a policy; training, the oracle and bookkeeping are what the ratio measures).
-import { sessionConfig } from '../src/shared/session-config'
-import { expertFor } from '../src/main/experts/registry'
-import { learnerSpec } from '../src/main/learn/algorithm'
-import { expertReturn, poolEvaluator } from '../src/main/learn/evaluation'
-import { ExpertOracle } from '../src/main/learn/oracle'
-import { runSession } from '../src/main/learn/session-runner'
-import { policyFromSpec, type MlpWeights } from '../src/main/sim/policy-spec'
-import { makeEnv } from '../src/main/sim/registry'
-import { createRng } from '../src/main/sim/rng'
-import { RolloutPool } from '../src/main/sim/rollout-pool'
-import { MemorySessionLog } from '../src/main/learn/session-log'
+import { sessionConfig } from '../../shared/session-config'
+import { expertFor } from '../experts/registry'
+import { learnerSpec } from '../learn/algorithm'
+import { expertReturn, poolEvaluator } from '../learn/evaluation'
+import { ExpertOracle } from '../learn/oracle'
+import { runSession } from '../learn/session-runner'
+import { policyFromSpec, type MlpWeights } from '../sim/policy-spec'
+import { makeEnv } from '../sim/registry'
+import { createRng } from '../sim/rng'
+import { RolloutPool } from '../sim/rollout-pool'
+import { MemorySessionLog } from '../learn/session-log'
 
 export interface LearnBenchResult {
   task: string

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { ContractError } from '../../../src/shared/contract'
 import { dispatch, toWireError } from '../../../src/main/api/dispatch'
 import { connectInProcess } from '../../../src/main/api/in-process'
-import { createWorkbench, type ServiceFactory } from '../../../src/main/api/compose'
+import { createWorkbench } from '../../../src/main/api/compose'
+import type { ServiceFactory } from '../../../src/main/api/service-types'
 import { testHandlers, VERSIONS } from './fixtures'
 
 const client = { id: 't', emit: () => {}, onClose: () => {} }

@@ -10,14 +10,7 @@ import { teleopService } from '../../../src/main/api/services/teleop'
 import { demosService } from '../../../src/main/api/services/demos'
 import { openWorkspace } from '../../../src/main/store'
 import { makeEnv } from '../../../src/main/sim/registry'
-
-const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+import { waitFor } from '../../wait-for'
 
 describe('teleop service', () => {
   let dir: string
@@ -51,8 +44,7 @@ describe('teleop service', () => {
     expect(rec.recording).toBe(true)
     expect(rec.episodeId).not.toBeNull()
     // Let the loop run in real time for a moment at the task's control rate.
-    await until(() => frames.filter((f) => f.recording).length > 5)
-    await new Promise((r) => setTimeout(r, 400))
+    await waitFor(() => frames.filter((f) => f.recording).length > 20, { message: 'recorded frames' })
     const stopped = await api.call('teleop.record', { command: 'stop' })
     expect(stopped.recording).toBe(false)
     expect(stopped.steps).toBeGreaterThan(3)
@@ -117,8 +109,10 @@ describe('teleop service', () => {
     // Out-of-range actions are clipped, not refused.
     expect(await api.call('teleop.action', { action: opened.task.actionHigh.map((h) => h * 10) })).toEqual({ ok: true })
 
+    const frames: Frame[] = []
+    api.on('sim.frame', (f) => frames.push(f))
     const rec = await api.call('teleop.record', { command: 'start' })
-    await new Promise((r) => setTimeout(r, 200))
+    await waitFor(() => frames.some((f) => f.recording), { message: 'a recorded frame' })
     const dropped = await api.call('teleop.record', { command: 'discard' })
     expect(dropped.episodeId).toBeNull()
     const ws = openWorkspace(file)
@@ -143,15 +137,15 @@ describe('teleop service', () => {
   })
 
   it('keeps a recording as interrupted when the window closes mid-recording', async () => {
+    const frames: Frame[] = []
+    api.on('sim.frame', (f) => frames.push(f))
     await api.call('teleop.open', { taskId: 'cartpole', seed: 1 })
     const rec = await api.call('teleop.record', { command: 'start' })
-    await new Promise((r) => setTimeout(r, 300))
+    await waitFor(() => frames.filter((f) => f.recording).length > 3, { message: 'recorded frames' })
     api.close()
     const ws = openWorkspace(file)
     try {
-      for (let i = 0; i < 100 && ws.listEpisodes({ kind: 'demonstration' }).length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 20))
-      }
+      await waitFor(() => ws.listEpisodes({ kind: 'demonstration' }).length > 0, { message: 'the interrupted episode' })
       const info = ws.episodeInfo(rec.episodeId!)
       expect(info).toMatchObject({ complete: false, interrupted: true })
       expect(info.steps).toBeGreaterThan(0)

@@ -10,7 +10,8 @@ import { createEventHub } from '../../../src/main/api/events'
 import { startServer, type RunningServer } from '../../../src/main/server/index'
 import { resolveStatic } from '../../../src/main/server/static'
 import { connectApi, ApiError } from '../../../src/renderer/src/api/client'
-import { testHandlers, VERSIONS } from './fixtures'
+import { waitFor } from '../../wait-for'
+import { testHandlers, VERSIONS } from '../api/fixtures'
 
 let top: string
 let dir: string
@@ -210,8 +211,9 @@ describe('the page client across a server restart', () => {
     })
     const states: string[] = []
     api.onConnection((s) => states.push(s))
+    const notCalled = release
     const inFlight = api.call('jobs.cancel', { jobId: 'slow' }).catch((e: unknown) => e)
-    await new Promise((r) => setTimeout(r, 50))
+    await waitFor(() => release !== notCalled, { message: 'the call at the server' })
     await first.close()
     release()
     const err = await inFlight

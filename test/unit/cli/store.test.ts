@@ -6,7 +6,7 @@ import { command as importCmd } from '../../../src/main/cli/commands/import'
 import { UsageError, type CommandIO } from '../../../src/main/cli/command'
 import { openWorkspace } from '../../../src/main/store/workspace'
 import { SCHEMA_VERSION } from '../../../src/main/store/migrations'
-import { fakeStep, sampleConfig, tempDir } from './helpers'
+import { fakeStep, sampleConfig, tempDir } from '../store/helpers'
 
 let tmp: ReturnType<typeof tempDir>
 beforeEach(() => (tmp = tempDir()))

@@ -1,5 +1,5 @@
 // HumanOracle on its own: prompts with the lead-up frames of a real rollout, slow answers, skips and aborts.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { QueryPrompt } from '../../../src/shared/contract'
 import { HumanOracle, promptFrames, withStateHistory } from '../../../src/main/learn/human-oracle'
 import { askOracle } from '../../../src/main/learn/oracle'
@@ -52,7 +52,13 @@ describe('HumanOracle', () => {
     expect(p.lead.map((f) => f.step)).toEqual(Array.from({ length: 50 }, (_, i) => 30 + i))
     expect(p.frame.step).toBe(80)
     expect(p.lead[49].xpos).not.toEqual(p.frame.xpos)
-    await new Promise((r) => setTimeout(r, 200)) // a slow answer is fine
+    // a slow answer is fine: a minute passes (on fake timers) and the prompt still waits
+    vi.useFakeTimers()
+    try {
+      await vi.advanceTimersByTimeAsync(60_000)
+    } finally {
+      vi.useRealTimers()
+    }
     expect(oracle.prompts()).toEqual([p])
     expect(() => oracle.commit(10, { action: [0, 1], commitMs: 5, firstInputMs: null })).toThrow(/takes 1/)
     expect(() => oracle.commit(99, { action: [0], commitMs: 5, firstInputMs: null })).toThrow(/not waiting/)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { scriptedPolicy } from '../../../src/main/experts/scripted'
+import { scriptedPolicy } from '../../../src/main/sim/scripted'
 import { makeEnv } from '../../../src/main/sim/registry'
 
 // The scripted experts are the simulated oracle for the operator tasks: they must solve nearly every episode.

@@ -10,6 +10,7 @@ import type { RoundContext } from '../../../src/main/learn/algorithm'
 import type { LabelRecord } from '../../../src/main/learn/session-log'
 import { policyFromSpec, type SpecPolicy } from '../../../src/main/sim/policy-spec'
 import { expertFor } from '../../../src/main/experts/registry'
+import { waitFor } from '../../wait-for'
 
 const TASK = 'cartpole'
 const envs: Env[] = []
@@ -43,8 +44,9 @@ describe('LookaheadStagger', () => {
       interactiveCost: 0,
       async query(observation, step) {
         const state = env.getState()
-        // A slow person: the lookahead rollout for the next query runs meanwhile.
-        await new Promise<void>((r) => setTimeout(r, 150))
+        // A slow person: answers only once the lookahead rollout for the next query is under way.
+        const rolloutsAtQuery = algo.rollouts
+        await waitFor(() => algo.rollouts > rolloutsAtQuery, { message: 'the lookahead rollout' })
         asked.push({ obs: observation, t: step, state, rolloutsAtAnswer: algo.rollouts })
         const label: LabelRecord = {
           source: 'query',

@@ -5,7 +5,7 @@ import { methods } from '../../../src/shared/contract'
 import { callChannels, EVENT_CHANNEL, type IpcReply } from '../../../src/shared/ipc'
 import { registerIpc } from '../../../src/main/electron/ipc'
 import { createEventHub } from '../../../src/main/api/events'
-import { testHandlers, VERSIONS } from './fixtures'
+import { testHandlers, VERSIONS } from '../api/fixtures'
 
 type Invoke = (event: unknown, input: unknown) => Promise<IpcReply>
 

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openWorkspace, type Workspace } from '../src/main/store/workspace'
-import { toBlob } from '../src/main/store/codec'
-import { meanStd } from '../src/shared/stats'
+import { openWorkspace, type Workspace } from '../store/workspace'
+import { toBlob } from '../store/codec'
+import { meanStd } from '../../shared/stats'
 
 export interface StoreBenchOptions {
   /** steps in the generated workspace (default 1,000,000) */
