@@ -2,18 +2,13 @@
 import Database from 'better-sqlite3'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { waitFor } from '../../wait-for'
 
 export const IWB = fileURLToPath(new URL('../../../bin/iwb.js', import.meta.url))
 
-/** Poll until cond() is truthy (returns its value) or fail after timeoutMs. */
-export async function poll<T>(cond: () => T | Promise<T>, what: string, timeoutMs = 60_000, everyMs = 20): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const v = await cond()
-    if (v) return v as NonNullable<T>
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, everyMs))
-  }
+/** waitFor (test/wait-for.ts) with the message first: these waits are long (child processes start in seconds). */
+export function poll<T>(cond: () => T | Promise<T>, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {
+  return waitFor(cond, { message: what, timeoutMs })
 }
 
 export interface Child {
