@@ -5,7 +5,7 @@
 // from [0, 2^31), evaluation resets from [2^31, 2^32): no training reset can reach an evaluation episode,
 // whatever the session seed.
 import type { SessionConfig } from '../../shared/session-config'
-import { mean } from '../../shared/stats'
+import { mean, sum } from '../../shared/stats'
 import type { Env } from '../sim/env'
 import { policyFromSpec, samplePolicy, type PolicySpec } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
@@ -93,7 +93,7 @@ export function poolEvaluator(pool: RolloutPool, ownsPool = true): Evaluator {
   return {
     async evaluate(spec, episodes) {
       const res = await pool.run(episodes.map((e) => ({ spec, seed: e.seed, sampleSeed: e.sampleSeed, sampleSigma: 0 })))
-      return { returns: res.map((r) => r.ret), steps: res.reduce((a, r) => a + r.length, 0) }
+      return { returns: res.map((r) => r.ret), steps: sum(res.map((r) => r.length)) }
     },
     async close() {
       if (ownsPool) await pool.close()

@@ -13,7 +13,7 @@ import { flag, parseCommandArgs } from '../args'
 import { UsageError, type Command } from '../command'
 import { progressBar } from '../progress'
 import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
-import { mean } from '../../../shared/stats'
+import { mean, sum } from '../../../shared/stats'
 
 const DEFAULT_ALGOS = 'bc,dagger,stagger,warm-stagger:0.25,warm-stagger:0.5'
 
@@ -89,7 +89,7 @@ export const command: Command = {
         onProgress: (i, p) => {
           spent[i] = p.cost
           bar.update(
-            spent.reduce((a, b) => a + b, 0),
+            sum(spent),
             `${algoLabel(plans[i].config)} s${plans[i].config.seed}: ${p.lastReturn === null ? '' : p.lastReturn.toFixed(0)}`,
           )
         },
