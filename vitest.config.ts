@@ -22,6 +22,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // Software-rendered frames run at a few per second on a loaded 2-core machine: a page condition may
+          // take seconds to show. expect.poll still returns as soon as it holds.
+          expect: { poll: { timeout: 15_000, interval: 50 } },
           fileParallelism: false,
         },
       },
