@@ -42,7 +42,9 @@ export function groupCurves(curves: Curve[]): CurveGroup[] {
     const s = cs[0].session
     const warm = s.algo === 'warm-stagger' && s.warmFraction !== null ? ` ${s.warmFraction}` : ''
     const ids = cs.map((c) => `#${c.session.id}`).join(', ')
-    const seeds = `${cs.length} seed${cs.length === 1 ? '' : 's'}`
+    // Sessions with the same seed are repeats (the same curve), not more seeds.
+    const n = new Set(cs.map((c) => c.session.seed)).size
+    const seeds = `${n} seed${n === 1 ? '' : 's'}${cs.length > n ? `, ${cs.length} sessions` : ''}`
     return {
       name: `${s.algo}${warm} · ${s.oracle} · ${s.taskId} · C ${s.costRatio} · budget ${s.budget} (${seeds}: ${ids})`,
       color: colorAt(i),
