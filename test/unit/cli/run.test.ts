@@ -83,7 +83,7 @@ describe('iwb run', () => {
     } finally {
       ws.close()
     }
-  })
+  }, 180_000)
 
   it('uses the default workspace without --db and says where it is', async () => {
     process.env.IWB_DB = join(dir, 'default', 'workspace.db')
@@ -97,5 +97,5 @@ describe('iwb run', () => {
     } finally {
       ws.close()
     }
-  })
+  }, 120_000)
 })

@@ -71,5 +71,5 @@ describe('one session host', () => {
     const other = io()
     expect(await compare.run([...cmpArgs, ...FLAGS, '--eval-episodes', '2'], other)).toBe(0)
     expect(JSON.parse(other.lines[other.lines.length - 1]).sessions[0].sessionId).not.toBe(cmpLine.sessions[0].sessionId)
-  })
+  }, 240_000)
 })
