@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws'
 import { ContractError, parseEvent, type EventName } from '../../shared/contract'
 import { dispatch, toWireError } from '../api/dispatch'
 import type { EventHub } from '../api/events'
+import { createCloseHooks } from '../api/close-hooks'
 import type { ClientContext, ServiceHandlers } from '../api/service-types'
 
 /** Above this much unsent data, simulation frames are dropped for that client rather than queued. */
@@ -40,7 +41,7 @@ export function parseCallMessage(data: string): CallMessage {
 
 /** Serve the API on one socket until it closes. */
 export function serveSocket(ws: WebSocket, handlers: ServiceHandlers, hub?: EventHub): ClientContext {
-  const closeHooks: (() => void)[] = []
+  const closeHooks = createCloseHooks()
   const send = (msg: unknown): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg))
   }
@@ -51,9 +52,7 @@ export function serveSocket(ws: WebSocket, handlers: ServiceHandlers, hub?: Even
       if (event === 'sim.frame' && ws.bufferedAmount > FRAME_BACKLOG_BYTES) return
       send({ event, payload: parseEvent(event, payload) })
     },
-    onClose(fn) {
-      closeHooks.push(fn)
-    },
+    onClose: (fn) => closeHooks.add(fn),
   }
   const unsubscribe = hub?.subscribe((event, payload) => client.emit(event as EventName, payload as never))
 
@@ -73,13 +72,7 @@ export function serveSocket(ws: WebSocket, handlers: ServiceHandlers, hub?: Even
   })
   ws.on('close', () => {
     unsubscribe?.()
-    for (const fn of closeHooks.splice(0)) {
-      try {
-        fn()
-      } catch {
-        // a service's cleanup failing must not take the server down
-      }
-    }
+    closeHooks.run()
   })
   ws.on('error', () => ws.terminate())
   return client
