@@ -4,6 +4,7 @@
 // and the recorder commits at least every 500 ms, so a crash loses about a second at most.
 import type { Output } from '../../../shared/contract'
 import type { EpisodeRecorder, Workspace } from '../../store'
+import { taskInfo } from '../../sim/registry'
 import { TeleopClient, type TeleopOpened } from '../../sim/teleop-client'
 import type { TeleopStatus } from '../../sim/teleop-loop'
 import { workbenchLimits, type WorkbenchLimits } from '../../../shared/limits'
@@ -140,6 +141,9 @@ export function createTeleopService(
     client: ClientContext,
   ): Promise<Output<'teleop.open'>> => {
     if (slot.closed) throw new Error('the connection closed before the simulation opened')
+    // Unknown and expert-only tasks are refused here, before a worker (and its MuJoCo) starts for nothing.
+    const task = taskInfo(input.taskId)
+    if (!task.operator) throw new Error(`task ${task.id} is not an operator task`)
     await closeSession(slot) // one simulation per client: a second open replaces the first
     if (simulations >= limits.simulations) {
       throw new Error(
