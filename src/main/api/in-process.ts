@@ -4,6 +4,7 @@ import { ContractError, parseEvent, type EventName, type WorkbenchApi } from '..
 import { dispatch } from './dispatch'
 import type { ClientContext, ServiceHandlers } from './service-types'
 import type { EventHub } from './events'
+import { createCloseHooks } from './close-hooks'
 
 export interface InProcessApi extends WorkbenchApi {
   readonly client: ClientContext
@@ -17,8 +18,7 @@ let nextId = 0
 
 export function connectInProcess(handlers: ServiceHandlers, hub?: EventHub): InProcessApi {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
-  const closeHooks: (() => void)[] = []
-  let closed = false
+  const closeHooks = createCloseHooks()
 
   const deliver = (event: EventName, payload: unknown): void => {
     // Events are validated at the boundary too, so a service emitting a bad payload fails loudly in tests.
@@ -29,16 +29,14 @@ export function connectInProcess(handlers: ServiceHandlers, hub?: EventHub): InP
   const client: ClientContext = {
     id: `in-process-${++nextId}`,
     emit: (event, payload) => {
-      if (!closed) deliver(event, payload)
+      if (!closeHooks.closed) deliver(event, payload)
     },
-    onClose: (fn) => {
-      closeHooks.push(fn)
-    },
+    onClose: (fn) => closeHooks.add(fn),
   }
   const unsubscribe = hub?.subscribe((event, payload) => client.emit(event, payload as never))
 
   const callRaw = async (method: unknown, input: unknown): Promise<unknown> => {
-    if (closed) throw new ContractError('the in-process connection is closed', 'failed')
+    if (closeHooks.closed) throw new ContractError('the in-process connection is closed', 'failed')
     return dispatch(handlers, method, input, client)
   }
 
@@ -54,10 +52,9 @@ export function connectInProcess(handlers: ServiceHandlers, hub?: EventHub): InP
       return () => set.delete(fn)
     },
     close() {
-      if (closed) return
-      closed = true
+      if (closeHooks.closed) return
       unsubscribe?.()
-      for (const fn of closeHooks.splice(0)) fn()
+      closeHooks.run()
     },
   }
 }

@@ -2,13 +2,14 @@
 // the calling client's context (for per-client state such as a teleoperation simulation, and for events).
 import type { z } from 'zod'
 import type { EventName, EventPayload, MethodName, Methods, Output } from '../../shared/contract'
+import type { WorkbenchLimitsInput } from '../../shared/limits'
 import type { EventHub } from './events'
 
 export interface ClientContext {
   /** stable per connection (one Electron window or one WebSocket) */
   readonly id: string
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void
-  /** called once when the window closes or the socket disconnects */
+  /** called once when the window closes or the socket disconnects; at once when that has happened already */
   onClose(fn: () => void): void
 }
 
@@ -30,6 +31,8 @@ export interface Broadcaster {
 export interface WorkbenchOptions {
   /** the SQLite workspace file; services open it through ctx.resource so they share one connection */
   workspaceFile?: string
+  /** how many simulations and sessions run at once (src/shared/limits.ts: defaults and bounds) */
+  limits?: WorkbenchLimitsInput
 }
 
 /** What a service factory gets: the options, the broadcaster, and shared resources (one workspace, one pool). */

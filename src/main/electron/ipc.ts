@@ -5,6 +5,7 @@ import { ContractError, methods, parseEvent, type MethodName } from '../../share
 import { EVENT_CHANNEL, callChannel, type IpcReply } from '../../shared/ipc'
 import { dispatch, toWireError } from '../api/dispatch'
 import type { EventHub } from '../api/events'
+import { createCloseHooks } from '../api/close-hooks'
 import type { ClientContext, ServiceHandlers } from '../api/service-types'
 
 /** The windows the app created, by webContents id; ipc handlers consult it for every call. */
@@ -53,29 +54,21 @@ export function registerIpc(ipcMain: IpcMainLike, handlers: ServiceHandlers, hub
   return {
     clientFor,
     addWindow(contents) {
-      const closeHooks: (() => void)[] = []
+      const closeHooks = createCloseHooks()
       const client: ClientContext = {
         id: `window-${contents.id}`,
         emit(event, payload) {
           if (contents.isDestroyed()) return
           contents.send(EVENT_CHANNEL, event, parseEvent(event, payload))
         },
-        onClose(fn) {
-          closeHooks.push(fn)
-        },
+        onClose: (fn) => closeHooks.add(fn),
       }
       const unsubscribe = hub?.subscribe((event, payload) => client.emit(event, payload as never))
       clients.set(contents.id, { contents, client })
       contents.once('destroyed', () => {
         clients.delete(contents.id)
         unsubscribe?.()
-        for (const fn of closeHooks.splice(0)) {
-          try {
-            fn()
-          } catch {
-            // cleanup of one service must not stop the others
-          }
-        }
+        closeHooks.run()
       })
       return client
     },

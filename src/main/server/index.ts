@@ -76,7 +76,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      serveSocket(ws, options.handlers, options.broadcaster)
+      serveSocket(ws, options.handlers, options.broadcaster, { remote: token !== null })
     })
   })
   server.on('clientError', (_err, socket) => socket.destroy())

@@ -3,15 +3,22 @@
 // loopback a random token is required as well.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { isIP } from 'node:net'
+import { BlockList, isIP } from 'node:net'
 
 export const TOKEN_COOKIE = 'iwb_token'
 
+/** Loopback: 127.0.0.0/8, ::1 (in any spelling) and IPv4-mapped ::ffff:127.x.y.z, as RFC 1122 and 4291 say. */
+const LOOPBACK = new BlockList()
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4')
+LOOPBACK.addAddress('::1', 'ipv6')
+
+/** True for 'localhost' and every loopback address (see README, browser mode); names other than localhost are not. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  if (h === 'localhost' || h === '::1') return true
-  if (isIP(h) === 4) return h.startsWith('127.')
-  return false
+  if (h === 'localhost') return true
+  const family = isIP(h)
+  if (family === 0) return false
+  return LOOPBACK.check(h, family === 4 ? 'ipv4' : 'ipv6')
 }
 
 export function newToken(): string {
@@ -25,11 +32,16 @@ export function tokensEqual(given: string | null | undefined, expected: string):
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-/** The token a request carries: ?token= in its URL, else the cookie set when the page was first opened. */
+/**
+ * The token a request carries: ?token= in its URL, else `Authorization: Bearer <token>` (scripts, proxies), else
+ * the cookie set when the page was first opened.
+ */
 export function requestToken(req: IncomingMessage): string | null {
   const url = new URL(req.url ?? '/', 'http://x')
   const q = url.searchParams.get('token')
   if (q) return q
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')
+  if (bearer) return bearer[1]
   const cookies = req.headers.cookie ?? ''
   for (const part of cookies.split(';')) {
     const [k, ...v] = part.trim().split('=')

@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws'
 import { ContractError, parseEvent, type EventName } from '../../shared/contract'
 import { dispatch, toWireError } from '../api/dispatch'
 import type { EventHub } from '../api/events'
+import { createCloseHooks } from '../api/close-hooks'
 import type { ClientContext, ServiceHandlers } from '../api/service-types'
 
 /** Above this much unsent data, simulation frames are dropped for that client rather than queued. */
@@ -17,8 +18,14 @@ export interface CallMessage {
 
 let nextClient = 0
 
-/** Parse one incoming message; throws ContractError saying what is wrong with it. */
-export function parseCallMessage(data: string): CallMessage {
+/** The longest string id a reply repeats; a longer one is refused like a missing id. */
+const ID_CHARS = 200
+
+/**
+ * Parse one incoming message; throws ContractError saying what is wrong with it. `onId` hears the message's id as
+ * soon as it is known to be valid, so the error reply of a message with an id but no method still carries it.
+ */
+export function parseCallMessage(data: string, onId: (id: string | number) => void = () => {}): CallMessage {
   let msg: unknown
   try {
     msg = JSON.parse(data)
@@ -29,18 +36,32 @@ export function parseCallMessage(data: string): CallMessage {
     throw new ContractError('malformed message: expected an object {id, method, input}', 'invalid-input')
   }
   const { id, method } = msg as Record<string, unknown>
-  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))) {
-    throw new ContractError('malformed message: id must be a string or a number', 'invalid-input')
+  if (!((typeof id === 'string' && id.length <= ID_CHARS) || (typeof id === 'number' && Number.isFinite(id)))) {
+    throw new ContractError(
+      `malformed message: id must be a number or a string of at most ${ID_CHARS} characters`,
+      'invalid-input',
+    )
   }
+  onId(id)
   if (typeof method !== 'string') {
     throw new ContractError('malformed message: method must be a string', 'invalid-input')
   }
   return msg as CallMessage
 }
 
+export interface SocketOptions {
+  /** a remote client (token mode): no server paths in its error replies */
+  remote?: boolean
+}
+
 /** Serve the API on one socket until it closes. */
-export function serveSocket(ws: WebSocket, handlers: ServiceHandlers, hub?: EventHub): ClientContext {
-  const closeHooks: (() => void)[] = []
+export function serveSocket(
+  ws: WebSocket,
+  handlers: ServiceHandlers,
+  hub?: EventHub,
+  options: SocketOptions = {},
+): ClientContext {
+  const closeHooks = createCloseHooks()
   const send = (msg: unknown): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg))
   }
@@ -51,9 +72,7 @@ export function serveSocket(ws: WebSocket, handlers: ServiceHandlers, hub?: Even
       if (event === 'sim.frame' && ws.bufferedAmount > FRAME_BACKLOG_BYTES) return
       send({ event, payload: parseEvent(event, payload) })
     },
-    onClose(fn) {
-      closeHooks.push(fn)
-    },
+    onClose: (fn) => closeHooks.add(fn),
   }
   const unsubscribe = hub?.subscribe((event, payload) => client.emit(event as EventName, payload as never))
 
@@ -62,24 +81,17 @@ export function serveSocket(ws: WebSocket, handlers: ServiceHandlers, hub?: Even
       let id: string | number | null = null
       try {
         if (isBinary) throw new ContractError('malformed message: expected a text frame of JSON', 'invalid-input')
-        const msg = parseCallMessage(String(data))
-        id = msg.id
+        const msg = parseCallMessage(String(data), (known) => (id = known))
         const result = await dispatch(handlers, msg.method, msg.input, client)
         send({ id, result })
       } catch (err) {
-        send({ id, error: toWireError(err) })
+        send({ id, error: toWireError(err, { hidePaths: options.remote }) })
       }
     })()
   })
   ws.on('close', () => {
     unsubscribe?.()
-    for (const fn of closeHooks.splice(0)) {
-      try {
-        fn()
-      } catch {
-        // a service's cleanup failing must not take the server down
-      }
-    }
+    closeHooks.run()
   })
   ws.on('error', () => ws.terminate())
   return client

@@ -21,6 +21,12 @@ export interface TeleopOpened {
 }
 
 export class TeleopClient {
+  /** teleop workers of this process not yet exited: what a leak would show */
+  private static alive = 0
+  static get liveWorkers(): number {
+    return TeleopClient.alive
+  }
+
   private nextId = 1
   private readonly waiting = new Map<number, { resolve: (r: TeleopReply) => void; reject: (e: Error) => void }>()
   private closed = false
@@ -49,7 +55,11 @@ export class TeleopClient {
       callbacks.onError?.(err.message)
       fail(err)
     })
-    worker.on('exit', () => fail(new Error('the teleop worker stopped')))
+    TeleopClient.alive++
+    worker.once('exit', () => {
+      TeleopClient.alive--
+      fail(new Error('the teleop worker stopped'))
+    })
   }
 
   /** Start a worker and open the task's simulation in it. */

@@ -14,6 +14,11 @@ export interface RecorderOptions {
   flushMs?: number
   /** flush soon after this many buffered steps; default 50 (one second at 50 Hz) */
   flushSteps?: number
+  /**
+   * A background flush failed (disk full, I/O error): called at once, on the first failure after a success, so
+   * the caller can stop recording and tell the person. The steps stay buffered and finish() retries them.
+   */
+  onFlushError?: (err: StoreError) => void
 }
 
 export interface EpisodeSummary {
@@ -44,6 +49,7 @@ export class EpisodeRecorder {
   private flushTimes: number[] = []
   private unCheckpointed = 0
   private readonly flushSteps: number
+  private readonly onFlushError: ((err: StoreError) => void) | undefined
   private readonly insertStep: Database.Statement
   private readonly updateProgress: Database.Statement
   private readonly writeBatch: Database.Transaction<() => void>
@@ -56,6 +62,7 @@ export class EpisodeRecorder {
     private readonly onSettled: (r: EpisodeRecorder) => void,
   ) {
     this.flushSteps = Math.max(1, options.flushSteps ?? 50)
+    this.onFlushError = options.onFlushError
     this.insertStep = db.prepare(
       'INSERT INTO steps (episode_id, idx, state, observation, action, reward, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
@@ -105,8 +112,9 @@ export class EpisodeRecorder {
     })
     this.appended++
     this.returnSoFar += step.reward
-    if (this.buffer.length >= 8 * this.flushSteps) {
+    if (this.buffer.length >= 8 * this.flushSteps && !this.flushError) {
       // The event loop is not turning (a tight synchronous loop): write now rather than grow without bound.
+      // (After a failed flush the timer retries; the caller was told and stops appending.)
       this.flush()
     } else if (this.buffer.length >= this.flushSteps && !this.immediate) {
       this.immediate = setImmediate(() => {
@@ -183,10 +191,14 @@ export class EpisodeRecorder {
     }
   }
 
-  /** The workspace is closing with this episode unfinished: keep what was recorded, marked interrupted. */
-  interrupt(): void {
+  /**
+   * The workspace is closing with this episode unfinished: keep what was recorded, marked interrupted.
+   * dropPending: the buffered steps cannot be written (the disk is full): keep only the steps already flushed.
+   */
+  interrupt(options: { dropPending?: boolean } = {}): void {
     if (this.done) return
     this.stopTimers()
+    if (options.dropPending) this.buffer = []
     try {
       this.db
         .transaction(() => {
@@ -224,8 +236,10 @@ export class EpisodeRecorder {
       this.flush()
       this.flushError = null
     } catch (err) {
-      // Reported to the caller on the next append()/finish(); the steps stay buffered for the retry.
+      // The steps stay buffered for the retry; the caller hears of the first failure at once.
+      const first = this.flushError === null
       this.flushError = toStoreError(err, this.file)
+      if (first) this.onFlushError?.(this.flushError)
     }
   }
 

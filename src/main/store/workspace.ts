@@ -2,7 +2,7 @@
 // (header, quick_check, application id, schema version) before anything is written, refuses what it does not
 // understand, then migrates, recovers recordings left by a crash, and hands out SessionLogs and recorders.
 import Database from 'better-sqlite3'
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs'
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { EvaluationPoint, SessionInfo } from '../../shared/contract'
 import type { QueryRecord, SessionConfig, SessionLog, SessionStatus } from '../learn/session-log'
@@ -177,7 +177,8 @@ function pidAlive(pid: number): boolean {
  */
 export function openWorkspace(file: string, options: OpenOptions = {}): Workspace {
   const readonly = options.readonly ?? false
-  const exists = existsSync(file) && statSync(file).size > 0
+  const existed = existsSync(file)
+  const exists = existed && statSync(file).size > 0
   if (!exists && readonly) throw new StoreError('not-found', `workspace ${file} does not exist`)
   if (exists) checkHeader(file)
   const verify = exists ? chooseVerify(file, options.verify ?? 'auto') : 'quick'
@@ -191,6 +192,7 @@ export function openWorkspace(file: string, options: OpenOptions = {}): Workspac
       timeout: options.busyTimeoutMs ?? 5000,
     })
   } catch (err) {
+    if (!existed) removeCreated(file)
     throw toStoreError(err, file)
   }
   try {
@@ -208,9 +210,15 @@ export function openWorkspace(file: string, options: OpenOptions = {}): Workspac
     }
   } catch (err) {
     db.close()
+    if (!existed) removeCreated(file)
     throw toStoreError(err, file)
   }
   return new Workspace(db, file, readonly)
+}
+
+/** A new workspace that could not be set up (disk full): leave no empty or half-made file behind. */
+function removeCreated(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) rmSync(f, { force: true })
 }
 
 /**

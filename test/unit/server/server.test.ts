@@ -113,7 +113,7 @@ describe('browser mode on loopback', () => {
     })
     expect(await exchange(ws, '[1,2]')).toMatchObject({ id: null, error: { code: 'invalid-input' } })
     expect(await exchange(ws, JSON.stringify({ method: 'app.version' }))).toMatchObject({
-      error: { message: 'malformed message: id must be a string or a number' },
+      error: { message: 'malformed message: id must be a number or a string of at most 200 characters' },
     })
     expect(await exchange(ws, Buffer.from([1, 2, 3]))).toMatchObject({ error: { code: 'invalid-input' } })
     expect(await exchange(ws, JSON.stringify({ id: 'u', method: 'nope', input: {} }))).toEqual({

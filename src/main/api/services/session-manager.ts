@@ -4,6 +4,7 @@
 // Sessions outlive the app: at start-up a session left 'running' by a process that died (its lease expired)
 // becomes 'paused', and resuming it continues exactly from its last checkpoint.
 import type { Input, Output, QueryPrompt, SessionInfo } from '../../../shared/contract'
+import { workbenchLimits } from '../../../shared/limits'
 import { sessionConfig, type SessionConfigInput } from '../../../shared/session-config'
 import { hasExpert } from '../../experts/registry'
 import type { HumanCommit } from '../../learn/human-oracle'
@@ -18,6 +19,8 @@ export interface SessionManagerOptions {
   evalWorkers?: number
   /** how this host names itself in a session's lease */
   owner?: string
+  /** sessions running at once (src/shared/limits.ts); a start or resume beyond it is refused */
+  maxRunning?: number
 }
 
 export type StartInput = SessionConfigInput
@@ -62,6 +65,7 @@ export class SessionManager {
       throw new Error(`${config.algo} needs offline expert labels, and task ${task.id} has no expert`)
     if (config.oracle === 'expert' && !hasExpert(task.id))
       throw new Error(`task ${task.id} has no simulated expert; use oracle 'human'`)
+    this.checkCapacity() // before the session is stored: a refused start leaves nothing behind
     const log = this.ws.createSession(config)
     this.launch(log.sessionId, run)
     const info = this.info(log.sessionId)
@@ -148,8 +152,18 @@ export class SessionManager {
     return r
   }
 
+  private checkCapacity(): void {
+    const max = this.options.maxRunning ?? workbenchLimits().sessions
+    if (this.runs.size >= max) {
+      throw new Error(
+        `${this.runs.size} sessions are running on this workbench, the most it runs at once; pause or cancel one first`,
+      )
+    }
+  }
+
   private launch(sessionId: number, run: { stopAfterLabels?: number }): void {
     if (this.closed) throw new Error('the workbench is closing')
+    this.checkCapacity()
     const host = new SessionHost({
       ws: this.ws,
       sessionId,
