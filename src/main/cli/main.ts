@@ -39,7 +39,24 @@ export function usage(list: readonly Command[] = commands): string {
   ].join('\n')
 }
 
+const quieted = new WeakSet<NodeJS.WriteStream>()
+
+/**
+ * A reader that went away (`iwb tasks | head -1`) ends the command quietly: its output has nowhere to go, and
+ * an EPIPE stack trace says nothing useful. Exit 0, as `head` already has what it wanted.
+ */
+function endQuietlyWhenClosed(stream: NodeJS.WriteStream): void {
+  if (quieted.has(stream)) return
+  quieted.add(stream)
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0)
+    throw err
+  })
+}
+
 export function defaultIO(): CommandIO {
+  endQuietlyWhenClosed(process.stdout)
+  endQuietlyWhenClosed(process.stderr)
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

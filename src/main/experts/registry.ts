@@ -30,7 +30,14 @@ export function expertPath(taskId: string): string {
 
 export function loadExpertFile(taskId: string, path = expertPath(taskId)): ExpertFile | null {
   if (!existsSync(path)) return null
-  const data = JSON.parse(readFileSync(path, 'utf8')) as ExpertFile
+  let data: ExpertFile
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8')) as ExpertFile
+  } catch (err) {
+    // Name the file: "Unexpected token o in JSON at position 1" alone does not say which one.
+    throw new Error(`${path}: not a readable expert file (${err instanceof Error ? err.message : String(err)})`)
+  }
+  if (data === null || typeof data !== 'object') throw new Error(`${path}: not a linear expert file`)
   if (data.kind !== 'linear' || !data.spec || data.spec.kind !== 'linear') throw new Error(`${path}: not a linear expert file`)
   return data
 }

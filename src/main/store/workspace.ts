@@ -2,7 +2,7 @@
 // (header, quick_check, application id, schema version) before anything is written, refuses what it does not
 // understand, then migrates, recovers recordings left by a crash, and hands out SessionLogs and recorders.
 import Database from 'better-sqlite3'
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs'
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { EvaluationPoint, SessionInfo } from '../../shared/contract'
 import type { QueryRecord, SessionConfig, SessionLog, SessionStatus } from '../learn/session-log'
@@ -89,23 +89,72 @@ function checkHeader(file: string): void {
   }
 }
 
-/** The file's permission bits or the file system say no writing (root ignores the bits; we do not). */
-function checkWritable(file: string): void {
-  const mode = statSync(file).mode
-  let writable = (mode & 0o222) !== 0
+/** Write bits for someone (root passes access(2) regardless; the store honours the bits anyway). */
+function hasWriteBits(path: string): boolean {
   try {
-    accessSync(file, constants.W_OK)
-    // WAL needs the -wal and -shm files beside it.
-    accessSync(dirname(file), constants.W_OK)
+    accessSync(path, constants.W_OK)
+    return (statSync(path).mode & 0o222) !== 0
   } catch {
-    writable = false
+    return false
   }
-  if (!writable) {
+}
+
+/** The file or its folder (WAL needs the -wal and -shm files beside it) say no writing. */
+function checkWritable(file: string): void {
+  if (!hasWriteBits(file) || !hasWriteBits(dirname(file))) {
     throw new StoreError(
       'read-only',
-      `workspace ${file} is read-only; open it with { readonly: true } or make it writable`,
+      `workspace ${file} is read-only (the file or its folder); open it with { readonly: true } or make it writable`,
     )
   }
+}
+
+/**
+ * A read-only connection to a WAL file creates -wal and -shm beside it (even when nothing writes). Beside a
+ * read-only file (or in a read-only folder) those are litter the user did not ask for: remove the ones this
+ * connection made, once it is closed, when the -wal holds nothing.
+ */
+function readonlyCompanions(file: string): () => void {
+  const readonlyFile = !hasWriteBits(file) || !hasWriteBits(dirname(file))
+  const made = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f))
+  return () => {
+    if (!readonlyFile || made.length === 0) return
+    try {
+      if (made.includes(`${file}-wal`) && existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0) return
+      for (const f of made) if (existsSync(f)) unlinkSync(f)
+    } catch {
+      // Leaving them is harmless; SQLite reuses them.
+    }
+  }
+}
+
+/**
+ * The path names something that is not a regular file (a folder, a FIFO, a device): refuse in one line rather
+ * than let SQLite or fs report EISDIR or hang on a pipe.
+ */
+function checkRegularFile(file: string): void {
+  let stats
+  try {
+    stats = statSync(file)
+  } catch {
+    return // missing: the callers decide
+  }
+  if (stats.isDirectory()) throw new StoreError('io', `${file} is a folder, not a workspace file`)
+  if (!stats.isFile()) throw new StoreError('io', `${file} is not a regular file, not a workspace file`)
+}
+
+/**
+ * A 0-byte file is not a workspace: a truncated one, or something else. Every open refuses it (as db check
+ * does), unless its -wal holds the content (a new workspace that crashed before its first checkpoint).
+ */
+function checkNotEmpty(file: string): void {
+  if (statSync(file).size > 0) return
+  const wal = `${file}-wal`
+  if (existsSync(wal) && statSync(wal).size > 0) return
+  throw new StoreError(
+    'corrupt',
+    `${file} is an empty (0-byte) file, not a workspace (truncated?); refused. Delete it to start a new workspace there`,
+  )
 }
 
 /** A new workspace needs an existing, writable folder (for the file and its -wal/-shm companions). */
@@ -113,12 +162,8 @@ function checkCreatable(file: string): void {
   const dir = dirname(file)
   if (!existsSync(dir))
     throw new StoreError('not-found', `cannot create workspace ${file}: folder ${dir} does not exist`)
-  try {
-    accessSync(dir, constants.W_OK)
-    if ((statSync(dir).mode & 0o222) === 0) throw new Error('no write bits')
-  } catch {
+  if (!hasWriteBits(dir))
     throw new StoreError('read-only', `cannot create workspace ${file}: folder ${dir} is not writable`)
-  }
 }
 
 /** Before any write: is this a workbench file this code understands and is it intact? */
@@ -177,13 +222,16 @@ function pidAlive(pid: number): boolean {
  */
 export function openWorkspace(file: string, options: OpenOptions = {}): Workspace {
   const readonly = options.readonly ?? false
-  const existed = existsSync(file)
-  const exists = existed && statSync(file).size > 0
-  if (!exists && readonly) throw new StoreError('not-found', `workspace ${file} does not exist`)
+  checkRegularFile(file)
+  const present = existsSync(file)
+  if (present) checkNotEmpty(file)
+  const exists = present && statSync(file).size > 0
+  if (!present && readonly) throw new StoreError('not-found', `workspace ${file} does not exist`)
   if (exists) checkHeader(file)
   const verify = exists ? chooseVerify(file, options.verify ?? 'auto') : 'quick'
-  if (exists && !readonly) checkWritable(file)
-  if (!exists && !readonly) checkCreatable(file)
+  if (present && !readonly) checkWritable(file)
+  if (!present && !readonly) checkCreatable(file)
+  const tidy = readonly ? readonlyCompanions(file) : () => {}
   let db: Database.Database
   try {
     db = new Database(file, {
@@ -192,7 +240,7 @@ export function openWorkspace(file: string, options: OpenOptions = {}): Workspac
       timeout: options.busyTimeoutMs ?? 5000,
     })
   } catch (err) {
-    if (!existed) removeCreated(file)
+    if (!present) removeCreated(file)
     throw toStoreError(err, file)
   }
   try {
@@ -210,10 +258,11 @@ export function openWorkspace(file: string, options: OpenOptions = {}): Workspac
     }
   } catch (err) {
     db.close()
-    if (!existed) removeCreated(file)
+    tidy()
+    if (!present) removeCreated(file)
     throw toStoreError(err, file)
   }
-  return new Workspace(db, file, readonly)
+  return new Workspace(db, file, readonly, tidy)
 }
 
 /** A new workspace that could not be set up (disk full): leave no empty or half-made file behind. */
@@ -253,6 +302,7 @@ export function checkIntegrity(file: string): IntegrityReport {
       schemaVersion: null,
     }
   try {
+    checkRegularFile(file)
     checkHeader(file)
   } catch (err) {
     return {
@@ -262,6 +312,7 @@ export function checkIntegrity(file: string): IntegrityReport {
     }
   }
   let db: Database.Database | null = null
+  const tidy = readonlyCompanions(file)
   try {
     db = new Database(file, { readonly: true, fileMustExist: true })
     const rows = db.pragma('integrity_check') as { integrity_check: string }[]
@@ -285,6 +336,7 @@ export function checkIntegrity(file: string): IntegrityReport {
     }
   } finally {
     db?.close()
+    tidy()
   }
 }
 
@@ -399,6 +451,8 @@ export class Workspace {
     readonly db: Database.Database,
     readonly file: string,
     readonly readonly: boolean,
+    /** after close: remove what a read-only connection left beside a read-only file */
+    private readonly afterClose: () => void = () => {},
   ) {}
 
   /** A cached prepared statement. */
@@ -755,6 +809,7 @@ export class Workspace {
     this.closed = true
     this.statements.clear()
     this.db.close()
+    this.afterClose()
   }
 
   get isOpen(): boolean {
@@ -810,8 +865,10 @@ export interface WorkspaceDescription {
 /** Sizes and row counts of a workspace file, read-only, without migrating or checking it (`iwb db info`). */
 export function describeWorkspace(file: string): WorkspaceDescription {
   if (!existsSync(file)) throw new StoreError('not-found', `${file} does not exist`)
+  checkRegularFile(file)
   checkHeader(file)
   let db: Database.Database | null = null
+  const tidy = readonlyCompanions(file)
   try {
     db = new Database(file, { readonly: true, fileMustExist: true })
     const tables = new Set(
@@ -837,5 +894,6 @@ export function describeWorkspace(file: string): WorkspaceDescription {
     throw toStoreError(err, file)
   } finally {
     db?.close()
+    tidy()
   }
 }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { command as expert } from '../../../src/main/cli/commands/expert'
 import { command as tasks } from '../../../src/main/cli/commands/tasks'
 import { UsageError } from '../../../src/main/cli/command'
@@ -32,5 +35,30 @@ describe('iwb expert eval', () => {
     await expect(expert.run(['eval'], io)).rejects.toThrow(/--task is required/)
     await expect(expert.run(['train', '--task', 'cartpole'], io)).rejects.toThrow(/operator task/)
     await expect(expert.run(['fly', '--task', 'hopper'], io)).rejects.toThrow(UsageError)
+    // Numbers are bounded where they enter: a negative count is a usage error (exit 2), not a run of nothing.
+    await expect(expert.run(['eval', '--task', 'cartpole', '--episodes', '-1'], io)).rejects.toThrow(
+      "--episodes must be a whole number between 1 and 10000, got '-1'",
+    )
+    await expect(expert.run(['train', '--task', 'hopper', '--iterations', '-3'], io)).rejects.toThrow(
+      "--iterations must be a whole number between 1 and 1000000, got '-3'",
+    )
+  })
+
+  it('names an expert file it cannot parse', async () => {
+    const { io } = capture()
+    const dir = mkdtempSync(join(tmpdir(), 'iwb-expert-'))
+    try {
+      const bad = join(dir, 'hopper.json')
+      writeFileSync(bad, '{"kind": "linear", oops')
+      await expect(expert.run(['eval', '--task', 'hopper', '--file', bad, '--episodes', '1'], io)).rejects.toThrow(
+        `${bad}: not a readable expert file`,
+      )
+      writeFileSync(bad, 'null')
+      await expect(expert.run(['eval', '--task', 'hopper', '--file', bad, '--episodes', '1'], io)).rejects.toThrow(
+        `${bad}: not a linear expert file`,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

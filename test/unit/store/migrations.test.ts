@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { copyFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync } from 'node:fs'
 import { APPLICATION_ID, SCHEMA_VERSION, migrate, migrations } from '../../../src/main/store/migrations'
 import { openWorkspace } from '../../../src/main/store/workspace'
 import { StoreError } from '../../../src/main/store/errors'
@@ -50,13 +50,6 @@ describe('migrations', () => {
     expect(ws.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(ws.db.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(ws.db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID)
-    ws.close()
-  })
-
-  it('treats an empty (zero-byte) file as a new workspace', () => {
-    writeFileSync(tmp.path('empty.db'), '')
-    const ws = openWorkspace(tmp.path('empty.db'))
-    expect(ws.schemaVersion).toBe(SCHEMA_VERSION)
     ws.close()
   })
 

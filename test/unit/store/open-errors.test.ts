@@ -1,7 +1,18 @@
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { chmodSync, closeSync, openSync, statSync, truncateSync, writeSync, writeFileSync } from 'node:fs'
-import { checkIntegrity, openWorkspace } from '../../../src/main/store/workspace'
+import { execFileSync } from 'node:child_process'
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  statSync,
+  truncateSync,
+  writeSync,
+  writeFileSync,
+} from 'node:fs'
+import { checkIntegrity, describeWorkspace, openWorkspace } from '../../../src/main/store/workspace'
 import { StoreError } from '../../../src/main/store/errors'
 import { SCHEMA_VERSION } from '../../../src/main/store/migrations'
 import { fakeStep, sha256, tempDir } from './helpers'
@@ -140,6 +151,54 @@ describe('opening a workspace', () => {
     expect(codeOf(() => openWorkspace(tmp.path('no/such/folder.db')))).toBe('not-found')
     chmodSync(tmp.dir, 0o555)
     expect(codeOf(() => openWorkspace(tmp.path('new.db')))).toBe('read-only')
+  })
+
+  it('refuses to write into a read-only folder, even as root (the folder bits count)', () => {
+    const file = filledWorkspace('in-ro-folder.db')
+    chmodSync(tmp.dir, 0o555)
+    const before = sha256(file)
+    expect(codeOf(() => openWorkspace(file))).toBe('read-only')
+    expect(readdirSync(tmp.dir)).toEqual(['in-ro-folder.db'])
+    expect(sha256(file)).toBe(before)
+  })
+
+  it('reading a read-only file (db check, db info, read-only open) leaves no -wal or -shm beside it', () => {
+    const file = filledWorkspace('ro-read.db')
+    chmodSync(file, 0o444)
+    expect(readdirSync(tmp.dir)).toEqual(['ro-read.db'])
+    expect(checkIntegrity(file).ok).toBe(true)
+    expect(describeWorkspace(file).rows.episodes).toBe(3)
+    const ro = openWorkspace(file, { readonly: true })
+    expect(ro.listEpisodes()).toHaveLength(3)
+    ro.close()
+    expect(readdirSync(tmp.dir)).toEqual(['ro-read.db'])
+  })
+
+  it('refuses a 0-byte file at every open, as db check does, and leaves it as it is', () => {
+    const file = tmp.path('empty.db')
+    writeFileSync(file, '')
+    expect(codeOf(() => openWorkspace(file))).toBe('corrupt')
+    expect(codeOf(() => openWorkspace(file, { readonly: true }))).toBe('corrupt')
+    expect(checkIntegrity(file).ok).toBe(false)
+    expect(statSync(file).size).toBe(0)
+    expect(readdirSync(tmp.dir)).toEqual(['empty.db'])
+  })
+
+  it('refuses a folder or a FIFO named as the workspace in one line', () => {
+    mkdirSync(tmp.path('a-folder.db'))
+    let error: unknown
+    try {
+      openWorkspace(tmp.path('a-folder.db'))
+    } catch (err) {
+      error = err
+    }
+    expect((error as StoreError).message).toBe(`${tmp.path('a-folder.db')} is a folder, not a workspace file`)
+    expect(checkIntegrity(tmp.path('a-folder.db')).problems).toEqual([
+      `${tmp.path('a-folder.db')} is a folder, not a workspace file`,
+    ])
+    execFileSync('mkfifo', [tmp.path('pipe.db')])
+    expect(codeOf(() => openWorkspace(tmp.path('pipe.db')))).toBe('io')
+    expect(codeOf(() => describeWorkspace(tmp.path('pipe.db')))).toBe('io')
   })
 
   it('checkIntegrity reports ok for a sound workspace', () => {
