@@ -32,13 +32,14 @@ describe('Teleop view', () => {
     // Without the hold-to-act bumper the stick does nothing.
     await setAxes(page, { 0: 0.9, 1: -0.6 })
     const leftStick = page.getByRole('img', { name: /^left stick/ })
-    await expect.poll(() => leftStick.getAttribute('aria-label')).not.toContain('x 0.00') // the page saw the stick
+    // the page saw the stick (gamepad.js polls once per animation frame: a few per second in software GL)
+    await expect.poll(() => leftStick.getAttribute('aria-label'), { timeout: 30_000 }).not.toContain('x 0.00')
     expect(await page.getByTestId('deadman').getAttribute('data-held')).toBe('false')
 
     await record.click()
     await page.getByTestId('recording-badge').waitFor()
     await setButton(page, 5, 1)
-    await expect.poll(() => page.getByTestId('deadman').getAttribute('data-held')).toBe('true')
+    await expect.poll(() => page.getByTestId('deadman').getAttribute('data-held'), { timeout: 30_000 }).toBe('true')
     await waitFor(
       async () => {
         if (await page.getByTestId('record-keep').isVisible()) return true // the episode ended by itself
