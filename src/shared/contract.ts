@@ -152,6 +152,33 @@ export const DemoInfo = z.object({
 })
 export type DemoInfo = z.infer<typeof DemoInfo>
 
+/** One episode of a takeover session (hg-dagger): seconds the person watched and held, presses of the button. */
+export const TakeoverEpisode = z.object({
+  episode: z.number().int().nonnegative(),
+  steps: z.number().int().nonnegative(),
+  watchedSeconds: finite.nonnegative(),
+  heldSeconds: finite.nonnegative(),
+  takeovers: z.number().int().nonnegative(),
+  labels: z.number().int().nonnegative(),
+  ret: finite,
+})
+export type TakeoverEpisode = z.infer<typeof TakeoverEpisode>
+
+/** A live takeover session's step, as the person sees it: the scene and whether their takeover registered. */
+export const TakeoverLive = z.object({
+  sessionId: id,
+  taskId: z.string(),
+  episode: z.number().int().nonnegative(),
+  frame: Frame,
+  /** the person drives this step (the button is held and their input is fresh) */
+  held: z.boolean(),
+  /** this episode so far */
+  takeovers: z.number().int().nonnegative(),
+  watchedSeconds: finite.nonnegative(),
+  heldSeconds: finite.nonnegative(),
+})
+export type TakeoverLive = z.infer<typeof TakeoverLive>
+
 const empty = z.object({}).strict()
 
 /** Request/response methods: name -> input and output schema. */
@@ -220,6 +247,21 @@ export const methods = {
   /** the prompts waiting for an answer now (a page that opens or reconnects shows them) */
   'queries.pending': { input: empty, output: z.array(QueryPrompt) },
 
+  // Takeover sessions (hg-dagger with a person): the page streams the person's input while the learner drives.
+  'takeover.steer': {
+    input: z
+      .object({
+        sessionId: id,
+        /** the takeover button (RB, or Space) is held: the person drives */
+        held: z.boolean(),
+        action: vec.max(64),
+      })
+      .strict(),
+    output: z.object({ ok: z.boolean() }),
+  },
+  /** the episodes logged so far (watched and held seconds, takeovers) */
+  'takeover.episodes': { input: z.object({ sessionId: id }).strict(), output: z.array(TakeoverEpisode) },
+
   'jobs.cancel': { input: z.object({ jobId: z.string() }).strict(), output: z.object({ ok: z.boolean() }) },
 } as const
 
@@ -229,6 +271,7 @@ export const events = {
   progress: Progress,
   'query.prompt': QueryPrompt,
   'session.update': SessionInfo,
+  'takeover.live': TakeoverLive,
 } as const
 
 export type Methods = typeof methods

@@ -3,7 +3,7 @@
 // 'intervention' (their action at that state, priced C by the CostLedger); the learner is updated after each
 // episode. A round is one episode. The person sits behind a Supervisor: a live person in the page (the session
 // worker's LivePerson) or a SimulatedPerson (the expert taking over when the learner strays) for tests and CI.
-import type { TaskInfo } from '../../shared/contract'
+import type { TakeoverEpisode, TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
 import type { Algorithm, DrawnLabel, Round, RoundContext } from './algorithm'
 
@@ -33,18 +33,8 @@ export interface Supervisor {
   endEpisode?(): void
 }
 
-/** One episode of a takeover session, as logged: time watched, time held, how often the person took over. */
-export interface TakeoverEpisode {
-  episode: number
-  steps: number
-  watchedSeconds: number
-  heldSeconds: number
-  /** presses of the takeover button (a run of held steps counts once) */
-  takeovers: number
-  labels: number
-  /** the episode's return (whoever drove) */
-  ret: number
-}
+/** One episode of a takeover session, as logged: time watched, time held, presses of the button (contract.ts). */
+export type { TakeoverEpisode }
 
 /** Stop after this many episodes in a row without a takeover: the person no longer needs to step in. */
 export const IDLE_EPISODES = 3
