@@ -1,7 +1,7 @@
 // The one API contract between the page and the services. Every transport (Electron IPC, the browser-mode
 // WebSocket, in-process calls in tests) validates payloads against these schemas at the boundary.
 import { z } from 'zod'
-import { Algo, OracleKind, SessionConfig } from './session-config'
+import { Algo, OracleKind, SESSION_LIMITS, SessionConfig } from './session-config'
 
 export { Algo, OracleKind, SessionConfig }
 
@@ -179,6 +179,34 @@ export const TakeoverLive = z.object({
 })
 export type TakeoverLive = z.infer<typeof TakeoverLive>
 
+/** One algorithm's standing in the advice: the annotation cost at which it reaches the target, if it does. */
+export const AdviceOption = z.object({
+  algo: z.string(),
+  costRatio: finite,
+  seeds: z.number().int(),
+  costToTarget: finite.nullable(),
+  labelsToTarget: finite.nullable(),
+  finalReturn: finite,
+  maxCost: finite,
+})
+
+export const Advice = z.object({
+  taskId: z.string(),
+  costRatio: finite,
+  /** 'bc', 'stagger' or 'warm-stagger:0.5'; null when none reaches the target in the stored curves */
+  choice: z.string().nullable(),
+  target: finite,
+  expertReturn: finite,
+  startReturn: finite,
+  breakEven: finite.nullable(),
+  options: z.array(AdviceOption),
+  explanation: z.array(z.string()),
+  /** the curves behind it (src/shared/plot) */
+  svg: z.string(),
+  sessions: z.number().int(),
+})
+export type Advice = z.infer<typeof Advice>
+
 const empty = z.object({}).strict()
 
 /** Request/response methods: name -> input and output schema. */
@@ -261,6 +289,14 @@ export const methods = {
   },
   /** the episodes logged so far (watched and held seconds, takeovers) */
   'takeover.episodes': { input: z.object({ sessionId: id }).strict(), output: z.array(TakeoverEpisode) },
+
+  /** which of BC, STAGGER, WARM-STAGGER to use at cost ratio C, from the stored expert curves (`iwb advise` runs them) */
+  'advice.get': {
+    input: z
+      .object({ taskId: z.string().max(200), costRatio: z.number().min(SESSION_LIMITS.costRatio.min).max(SESSION_LIMITS.costRatio.max) })
+      .strict(),
+    output: Advice.nullable(),
+  },
 
   'jobs.cancel': { input: z.object({ jobId: z.string() }).strict(), output: z.object({ ok: z.boolean() }) },
 } as const

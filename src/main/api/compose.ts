@@ -8,6 +8,7 @@ import { demosService } from './services/demos'
 import { jobsService } from './services/jobs'
 import { queriesService } from './services/queries'
 import { takeoverService } from './services/takeover'
+import { adviceService } from './services/advice'
 import { sceneService } from './services/scene'
 import { sessionsService } from './services/sessions'
 import { teleopService } from './services/teleop'
@@ -23,6 +24,7 @@ export const serviceFactories: ServiceFactory[] = [
   sessionsService,
   queriesService,
   takeoverService,
+  adviceService,
   compareService,
   jobsService,
   sceneService,

@@ -21,6 +21,8 @@ export interface AdviceRun {
   costRatio: number
   seed: number
   evaluations: readonly EvaluationRecord[]
+  /** its evaluation episodes (the expert is measured on the same ones) */
+  evalEpisodes?: number
 }
 
 export interface AdviceOption {
@@ -224,7 +226,7 @@ export function adviceSvg(runs: readonly AdviceRun[], advice: Advice, title: str
 /** What the advice reads from a workspace (the store's Workspace has it): sessions and their curves. */
 export interface CurveSource {
   listSessions(): SessionInfo[]
-  openSession(id: number): { evaluations(): EvaluationRecord[] }
+  openSession(id: number): { evaluations(): EvaluationRecord[]; readonly config: SessionConfig }
 }
 
 /** The finished expert-oracle sessions of a task that the advice counts, with their curves. */
@@ -234,5 +236,13 @@ export function storedAdviceRuns(ws: CurveSource, taskId: string): AdviceRun[] {
     .filter((s) => s.taskId === taskId && s.oracle === 'expert' && s.status === 'finished')
     .map((s) => ({ algo: algoLabel(s), costRatio: s.costRatio, seed: s.seed, id: s.id }))
     .filter((s) => (ADVICE_ALGOS as readonly string[]).includes(s.algo))
-    .map(({ id, ...s }) => ({ ...s, evaluations: ws.openSession(id).evaluations() }))
+    .map(({ id, ...s }) => {
+      const log = ws.openSession(id)
+      return { ...s, evaluations: log.evaluations(), evalEpisodes: log.config.evalEpisodes }
+    })
+}
+
+/** The seeds and episode counts of the runs: the expert's return is measured on their evaluation episodes. */
+export function evaluationSettings(runs: readonly AdviceRun[]): Pick<SessionConfig, 'seed' | 'evalEpisodes'>[] {
+  return runs.map((r) => ({ seed: r.seed, evalEpisodes: r.evalEpisodes ?? 1 }))
 }
