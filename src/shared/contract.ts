@@ -1,7 +1,7 @@
 // The one API contract between the page and the services. Every transport (Electron IPC, the browser-mode
 // WebSocket, in-process calls in tests) validates payloads against these schemas at the boundary.
 import { z } from 'zod'
-import { Algo, OracleKind, SessionConfig } from './session-config'
+import { Algo, OracleKind, SESSION_LIMITS, SessionConfig } from './session-config'
 
 export { Algo, OracleKind, SessionConfig }
 
@@ -152,6 +152,61 @@ export const DemoInfo = z.object({
 })
 export type DemoInfo = z.infer<typeof DemoInfo>
 
+/** One episode of a takeover session (hg-dagger): seconds the person watched and held, presses of the button. */
+export const TakeoverEpisode = z.object({
+  episode: z.number().int().nonnegative(),
+  steps: z.number().int().nonnegative(),
+  watchedSeconds: finite.nonnegative(),
+  heldSeconds: finite.nonnegative(),
+  takeovers: z.number().int().nonnegative(),
+  labels: z.number().int().nonnegative(),
+  ret: finite,
+})
+export type TakeoverEpisode = z.infer<typeof TakeoverEpisode>
+
+/** A live takeover session's step, as the person sees it: the scene and whether their takeover registered. */
+export const TakeoverLive = z.object({
+  sessionId: id,
+  taskId: z.string(),
+  episode: z.number().int().nonnegative(),
+  frame: Frame,
+  /** the person drives this step (the button is held and their input is fresh) */
+  held: z.boolean(),
+  /** this episode so far */
+  takeovers: z.number().int().nonnegative(),
+  watchedSeconds: finite.nonnegative(),
+  heldSeconds: finite.nonnegative(),
+})
+export type TakeoverLive = z.infer<typeof TakeoverLive>
+
+/** One algorithm's standing in the advice: the annotation cost at which it reaches the target, if it does. */
+export const AdviceOption = z.object({
+  algo: z.string(),
+  costRatio: finite,
+  seeds: z.number().int(),
+  costToTarget: finite.nullable(),
+  labelsToTarget: finite.nullable(),
+  finalReturn: finite,
+  maxCost: finite,
+})
+
+export const Advice = z.object({
+  taskId: z.string(),
+  costRatio: finite,
+  /** 'bc', 'stagger' or 'warm-stagger:0.5'; null when none reaches the target in the stored curves */
+  choice: z.string().nullable(),
+  target: finite,
+  expertReturn: finite,
+  startReturn: finite,
+  breakEven: finite.nullable(),
+  options: z.array(AdviceOption),
+  explanation: z.array(z.string()),
+  /** the curves behind it (src/shared/plot) */
+  svg: z.string(),
+  sessions: z.number().int(),
+})
+export type Advice = z.infer<typeof Advice>
+
 const empty = z.object({}).strict()
 
 /** Request/response methods: name -> input and output schema. */
@@ -220,6 +275,29 @@ export const methods = {
   /** the prompts waiting for an answer now (a page that opens or reconnects shows them) */
   'queries.pending': { input: empty, output: z.array(QueryPrompt) },
 
+  // Takeover sessions (hg-dagger with a person): the page streams the person's input while the learner drives.
+  'takeover.steer': {
+    input: z
+      .object({
+        sessionId: id,
+        /** the takeover button (RB, or Space) is held: the person drives */
+        held: z.boolean(),
+        action: vec.max(64),
+      })
+      .strict(),
+    output: z.object({ ok: z.boolean() }),
+  },
+  /** the episodes logged so far (watched and held seconds, takeovers) */
+  'takeover.episodes': { input: z.object({ sessionId: id }).strict(), output: z.array(TakeoverEpisode) },
+
+  /** which of BC, STAGGER, WARM-STAGGER to use at cost ratio C, from the stored expert curves (`iwb advise` runs them) */
+  'advice.get': {
+    input: z
+      .object({ taskId: z.string().max(200), costRatio: z.number().min(SESSION_LIMITS.costRatio.min).max(SESSION_LIMITS.costRatio.max) })
+      .strict(),
+    output: Advice.nullable(),
+  },
+
   'jobs.cancel': { input: z.object({ jobId: z.string() }).strict(), output: z.object({ ok: z.boolean() }) },
 } as const
 
@@ -229,6 +307,7 @@ export const events = {
   progress: Progress,
   'query.prompt': QueryPrompt,
   'session.update': SessionInfo,
+  'takeover.live': TakeoverLive,
 } as const
 
 export type Methods = typeof methods

@@ -3,7 +3,8 @@
 // equal configurations store the same labels and the same evaluation curve, wherever they run.
 import { z } from 'zod'
 
-export const Algo = z.enum(['bc', 'dagger', 'stagger', 'warm-stagger'])
+// 'hg-dagger': takeover sessions (HG-DAgger): the learner drives, the person takes over while holding a button.
+export const Algo = z.enum(['bc', 'dagger', 'stagger', 'warm-stagger', 'hg-dagger'])
 export type Algo = z.infer<typeof Algo>
 export const OracleKind = z.enum(['expert', 'human'])
 export type OracleKind = z.infer<typeof OracleKind>
@@ -83,7 +84,7 @@ export function algoLabel(c: Pick<SessionConfig, 'algo' | 'warmFraction'>): stri
 export function parseAlgoLabel(text: string): { algo: Algo; warmFraction: number | null } {
   const [name, frac, ...rest] = text.split(':')
   const algo = Algo.safeParse(name)
-  if (!algo.success || rest.length) throw new RangeError(`unknown algorithm '${text}' (bc, dagger, stagger, warm-stagger[:fraction])`)
+  if (!algo.success || rest.length) throw new RangeError(`unknown algorithm '${text}' (bc, dagger, stagger, warm-stagger[:fraction], hg-dagger)`)
   if (algo.data !== 'warm-stagger') {
     if (frac !== undefined) throw new RangeError(`only warm-stagger takes a fraction, got '${text}'`)
     return { algo: algo.data, warmFraction: null }

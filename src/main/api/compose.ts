@@ -7,6 +7,8 @@ import { compareService } from './services/compare'
 import { demosService } from './services/demos'
 import { jobsService } from './services/jobs'
 import { queriesService } from './services/queries'
+import { takeoverService } from './services/takeover'
+import { adviceService } from './services/advice'
 import { sceneService } from './services/scene'
 import { sessionsService } from './services/sessions'
 import { teleopService } from './services/teleop'
@@ -21,6 +23,8 @@ export const serviceFactories: ServiceFactory[] = [
   demosService,
   sessionsService,
   queriesService,
+  takeoverService,
+  adviceService,
   compareService,
   jobsService,
   sceneService,

@@ -33,7 +33,7 @@ export const SESSION_SCHEMA = {
 }
 
 /** 'bc', 'stagger', 'warm-stagger:0.25', ... as a flag value */
-export const algoFlag = () => flag.parsed(parseAlgoLabel, 'bc, dagger, stagger or warm-stagger[:fraction in 0..1]')
+export const algoFlag = () => flag.parsed(parseAlgoLabel, 'bc, dagger, stagger, warm-stagger[:fraction in 0..1] or hg-dagger')
 
 type SessionValues = z.output<z.ZodObject<typeof SESSION_SCHEMA>>
 

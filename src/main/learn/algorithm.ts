@@ -4,6 +4,7 @@ import type { Env, Policy } from '../sim/env'
 import type { MlpWeights, PolicySpec, SpecPolicy } from '../sim/policy-spec'
 import type { Rng } from '../sim/rng'
 import type { LabelRecord } from './session-log'
+import type { Supervisor } from './takeover'
 
 /** The learner's policy spec: its MLP weights within the task's action bounds. */
 export function learnerSpec(weights: MlpWeights, task: TaskInfo): PolicySpec {
@@ -34,6 +35,8 @@ export interface RoundContext {
    * label, or null when the answer was abandoned.
    */
   query(observation: Float64Array, step: number): Promise<DrawnLabel | null>
+  /** the person watching a takeover session (live, or the expert as a simulated person); null when none */
+  supervisor?: Supervisor | null
   signal?: AbortSignal
 }
 
@@ -43,6 +46,8 @@ export interface Round {
   extraSteps?: number
   /** a short word for progress: 'offline', 'interactive', 'redraw', ... */
   phase: string
+  /** commit this round (with its checkpoint) even without labels: its bookkeeping matters (a watched episode) */
+  keep?: boolean
 }
 
 export interface Algorithm {

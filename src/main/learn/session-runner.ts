@@ -18,6 +18,7 @@ import { CostLedger } from './ledger'
 import { askOracle, type Oracle } from './oracle'
 import type { EvaluationRecord, LabelRecord, QueryRecord, RoundCommit, SessionConfig, SessionLog } from './session-log'
 import { Stagger } from './stagger'
+import { SimulatedPerson, Takeover, type Supervisor } from './takeover'
 import { startTrainer, type Trainer, type UpdateResult } from './trainer'
 import { WarmStagger } from './warm-stagger'
 import { mean } from '../../shared/stats'
@@ -46,6 +47,8 @@ export interface RunSessionOptions {
   offlineForm?: OfflineForm
   /** use this Algorithm instead of the one the config names (a look-ahead STAGGER for a person's sessions) */
   algorithm?: Algorithm
+  /** the person in a takeover session (hg-dagger); default: the expert as a simulated person */
+  supervisor?: Supervisor
   onProgress?: (p: SessionProgress) => void
   signal?: AbortSignal
   /**
@@ -81,6 +84,8 @@ export function makeAlgorithm(config: SessionConfig, offlineForm: OfflineForm = 
       return new Stagger()
     case 'warm-stagger':
       return new WarmStagger(config.warmFraction ?? 0.5, config.budget, offlineForm)
+    case 'hg-dagger':
+      return new Takeover()
   }
 }
 
@@ -139,6 +144,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
   const expert: Policy | null = opts.expert ? ('kind' in opts.expert ? policyFromSpec(opts.expert) : opts.expert) : null
   const algorithm = opts.algorithm ?? makeAlgorithm(config, opts.offlineForm)
   const trainer = opts.trainer ?? (await sessionTrainer(config, env))
+  const supervisor = opts.supervisor ?? (expert ? new SimulatedPerson(expert, task) : null)
   let evalSteps = 0
   const ledger = new CostLedger(config.costRatio)
   try {
@@ -304,17 +310,25 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
         offlineCost: ledger.costFrom('offline', 'demonstration'),
         interactiveCost: ledger.costFrom('query', 'intervention'),
         query,
+        supervisor,
         signal,
       }
       const round: Round | null = await algorithm.round(ctx)
       if (!round) break
-      if (round.labels.length === 0 && !round.extraSteps) {
+      if (round.labels.length === 0 && !round.extraSteps && !round.keep) {
         progress(round.phase)
         continue
       }
       await settle()
       const commit = price(round)
-      if (commit.labels.length === 0 && !round.extraSteps) break // the budget is spent
+      if (commit.labels.length === 0 && !round.extraSteps) {
+        if (!round.keep || round.labels.length > 0) break // the budget is spent
+        // Nothing to learn from, but its bookkeeping (a watched episode) is kept with a checkpoint.
+        commit.checkpoint = { labels: ledger.labels, trainer: await trainer.state(), rng: rng.state(), resets, algorithm: algorithm.state?.() ?? null }
+        log.commitRound(commit)
+        progress(round.phase)
+        continue
+      }
       trainer.add(commit.labels)
       pending = trainer.update(round.extraSteps ?? 0)
       const overlap = opts.overlapTraining && !round.extraSteps

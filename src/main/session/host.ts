@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Worker } from 'node:worker_threads'
-import type { QueryPrompt } from '../../shared/contract'
+import type { QueryPrompt, TakeoverLive } from '../../shared/contract'
 import type { HumanCommit } from '../learn/human-oracle'
 import type { SessionProgress } from '../learn/session-runner'
 import type { Workspace } from '../store'
@@ -28,6 +28,8 @@ export interface HostOptions {
   lookahead?: boolean
   onProgress?: (p: SessionProgress) => void
   onPrompt?: (p: QueryPrompt) => void
+  /** a live takeover session's steps (hg-dagger with a person) */
+  onLive?: (l: TakeoverLive) => void
   leaseTtlMs?: number
   heartbeatMs?: number
 }
@@ -90,6 +92,9 @@ export class SessionHost {
           this.prompts.set(msg.prompt.queryId, msg.prompt)
           o.onPrompt?.(msg.prompt)
           break
+        case 'live':
+          o.onLive?.(msg.live)
+          break
         case 'settled':
           this.prompts.delete(msg.queryId)
           break
@@ -150,6 +155,11 @@ export class SessionHost {
 
   skip(queryId: number): Promise<{ ok: boolean; error?: string }> {
     return this.request((reqId) => ({ type: 'skip', reqId, queryId }))
+  }
+
+  /** A takeover session's person input (latest wins; the worker checks it against the task). */
+  steer(held: boolean, action: number[]): void {
+    this.worker.postMessage({ type: 'steer', held, action } satisfies ToSessionWorker)
   }
 
   /** Pause or cancel at the next round; waits until the worker has stopped and the status is stored. */

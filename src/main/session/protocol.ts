@@ -1,6 +1,6 @@
 // Messages between a SessionHost (the thread that holds the session's lease) and its session worker (the thread
 // that runs the session on its own connection to the workspace).
-import type { QueryPrompt } from '../../shared/contract'
+import type { QueryPrompt, TakeoverLive } from '../../shared/contract'
 import type { HumanCommit } from '../learn/human-oracle'
 import type { SessionProgress, SessionResult } from '../learn/session-runner'
 
@@ -25,12 +25,16 @@ export type ToSessionWorker =
   | { type: 'answer'; reqId: number; queryId: number; commit: HumanCommit }
   | { type: 'skip'; reqId: number; queryId: number }
   | { type: 'abort'; reason: 'pause' | 'cancel' }
+  /** a takeover session's person: the button held or not, and the stick action (latest wins) */
+  | { type: 'steer'; held: boolean; action: number[] }
 
 export type SessionOutcome = Omit<SessionResult, 'evaluations'>
 
 export type FromSessionWorker =
   | { type: 'progress'; progress: SessionProgress }
   | { type: 'prompt'; prompt: QueryPrompt }
+  /** a live takeover session's step, for the page */
+  | { type: 'live'; live: TakeoverLive }
   /** the query is no longer waiting (answered, skipped or abandoned) */
   | { type: 'settled'; queryId: number }
   /** sent once the answer's label (or the skip's abandoned query) is in the store */

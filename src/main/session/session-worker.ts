@@ -7,13 +7,14 @@ import { expertFor, hasExpert } from '../experts/registry'
 import type { Algorithm } from '../learn/algorithm'
 import { localEvaluator, poolEvaluator, type Evaluator } from '../learn/evaluation'
 import { HumanOracle, promptFrames, withStateHistory, type StateHistory } from '../learn/human-oracle'
+import { LivePerson } from '../learn/live-person'
 import { LookaheadStagger, trackLatestLearner } from '../learn/lookahead-stagger'
 import { ExpertOracle, type Oracle } from '../learn/oracle'
 import type { SessionLog } from '../learn/session-log'
 import { runSession, sessionTrainer, type SessionResult } from '../learn/session-runner'
 import type { Trainer } from '../learn/trainer'
 import type { Env } from '../sim/env'
-import { makeEnv } from '../sim/registry'
+import { makeEnv, taskInfo } from '../sim/registry'
 import { RolloutPool } from '../sim/rollout-pool'
 import { openWorkspace } from '../store'
 import type { FromSessionWorker, RunRequest, SessionOutcome, ToSessionWorker } from './protocol'
@@ -24,6 +25,8 @@ const post = (msg: FromSessionWorker): void => port.postMessage(msg)
 
 const controller = new AbortController()
 let human: HumanOracle | null = null
+/** the person of a takeover session (hg-dagger with oracle 'human') */
+let person: LivePerson | null = null
 let running = false
 
 async function run(req: RunRequest): Promise<SessionOutcome> {
@@ -66,6 +69,9 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
       if (!expert) throw new Error(`no simulated expert for task '${config.taskId}'`)
       oracle = new ExpertOracle(expert)
     }
+    if (config.algo === 'hg-dagger' && config.oracle === 'human') {
+      person = new LivePerson({ sessionId: req.sessionId, task: taskInfo(config.taskId), publish: (live) => post({ type: 'live', live }) })
+    }
     let first = true
     // Evaluation on rollout workers or here: the same episodes, the same returns (learn/evaluation.ts).
     evaluator =
@@ -92,6 +98,7 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
       evaluator,
       trainer,
       algorithm,
+      supervisor: person ?? undefined,
       overlapTraining: lookahead,
       makeEnv: async (taskId) => {
         const env = await makeEnv(taskId)
@@ -199,6 +206,13 @@ port.on('message', (msg: ToSessionWorker) => {
       else post({ type: 'reply', reqId: msg.reqId, ok: false })
       return
     }
+    case 'steer':
+      try {
+        person?.steer(msg)
+      } catch {
+        // a malformed action from the page: ignored, the person keeps watching (the contract bounds its size)
+      }
+      return
     case 'abort':
       controller.abort(msg.reason)
       human?.abandonAll()

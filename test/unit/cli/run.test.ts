@@ -37,7 +37,7 @@ describe('iwb run', () => {
       [['--task', 'hopper', '--cost-ratio', '0'], /--cost-ratio must be a number between 0.01 and 1000/],
       [['--task', 'hopper', '--cost-ratio', '1e-300'], /--cost-ratio/],
       [['--task', 'hopper', '--seed', '1e300'], /--seed must be a whole number between 0 and 2147483647/],
-      [['--task', 'hopper', '--algo', 'ppo'], /--algo must be bc, dagger, stagger or warm-stagger/],
+      [['--task', 'hopper', '--algo', 'ppo'], /--algo must be bc, dagger, stagger, warm-stagger\[:fraction in 0..1\] or hg-dagger/],
       [['--task', 'hopper', '--budget', '100000', '--cost-ratio', '0.5'], /--budget \/ --cost-ratio: .*100000 queries/],
     ]
     for (const [argv, message] of bad) {

@@ -3,7 +3,7 @@
 // prompts to every page and answers back, and turns progress into 'progress' and 'session.update' broadcasts.
 // Sessions outlive the app: at start-up a session left 'running' by a process that died (its lease expired)
 // becomes 'paused', and resuming it continues exactly from its last checkpoint.
-import type { Input, Output, QueryPrompt, SessionInfo } from '../../../shared/contract'
+import { TakeoverEpisode, type Input, type Output, type QueryPrompt, type SessionInfo } from '../../../shared/contract'
 import { workbenchLimits } from '../../../shared/limits'
 import { sessionConfig, type SessionConfigInput } from '../../../shared/session-config'
 import { hasExpert } from '../../experts/registry'
@@ -61,7 +61,8 @@ export class SessionManager {
   start(input: StartInput, run: { stopAfterLabels?: number } = {}): SessionInfo {
     const config = sessionConfig(input)
     const task = taskInfo(config.taskId) // throws for an unknown task
-    if (config.algo !== 'stagger' && config.algo !== 'dagger' && !hasExpert(task.id))
+    const noOffline = config.algo === 'stagger' || config.algo === 'dagger' || config.algo === 'hg-dagger'
+    if (!noOffline && !hasExpert(task.id))
       throw new Error(`${config.algo} needs offline expert labels, and task ${task.id} has no expert`)
     if (config.oracle === 'expert' && !hasExpert(task.id))
       throw new Error(`task ${task.id} has no simulated expert; use oracle 'human'`)
@@ -112,6 +113,26 @@ export class SessionManager {
 
   prompts(): QueryPrompt[] {
     return [...this.runs.values()].flatMap((r) => [...r.prompts.values()])
+  }
+
+  /** A takeover session's person input, forwarded to its worker (latest wins). */
+  steer(input: Input<'takeover.steer'>): void {
+    const r = this.runs.get(input.sessionId)
+    if (!r) throw new Error(`session ${input.sessionId} is not running here`)
+    const config = this.ws.openSession(input.sessionId).config
+    if (config.algo !== 'hg-dagger' || config.oracle !== 'human') throw new Error(`session ${input.sessionId} is not a takeover session with a person`)
+    const { actDim } = taskInfo(config.taskId)
+    if (input.held && input.action.length !== actDim) throw new Error(`action has ${input.action.length} values, task ${config.taskId} takes ${actDim}`)
+    r.steer(input.held, input.action)
+  }
+
+  /** A takeover session's episodes so far, as kept with its last checkpoint (empty before the first). */
+  takeoverEpisodes(sessionId: number): TakeoverEpisode[] {
+    const log = this.ws.openSession(sessionId)
+    if (log.config.algo !== 'hg-dagger') throw new Error(`session ${sessionId} is not a takeover session`)
+    const state = log.checkpoint()?.algorithm as { episodes?: unknown } | null | undefined
+    const r = TakeoverEpisode.array().safeParse(state?.episodes ?? [])
+    return r.success ? r.data : []
   }
 
   async answer(input: Input<'queries.answer'>): Promise<Output<'queries.answer'>> {
@@ -172,6 +193,7 @@ export class SessionManager {
       stopAfterLabels: run.stopAfterLabels,
       onProgress: (p) => this.progress(sessionId, p),
       onPrompt: (p) => this.broadcaster.broadcast('query.prompt', p),
+      onLive: (l) => this.broadcaster.broadcast('takeover.live', l),
     })
     this.runs.set(sessionId, host)
     const jobId = sessionJobId(sessionId)

@@ -1,0 +1,164 @@
+// `iwb advise --task T --cost-ratio C [--db FILE] [--json]`: which of BC, STAGGER and WARM-STAGGER is expected to
+// reach the target return (80% of the way from the untrained learner to the expert) at the least annotation cost
+// at cost ratio C, from expert-oracle curves at C/2, C and 2C. Curves missing from the workspace are run first,
+// through the one session host (planSession / runSweep), with small budgets so it takes minutes on two cores;
+// finished ones are reused, so a second call only reads. Writes the curves behind the advice as SVG and PNG.
+import { writeFileSync } from 'node:fs'
+import { z } from 'zod'
+import { SESSION_LIMITS, sessionConfig } from '../../../shared/session-config'
+import { expertFor } from '../../experts/registry'
+import { adviceConfigs, adviceSvg, advise, evaluationSettings, ratiosAround, storedAdviceRuns } from '../../learn/advice'
+import { expertReturn, poolEvaluator } from '../../learn/evaluation'
+import { svgToPng } from '../../learn/report/png'
+import { planSession, runSweep } from '../../session/sweep'
+import { RolloutPool } from '../../sim/rollout-pool'
+import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
+import { flag, parseCommandArgs } from '../args'
+import { UsageError, type Command } from '../command'
+import { progressBar } from '../progress'
+
+function parseAdviseArgs(argv: string[]) {
+  return parseCommandArgs(argv, {
+    options: {
+      task: { type: 'string' },
+      'cost-ratio': { type: 'string' },
+      db: { type: 'string' },
+      budget: { type: 'string' },
+      seeds: { type: 'string' },
+      'eval-every': { type: 'string' },
+      'eval-episodes': { type: 'string' },
+      parallel: { type: 'string' },
+      out: { type: 'string' },
+      'no-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    schema: z.object({
+      task: flag.task(),
+      // The hook for the measured C (`iwb cost`): until it is read from the workspace, it is given here.
+      'cost-ratio': flag.number(SESSION_LIMITS.costRatio.min, SESSION_LIMITS.costRatio.max).optional(),
+      db: flag.text().optional(),
+      budget: flag.int(2, 10_000).default(60),
+      seeds: flag.int(1, 20).default(2),
+      'eval-every': flag.int(1, SESSION_LIMITS.evalEvery).default(10),
+      'eval-episodes': flag.int(1, 100).default(5),
+      parallel: flag.int(1, 16).default(2),
+      out: flag.text().optional(),
+      'no-run': z.boolean().default(false),
+      json: z.boolean().default(false),
+    }),
+  }).values
+}
+
+export const command: Command = {
+  name: 'advise',
+  summary: 'say which of BC, STAGGER and WARM-STAGGER reaches 80% of the expert at the least cost at a cost ratio C',
+  usage:
+    'iwb advise --task T --cost-ratio C [--db FILE] [--budget N] [--seeds K] [--eval-every K] [--eval-episodes E]\n' +
+    '           [--parallel P] [--out FILE.svg] [--no-run] [--json]\n' +
+    '  reads expert-oracle curves of bc, stagger and warm-stagger:0.5 at C/2, C and 2C from --db (default: the\n' +
+    "  page's workspace) and runs the missing ones first (defaults: budget 60, 2 seeds, eval every 10 over 5\n" +
+    '  episodes: a few minutes on two cores for the operator tasks); --no-run only reads. --out writes the curves\n' +
+    "  behind the advice (SVG, and a PNG next to it). C is the person's measured cost ratio (a query's time over\n" +
+    "  an offline label's).",
+  async run(argv, io) {
+    const v = parseAdviseArgs(argv)
+    const c = v['cost-ratio']
+    if (c === undefined)
+      throw new UsageError("--cost-ratio is required (the measured ratio of a query's time to an offline label's)")
+    const file = v.db ?? ensureDefaultWorkspaceFile()
+    if (!v.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)
+    const started = Date.now()
+    const ratios = ratiosAround(c, SESSION_LIMITS.costRatio.min, SESSION_LIMITS.costRatio.max)
+    const configs = adviceConfigs(
+      sessionConfig({
+        taskId: v.task,
+        algo: 'bc',
+        budget: v.budget,
+        evalEvery: v['eval-every'],
+        evalEpisodes: v['eval-episodes'],
+      }),
+      ratios,
+      v.seeds,
+    ).map((cfg) => sessionConfig(cfg))
+    const ws = openWorkspace(file)
+    try {
+      let ran = 0
+      if (!v['no-run']) {
+        const plans = configs.map((cfg) => planSession(ws, cfg)!)
+        const todo = plans.filter((p) => p.kind !== 'finished')
+        ran = todo.length
+        if (todo.length) {
+          io.err(`running ${todo.length} of ${plans.length} sessions (the others are stored)`)
+          const bar = progressBar(
+            `advise ${v.task}`,
+            todo.reduce((a, p) => a + p.config.budget, 0),
+          )
+          const spent = todo.map(() => 0)
+          const ac = new AbortController()
+          const onSignal = (): void => {
+            io.err('pausing the running sessions (the same command resumes them)')
+            ac.abort()
+          }
+          process.once('SIGINT', onSignal)
+          const outcomes = await runSweep(ws, todo, {
+            owner: 'iwb advise',
+            parallel: v.parallel,
+            signal: ac.signal,
+            onProgress: (i, p) => {
+              spent[i] = p.cost
+              bar.update(spent.reduce((a, b) => a + b, 0))
+            },
+            onDone: (i, o) => {
+              spent[i] = todo[i].config.budget
+              if (o.error) io.err(`session ${o.sessionId}: ${o.error}`)
+            },
+          }).finally(() => process.off('SIGINT', onSignal))
+          bar.finish()
+          if (ac.signal.aborted || outcomes.some((o) => o.status !== 'finished')) {
+            io.err('iwb advise: not every session finished; the advice below reads what is stored')
+          }
+        }
+      }
+      const runs = storedAdviceRuns(ws, v.task)
+      if (runs.length === 0)
+        throw new UsageError(`no finished expert sessions of ${v.task} in ${file} (run without --no-run)`)
+      // The expert on the evaluation episodes of the sessions the advice reads, each seed once.
+      const pool = await RolloutPool.create(v.task)
+      const expert = await expertReturn(expertFor(v.task), evaluationSettings(runs), poolEvaluator(pool)).finally(() => pool.close())
+      const advice = advise(runs, expert.mean, c)
+      const files: string[] = []
+      if (v.out) {
+        const svg = adviceSvg(runs, advice, `${v.task}: advice at C = ${c}`)
+        writeFileSync(v.out, svg)
+        const png = v.out.replace(/\.svg$/i, '') + '.png'
+        writeFileSync(png, svgToPng(svg))
+        files.push(v.out, png)
+      }
+      if (!v.json) {
+        for (const line of advice.explanation) io.out(line)
+        if (files.length) io.out(`curves: ${files.join(', ')}`)
+      }
+      io.out(
+        JSON.stringify({
+          task: v.task,
+          costRatio: c,
+          choice: advice.choice,
+          target: advice.target,
+          expertReturn: advice.expertReturn,
+          startReturn: advice.startReturn,
+          breakEven: advice.breakEven,
+          options: advice.options,
+          around: advice.around,
+          sessions: runs.length,
+          ran,
+          files,
+          seconds: (Date.now() - started) / 1000,
+          workspace: file,
+        }),
+      )
+      return 0
+    } finally {
+      ws.close()
+    }
+  },
+}

@@ -1,0 +1,108 @@
+// Takeover in Chromium: a person's takeover session (hg-dagger) on reacher-arm. The learner drives live; the
+// virtual pad holds RB and pushes the left stick, the page shows that the person drives, and the store holds
+// 'intervention' labels with the pad's action, their cost C and the held seconds; the episode log is plotted.
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openWorkspace } from '../../src/main/store'
+import { taskInfo } from '../../src/main/sim/registry'
+import { launchChromium } from './helpers/chromium'
+import type { TestServer } from './helpers/server'
+import { setAxes, setButton } from './support/virtual-gamepad'
+import { openPage, screenshot, shownErrors, startWorkbench, waitForFrames } from './support/workbench'
+import { waitFor } from '../wait-for'
+
+let browser: Browser
+let served: TestServer
+
+beforeAll(async () => {
+  served = await startWorkbench()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await served?.close()
+})
+
+const BUDGET = 20
+const C = 2
+
+describe('Takeover view', () => {
+  it('records intervention labels while the virtual pad holds the bumper', async () => {
+    const { page, errors } = await openPage(browser, served, 'takeover')
+    await page.getByTestId('takeover-task').selectOption('reacher-arm')
+    await page.getByTestId('takeover-budget').fill(String(BUDGET))
+    await page.getByTestId('takeover-cost-ratio').fill(String(C))
+    await page.getByTestId('takeover-start').click()
+
+    // The learner drives: live steps arrive and are drawn; nobody holds the button.
+    const deadman = page.getByTestId('takeover-deadman')
+    await waitFor(async () => (await page.getByTestId('takeover-episode').textContent())?.trim() === '1', {
+      timeoutMs: 60_000,
+      message: 'the first live episode',
+    })
+    await waitForFrames(page, 3)
+    expect(await deadman.getAttribute('data-driving')).toBe('false')
+    expect(await page.getByTestId('takeover-labels').textContent()).toContain('0 (cost 0')
+
+    // Hold RB and push the left stick: the session registers the takeover and the person drives.
+    await setAxes(page, { 0: 0.8, 1: -0.6 })
+    await setButton(page, 5, 1)
+    await waitFor(async () => (await deadman.getAttribute('data-driving')) === 'true', {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+      message: 'the takeover to register',
+    })
+    await screenshot(page, 'takeover-driving')
+    const row = () => openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    await waitFor(
+      () => {
+        const ws = row()
+        try {
+          return ws.listSessions()[0]?.status === 'finished'
+        } finally {
+          ws.close()
+        }
+      },
+      { timeoutMs: 60_000, intervalMs: 100, message: 'the budget to be spent' },
+    )
+    await setButton(page, 5, 0)
+    await setAxes(page, { 0: 0, 1: 0 })
+    await waitFor(async () => Number(await page.getByTestId('takeover-plot').getAttribute('data-episodes')) >= 1, {
+      timeoutMs: 30_000,
+      message: 'the episode plot',
+    })
+    await screenshot(page, 'takeover-finished')
+    expect(await shownErrors(page)).toEqual([])
+
+    const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    try {
+      const [session] = ws.listSessions()
+      expect(session).toMatchObject({ algo: 'hg-dagger', oracle: 'human', labels: BUDGET / C, status: 'finished' })
+      const labels = ws.db
+        .prepare('SELECT source, cost, action, human_seconds FROM labels WHERE session_id = ? ORDER BY id')
+        .all(session.id) as {
+        source: string
+        cost: number
+        action: Buffer
+        human_seconds: number
+      }[]
+      expect(labels.map((l) => l.source)).toEqual(new Array(BUDGET / C).fill('intervention'))
+      expect(labels.every((l) => l.cost === C && l.human_seconds > 0)).toBe(true)
+      // the pad's stick, not the learner's action: every label pushes the way the stick did (non-zero)
+      const task = taskInfo('reacher-arm')
+      for (const l of labels) {
+        const a = new Float64Array(
+          l.action.buffer.slice(l.action.byteOffset, l.action.byteOffset + l.action.byteLength),
+        )
+        expect(a.length).toBe(task.actDim)
+        expect(a.some((v) => Math.abs(v) > 0.1)).toBe(true)
+      }
+      expect(session.humanSeconds).toBeGreaterThan(0)
+    } finally {
+      ws.close()
+    }
+    expect(errors).toEqual([])
+    await page.close()
+  }, 150_000)
+})
