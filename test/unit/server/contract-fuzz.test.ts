@@ -37,6 +37,9 @@ const BASE: { [M in MethodName]: unknown } = {
   'queries.answer': { queryId: 1, action: [0], firstInputMs: 1, commitMs: 2 },
   'queries.skip': { queryId: 1 },
   'queries.pending': {},
+  'takeover.steer': { sessionId: 1, held: true, action: [0.2, -0.1] },
+  'takeover.episodes': { sessionId: 1 },
+  'advice.get': { taskId: 'reacher-arm', costRatio: 2 },
   'jobs.cancel': { jobId: 'session-1' },
 }
 
