@@ -6,6 +6,7 @@ import { command as tasksCommand } from './commands/tasks'
 import { command as expertCommand } from './commands/expert'
 import { command as runCommand } from './commands/run'
 import { command as compareCommand } from './commands/compare'
+import { command as costCommand } from './commands/cost'
 import { command as dbCommand } from './commands/db'
 import { command as exportCommand } from './commands/export'
 import { command as importCommand } from './commands/import'
@@ -19,6 +20,7 @@ export const commands: Command[] = [
   expertCommand,
   runCommand,
   compareCommand,
+  costCommand,
   dbCommand,
   exportCommand,
   importCommand,

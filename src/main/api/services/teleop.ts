@@ -124,7 +124,7 @@ export function createTeleopService(getWorkspace: () => Promise<Workspace>): {
           // An earlier recording still waiting for keep/discard is kept: nothing recorded is dropped silently.
           if (s.recorder) settle(s, 'keep')
           const ws = await getWorkspace()
-          s.recorder = ws.startEpisode({ taskId: s.taskId, kind: 'demonstration' })
+          s.recorder = ws.startEpisode({ taskId: s.taskId, kind: 'demonstration', operator: input.operator ?? null })
           try {
             await s.client.record(true)
           } catch (err) {
