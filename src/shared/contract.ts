@@ -1,9 +1,9 @@
 // The one API contract between the page and the services. Every transport (Electron IPC, the browser-mode
 // WebSocket, in-process calls in tests) validates payloads against these schemas at the boundary.
 import { z } from 'zod'
-import { Algo, OracleKind, SESSION_LIMITS, SessionConfig } from './session-config'
+import { Algo, OfflineSource, OracleKind, SESSION_LIMITS, SessionConfig } from './session-config'
 
-export { Algo, OracleKind, SessionConfig }
+export { Algo, OfflineSource, OracleKind, SessionConfig }
 
 const finite = z.number().finite()
 const vec = z.array(finite)
@@ -105,6 +105,10 @@ export const SessionInfo = z.object({
   lastReturn: finite.nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** where its offline labels come from (BC, WARM-STAGGER) */
+  offline: OfflineSource.optional(),
+  /** what the session wants its reader to know (e.g. its demonstrations held fewer states than its offline share) */
+  note: z.string().nullable().optional(),
 })
 export type SessionInfo = z.infer<typeof SessionInfo>
 
@@ -149,6 +153,12 @@ export const DemoInfo = z.object({
   ret: finite,
   complete: z.boolean(),
   createdAt: z.string(),
+  /** who recorded it, when given */
+  operator: z.string().nullable().optional(),
+  /** seconds from the start of the recording to keep */
+  seconds: finite.nullable().optional(),
+  /** return so far at up to 24 evenly spaced steps (a sparkline) */
+  preview: vec.optional(),
 })
 export type DemoInfo = z.infer<typeof DemoInfo>
 
@@ -207,6 +217,22 @@ export const Advice = z.object({
 })
 export type Advice = z.infer<typeof Advice>
 
+/** A label's cost in the person's seconds, measured from the workspace (`iwb cost`). */
+export const HumanCost = z.object({
+  taskId: z.string().nullable(),
+  operator: z.string().nullable(),
+  demos: z.number().int(),
+  demoStates: z.number().int(),
+  secondsPerDemoState: finite.nullable(),
+  queries: z.number().int(),
+  secondsPerQuery: finite.nullable(),
+  takeoverStates: z.number().int(),
+  secondsPerTakeoverState: finite.nullable(),
+  costRatio: finite.nullable(),
+  costRatioBand: z.object({ lo: finite, hi: finite }).nullable(),
+})
+export type HumanCost = z.infer<typeof HumanCost>
+
 const empty = z.object({}).strict()
 
 /** Request/response methods: name -> input and output schema. */
@@ -232,10 +258,21 @@ export const methods = {
     output: z.object({ paused: z.boolean(), speed: finite, step: z.number().int() }),
   },
   'teleop.record': {
-    input: z.object({ command: z.enum(['start', 'stop', 'discard', 'keep']) }).strict(),
+    input: z
+      .object({
+        command: z.enum(['start', 'stop', 'discard', 'keep']),
+        /** start: who records (kept with the demonstration; sessions may draw from one operator's) */
+        operator: z.string().min(1).max(100).optional(),
+      })
+      .strict(),
     output: z.object({ recording: z.boolean(), steps: z.number().int(), episodeId: id.nullable() }),
   },
   'demos.list': { input: z.object({ taskId: z.string().optional() }).strict(), output: z.array(DemoInfo) },
+  /** seconds per demonstration state, per query, per takeover state, and the measured cost ratio */
+  'cost.measure': {
+    input: z.object({ taskId: z.string().max(200).optional(), operator: z.string().max(100).optional() }).strict(),
+    output: HumanCost,
+  },
   'demos.replay': {
     input: z.object({ episodeId: id }).strict(),
     output: z.object({ geometry: SceneGeometry, frames: z.array(Frame) }),

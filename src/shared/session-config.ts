@@ -24,10 +24,66 @@ export const SESSION_LIMITS = {
   evalEvery: 100_000,
   evalEpisodes: 1_000,
   epochs: 10_000,
+  /** demonstrations one session may name by id */
+  demoEpisodes: 1_000,
 } as const
 
 /** WARM-STAGGER's offline share when none is given (the authors' largest, 1/2). */
 export const DEFAULT_WARM_FRACTION = 0.5
+
+/**
+ * Where offline labels come from: the simulated expert's states, or recorded demonstrations (every state of the
+ * named episodes, or of all complete demonstrations of the task, optionally only one operator's), drawn without
+ * replacement, cost 1 each. Episode ids are kept sorted and unique so equal choices compare equal.
+ */
+export const OfflineSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('expert') }).strict(),
+  z
+    .object({
+      kind: z.literal('demos'),
+      /** the episodes to draw from; null: every complete demonstration of the task when the session starts */
+      episodes: z
+        .array(z.number().int().min(1))
+        .min(1)
+        .max(SESSION_LIMITS.demoEpisodes)
+        .nullable()
+        .default(null)
+        .transform((e) => (e ? [...new Set(e)].sort((a, b) => a - b) : null)),
+      /** only this operator's demonstrations (with episodes null) */
+      operator: z.string().min(1).max(100).nullable().default(null),
+    })
+    .strict(),
+])
+export type OfflineSource = z.output<typeof OfflineSource>
+export type OfflineSourceInput = z.input<typeof OfflineSource>
+
+export const EXPERT_OFFLINE: OfflineSource = { kind: 'expert' }
+
+/** One canonical text per offline source (the store's column, and equality of configs). */
+export function offlineKey(o: OfflineSource): string {
+  return o.kind === 'expert' ? JSON.stringify({ kind: 'expert' }) : JSON.stringify({ kind: 'demos', episodes: o.episodes, operator: o.operator })
+}
+
+/** 'expert', 'demos', 'demos:3,4', 'demos@ana' */
+export function offlineLabel(o: OfflineSource): string {
+  if (o.kind === 'expert') return 'expert'
+  return `demos${o.episodes ? `:${o.episodes.join(',')}` : ''}${o.operator ? `@${o.operator}` : ''}`
+}
+
+/** "expert", "demos", "demos:3,4" (a flag's value) -> an offline source; throws a one-line error otherwise. */
+export function parseOfflineLabel(text: string, operator: string | null = null): OfflineSource {
+  const [kind, ids, ...rest] = text.split(':')
+  if (rest.length || (kind !== 'expert' && kind !== 'demos')) throw new RangeError(`unknown offline source '${text}' (expert, demos, demos:ID,ID,...)`)
+  if (kind === 'expert') {
+    if (ids !== undefined || operator !== null) throw new RangeError('the expert offline source takes no episodes or operator')
+    return EXPERT_OFFLINE
+  }
+  const episodes = ids === undefined ? null : ids.split(',').map((x) => (/^\d+$/.test(x.trim()) ? Number(x) : NaN))
+  if (episodes && !episodes.every((e) => Number.isSafeInteger(e) && e >= 1)) throw new RangeError(`episode ids must be whole numbers, got '${ids}'`)
+  const r = OfflineSource.safeParse({ kind: 'demos', episodes, operator })
+  if (!r.success) throw new RangeError(`offline source: ${r.error.issues[0].message}`)
+  return r.data
+}
 
 /** The fields alone (no cross-field rules): the store's export rows extend them. */
 export const SessionConfigFields = z.object({
@@ -48,6 +104,8 @@ export const SessionConfigFields = z.object({
   evalEpisodes: z.number().int().min(1).max(SESSION_LIMITS.evalEpisodes).default(25),
   /** scratch schedule: epochs per retraining (the authors used 2000); null for the trainer's default */
   epochs: z.number().int().min(1).max(SESSION_LIMITS.epochs).nullable().default(null),
+  /** BC and WARM-STAGGER: offline labels from the simulated expert or from recorded demonstrations */
+  offline: OfflineSource.default(EXPERT_OFFLINE),
 })
 
 export const SessionConfig = SessionConfigFields.strict()
@@ -58,6 +116,14 @@ export const SessionConfig = SessionConfigFields.strict()
   .refine((c) => c.budget / c.costRatio <= SESSION_LIMITS.queries, {
     message: `budget / cost ratio may imply at most ${SESSION_LIMITS.queries} queries`,
     path: ['costRatio'],
+  })
+  .refine((c) => c.offline.kind === 'expert' || c.algo === 'bc' || c.algo === 'warm-stagger', {
+    message: 'only bc and warm-stagger take offline labels from demonstrations',
+    path: ['offline'],
+  })
+  .refine((c) => c.offline.kind === 'expert' || c.offline.episodes === null || c.offline.operator === null, {
+    message: 'name either the episodes or an operator, not both',
+    path: ['offline'],
   })
 export type SessionConfig = z.output<typeof SessionConfig>
 export type SessionConfigInput = z.input<typeof SessionConfig>
@@ -72,7 +138,23 @@ export function sessionConfig(input: SessionConfigInput): SessionConfig {
 
 /** Two configs describe the same session (every field, as stored). */
 export function sameConfig(a: SessionConfig, b: SessionConfig): boolean {
-  return (Object.keys(SessionConfigFields.shape) as (keyof SessionConfig)[]).every((k) => a[k] === b[k])
+  return (Object.keys(SessionConfigFields.shape) as (keyof SessionConfig)[]).every((k) =>
+    k === 'offline' ? offlineKey(a.offline) === offlineKey(b.offline) : a[k] === b[k],
+  )
+}
+
+/** The part of the budget a session spends on offline labels: all of it for BC, the warm fraction for WARM-STAGGER. */
+export function offlineShare(c: Pick<SessionConfig, 'algo' | 'budget' | 'warmFraction'>): number {
+  if (c.algo === 'bc') return c.budget
+  if (c.algo === 'warm-stagger') return Math.floor((c.warmFraction ?? DEFAULT_WARM_FRACTION) * c.budget)
+  return 0
+}
+
+/** What a budget buys: offline labels (cost 1) and then queries (cost C each) with the rest. */
+export function budgetSplit(c: Pick<SessionConfig, 'algo' | 'budget' | 'warmFraction' | 'costRatio'>): { offline: number; queries: number } {
+  const offline = offlineShare(c)
+  // Costs are sums of C's: allow for their rounding, as the runner does.
+  return { offline, queries: c.algo === 'bc' ? 0 : Math.floor((c.budget - offline) / c.costRatio + 1e-9) }
 }
 
 /** 'bc', 'stagger', 'warm-stagger:0.25', ... */

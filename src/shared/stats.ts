@@ -85,3 +85,28 @@ export function bootstrapBand(values: readonly number[], options: BootstrapOptio
   const tail = (1 - level) / 2
   return { mean: m, lo: quantileSorted(means, tail), hi: quantileSorted(means, 1 - tail), n }
 }
+
+/**
+ * Percentile bootstrap band of any statistic of several independent samples (e.g. a ratio of two means):
+ * each sample is resampled with replacement on its own, `resamples` times, and the band spans the central
+ * `level` of the statistic's values. NaN throughout when a sample is empty.
+ */
+export function bootstrapStatisticBand<T>(
+  samples: readonly (readonly T[])[],
+  statistic: (samples: readonly (readonly T[])[]) => number,
+  options: BootstrapOptions = {},
+): Band {
+  const { level = 0.8, resamples = 2000, seed = 1 } = options
+  const n = Math.min(...samples.map((s) => s.length))
+  if (n === 0) return { mean: NaN, lo: NaN, hi: NaN, n: 0 }
+  const value = statistic(samples)
+  const rng = createRng(seed)
+  const values: number[] = []
+  for (let r = 0; r < resamples; r++) {
+    const v = statistic(samples.map((s) => Array.from(s, () => s[rng.int(s.length)])))
+    if (Number.isFinite(v)) values.push(v)
+  }
+  const sorted = Float64Array.from(values).sort()
+  const tail = (1 - level) / 2
+  return { mean: value, lo: quantileSorted(sorted, tail), hi: quantileSorted(sorted, 1 - tail), n }
+}

@@ -50,6 +50,8 @@ describe('Query view', () => {
     await page.getByTestId('oracle-human').check()
     await page.getByTestId('session-budget').fill('3')
     await page.getByTestId('session-cost-ratio').fill('1')
+    // evaluate at the start and the end only (the form's default, every round(budget / 20), is every label)
+    await page.getByTestId('session-eval-every').fill('3')
     await screenshot(page, 'sessions-form')
     await page.getByTestId('session-start').click()
 

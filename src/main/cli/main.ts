@@ -7,6 +7,7 @@ import { command as expertCommand } from './commands/expert'
 import { command as runCommand } from './commands/run'
 import { command as compareCommand } from './commands/compare'
 import { command as adviseCommand } from './commands/advise'
+import { command as costCommand } from './commands/cost'
 import { command as dbCommand } from './commands/db'
 import { command as exportCommand } from './commands/export'
 import { command as importCommand } from './commands/import'
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   runCommand,
   compareCommand,
   adviseCommand,
+  costCommand,
   dbCommand,
   exportCommand,
   importCommand,

@@ -2,7 +2,7 @@
 // flag parser (args.ts) with the bounds of the one SessionConfig schema (src/shared/session-config.ts), so the CLI
 // accepts exactly what the page and the store accept, with the same defaults.
 import { z } from 'zod'
-import { parseAlgoLabel, SESSION_LIMITS, SessionConfig, type Loss, type Schedule, type SessionConfigInput } from '../../shared/session-config'
+import { parseAlgoLabel, parseOfflineLabel, SESSION_LIMITS, SessionConfig, type Loss, type Schedule, type SessionConfigInput } from '../../shared/session-config'
 import { flag } from './args'
 import { UsageError } from './command'
 
@@ -15,6 +15,8 @@ export const SESSION_OPTIONS = {
   epochs: { type: 'string' },
   'eval-every': { type: 'string' },
   'eval-episodes': { type: 'string' },
+  offline: { type: 'string' },
+  operator: { type: 'string' },
   db: { type: 'string' },
   json: { type: 'boolean' },
 } as const
@@ -28,6 +30,9 @@ export const SESSION_SCHEMA = {
   epochs: flag.int(1, SESSION_LIMITS.epochs).optional(),
   'eval-every': flag.int(1, SESSION_LIMITS.evalEvery).optional(),
   'eval-episodes': flag.int(1, SESSION_LIMITS.evalEpisodes).optional(),
+  /** 'expert' or 'demos[:ID,ID,...]': where BC's and WARM-STAGGER's offline labels come from */
+  offline: flag.text().optional(),
+  operator: z.string().min(1, { error: 'needs a value' }).max(100, { error: 'must be at most 100 characters' }).optional(),
   db: flag.text().optional(),
   json: z.boolean().default(false),
 }
@@ -39,7 +44,18 @@ type SessionValues = z.output<z.ZodObject<typeof SESSION_SCHEMA>>
 
 /** The full config from the flags plus the algorithm and seed each command sets; one line on a bad combination. */
 export function configFromFlags(v: SessionValues, rest: Pick<SessionConfigInput, 'algo' | 'warmFraction' | 'seed'>): SessionConfig {
+  let offline: SessionConfigInput['offline']
+  if (v.offline !== undefined || v.operator !== undefined) {
+    if (v.operator !== undefined && (v.offline ?? 'expert').split(':')[0] !== 'demos')
+      throw new UsageError('--operator needs --offline demos')
+    try {
+      offline = parseOfflineLabel(v.offline ?? 'demos', v.operator ?? null)
+    } catch (e) {
+      throw new UsageError(`--offline ${(e as Error).message}, got '${v.offline}'`)
+    }
+  }
   const input: SessionConfigInput = {
+    offline,
     taskId: v.task,
     budget: v.budget,
     costRatio: v['cost-ratio'],
@@ -52,6 +68,8 @@ export function configFromFlags(v: SessionValues, rest: Pick<SessionConfigInput,
   }
   const r = SessionConfig.safeParse(Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined)))
   if (r.success) return r.data
-  // The only rule the flags' own bounds do not cover: how many queries the budget implies.
-  throw new UsageError(`--budget / --cost-ratio: ${r.error.issues[0].message}`)
+  // The rules the flags' own bounds do not cover: how many queries the budget implies, which algorithms take demos.
+  const issue = r.error.issues[0]
+  if (issue.path[0] === 'offline') throw new UsageError(`--offline: ${issue.message}`)
+  throw new UsageError(`--budget / --cost-ratio: ${issue.message}`)
 }

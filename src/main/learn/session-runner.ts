@@ -11,10 +11,11 @@ import type { Env, Policy } from '../sim/env'
 import { policyFromSpec, type MlpWeights, type PolicySpec, type SpecPolicy } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
 import { learnerSpec, type Algorithm, type DrawnLabel, type Round, type RoundContext } from './algorithm'
-import { BehaviourCloning, type OfflineForm } from './bc'
+import { BehaviourCloning } from './bc'
 import { DAgger } from './dagger'
 import { evaluationEpisodes, localEvaluator, trainingSeed, type Evaluator } from './evaluation'
 import { CostLedger } from './ledger'
+import { offlineSupply, type Demonstration, type OfflineForm } from './offline-source'
 import { askOracle, type Oracle } from './oracle'
 import type { EvaluationRecord, LabelRecord, QueryRecord, RoundCommit, SessionConfig, SessionLog } from './session-log'
 import { Stagger } from './stagger'
@@ -45,6 +46,8 @@ export interface RunSessionOptions {
   /** default: a trainer in this thread with the session's loss, schedule and seed */
   trainer?: Trainer
   offlineForm?: OfflineForm
+  /** the recorded demonstrations a session with offline source 'demos' draws from (loaded from the workspace) */
+  demonstrations?: readonly Demonstration[] | null
   /** use this Algorithm instead of the one the config names (a look-ahead STAGGER for a person's sessions) */
   algorithm?: Algorithm
   /** the person in a takeover session (hg-dagger); default: the expert as a simulated person */
@@ -74,16 +77,16 @@ export interface SessionResult {
   evalSteps: number
 }
 
-export function makeAlgorithm(config: SessionConfig, offlineForm: OfflineForm = 'iid'): Algorithm {
+export function makeAlgorithm(config: SessionConfig, offlineForm: OfflineForm = 'iid', demos: readonly Demonstration[] | null = null): Algorithm {
   switch (config.algo) {
     case 'bc':
-      return new BehaviourCloning(offlineForm)
+      return new BehaviourCloning(offlineSupply(config, offlineForm, demos))
     case 'dagger':
       return new DAgger()
     case 'stagger':
       return new Stagger()
     case 'warm-stagger':
-      return new WarmStagger(config.warmFraction ?? 0.5, config.budget, offlineForm)
+      return new WarmStagger(config.warmFraction ?? 0.5, config.budget, offlineSupply(config, offlineForm, demos))
     case 'hg-dagger':
       return new Takeover()
   }
@@ -142,7 +145,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
   const task = env.task
   const evaluator = opts.evaluator ?? localEvaluator(await opts.makeEnv(config.taskId))
   const expert: Policy | null = opts.expert ? ('kind' in opts.expert ? policyFromSpec(opts.expert) : opts.expert) : null
-  const algorithm = opts.algorithm ?? makeAlgorithm(config, opts.offlineForm)
+  const algorithm = opts.algorithm ?? makeAlgorithm(config, opts.offlineForm, opts.demonstrations ?? null)
   const trainer = opts.trainer ?? (await sessionTrainer(config, env))
   const supervisor = opts.supervisor ?? (expert ? new SimulatedPerson(expert, task) : null)
   let evalSteps = 0

@@ -16,7 +16,9 @@ import type { Trainer } from '../learn/trainer'
 import type { Env } from '../sim/env'
 import { makeEnv, taskInfo } from '../sim/registry'
 import { RolloutPool } from '../sim/rollout-pool'
-import { openWorkspace } from '../store'
+import { offlineShare } from '../../shared/session-config'
+import { demonstrationStates, type Demonstration } from '../learn/offline-source'
+import { loadDemonstrations, openWorkspace, type Workspace } from '../store'
 import type { FromSessionWorker, RunRequest, SessionOutcome, ToSessionWorker } from './protocol'
 
 const port = parentPort
@@ -39,6 +41,7 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
   try {
     const log = watchQueries(ws.openSession(req.sessionId, req.leaseToken))
     const config = log.config
+    const demonstrations = demonstrationsFor(ws, req.sessionId, config)
     const expert = hasExpert(config.taskId) ? expertFor(config.taskId) : null
     let history: StateHistory | null = null
     let oracle: Oracle
@@ -100,6 +103,7 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
       algorithm,
       supervisor: person ?? undefined,
       overlapTraining: lookahead,
+      demonstrations,
       makeEnv: async (taskId) => {
         const env = await makeEnv(taskId)
         if (!first || config.oracle !== 'human') return env
@@ -123,6 +127,25 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
     await evaluator?.close()
     ws.close()
   }
+}
+
+/**
+ * The demonstrations a session with offline source 'demos' draws from, loaded here (not in the host) so their
+ * steps stay off the host's thread. When they hold fewer states than the offline share, the session uses them all
+ * and says so in its note.
+ */
+function demonstrationsFor(ws: Workspace, sessionId: number, config: SessionLog['config']): Demonstration[] | null {
+  if (config.offline.kind !== 'demos') return null
+  const demos = loadDemonstrations(ws, config.taskId, config.offline)
+  const states = demonstrationStates(demos)
+  const share = offlineShare(config)
+  const note =
+    states < share
+      ? `the demonstrations (${demos.length} episodes) hold ${states} states, fewer than the offline share of ${share}: all ${states} are used` +
+        (config.algo === 'warm-stagger' ? ', and the rest of the budget goes to queries' : '')
+      : null
+  if (ws.sessionNote(sessionId) !== note) ws.setSessionNote(sessionId, note)
+  return demos
 }
 
 /**

@@ -58,6 +58,8 @@ export const rowSchemas = {
     status: z.enum(['created', 'running', 'paused', 'finished', 'failed', 'cancelled']),
     createdAt: timestamp,
     finishedAt: timestamp.nullable(),
+    /** since schema 4; older exports have none */
+    note: z.string().max(1000).nullable().default(null),
   })
     .strict()
     .refine((r) => r.budget / r.costRatio <= SESSION_LIMITS.queries, {
@@ -73,6 +75,8 @@ export const rowSchemas = {
       interrupted: z.boolean(),
       ret: finite,
       steps: count,
+      /** who recorded it (since schema 4) */
+      operator: z.string().max(100).nullable().default(null),
       createdAt: timestamp,
       finishedAt: timestamp.nullable(),
     })

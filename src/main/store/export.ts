@@ -2,6 +2,7 @@
 // streamed from one read snapshot straight to the files (a million-step workspace never sits in memory), and
 // manifest.json is written last, so an interrupted export has no manifest and is refused on import.
 import { createHash, type Hash } from 'node:crypto'
+import { OfflineSource } from '../../shared/session-config'
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { fromBlob, fromBlobOrNull } from './codec'
@@ -86,7 +87,9 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
   const sessionFilter = scoped ? 'WHERE id IN (SELECT value FROM json_each(@ids))' : ''
   const episodeFilter = scoped
     ? `WHERE session_id IN (SELECT value FROM json_each(@ids))
-         OR id IN (SELECT episode_id FROM labels WHERE session_id IN (SELECT value FROM json_each(@ids)))`
+         OR id IN (SELECT episode_id FROM labels WHERE session_id IN (SELECT value FROM json_each(@ids)))
+         OR id IN (SELECT d.value FROM sessions s, json_each(s.offline, '$.episodes') d
+                   WHERE s.id IN (SELECT value FROM json_each(@ids)))`
     : ''
   const childFilter = scoped ? 'WHERE session_id IN (SELECT value FROM json_each(@ids))' : ''
 
@@ -127,9 +130,11 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         evalEvery: r.eval_every,
         evalEpisodes: r.eval_episodes,
         epochs: r.epochs,
+        offline: OfflineSource.parse(JSON.parse(r.offline as string)),
         status: r.status,
         createdAt: r.created_at,
         finishedAt: r.finished_at,
+        note: r.note,
       }),
     },
     'episodes.jsonl': {
@@ -147,6 +152,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         interrupted: r.interrupted === 1 || (r.complete === 0 && r.writer_pid !== null),
         ret: r.ret,
         steps: r.steps,
+        operator: r.operator,
         createdAt: r.created_at,
         finishedAt: r.finished_at,
       }),

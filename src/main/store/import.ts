@@ -1,6 +1,7 @@
 // Import an export directory (export-format.ts) into a workspace. Everything is validated before anything is
 // written: the manifest, each file's sha256 and row count, every row against its schema, every reference
 // between rows. Then all rows go in under one transaction with fresh ids, so a bad export changes nothing.
+import { offlineKey, type OfflineSource } from '../../shared/session-config'
 import { createHash } from 'node:crypto'
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs'
 import { join } from 'node:path'
@@ -212,6 +213,7 @@ export function importExport(ws: Workspace, dir: string): ImportResult {
   const p = ws.prepare
   const blob = (v: (number | string)[]) => toBlob(decodeVector(v))
   const mapped = (m: Map<number, number>, old: number | null): number | null => (old === null ? null : m.get(old)!)
+  const demoSessions: { id: number; offline: Extract<OfflineSource, { kind: 'demos' }> }[] = []
   const count = (name: ExportFile) => (result.rows[name] = (result.rows[name] ?? 0) + 1)
   try {
     ws.db
@@ -237,7 +239,8 @@ export function importExport(ws: Workspace, dir: string): ImportResult {
             'sessions.jsonl': (r) => {
               const info = p(
                 `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-                   eval_every, eval_episodes, epochs, status, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                   eval_every, eval_episodes, epochs, offline, note, status, created_at, finished_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 r.taskId,
                 r.algo,
@@ -251,17 +254,20 @@ export function importExport(ws: Workspace, dir: string): ImportResult {
                 r.evalEvery,
                 r.evalEpisodes,
                 r.epochs,
+                offlineKey(r.offline),
+                r.note,
                 r.status,
                 r.createdAt,
                 r.finishedAt,
               )
               result.sessions.set(r.id, Number(info.lastInsertRowid))
+              if (r.offline.kind === 'demos' && r.offline.episodes) demoSessions.push({ id: Number(info.lastInsertRowid), offline: r.offline })
               count('sessions.jsonl')
             },
             'episodes.jsonl': (r) => {
               const info = p(
-                `INSERT INTO episodes (task_id, session_id, kind, complete, interrupted, ret, steps, created_at, finished_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                `INSERT INTO episodes (task_id, session_id, kind, complete, interrupted, ret, steps, operator, created_at, finished_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 r.taskId,
                 mapped(result.sessions, r.sessionId),
@@ -270,6 +276,7 @@ export function importExport(ws: Workspace, dir: string): ImportResult {
                 r.interrupted ? 1 : 0,
                 r.ret,
                 r.steps,
+                r.operator,
                 r.createdAt,
                 r.finishedAt,
               )
@@ -356,6 +363,15 @@ export function importExport(ws: Workspace, dir: string): ImportResult {
           },
           problems,
         )
+        // A session's named demonstrations get their new ids (they travel with it: export.ts).
+        for (const d of demoSessions) {
+          const episodes = d.offline.episodes!.map((e) => result.episodes.get(e))
+          if (episodes.some((e) => e === undefined)) {
+            problems.push(`sessions.jsonl: a session names demonstrations ${d.offline.episodes!.join(', ')} that the export does not hold`)
+            continue
+          }
+          p('UPDATE sessions SET offline = ? WHERE id = ?').run(offlineKey({ ...d.offline, episodes: (episodes as number[]).sort((a, b) => a - b) }), d.id)
+        }
         // The files were checked a moment ago; if they changed since, roll everything back.
         if (problems.length)
           throw new StoreError(

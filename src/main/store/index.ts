@@ -18,3 +18,5 @@ export { exportWorkspace, type ExportOptions, type ExportResult } from './export
 export { importExport, validateExport, type ImportResult } from './import'
 export { EXPORT_FORMAT, EXPORT_VERSION } from './export-format'
 export { defaultWorkspaceFile, ensureDefaultWorkspaceFile } from './default-workspace'
+export { loadDemonstrations, resolveDemonstrations, returnPreview, type SessionDemonstration } from './demonstrations'
+export { measureHumanCost, demonstrationTimes, queryTimes, labelTimes, secondsPerDemoState, type HumanCost, type DemoTime, type TimeFilter } from './human-time'

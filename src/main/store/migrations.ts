@@ -161,6 +161,19 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'demonstrations as offline labels: the offline source in the config, a session note, episode operators',
+    sql: `
+      -- the session's offline source as canonical JSON (shared/session-config.ts offlineKey); old sessions used the expert
+      ALTER TABLE sessions ADD COLUMN offline TEXT NOT NULL DEFAULT '{"kind":"expert"}';
+      -- what the session wants its reader to know (e.g. the demonstrations held fewer states than the offline share)
+      ALTER TABLE sessions ADD COLUMN note TEXT;
+      -- who recorded a demonstration (NULL: not given)
+      ALTER TABLE episodes ADD COLUMN operator TEXT;
+      CREATE INDEX labels_by_source ON labels (source, session_id);
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

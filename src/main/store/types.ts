@@ -36,6 +36,8 @@ export interface EpisodeInfo {
   complete: boolean
   /** the recording process died or the workspace closed before finish(); the flushed steps are kept */
   interrupted: boolean
+  /** who recorded it (demonstrations), when given */
+  operator: string | null
   createdAt: string
   finishedAt: string | null
 }

@@ -6,6 +6,7 @@ import { accessSync, closeSync, constants, existsSync, openSync, readSync, rmSyn
 import { dirname } from 'node:path'
 import type { EvaluationPoint, SessionInfo } from '../../shared/contract'
 import type { QueryRecord, SessionConfig, SessionLog, SessionStatus } from '../learn/session-log'
+import { OfflineSource, offlineKey } from '../../shared/session-config'
 import { fromBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations'
@@ -354,6 +355,8 @@ interface SessionRow {
   eval_every: number
   eval_episodes: number
   epochs: number | null
+  offline: string
+  note: string | null
   status: string
   created_at: string
   finished_at: string | null
@@ -368,6 +371,7 @@ interface EpisodeRow {
   ret: number
   complete: number
   interrupted: number
+  operator: string | null
   created_at: string
   finished_at: string | null
 }
@@ -388,7 +392,7 @@ const ONE_SESSION_SUMMARY = `
     (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
   FROM sessions s WHERE s.id = ?`
 
-/** A config in column order (task_id .. epochs): createSession and the lookups bind the same list. */
+/** A config in column order (task_id .. epochs, offline): createSession and the lookups bind the same list. */
 function configValues(c: SessionConfig): (string | number | null)[] {
   return [
     c.taskId,
@@ -403,11 +407,13 @@ function configValues(c: SessionConfig): (string | number | null)[] {
     c.evalEvery,
     c.evalEpisodes,
     c.epochs,
+    offlineKey(c.offline),
   ]
 }
 
 const SAME_CONFIG = `task_id = ? AND algo = ? AND warm_fraction IS ? AND oracle = ? AND budget = ? AND seed = ?
-  AND cost_ratio = ? AND schedule = ? AND loss = ? AND eval_every = ? AND eval_episodes = ? AND epochs IS ?`
+  AND cost_ratio = ? AND schedule = ? AND loss = ? AND eval_every = ? AND eval_episodes = ? AND epochs IS ?
+  AND offline = ?`
 
 function configOf(r: SessionRow): SessionConfig {
   return {
@@ -423,6 +429,7 @@ function configOf(r: SessionRow): SessionConfig {
     evalEvery: r.eval_every,
     evalEpisodes: r.eval_episodes,
     epochs: r.epochs,
+    offline: OfflineSource.parse(JSON.parse(r.offline)),
   }
 }
 
@@ -436,6 +443,7 @@ function episodeInfo(r: EpisodeRow): EpisodeInfo {
     ret: r.ret,
     complete: r.complete === 1,
     interrupted: r.interrupted === 1,
+    operator: r.operator,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
   }
@@ -556,8 +564,8 @@ export class Workspace {
       Number(
         this.prepare(
           `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-             eval_every, eval_episodes, epochs, status, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
+             eval_every, eval_episodes, epochs, offline, status, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
         ).run(...configValues(config), new Date().toISOString()).lastInsertRowid,
       ),
     )
@@ -702,6 +710,17 @@ export class Workspace {
     }))
   }
 
+  /** What a session wants its reader to know (one line), or null. */
+  sessionNote(id: number): string | null {
+    const row = this.prepare('SELECT note FROM sessions WHERE id = ?').get(id) as { note: string | null } | undefined
+    if (!row) throw new StoreError('not-found', `no session ${id} in ${this.file}`)
+    return row.note
+  }
+
+  setSessionNote(id: number, note: string | null): void {
+    this.write(() => this.prepare('UPDATE sessions SET note = ? WHERE id = ?').run(note, id))
+  }
+
   deleteSession(id: number): boolean {
     return this.write(() => this.prepare('DELETE FROM sessions WHERE id = ?').run(id).changes > 0)
   }
@@ -709,15 +728,15 @@ export class Workspace {
   // ---- episodes ----------------------------------------------------------------------------------------
 
   startEpisode(
-    options: { taskId: string; sessionId?: number | null; kind: EpisodeKind },
+    options: { taskId: string; sessionId?: number | null; kind: EpisodeKind; operator?: string | null },
     recorderOptions: RecorderOptions = {},
   ): EpisodeRecorder {
     if (!EPISODE_KINDS.includes(options.kind)) throw new StoreError('io', `unknown episode kind '${options.kind}'`)
     const id = this.write(() =>
       Number(
         this.prepare(
-          'INSERT INTO episodes (task_id, session_id, kind, complete, writer_pid, created_at) VALUES (?, ?, ?, 0, ?, ?)',
-        ).run(options.taskId, options.sessionId ?? null, options.kind, process.pid, new Date().toISOString())
+          'INSERT INTO episodes (task_id, session_id, kind, complete, writer_pid, operator, created_at) VALUES (?, ?, ?, 0, ?, ?, ?)',
+        ).run(options.taskId, options.sessionId ?? null, options.kind, process.pid, options.operator ?? null, new Date().toISOString())
           .lastInsertRowid,
       ),
     )
@@ -734,7 +753,7 @@ export class Workspace {
   /** Settled episodes (complete or interrupted), newest first; recordings in progress are left out. */
   listEpisodes(filter: { taskId?: string; kind?: EpisodeKind; sessionId?: number } = {}): EpisodeInfo[] {
     const rows = this.prepare(
-      `SELECT id, task_id, session_id, kind, steps, ret, complete, interrupted, created_at, finished_at FROM episodes
+      `SELECT id, task_id, session_id, kind, steps, ret, complete, interrupted, operator, created_at, finished_at FROM episodes
        WHERE writer_pid IS NULL AND (@task IS NULL OR task_id = @task) AND (@kind IS NULL OR kind = @kind)
          AND (@session IS NULL OR session_id = @session)
        ORDER BY id DESC`,
@@ -748,7 +767,7 @@ export class Workspace {
 
   episodeInfo(id: number): EpisodeInfo {
     const row = this.prepare(
-      'SELECT id, task_id, session_id, kind, steps, ret, complete, interrupted, created_at, finished_at FROM episodes WHERE id = ?',
+      'SELECT id, task_id, session_id, kind, steps, ret, complete, interrupted, operator, created_at, finished_at FROM episodes WHERE id = ?',
     ).get(id) as EpisodeRow | undefined
     if (!row) throw new StoreError('not-found', `no episode ${id} in ${this.file}`)
     return episodeInfo(row)
@@ -848,6 +867,8 @@ function sessionInfo(r: SummaryRow): SessionInfo {
     lastReturn: r.last_return,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
+    offline: OfflineSource.parse(JSON.parse(r.offline)),
+    note: r.note,
   }
 }
 

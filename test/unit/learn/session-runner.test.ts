@@ -24,6 +24,7 @@ function config(over: Partial<SessionConfig> = {}): SessionConfig {
     evalEvery: 10,
     evalEpisodes: 2,
     epochs: null,
+    offline: { kind: 'expert' },
     ...over,
   }
 }

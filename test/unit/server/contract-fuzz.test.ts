@@ -29,6 +29,7 @@ const BASE: { [M in MethodName]: unknown } = {
   'teleop.control': { command: 'pause' },
   'teleop.record': { command: 'stop' },
   'demos.list': { taskId: 'cartpole' },
+  'cost.measure': { taskId: 'cartpole' },
   'demos.replay': { episodeId: 1 },
   'sessions.start': { taskId: 'reacher-arm', algo: 'stagger', oracle: 'human', budget: 5, costRatio: 1 },
   'sessions.list': {},

@@ -34,6 +34,7 @@ export function sampleConfig(overrides: Partial<SessionConfig> = {}): SessionCon
     budget: 200,
     seed: 7,
     epochs: null,
+    offline: { kind: 'expert' },
     costRatio: 2,
     schedule: 'incremental',
     loss: 'nll',

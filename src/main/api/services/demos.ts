@@ -4,7 +4,7 @@
 import type { DemoInfo, Frame, SceneGeometry } from '../../../shared/contract'
 import type { Env } from '../../sim/env'
 import { makeEnv } from '../../sim/registry'
-import type { StoredEpisode, Workspace } from '../../store'
+import { measureHumanCost, returnPreview, demonstrationTimes, type StoredEpisode, type Workspace } from '../../store'
 import type { ServiceContext, ServiceFactory } from '../service-types'
 import type { ServiceHandlers } from '../service-types'
 import { useWorkspace } from './workspace-resource'
@@ -18,6 +18,9 @@ export function replayFrames(env: Env, episode: StoredEpisode): Frame[] {
     return { ...env.frame(), step: s.index, reward: s.reward, ret, action: Array.from(s.action) }
   })
 }
+
+/** previews drawn per list (the newest demonstrations) */
+const MAX_PREVIEWS = 200
 
 export function createDemosService(getWorkspace: () => Promise<Workspace>): {
   handlers: ServiceHandlers
@@ -38,14 +41,25 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): {
   const handlers: ServiceHandlers = {
     'demos.list': async (input) => {
       const ws = await getWorkspace()
-      return ws.listEpisodes({ taskId: input.taskId, kind: 'demonstration' }).map((e): DemoInfo => ({
-        episodeId: e.episodeId,
-        taskId: e.taskId,
-        steps: e.steps,
-        ret: e.ret,
-        complete: e.complete,
-        createdAt: e.createdAt,
-      }))
+      const seconds = new Map(demonstrationTimes(ws, { taskId: input.taskId }).map((d) => [d.episodeId, d.seconds]))
+      // The newest first; previews for the ones a form can show (each reads its steps' rewards).
+      return ws.listEpisodes({ taskId: input.taskId, kind: 'demonstration' }).map(
+        (e, i): DemoInfo => ({
+          episodeId: e.episodeId,
+          taskId: e.taskId,
+          steps: e.steps,
+          ret: e.ret,
+          complete: e.complete,
+          createdAt: e.createdAt,
+          operator: e.operator,
+          seconds: seconds.get(e.episodeId) ?? null,
+          ...(i < MAX_PREVIEWS ? { preview: returnPreview(ws, e.episodeId) } : {}),
+        }),
+      )
+    },
+    'cost.measure': async (input) => {
+      const ws = await getWorkspace()
+      return measureHumanCost(ws, { taskId: input.taskId ?? null, operator: input.operator ?? null })
     },
     'demos.replay': async (input) => {
       const ws = await getWorkspace()

@@ -11,7 +11,7 @@ import type { HumanCommit } from '../../learn/human-oracle'
 import type { SessionProgress } from '../../learn/session-runner'
 import { SessionHost } from '../../session/host'
 import { taskInfo } from '../../sim/registry'
-import type { Workspace } from '../../store'
+import { resolveDemonstrations, type Workspace } from '../../store'
 import type { Broadcaster } from '../service-types'
 
 export interface SessionManagerOptions {
@@ -61,9 +61,10 @@ export class SessionManager {
   start(input: StartInput, run: { stopAfterLabels?: number } = {}): SessionInfo {
     const config = sessionConfig(input)
     const task = taskInfo(config.taskId) // throws for an unknown task
-    const noOffline = config.algo === 'stagger' || config.algo === 'dagger' || config.algo === 'hg-dagger'
-    if (!noOffline && !hasExpert(task.id))
+    if ((config.algo === 'bc' || config.algo === 'warm-stagger') && config.offline.kind === 'expert' && !hasExpert(task.id))
       throw new Error(`${config.algo} needs offline expert labels, and task ${task.id} has no expert`)
+    // Named demonstrations are checked here, so a bad choice is refused in one line before a session exists.
+    if (config.offline.kind === 'demos') resolveDemonstrations(this.ws, task.id, config.offline)
     if (config.oracle === 'expert' && !hasExpert(task.id))
       throw new Error(`task ${task.id} has no simulated expert; use oracle 'human'`)
     this.checkCapacity() // before the session is stored: a refused start leaves nothing behind

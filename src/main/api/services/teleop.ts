@@ -225,7 +225,7 @@ export function createTeleopService(
           const ws = await getWorkspace()
           s.recordFailure = null
           const rec = ws.startEpisode(
-            { taskId: s.taskId, kind: 'demonstration' },
+            { taskId: s.taskId, kind: 'demonstration', operator: input.operator ?? null },
             { onFlushError: (err) => recordingFailed(s, client, err) },
           )
           s.recorder = rec

@@ -52,14 +52,18 @@ export const command: Command = {
   usage:
     'iwb compare --task T --algos bc,stagger,warm-stagger:0.25,... [--budget N] [--seeds K] [--cost-ratio C] --report DIR\n' +
     '            [--db FILE] [--eval-every K] [--eval-episodes E] [--schedule S [--epochs N]] [--loss L]\n' +
-    '            [--parallel P] [--seed-base S] [--report-only] [--json]\n' +
+    '            [--offline expert|demos[:ID,ID,...] [--operator O]] [--parallel P] [--seed-base S] [--report-only] [--json]\n' +
     '  sessions are stored in --db (default: the workspace the page uses); --report-only writes the report from\n' +
     '  the sessions stored there without running anything',
   async run(argv, io) {
     const v = parseCompareArgs(argv)
     const reportDir = v.report
     const { seeds, parallel } = v
-    const configs = v.algos.flatMap((algo) => Array.from({ length: seeds }, (_, s) => configFromFlags(v, { ...algo, seed: v['seed-base'] + s })))
+    // --offline names the offline labels of the algorithms that take them (bc, warm-stagger); the others ask only.
+    const flagsFor = (algo: string) => (algo === 'bc' || algo === 'warm-stagger' ? v : { ...v, offline: undefined, operator: undefined })
+    const configs = v.algos.flatMap((algo) =>
+      Array.from({ length: seeds }, (_, s) => configFromFlags(flagsFor(algo.algo), { ...algo, seed: v['seed-base'] + s })),
+    )
     const reportOnly = v['report-only']
     const file = v.db ?? ensureDefaultWorkspaceFile()
     if (!v.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)

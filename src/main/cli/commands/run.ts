@@ -2,13 +2,13 @@
 // other session (src/main/session): stored in the workspace, resumed when an unfinished one with the same
 // configuration exists, refused while it runs elsewhere, and reported from the store when it already finished.
 import { z } from 'zod'
-import { algoLabel, SESSION_LIMITS, type SessionConfig } from '../../../shared/session-config'
+import { algoLabel, offlineLabel, SESSION_LIMITS, type SessionConfig } from '../../../shared/session-config'
 import { expertFor } from '../../experts/registry'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { SessionHost, type HostOutcome } from '../../session/host'
 import { planSession } from '../../session/sweep'
 import { RolloutPool } from '../../sim/rollout-pool'
-import { ensureDefaultWorkspaceFile, openWorkspace, type Workspace } from '../../store'
+import { ensureDefaultWorkspaceFile, openWorkspace, resolveDemonstrations, type Workspace } from '../../store'
 import { flag, parseCommandArgs } from '../args'
 import type { Command, CommandIO } from '../command'
 import { progressBar } from '../progress'
@@ -74,10 +74,12 @@ export const command: Command = {
   usage:
     'iwb run --task T --algo bc|dagger|stagger|warm-stagger[:fraction] [--budget N] [--seed S] [--cost-ratio C]\n' +
     '        [--schedule incremental|scratch [--epochs N]] [--loss nll|mse] [--eval-every K] [--eval-episodes E]\n' +
-    '        [--db FILE] [--new] [--json]\n' +
+    '        [--offline expert|demos[:ID,ID,...] [--operator O]] [--db FILE] [--new] [--json]\n' +
     '  budget is annotation cost (offline label 1, query C); defaults: budget 1000, seed 0, C 1, eval every 50 over\n' +
     '  25 episodes. The session is stored in --db (default: the workspace the page uses). The same command again\n' +
-    '  resumes it when unfinished and prints its stored result when finished; --new starts another.',
+    '  resumes it when unfinished and prints its stored result when finished; --new starts another.\n' +
+    '  --offline demos: BC / WARM-STAGGER draw their offline labels from recorded demonstrations of the task (the\n' +
+    '  episodes named, or all complete ones, of --operator O only), without replacement; the oracle stays the expert.',
   async run(argv, io) {
     const args = parseRunArgs(argv)
     const { config } = args
@@ -86,6 +88,8 @@ export const command: Command = {
     const ws = openWorkspace(file)
     const started = Date.now()
     try {
+      // A bad choice of demonstrations is refused in one line before any session is stored.
+      if (config.offline.kind === 'demos') resolveDemonstrations(ws, config.taskId, config.offline)
       const plan = planSession(ws, config, { fresh: args.fresh })!
       let outcome: HostOutcome | null = null
       if (plan.kind === 'finished')
@@ -106,6 +110,7 @@ export const command: Command = {
       const line = {
         task: config.taskId,
         algo: algoLabel(config),
+        offline: offlineLabel(config.offline),
         seed: config.seed,
         labels: stored.labels,
         cost: stored.cost,
@@ -116,10 +121,12 @@ export const command: Command = {
         reused: plan.kind === 'finished',
         backend: outcome?.result?.backend ?? null,
         sessionId: plan.sessionId,
+        note: ws.sessionNote(plan.sessionId),
         workspace: file,
       }
       if (!args.json) {
         io.out(`${line.algo} on ${line.task} (session ${plan.sessionId}): ${line.labels} labels, cost ${line.cost}, final return ${line.finalReturn?.toFixed(1)}`)
+        if (line.note) io.out(`note: ${line.note}`)
         io.out(`expert return ${expert.mean.toFixed(1)} on the same evaluation episodes; ${line.seconds.toFixed(1)} s${line.backend ? ` (${line.backend})` : ''}`)
       }
       io.out(JSON.stringify(line))
