@@ -13,7 +13,7 @@ import { startWorker } from '../workers'
 import type { FromSessionWorker, SessionOutcome, ToSessionWorker } from './protocol'
 
 /** A lease not renewed for this long belongs to a process that died; resume may take it over. */
-export const LEASE_TTL_MS = 4000
+export const LEASE_TTL_MS = 8000
 export const HEARTBEAT_MS = 1000
 
 export interface HostOptions {
