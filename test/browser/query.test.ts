@@ -141,4 +141,28 @@ describe('Query view', () => {
     expect(errors).toEqual([])
     await page.close()
   })
+
+  it('offers a session paused by its page closing for resuming in the Query view', async () => {
+    const first = await openPage(browser, served, 'sessions')
+    await first.page.getByTestId('session-task').selectOption('reacher-arm')
+    await first.page.getByTestId('session-algo').selectOption('stagger')
+    await first.page.getByTestId('oracle-human').check()
+    await first.page.getByTestId('session-budget').fill('2')
+    await first.page.getByTestId('session-cost-ratio').fill('1')
+    await first.page.getByTestId('session-start').click()
+    await waitForQuery(first.page, null)
+    await first.page.close() // the person's page goes away with a query waiting: the session pauses
+
+    const { page, errors } = await openPage(browser, served, 'query')
+    const resume = page.locator('[data-testid^="resume-"]').first()
+    await expect.poll(() => resume.count(), { timeout: 60_000, interval: 500 }).toBe(1)
+    await screenshot(page, 'query-paused')
+    await resume.click()
+    // resumed: the session asks again
+    expect(await waitForQuery(page, null)).toMatch(/query #\d+/)
+    await page.getByTestId('query-skip').click()
+    expect(await shownErrors(page)).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  })
 })
