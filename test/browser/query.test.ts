@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/main/store'
 import { launchChromium } from './helpers/chromium'
 import type { TestServer } from './helpers/server'
-import { setAxes, setButton, tapButton } from './support/virtual-gamepad'
+import { pressFor, setAxes, setButton, tapButton } from './support/virtual-gamepad'
+import { framesBetween, slowAnimationFrames } from './support/slow-frames'
 import { openPage, screenshot, shownErrors, startWorkbench, waitForReplay } from './support/workbench'
 import { waitFor } from '../wait-for'
 
@@ -120,6 +121,49 @@ describe('Query view', () => {
     } finally {
       ws.close()
     }
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('takes a 50 ms press of A between two frames while the page draws 2 frames a second', async () => {
+    const { page, errors } = await openPage(browser, served, 'sessions', (p) => slowAnimationFrames(p, 2))
+    await page.getByTestId('session-task').selectOption('reacher-arm')
+    await page.getByTestId('session-algo').selectOption('stagger')
+    await page.getByTestId('oracle-human').check()
+    await page.getByTestId('session-budget').fill('1')
+    await page.getByTestId('session-cost-ratio').fill('1')
+    await page.getByTestId('session-start').click()
+    await waitForQuery(page, null)
+    const press = await pressFor(page, 0, 50)
+    await expect.poll(() => page.getByTestId('query-answered').textContent(), { timeout: 30_000 }).toContain('answered here: 1')
+    // no frame was drawn while A was down: a reader that looks at the pad once per frame never saw it
+    expect(await framesBetween(page, press.down, press.up)).toBe(0)
+    expect(await page.evaluate(() => (window as unknown as { __frameTimes: number[] }).__frameTimes.length)).toBeGreaterThan(2)
+    expect(await shownErrors(page)).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('offers a session paused by its page closing for resuming in the Query view', async () => {
+    const first = await openPage(browser, served, 'sessions')
+    await first.page.getByTestId('session-task').selectOption('reacher-arm')
+    await first.page.getByTestId('session-algo').selectOption('stagger')
+    await first.page.getByTestId('oracle-human').check()
+    await first.page.getByTestId('session-budget').fill('2')
+    await first.page.getByTestId('session-cost-ratio').fill('1')
+    await first.page.getByTestId('session-start').click()
+    await waitForQuery(first.page, null)
+    await first.page.close() // the person's page goes away with a query waiting: the session pauses
+
+    const { page, errors } = await openPage(browser, served, 'query')
+    const resume = page.locator('[data-testid^="resume-"]').first()
+    await expect.poll(() => resume.count(), { timeout: 60_000, interval: 500 }).toBe(1)
+    await screenshot(page, 'query-paused')
+    await resume.click()
+    // resumed: the session asks again
+    expect(await waitForQuery(page, null)).toMatch(/query #\d+/)
+    await page.getByTestId('query-skip').click()
+    expect(await shownErrors(page)).toEqual([])
     expect(errors).toEqual([])
     await page.close()
   })

@@ -5,7 +5,8 @@
 //
 // The one departure from STAGGER as published: query k+1's state is drawn from the rollout distribution of
 // the policy trained on the labels before query k (one label behind), because the rollout runs while label k
-// is still being answered. The draw itself is STAGGER's: t ~ U{1..H-1} from a fresh seeded reset, redrawn
+// is still being answered (two behind when the answer to k comes before the update for k-1 is done: the rollout
+// then starts at once rather than wait for it). The draw itself is STAGGER's: t ~ U{1..H-1} from a fresh seeded reset, redrawn
 // with no label and no cost when the episode ends before t (Gymnasium's truncation at t counts as reached).
 import type { TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
@@ -28,8 +29,13 @@ export interface LookaheadCandidate {
 export interface LookaheadOptions {
   /** a second env of the task for the lookahead rollouts (the runner's env holds the queried state) */
   spare: Env
-  /** the newest learner: awaited before each lookahead rollout so it uses the freshest weights */
-  latestLearner: () => Promise<Policy & { sample?: (obs: Float64Array, rng: RoundContext['rng']) => Float64Array }>
+  /**
+   * the newest learner, asked for before each lookahead rollout: it may wait for an update in flight, but no
+   * longer than until `hurry` settles (the answer came and the next prompt is wanted now)
+   */
+  latestLearner: (
+    hurry?: Promise<void>,
+  ) => Promise<Policy & { sample?: (obs: Float64Array, rng: RoundContext['rng']) => Float64Array }>
   /** the rollout env's state history (withStateHistory), refilled with the candidate's lead-up states */
   history?: Pick<StateHistory, 'push' | 'clear'>
   /** env steps between yields to the event loop */
@@ -43,6 +49,8 @@ export class LookaheadStagger implements Algorithm {
   readonly name = 'stagger'
   private next: Promise<LookaheadCandidate | null> | null = null
   private stopped = false
+  /** settles the pending rollout's wait for a fresher learner */
+  private hurry: (() => void) | null = null
   /** the candidate rollouts and redraws done (for benches and tests) */
   rollouts = 0
   redraws = 0
@@ -54,6 +62,8 @@ export class LookaheadStagger implements Algorithm {
       await this.drop()
       return null
     }
+    this.hurry?.()
+    this.hurry = null
     const candidate = await (this.next ?? this.prepare(ctx))
     this.next = null
     if (!candidate) return null // aborted
@@ -76,9 +86,10 @@ export class LookaheadStagger implements Algorithm {
     const H = ctx.task.horizon
     const slice = Math.max(1, this.opts.sliceSteps ?? 64)
     const leadLen = Math.max(1, Math.ceil((this.opts.leadSeconds ?? 1) * ctx.task.controlHz))
+    const hurry = new Promise<void>((resolve) => (this.hurry = resolve))
     for (;;) {
       if (ctx.signal?.aborted || this.stopped) return null
-      const learner = await this.opts.latestLearner()
+      const learner = await this.opts.latestLearner(hurry)
       const act = learner.sample
         ? (o: Float64Array) => learner.sample!(o, ctx.rng)
         : (o: Float64Array) => learner.act(o)
@@ -114,6 +125,7 @@ export class LookaheadStagger implements Algorithm {
 
   private async drop(): Promise<void> {
     this.stopped = true
+    this.hurry?.()
     const n = this.next
     this.next = null
     if (n) await n.catch(() => null)
@@ -122,7 +134,7 @@ export class LookaheadStagger implements Algorithm {
 
 /**
  * Wrap a trainer so the lookahead can ask for the newest learner: it waits for an update in flight (the runner
- * with overlapTraining does not) and builds the policy from the weights that update produced.
+ * with overlapTraining does not) until `hurry` settles, and builds the policy from the newest weights there are.
  */
 export function trackLatestLearner(
   inner: Trainer,
@@ -166,8 +178,19 @@ export function trackLatestLearner(
     },
     close: () => inner.close(),
   }
-  const latestLearner = async (): Promise<SpecPolicy> => {
-    while (inflight) await inflight.catch(() => null)
+  const latestLearner = async (hurry?: Promise<void>): Promise<SpecPolicy> => {
+    // A person slower than an update gets rollouts of the policy one label behind; one faster than an update
+    // (the answer came while it ran) gets the newest finished policy at once instead of a wait between the
+    // answer and the next prompt.
+    let hurried = false
+    void hurry?.then(() => (hurried = true))
+    while (inflight && !(hurried && latest)) {
+      const updated = inflight.then(
+        () => undefined,
+        () => undefined,
+      )
+      await (hurry && latest ? Promise.race([updated, hurry]) : updated)
+    }
     const w = latest ?? (latest = await inner.weights())
     if (!cached || cached.weights !== w) cached = { weights: w, policy: policyFromSpec(learnerSpec(w, task)) }
     return cached.policy

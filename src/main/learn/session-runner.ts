@@ -194,7 +194,9 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
         evaluation,
       })
 
-    // With overlapTraining, at most one update is in flight; settle() waits for it and adopts its weights.
+    // Updates run one after another; with overlapTraining they queue up behind each other instead of being awaited
+    // before the next round, and each one's weights become the learner (the proposals) as soon as it is done.
+    // settle() waits for the last one queued.
     let pending: Promise<UpdateResult> | null = null
     const adopt = (u: UpdateResult): void => {
       weights = u.weights
@@ -206,19 +208,47 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       pending = null
       adopt(await p)
     }
+    const queueUpdate = (labels: LabelRecord[], extraSteps: number): void => {
+      const before = pending
+      const p = (before ?? Promise.resolve(null)).then(() => {
+        trainer.add(labels)
+        return trainer.update(extraSteps)
+      })
+      // adopted as soon as done, in order (errors surface through settle())
+      void p.then(adopt, () => undefined)
+      pending = p
+    }
 
     const evaluationDue = (): boolean =>
       lastEvalLabels < 0 || Math.floor(ledger.labels / config.evalEvery) > Math.floor(lastEvalLabels / config.evalEvery)
+    // An evaluation is of the policy after label n and is stored when it is done. It runs while the next rounds
+    // go on (their rollouts, the next query's prompt), so it never sits between a person's answer and the next
+    // prompt. Without overlapTraining it is awaited before the next round is committed, so every stored
+    // checkpoint lies after its evaluation and a resumed session stores exactly the same curve.
+    let evaluating: Promise<void> | null = null
+    const finishEvaluation = async (): Promise<void> => {
+      if (!evaluating) return
+      const e = evaluating
+      evaluating = null
+      await e
+    }
     const evaluate = async (): Promise<void> => {
-      await settle()
-      const { returns, steps } = await evaluator.evaluate(learnerSpec(weights, task), evaluationEpisodes(config, ledger.labels))
-      evalSteps += steps
-      const rec: EvaluationRecord = { labels: ledger.labels, cost: ledger.cost, humanSeconds: ledger.humanSeconds, returns }
-      log.addEvaluation(rec)
-      log.savePolicy({ labels: ledger.labels, backend: trainer.backend, weights })
-      lastEvalLabels = ledger.labels
-      lastReturn = mean(returns)
-      progress('evaluation', rec)
+      await finishEvaluation()
+      const at = { labels: ledger.labels, cost: ledger.cost, humanSeconds: ledger.humanSeconds }
+      lastEvalLabels = at.labels
+      const after: Promise<MlpWeights> = pending ? pending.then((u) => u.weights) : Promise.resolve(weights)
+      evaluating = (async () => {
+        const w = await after
+        const { returns, steps } = await evaluator.evaluate(learnerSpec(w, task), evaluationEpisodes(config, at.labels))
+        evalSteps += steps
+        const rec: EvaluationRecord = { ...at, returns }
+        log.addEvaluation(rec)
+        log.savePolicy({ labels: at.labels, backend: trainer.backend, weights: w })
+        lastReturn = mean(returns)
+        progress('evaluation', rec)
+      })()
+      // a failure surfaces where it is awaited; until then it must not count as unhandled
+      void evaluating.catch(() => undefined)
     }
 
     // A query's record waits for its label's id (the label is stored when its round ends).
@@ -322,21 +352,23 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
         progress(round.phase)
         continue
       }
-      await settle()
+      const overlap = opts.overlapTraining && !round.extraSteps
+      if (!overlap) await settle()
       const commit = price(round)
       if (commit.labels.length === 0 && !round.extraSteps) {
         if (!round.keep || round.labels.length > 0) break // the budget is spent
         // Nothing to learn from, but its bookkeeping (a watched episode) is kept with a checkpoint.
+        await settle()
+        await finishEvaluation()
         commit.checkpoint = { labels: ledger.labels, trainer: await trainer.state(), rng: rng.state(), resets, algorithm: algorithm.state?.() ?? null }
         log.commitRound(commit)
         progress(round.phase)
         continue
       }
-      trainer.add(commit.labels)
-      pending = trainer.update(round.extraSteps ?? 0)
-      const overlap = opts.overlapTraining && !round.extraSteps
+      queueUpdate(commit.labels, round.extraSteps ?? 0)
       if (!overlap) {
         await settle()
+        await finishEvaluation()
         commit.checkpoint = { labels: ledger.labels, trainer: await trainer.state(), rng: rng.state(), resets, algorithm: algorithm.state?.() ?? null }
       }
       log.commitRound(commit)
@@ -345,8 +377,11 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       if (evaluationDue()) await evaluate()
     }
     await settle()
-    if (!stopped && lastEvalLabels !== ledger.labels) await evaluate()
-    else if (stopped) log.savePolicy({ labels: ledger.labels, backend: trainer.backend, weights })
+    await finishEvaluation()
+    if (!stopped && lastEvalLabels !== ledger.labels) {
+      await evaluate()
+      await finishEvaluation()
+    } else if (stopped) log.savePolicy({ labels: ledger.labels, backend: trainer.backend, weights })
     const status = stopped ?? 'finished'
     log.setStatus(status)
     progress(status)

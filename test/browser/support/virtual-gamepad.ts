@@ -5,7 +5,8 @@ import { waitFor } from '../../wait-for'
 
 /** Runs in the page before any of its scripts. */
 function install(): void {
-  const state = { axes: [0, 0, 0, 0], buttons: new Array<number>(17).fill(0), connected: true, timestamp: 0 }
+  // releaseAt: a timed press reads as released from that time on (performance.now()), however busy the page is
+  const state = { axes: [0, 0, 0, 0], buttons: new Array<number>(17).fill(0), releaseAt: new Array<number>(17).fill(Infinity), connected: true, timestamp: 0 }
   const w = window as unknown as { __virtualPad: typeof state }
   w.__virtualPad = state
   const pad = (): Gamepad =>
@@ -16,7 +17,10 @@ function install(): void {
       mapping: 'standard',
       timestamp: ++state.timestamp,
       axes: state.axes.slice(),
-      buttons: state.buttons.map((v) => ({ pressed: v >= 0.5, touched: v > 0, value: v })),
+      buttons: state.buttons.map((b, i) => {
+        const v = performance.now() < state.releaseAt[i] ? b : 0
+        return { pressed: v >= 0.5, touched: v > 0, value: v }
+      }),
       vibrationActuator: null,
       hapticActuators: [],
     }) as unknown as Gamepad
@@ -40,15 +44,17 @@ export async function setAxes(page: Page, axes: Partial<Record<0 | 1 | 2 | 3, nu
 export async function setButton(page: Page, button: number, value: number): Promise<void> {
   await page.evaluate(
     ([b, v]) => {
-      ;(window as unknown as { __virtualPad: { buttons: number[] } }).__virtualPad.buttons[b] = v
+      const s = (window as unknown as { __virtualPad: { buttons: number[]; releaseAt: number[] } }).__virtualPad
+      s.buttons[b] = v
+      s.releaseAt[b] = Infinity
     },
     [button, value] as const,
   )
 }
 
 /**
- * Press a button, hold it until `seen` says the page acted on it, and release it: gamepad.js polls once per
- * animation frame, and software-rendered WebGL on a loaded machine can drop the page to a few frames per second.
+ * Press a button, hold it until `seen` says the page acted on it, and release it (for tests about what the press
+ * does rather than how short it may be; pressFor times a short one).
  */
 export async function tapButton(
   page: Page,
@@ -62,4 +68,33 @@ export async function tapButton(
   } finally {
     await setButton(page, button, 0)
   }
+}
+
+/**
+ * Press a button for exactly `ms` milliseconds of the page's clock (the pad reads as released from then on, even
+ * if the page is busy). With slow frames (slow-frames.ts) the press starts only where it ends before the next
+ * frame is due. Resolves with its start and end.
+ */
+export async function pressFor(page: Page, button: number, ms: number): Promise<{ down: number; up: number }> {
+  return page.evaluate(
+    ([b, d]) =>
+      new Promise<{ down: number; up: number }>((resolve) => {
+        const w = window as unknown as { __virtualPad: { buttons: number[]; releaseAt: number[] }; __nextFrameAt?: number }
+        const tryPress = (): void => {
+          // after the frame's callbacks (the scene's drawing among them) have run
+          setTimeout(() => {
+            const down = performance.now()
+            if ((w.__nextFrameAt ?? Infinity) - down < d + 20) {
+              requestAnimationFrame(tryPress)
+              return
+            }
+            w.__virtualPad.releaseAt[b] = down + d
+            w.__virtualPad.buttons[b] = 1
+            resolve({ down, up: down + d })
+          }, 0)
+        }
+        requestAnimationFrame(tryPress)
+      }),
+    [button, ms] as const,
+  )
 }

@@ -37,10 +37,17 @@ export interface OpenedPage {
   errors: string[]
 }
 
-export async function openPage(browser: Browser, served: TestServer, view = 'teleop'): Promise<OpenedPage> {
+export async function openPage(
+  browser: Browser,
+  served: TestServer,
+  view = 'teleop',
+  /** more init scripts, installed before the page loads */
+  setup?: (page: Page) => Promise<void>,
+): Promise<OpenedPage> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   const errors = collectErrors(page)
   await installVirtualGamepad(page)
+  await setup?.(page)
   const url = new URL(served.url)
   url.searchParams.set('view', view)
   await page.goto(url.toString())

@@ -1,11 +1,18 @@
 // The page's input layer in plain Node: dead zone, action mapping, keyboard fallback, and the composable's
-// focus handling and re-arming after a page error, with a fake window and a fake gamepad.js listener.
+// focus handling and its own pad-reading timer, with a fake window and a fake pad (no hardware here).
 import { describe, expect, it } from 'vitest'
 import { effectScope, nextTick } from 'vue'
 import type { TaskInfo } from '../../../src/shared/contract'
 import { applyDeadZone, emptyPadState, padToAction, radialDeadZone } from '../../../src/renderer/src/input/pad-state'
 import { isTypingTarget, keyboardPadState } from '../../../src/renderer/src/input/keyboard'
-import { usePadInput, type GamepadListenerLike } from '../../../src/renderer/src/composables/usePadInput'
+import { usePadInput } from '../../../src/renderer/src/composables/usePadInput'
+import {
+  POLL_HZ_DEFAULT,
+  POLL_HZ_MAX,
+  POLL_HZ_MIN,
+  clampPollHz,
+  startPadPoller,
+} from '../../../src/renderer/src/input/pad-poller'
 import { waitFor } from '../../wait-for'
 
 const cartpole: TaskInfo = {
@@ -76,24 +83,25 @@ describe('keyboard fallback', () => {
   })
 })
 
-class FakeListener implements GamepadListenerLike {
-  starts = 0
-  stops = 0
-  handlers = new Map<string, ((e: { detail: unknown }) => void)[]>()
-  start(): void {
-    this.starts++
-  }
-  stop(): void {
-    this.stops++
-  }
-  on(name: string, cb: (e: { detail: unknown }) => void): void {
-    this.handlers.set(name, [...(this.handlers.get(name) ?? []), cb])
-  }
-  off(name: string, cb: (e: { detail: unknown }) => void): void {
-    this.handlers.set(name, (this.handlers.get(name) ?? []).filter((h) => h !== cb))
-  }
-  emit(name: string, detail: unknown): void {
-    for (const h of this.handlers.get(name) ?? []) h({ detail })
+/** A pad for plain Node (no hardware): the state getGamepads reports, changed by the test. */
+class FakePad {
+  axes = [0, 0, 0, 0]
+  buttons = new Array<number>(17).fill(0)
+  connected = true
+  reads = 0
+  getGamepads = (): (Gamepad | null)[] => {
+    this.reads++
+    if (!this.connected) return [null]
+    return [
+      {
+        id: 'fake pad',
+        index: 0,
+        connected: true,
+        mapping: 'standard',
+        axes: this.axes.slice(),
+        buttons: this.buttons.map((v) => ({ pressed: v >= 0.5, touched: v > 0, value: v })),
+      } as unknown as Gamepad,
+    ]
   }
 }
 
@@ -115,33 +123,63 @@ const tick = async (): Promise<void> => {
 }
 
 describe('usePadInput', () => {
-  it('keeps the latest axis values from change events and holds to act only while the bumper is down', async () => {
-    const listener = new FakeListener()
+  it('reads the pad on its own timer and holds to act only while the bumper is down', async () => {
+    const fake = new FakePad()
     const scope = effectScope()
-    const pad = scope.run(() => usePadInput({ window: fakeWindow(), createListener: () => listener, deadZone: 0.1 }))!
-    listener.emit('gamepad:axis', { axis: 0, value: 0.9, gamepad: { id: 'pad' } })
-    await tick()
-    expect(pad.state.value.axes[0]).toBeGreaterThan(0.8)
+    const pad = scope.run(() => usePadInput({ window: fakeWindow(), getGamepads: fake.getGamepads, deadZone: 0.1 }))!
+    fake.axes[0] = 0.9
+    await waitFor(() => pad.state.value.axes[0] > 0.8, { message: 'the stick read' })
+    expect(pad.padId.value).toBe('fake pad')
     expect(pad.deadman.value).toBe(false)
     const pressed: number[] = []
     pad.onPress((b) => pressed.push(b))
-    listener.emit('gamepad:button', { button: 5, value: 1, pressed: true })
-    await tick()
-    expect(pad.deadman.value).toBe(true)
+    fake.buttons[5] = 1
+    await waitFor(() => pad.deadman.value, { message: 'the bumper read' })
     expect(pressed).toEqual([5])
-    // no new event: the value stays (gamepad.js only reports changes)
-    await tick()
-    expect(pad.state.value.axes[0]).toBeGreaterThan(0.8)
+    // held: read again and again, pressed once
+    const reads = fake.reads
+    await waitFor(() => fake.reads > reads + 3, { message: 'more reads' })
+    expect(pressed).toEqual([5])
     scope.stop()
-    expect(listener.stops).toBe(1)
+  })
+
+  it('reads at the bounded rate on one interval timer, cleared on stop', () => {
+    const fake = new FakePad()
+    const timers: { ms: number; cleared: boolean }[] = []
+    const poller = startPadPoller({
+      getGamepads: fake.getGamepads,
+      hz: 1000,
+      onChange: () => undefined,
+      setInterval: (_fn, ms) => timers.push({ ms, cleared: false }) - 1,
+      clearInterval: (h) => (timers[h as number].cleared = true),
+    })
+    expect(timers).toEqual([{ ms: 1000 / POLL_HZ_MAX, cleared: false }])
+    poller.stop()
+    expect(timers[0].cleared).toBe(true)
+  })
+
+  it('counts a press that lasts a single read', async () => {
+    const fake = new FakePad()
+    const scope = effectScope()
+    const pad = scope.run(() => usePadInput({ window: fakeWindow(), getGamepads: fake.getGamepads }))!
+    const pressed: number[] = []
+    pad.onPress((b) => pressed.push(b))
+    const reads = fake.reads
+    fake.buttons[0] = 1
+    await waitFor(() => fake.reads > reads, { message: 'one read' })
+    fake.buttons[0] = 0
+    await waitFor(() => pressed.length > 0, { message: 'the press' })
+    expect(pressed).toEqual([0])
+    scope.stop()
   })
 
   it('ignores input while the window is unfocused and takes it back on focus', async () => {
-    const listener = new FakeListener()
+    const fake = new FakePad()
     const win = fakeWindow()
     const scope = effectScope()
-    const pad = scope.run(() => usePadInput({ window: win, createListener: () => listener }))!
-    listener.emit('gamepad:axis', { axis: 2, value: -1, gamepad: { id: 'pad' } })
+    const pad = scope.run(() => usePadInput({ window: win, getGamepads: fake.getGamepads }))!
+    fake.axes[2] = -1
+    await waitFor(() => pad.state.value.axes[2] < -0.9, { message: 'the stick read' })
     win.dispatchEvent(new Event('blur'))
     await tick()
     expect(pad.focused.value).toBe(false)
@@ -152,23 +190,28 @@ describe('usePadInput', () => {
     scope.stop()
   })
 
-  it('restarts gamepad polling after a page error stopped it', async () => {
-    const listener = new FakeListener()
-    const win = fakeWindow()
+  it('bounds the read rate and says when the pad cannot be read', async () => {
+    expect(clampPollHz(1e6)).toBe(POLL_HZ_MAX)
+    expect(clampPollHz(1)).toBe(POLL_HZ_MIN)
+    expect(clampPollHz(Number.NaN)).toBe(POLL_HZ_DEFAULT)
     const scope = effectScope()
-    const pad = scope.run(() => usePadInput({ window: win, createListener: () => listener }))!
-    expect(listener.starts).toBe(1)
-    win.dispatchEvent(new Event('error'))
-    await waitFor(() => listener.starts > 1, { message: 'polling restarted' })
-    expect(listener.starts).toBe(2)
-    expect(pad.rearms.value).toBe(1)
+    const pad = scope.run(() =>
+      usePadInput({
+        window: fakeWindow(),
+        getGamepads: () => {
+          throw new Error('blocked by permissions policy')
+        },
+      }),
+    )!
+    await waitFor(() => pad.padError.value !== null, { message: 'the read error' })
+    expect(pad.padError.value).toContain('blocked')
     scope.stop()
   })
 
   it('drives the sticks from the keyboard, with Space as hold-to-act', async () => {
     const win = fakeWindow()
     const scope = effectScope()
-    const pad = scope.run(() => usePadInput({ window: win, createListener: () => new FakeListener() }))!
+    const pad = scope.run(() => usePadInput({ window: win, getGamepads: new FakePad().getGamepads }))!
     win.dispatchEvent(keyEvent('keydown', 'KeyA'))
     win.dispatchEvent(keyEvent('keydown', 'Space'))
     await tick()

@@ -1,7 +1,6 @@
-// Controls from a standard-mapping gamepad (through gamepad.js), the keyboard and mouse-dragged sticks, merged
-// into one PadState snapshot. gamepad.js emits only on change, so the latest values are kept here; it stops
-// polling after any uncaught page error (it listens to window 'error'), so polling is re-armed here.
-import { GamepadListener } from 'gamepad.js'
+// Controls from a standard-mapping gamepad, the keyboard and mouse-dragged sticks, merged into one PadState
+// snapshot. The pad is read on its own timer (input/pad-poller.ts), not per drawn frame, so a short press counts
+// at any frame rate; an uncaught error elsewhere in the page cannot stop that timer.
 import {
   computed,
   inject,
@@ -24,13 +23,7 @@ import {
   type PadState,
 } from '../input/pad-state'
 import { KEY_AXES, KEY_BUTTONS, isTypingTarget, keyboardPadState } from '../input/keyboard'
-
-export interface GamepadListenerLike {
-  start(): void
-  stop(): void
-  on(name: string, cb: (e: { detail: any }) => void): void // eslint-disable-line @typescript-eslint/no-explicit-any
-  off(name: string, cb: (e: { detail: any }) => void): void // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+import { startPadPoller, type PadPoller } from '../input/pad-poller'
 
 export interface PadInputOptions {
   window?: Window
@@ -38,7 +31,10 @@ export interface PadInputOptions {
   deadZone?: number
   /** button index that must be held for the action to be non-zero */
   deadmanButton?: number
-  createListener?: () => GamepadListenerLike
+  /** default the window's navigator.getGamepads; a fake in tests */
+  getGamepads?: () => ArrayLike<Gamepad | null>
+  /** pad reads per second (bounded by pad-poller's POLL_HZ_MIN..MAX) */
+  pollHz?: number
 }
 
 export type InputSource = 'gamepad' | 'keyboard' | 'mouse' | 'none'
@@ -50,9 +46,9 @@ export interface PadInput {
   focused: Ref<boolean>
   padId: Ref<string | null>
   source: Ref<InputSource>
-  /** how many times polling was restarted after a page error */
-  rearms: Ref<number>
-  /** null when no gamepad support (keyboard only) */
+  /** pad reads per second (0 without gamepad support) */
+  pollHz: number
+  /** set when the pad cannot be read (keyboard and mouse still work) */
   padError: Ref<string | null>
   /** mouse fallback: set a stick (0 left, 1 right) from a drag, or release it with null */
   setPointerStick(stick: 0 | 1, value: [number, number] | null): void
@@ -69,7 +65,6 @@ export function usePadInput(options: PadInputOptions = {}): PadInput {
   const focused = ref(win.document?.hasFocus?.() ?? true)
   const padId = ref<string | null>(null)
   const source = ref<InputSource>('none')
-  const rearms = ref(0)
   const padError = ref<string | null>(null)
 
   const rawAxes = new Float32Array(AXES)
@@ -104,49 +99,29 @@ export function usePadInput(options: PadInputOptions = {}): PadInput {
     for (const h of pressHandlers) h(button)
   }
 
-  // --- gamepad.js
-  let listener: GamepadListenerLike | null = null
-  const onAxis = (e: { detail: { axis: number; value: number; gamepad: Gamepad } }): void => {
-    if (e.detail.axis < AXES) rawAxes[e.detail.axis] = e.detail.value
-    padId.value = e.detail.gamepad?.id ?? padId.value
-    if (focused.value && Math.abs(e.detail.value) > deadZone) source.value = 'gamepad'
-    schedule()
-  }
-  const onButton = (e: { detail: { button: number; value: number; pressed: boolean } }): void => {
-    const before = rawButtons[e.detail.button] ?? 0
-    if (e.detail.button < BUTTONS) rawButtons[e.detail.button] = e.detail.value
-    if (focused.value && e.detail.value > 0.1) source.value = 'gamepad'
-    if (before < 0.5 && e.detail.value >= 0.5) press(e.detail.button)
-    schedule()
-  }
-  const onConnected = (e: { detail: { gamepad?: Gamepad } }): void => {
-    padId.value = e.detail.gamepad?.id ?? 'gamepad'
-  }
-  const onDisconnected = (): void => {
-    padId.value = null
-    rawAxes.fill(0)
-    rawButtons.fill(0)
-    schedule()
-  }
-  try {
-    listener = options.createListener ? options.createListener() : (new GamepadListener({ analog: true }) as GamepadListenerLike)
-    listener.on('gamepad:axis', onAxis)
-    listener.on('gamepad:button', onButton)
-    listener.on('gamepad:connected', onConnected)
-    listener.on('gamepad:disconnected', onDisconnected)
-    listener.start()
-  } catch (err) {
-    listener = null
-    padError.value = err instanceof Error ? err.message : String(err)
-  }
-
-  // gamepad.js registered its stop() on window 'error' first; restart after it ran
-  const onPageError = (): void => {
-    if (!listener) return
-    setTimeout(() => {
-      listener?.start()
-      rearms.value++
-    }, 0)
+  // --- the pad, on its own timer
+  let poller: PadPoller | null = null
+  const getGamepads = options.getGamepads ?? (() => win.navigator.getGamepads())
+  if (options.getGamepads || typeof win.navigator?.getGamepads === 'function') {
+    poller = startPadPoller({
+      getGamepads,
+      hz: options.pollHz,
+      onChange(reading, pressed) {
+        padId.value = reading.id
+        const moved = reading.axes.some((v, i) => v !== rawAxes[i] && Math.abs(v) > deadZone)
+        const pushed = reading.buttons.some((v, i) => v !== rawButtons[i] && v > 0.1)
+        rawAxes.set(reading.axes)
+        rawButtons.set(reading.buttons)
+        if (focused.value && (moved || pushed)) source.value = 'gamepad'
+        for (const b of pressed) press(b)
+        schedule()
+      },
+      onError(message) {
+        padError.value = message
+      },
+    })
+  } else {
+    padError.value = 'this browser has no Gamepad API'
   }
 
   // --- keyboard
@@ -183,25 +158,17 @@ export function usePadInput(options: PadInputOptions = {}): PadInput {
     schedule()
   }
 
-  win.addEventListener('error', onPageError)
   win.addEventListener('keydown', onKeyDown)
   win.addEventListener('keyup', onKeyUp)
   win.addEventListener('blur', onBlur)
   win.addEventListener('focus', onFocus)
 
   onScopeDispose(() => {
-    win.removeEventListener('error', onPageError)
     win.removeEventListener('keydown', onKeyDown)
     win.removeEventListener('keyup', onKeyUp)
     win.removeEventListener('blur', onBlur)
     win.removeEventListener('focus', onFocus)
-    if (listener) {
-      listener.off('gamepad:axis', onAxis)
-      listener.off('gamepad:button', onButton)
-      listener.off('gamepad:connected', onConnected)
-      listener.off('gamepad:disconnected', onDisconnected)
-      listener.stop()
-    }
+    poller?.stop()
     pressHandlers.clear()
   })
 
@@ -211,7 +178,7 @@ export function usePadInput(options: PadInputOptions = {}): PadInput {
     focused,
     padId,
     source,
-    rearms,
+    pollHz: poller?.hz ?? 0,
     padError,
     setPointerStick(stick, value) {
       if (value === null) {
