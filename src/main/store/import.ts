@@ -276,7 +276,7 @@ export function validateExport(dir: string, options: ImportOptions): Manifest {
             problems.push(
               `${where}: stepIndex ${r.stepIndex} is not a step of episode ${r.episodeId} (${episode.steps} steps)`,
             )
-        } else if (r.stepIndex !== null) problems.push(`${where}: stepIndex ${r.stepIndex} without an episode`)
+        }
         const shape = sessions.has(r.sessionId) ? options.tasks.get(sessions.get(r.sessionId)!) : undefined
         if (shape) {
           vector(r.state, shape.stateSize, where, 'state')

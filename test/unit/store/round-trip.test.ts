@@ -92,7 +92,8 @@ function build(ws: Workspace, rng: Rng): void {
           action: vector(rng, shape.actDim),
           humanSeconds: config.oracle === 'human' ? rng.uniform(0, 30) : null,
           episodeId: from?.id ?? null,
-          stepIndex: from ? rng.int(from.steps) : null,
+          // The runner keeps a label's step in a rollout it did not store: a stepIndex without an episode.
+          stepIndex: from ? rng.int(from.steps) : rng.next() < 0.5 ? rng.int(1000) : null,
         }
       })
       const answered = rng.int(n + 1)
