@@ -55,7 +55,7 @@ export function decodeVector(values: readonly (number | string)[]): number[] {
 
 export const rowSchemas = {
   // The settings the workbench knows, each with the schema updateSettings() uses.
-  'settings.jsonl': z.union([
+  'settings.jsonl': z.discriminatedUnion('key', [
     z.object({ key: z.literal('costRatio'), value: SETTING_SCHEMAS.costRatio }).strict(),
     z.object({ key: z.literal('operators'), value: SETTING_SCHEMAS.operators }).strict(),
   ]),

@@ -251,7 +251,7 @@ describe('export and import', () => {
       [
         'settings.costRatio "abc"',
         (d) => editRows(d, 'settings.jsonl', (r) => (r.key === 'costRatio' ? { ...r, value: 'abc' } : r)),
-        /settings\.jsonl:1/,
+        /settings\.jsonl:1: value: .*expected number/,
       ],
       ['a manifest of schema version 99', (d) => editManifest(d, (m) => (m.schemaVersion = 99)), /schema version 99/],
       ['a manifest listing no files', (d) => editManifest(d, (m) => (m.files = {})), /files lists no settings\.jsonl/],
