@@ -2,6 +2,7 @@
 // file per table. Both export.ts and import.ts build on these schemas, so what one writes the other accepts.
 import { z } from 'zod'
 import { SESSION_LIMITS, SessionConfigFields } from '../../shared/session-config'
+import { SETTING_SCHEMAS } from './types'
 
 export const EXPORT_FORMAT = 'imitation-workbench-export'
 export const EXPORT_VERSION = 1
@@ -20,13 +21,24 @@ export const EXPORT_FILES = [
 ] as const
 export type ExportFile = (typeof EXPORT_FILES)[number]
 
-/** JSON has no NaN or infinities; vectors spell them as strings so an export is lossless. */
+/**
+ * JSON has no NaN or infinities; the writer spells them as strings so an export says exactly what was stored.
+ * An import refuses them in states, observations and actions (checkVector in import.ts): the running code can
+ * neither restore nor learn from them.
+ */
 const vectorValue = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])
-const vector = z.array(vectorValue)
-const id = z.number().int().positive()
-const count = z.number().int().nonnegative()
+/** The longest vector any row may hold; the task's own sizes are checked on import. */
+export const MAX_VECTOR = 1024
+const vector = z.array(vectorValue).max(MAX_VECTOR)
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 const finite = z.number().finite()
-const timestamp = z.string().min(1)
+const nonnegative = z.number().finite().nonnegative()
+const timestamp = z.string().min(1).max(64)
+/** A label costs 1 (offline) or C (a query): never more than the largest cost ratio a session may have. */
+const labelCost = z.number().min(0).max(SESSION_LIMITS.costRatio.max)
+/** seconds a person spent: a day per label, a century per session are far beyond any real one */
+const humanSeconds = nonnegative.max(86_400)
 
 export function encodeVector(values: ArrayLike<number>): (number | string)[] {
   const out: (number | string)[] = new Array(values.length)
@@ -42,7 +54,11 @@ export function decodeVector(values: readonly (number | string)[]): number[] {
 }
 
 export const rowSchemas = {
-  'settings.jsonl': z.object({ key: z.string().min(1), value: z.json() }).strict(),
+  // The settings the workbench knows, each with the schema updateSettings() uses.
+  'settings.jsonl': z.discriminatedUnion('key', [
+    z.object({ key: z.literal('costRatio'), value: SETTING_SCHEMAS.costRatio }).strict(),
+    z.object({ key: z.literal('operators'), value: SETTING_SCHEMAS.operators }).strict(),
+  ]),
   'tasks.jsonl': z
     .object({
       taskId: z.string().min(1),
@@ -64,6 +80,10 @@ export const rowSchemas = {
     .strict()
     .refine((r) => r.budget / r.costRatio <= SESSION_LIMITS.queries, {
       message: `budget / cost ratio may imply at most ${SESSION_LIMITS.queries} queries`,
+    })
+    .refine((r) => (r.algo === 'warm-stagger') === (r.warmFraction !== null), {
+      message: 'warmFraction is set for warm-stagger sessions and only for them',
+      path: ['warmFraction'],
     }),
   'episodes.jsonl': z
     .object({
@@ -97,11 +117,11 @@ export const rowSchemas = {
       id,
       sessionId: id,
       source: z.enum(['demonstration', 'offline', 'query', 'intervention', 'policy']),
-      cost: finite,
+      cost: labelCost,
       observation: vector,
       state: vector.nullable(),
       action: vector,
-      humanSeconds: finite.nullable(),
+      humanSeconds: humanSeconds.nullable(),
       episodeId: id.nullable(),
       stepIndex: count.nullable(),
       createdAt: timestamp,
@@ -119,7 +139,7 @@ export const rowSchemas = {
       proposedAction: vector,
       answer: vector.nullable(),
       disagreement: finite.nullable(),
-      operator: z.string().nullable(),
+      operator: z.string().max(200).nullable(),
     })
     .strict(),
   'policies.jsonl': z
@@ -137,9 +157,9 @@ export const rowSchemas = {
       id,
       sessionId: id,
       labels: count,
-      cost: finite,
-      humanSeconds: finite,
-      returns: z.array(finite),
+      cost: nonnegative,
+      humanSeconds: nonnegative,
+      returns: z.array(finite).max(SESSION_LIMITS.evalEpisodes),
       mean: finite,
       std: finite,
       createdAt: timestamp,

@@ -3,7 +3,7 @@
 // between rows. Then all rows go in under one transaction with fresh ids, so a bad export changes nothing.
 import { offlineKey, type OfflineSource } from '../../shared/session-config'
 import { createHash } from 'node:crypto'
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
 import { toBlob } from './codec'
@@ -18,7 +18,17 @@ import {
   type ExportFile,
   type ExportRow,
 } from './export-format'
+import { SCHEMA_VERSION } from './migrations'
+import type { TaskShape, TaskShapes } from './types'
 import type { Workspace } from './workspace'
+
+export interface ImportOptions {
+  /**
+   * The vector sizes of every task this workbench runs (src/main/sim's registry supplies them). A row for a task
+   * not listed, or a vector of another length, is refused: the running code could not use it.
+   */
+  tasks: TaskShapes
+}
 
 export interface ImportResult {
   /** old id (in the export) -> new id (in the workspace) */
@@ -29,10 +39,35 @@ export interface ImportResult {
 }
 
 const MAX_REPORTED = 20
+/** The longest line (a policy's weights are the largest rows: about 100 KB for a 64-unit MLP). */
+const MAX_LINE_CHARS = 16 * 2 ** 20
+const MAX_MANIFEST_BYTES = 2 ** 20
+
+/**
+ * Open a file of the export for reading: only a regular file inside the folder. A symlink (which could lead
+ * anywhere) is refused without following it, and O_NONBLOCK keeps a FIFO from hanging the open.
+ */
+function openRegular(path: string, what: string): number {
+  let fd: number
+  try {
+    if (lstatSync(path).isSymbolicLink()) throw new StoreError('invalid-export', `${what} is a symbolic link; refused`)
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch (err) {
+    if (err instanceof StoreError) throw err
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new StoreError('invalid-export', `${what} is missing`)
+    if (code === 'ELOOP') throw new StoreError('invalid-export', `${what} is a symbolic link; refused`)
+    throw new StoreError('invalid-export', `${what} cannot be read (${code ?? String(err)})`)
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd)
+    throw new StoreError('invalid-export', `${what} is not a regular file; refused`)
+  }
+  return fd
+}
 
 /** Lines of a file, read synchronously in 1 MiB chunks, with the running sha256 of its bytes. */
-function* readLines(path: string, hash: ReturnType<typeof createHash>): Generator<string> {
-  const fd = openSync(path, 'r')
+function* readLines(fd: number, hash: ReturnType<typeof createHash>): Generator<string> {
   const chunk = Buffer.alloc(1 << 20)
   const decoder = new StringDecoder('utf8')
   let rest = ''
@@ -44,6 +79,8 @@ function* readLines(path: string, hash: ReturnType<typeof createHash>): Generato
       const text = rest + decoder.write(chunk.subarray(0, n))
       const parts = text.split('\n')
       rest = parts.pop()!
+      if (rest.length > MAX_LINE_CHARS)
+        throw new StoreError('invalid-export', `a line is longer than ${MAX_LINE_CHARS} characters`)
       yield* parts
     }
     rest += decoder.end()
@@ -64,15 +101,22 @@ function eachRow(dir: string, manifest: Manifest, visit: Partial<Rows>, problems
     const entry = manifest.files[name]
     if (!entry) continue
     const path = join(dir, name)
-    if (!existsSync(path)) {
-      problems.push(`${name}: listed in the manifest but missing`)
+    let fd: number
+    try {
+      fd = openRegular(path, name)
+    } catch (err) {
+      problems.push(
+        err instanceof StoreError && /is missing$/.test(err.message)
+          ? `${name}: listed in the manifest but missing`
+          : (err as Error).message,
+      )
       continue
     }
     const hash = createHash('sha256')
     const schema = rowSchemas[name]
     const fn = visit[name] as ((row: unknown, where: string) => void) | undefined
     let line = 0
-    for (const text of readLines(path, hash)) {
+    for (const text of readLines(fd, hash)) {
       line++
       const where = `${name}:${line}`
       if (problems.length >= MAX_REPORTED) continue // keep hashing/counting, stop parsing
@@ -99,13 +143,26 @@ function eachRow(dir: string, manifest: Manifest, visit: Partial<Rows>, problems
 
 function readManifest(dir: string): Manifest {
   const path = join(dir, 'manifest.json')
-  if (!existsSync(path))
-    throw new StoreError('invalid-export', `${dir} has no manifest.json: not an export, or an unfinished one`)
+  let fd: number
+  try {
+    fd = openRegular(path, path)
+  } catch (err) {
+    if (err instanceof StoreError && /is missing$/.test(err.message))
+      throw new StoreError('invalid-export', `${dir} has no manifest.json: not an export, or an unfinished one`)
+    throw err
+  }
   let raw: unknown
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch {
+    const buffer = Buffer.alloc(MAX_MANIFEST_BYTES + 1)
+    const n = readSync(fd, buffer, 0, buffer.length, 0)
+    if (n > MAX_MANIFEST_BYTES)
+      throw new StoreError('invalid-export', `${path} is larger than ${MAX_MANIFEST_BYTES} bytes`)
+    raw = JSON.parse(buffer.subarray(0, n).toString('utf8'))
+  } catch (err) {
+    if (err instanceof StoreError) throw err
     throw new StoreError('invalid-export', `${path} is not valid JSON`)
+  } finally {
+    closeSync(fd)
   }
   const format = (raw as { format?: unknown } | null)?.format
   if (format !== EXPORT_FORMAT)
@@ -124,39 +181,72 @@ function readManifest(dir: string): Manifest {
   }
   const unknown = Object.keys(parsed.data.files).filter((f) => !(EXPORT_FILES as readonly string[]).includes(f))
   if (unknown.length) throw new StoreError('invalid-export', `${path}: unknown files ${unknown.join(', ')}`)
+  if (parsed.data.schemaVersion > SCHEMA_VERSION)
+    throw new StoreError(
+      'invalid-export',
+      `${path}: exported from workspace schema version ${parsed.data.schemaVersion}, newer than this workbench's ${SCHEMA_VERSION}`,
+    )
+  // The exporter lists every table it writes (settings only for a whole workspace): fewer is not an export.
+  const expected = EXPORT_FILES.filter((f) => parsed.data.scope === 'workspace' || f !== 'settings.jsonl')
+  const absent = expected.filter((f) => !Object.hasOwn(parsed.data.files, f))
+  if (absent.length) throw new StoreError('invalid-export', `${path}: files lists no ${absent.join(', ')}`)
   return parsed.data
 }
 
 /** Pass 1: every check, no writes. Throws StoreError('invalid-export') listing the problems. */
-export function validateExport(dir: string): Manifest {
+export function validateExport(dir: string, options: ImportOptions): Manifest {
   const manifest = readManifest(dir)
   const problems: string[] = []
-  const sessions = new Set<number>()
-  const episodes = new Map<number, number>() // id -> declared steps
+  const sessions = new Map<number, string>() // id -> task
+  const episodes = new Map<number, { steps: number; task: string }>() // id -> declared steps, task
   const stepCounts = new Map<number, number>()
   const labels = new Set<number>()
-  const unique = (set: Set<number> | Map<number, number>, idValue: number, where: string) => {
+  const sessionCost = new Map<number, number>()
+  const unique = (set: Set<number> | Map<number, unknown>, idValue: number, where: string) => {
     if (set.has(idValue)) problems.push(`${where}: duplicate id ${idValue}`)
   }
   const refers = (ok: boolean, where: string, what: string) => {
     if (!ok) problems.push(`${where}: refers to ${what}, which is not in the export`)
+  }
+  /** The task's vector sizes, or null (and a problem) for a task this workbench does not run. */
+  const shapeOf = (task: string | undefined, where: string): TaskShape | null => {
+    if (task === undefined) return null // a dangling reference, reported on its own
+    const shape = options.tasks.get(task)
+    if (!shape) problems.push(`${where}: task '${task}' is not one this workbench runs`)
+    return shape ?? null
+  }
+  /** A state, observation or action: the task's length, finite values (the code can neither restore NaN nor learn from it). */
+  const vector = (v: readonly (number | string)[] | null, length: number, where: string, what: string) => {
+    if (v === null) return
+    if (v.length !== length) problems.push(`${where}: ${what} has ${v.length} values, the task's has ${length}`)
+    else if (!v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+      problems.push(`${where}: ${what} holds a value that is not a finite number`)
   }
   let lastStep = { episode: -1, index: -1 }
   eachRow(
     dir,
     manifest,
     {
+      'tasks.jsonl': (r, where) => void shapeOf(r.taskId, where),
       'sessions.jsonl': (r, where) => {
         unique(sessions, r.id, where)
-        sessions.add(r.id)
+        sessions.set(r.id, r.taskId)
+        shapeOf(r.taskId, where)
       },
       'episodes.jsonl': (r, where) => {
         unique(episodes, r.id, where)
-        episodes.set(r.id, r.steps)
-        if (r.sessionId !== null) refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`)
+        episodes.set(r.id, { steps: r.steps, task: r.taskId })
+        shapeOf(r.taskId, where)
+        if (r.sessionId !== null) {
+          refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`)
+          const task = sessions.get(r.sessionId)
+          if (task !== undefined && task !== r.taskId)
+            problems.push(`${where}: episode of task '${r.taskId}' in session ${r.sessionId} of task '${task}'`)
+        }
       },
       'steps.jsonl': (r, where) => {
-        refers(episodes.has(r.episodeId), where, `episode ${r.episodeId}`)
+        const episode = episodes.get(r.episodeId)
+        refers(episode !== undefined, where, `episode ${r.episodeId}`)
         // Steps come grouped by episode, indices 0, 1, 2, ... without gaps.
         if (
           r.episodeId === lastStep.episode
@@ -169,28 +259,56 @@ export function validateExport(dir: string): Manifest {
         }
         lastStep = { episode: r.episodeId, index: r.index }
         stepCounts.set(r.episodeId, (stepCounts.get(r.episodeId) ?? 0) + 1)
+        const shape = episode && options.tasks.get(episode.task)
+        if (shape) {
+          vector(r.state, shape.stateSize, where, 'state')
+          vector(r.observation, shape.obsDim, where, 'observation')
+          vector(r.action, shape.actDim, where, 'action')
+        }
       },
       'labels.jsonl': (r, where) => {
         unique(labels, r.id, where)
         labels.add(r.id)
         refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`)
-        if (r.episodeId !== null) refers(episodes.has(r.episodeId), where, `episode ${r.episodeId}`)
+        if (r.episodeId !== null) {
+          const episode = episodes.get(r.episodeId)
+          refers(episode !== undefined, where, `episode ${r.episodeId}`)
+          if (episode && (r.stepIndex === null || r.stepIndex >= episode.steps))
+            problems.push(
+              `${where}: stepIndex ${r.stepIndex} is not a step of episode ${r.episodeId} (${episode.steps} steps)`,
+            )
+        }
+        const shape = sessions.has(r.sessionId) ? options.tasks.get(sessions.get(r.sessionId)!) : undefined
+        if (shape) {
+          vector(r.state, shape.stateSize, where, 'state')
+          vector(r.observation, shape.obsDim, where, 'observation')
+          vector(r.action, shape.actDim, where, 'action')
+        }
+        sessionCost.set(r.sessionId, (sessionCost.get(r.sessionId) ?? 0) + r.cost)
       },
       'queries.jsonl': (r, where) => {
         refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`)
         if (r.labelId !== null) refers(labels.has(r.labelId), where, `label ${r.labelId}`)
+        const shape = sessions.has(r.sessionId) ? options.tasks.get(sessions.get(r.sessionId)!) : undefined
+        if (shape) {
+          vector(r.proposedAction, shape.actDim, where, 'proposedAction')
+          vector(r.answer, shape.actDim, where, 'answer')
+        }
       },
       'policies.jsonl': (r, where) => refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`),
       'evaluations.jsonl': (r, where) => refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`),
     },
     problems,
   )
-  for (const [episode, declared] of episodes) {
+  for (const [episode, { steps: declared }] of episodes) {
     const found = stepCounts.get(episode) ?? 0
     if (found !== declared && problems.length < MAX_REPORTED) {
       problems.push(`episodes.jsonl: episode ${episode} declares ${declared} steps, steps.jsonl has ${found}`)
     }
   }
+  // Each label is bounded, so only an absurd number of them could overflow a session's total; say so if it does.
+  for (const [session, cost] of sessionCost)
+    if (!Number.isFinite(cost)) problems.push(`labels.jsonl: session ${session}'s labels cost more than a number holds`)
   for (const s of manifest.sessionIds) refers(sessions.has(s), 'manifest.json', `session ${s}`)
   if (problems.length) {
     throw new StoreError(
@@ -202,8 +320,8 @@ export function validateExport(dir: string): Manifest {
 }
 
 /** Validate, then write everything in one transaction with new ids. */
-export function importExport(ws: Workspace, dir: string): ImportResult {
-  const manifest = validateExport(dir)
+export function importExport(ws: Workspace, dir: string, options: ImportOptions): ImportResult {
+  const manifest = validateExport(dir, options)
   const result: ImportResult = {
     sessions: new Map(),
     episodes: new Map(),

@@ -1,4 +1,6 @@
 // Plain shapes the store reads and writes (episodes, steps, tasks, settings).
+import { z } from 'zod'
+import { SESSION_LIMITS } from '../../shared/session-config'
 export type EpisodeKind = 'demonstration' | 'rollout' | 'evaluation'
 export const EPISODE_KINDS: readonly EpisodeKind[] = ['demonstration', 'rollout', 'evaluation']
 
@@ -61,6 +63,20 @@ export interface WorkspaceSettings {
   /** operator names offered on the query page */
   operators: string[]
 }
+
+/** Each setting's schema: updateSettings() and an import check values with it. */
+export const SETTING_SCHEMAS = {
+  costRatio: z.number().min(SESSION_LIMITS.costRatio.min).max(SESSION_LIMITS.costRatio.max),
+  operators: z.array(z.string().min(1).max(200)).max(1000),
+} satisfies { [K in keyof WorkspaceSettings]: z.ZodType<WorkspaceSettings[K]> }
+
+/** The sizes a task's vectors have: observations, actions and the full physics state (src/main/sim supplies them). */
+export interface TaskShape {
+  obsDim: number
+  actDim: number
+  stateSize: number
+}
+export type TaskShapes = ReadonlyMap<string, TaskShape>
 
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
   costRatio: 1,

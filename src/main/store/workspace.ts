@@ -15,6 +15,7 @@ import { SqliteSessionLog } from './sqlite-session-log'
 import {
   DEFAULT_SETTINGS,
   EPISODE_KINDS,
+  SETTING_SCHEMAS,
   type EpisodeInfo,
   type EpisodeKind,
   type StepSource,
@@ -521,11 +522,15 @@ export class Workspace {
 
   updateSettings(patch: Partial<WorkspaceSettings>): WorkspaceSettings {
     if (patch.costRatio !== undefined) {
-      if (!(Number.isFinite(patch.costRatio) && patch.costRatio > 0))
-        throw new StoreError('io', 'costRatio must be a positive number')
-      this.setSetting('costRatio', patch.costRatio)
+      const r = SETTING_SCHEMAS.costRatio.safeParse(patch.costRatio)
+      if (!r.success) throw new StoreError('io', `costRatio: ${r.error.issues[0].message}`)
+      this.setSetting('costRatio', r.data)
     }
-    if (patch.operators !== undefined) this.setSetting('operators', patch.operators.map(String))
+    if (patch.operators !== undefined) {
+      const r = SETTING_SCHEMAS.operators.safeParse(patch.operators.map(String))
+      if (!r.success) throw new StoreError('io', `operators: ${r.error.issues[0].message}`)
+      this.setSetting('operators', r.data)
+    }
     return this.settings()
   }
 

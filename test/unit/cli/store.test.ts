@@ -6,7 +6,7 @@ import { command as importCmd } from '../../../src/main/cli/commands/import'
 import { UsageError, type CommandIO } from '../../../src/main/cli/command'
 import { openWorkspace } from '../../../src/main/store/workspace'
 import { SCHEMA_VERSION } from '../../../src/main/store/migrations'
-import { fakeStep, sampleConfig, tempDir } from '../store/helpers'
+import { cartpoleStep, sampleConfig, tempDir } from '../store/helpers'
 
 let tmp: ReturnType<typeof tempDir>
 beforeEach(() => (tmp = tempDir()))
@@ -26,14 +26,14 @@ function capture(): CommandIO & { lines: string[]; last: () => Record<string, un
 function makeWorkspace(name: string): { file: string; session: number } {
   const file = tmp.path(name)
   const ws = openWorkspace(file)
-  const log = ws.createSession(sampleConfig())
-  const rec = ws.startEpisode({ taskId: 'reacher', sessionId: log.sessionId, kind: 'rollout' })
-  for (let i = 0; i < 20; i++) rec.append({ ...fakeStep(1, i), source: 'policy' })
+  const log = ws.createSession(sampleConfig({ taskId: 'cartpole' }))
+  const rec = ws.startEpisode({ taskId: 'cartpole', sessionId: log.sessionId, kind: 'rollout' })
+  for (let i = 0; i < 20; i++) rec.append({ ...cartpoleStep(1, i), source: 'policy' })
   const ep = rec.finish({ keep: true }).episodeId
   log.addLabel({
     source: 'query',
     cost: 2,
-    observation: [1],
+    observation: [1, 2, 3, 4],
     state: null,
     action: [1],
     humanSeconds: null,

@@ -1,11 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exportWorkspace } from '../../../src/main/store/export'
 import { importExport } from '../../../src/main/store/import'
 import { openWorkspace, type Workspace } from '../../../src/main/store/workspace'
 import { StoreError } from '../../../src/main/store/errors'
-import { fakeStep, sampleConfig, sha256, tempDir } from './helpers'
+import { CARTPOLE, cartpoleStep, sampleConfig, sha256, tempDir } from './helpers'
+
+/** The sizes the import checks vectors against (the CLI passes every task's, from the registry). */
+const tasks = new Map([['cartpole', CARTPOLE]])
 
 let tmp: ReturnType<typeof tempDir>
 beforeEach(() => (tmp = tempDir()))
@@ -14,31 +18,31 @@ afterEach(() => tmp.cleanup())
 /** Two sessions, a shared demonstration, rollouts, labels pointing at steps, queries, policies, evaluations. */
 function populate(ws: Workspace): { a: number; b: number; demo: number } {
   ws.updateSettings({ costRatio: 2, operators: ['ana'] })
-  ws.recordTaskUse('reacher', 'h1', '3.3.7')
-  const demoRec = ws.startEpisode({ taskId: 'reacher', kind: 'demonstration' })
-  for (let i = 0; i < 40; i++) demoRec.append({ ...fakeStep(1, i), state: [i, NaN, Infinity, -Infinity] })
+  ws.recordTaskUse('cartpole', 'h1', '3.3.7')
+  const demoRec = ws.startEpisode({ taskId: 'cartpole', kind: 'demonstration' })
+  for (let i = 0; i < 40; i++) demoRec.append(cartpoleStep(1, i))
   const demo = demoRec.finish({ keep: true }).episodeId
   const ids: number[] = []
   for (const seed of [1, 2]) {
-    const log = ws.createSession(sampleConfig({ seed }))
+    const log = ws.createSession(sampleConfig({ seed, taskId: 'cartpole' }))
     log.setStatus('running')
     const roll = ws.startEpisode({
-      taskId: 'reacher',
+      taskId: 'cartpole',
       sessionId: log.sessionId,
       kind: 'rollout',
     })
     for (let i = 0; i < 30; i++)
       roll.append({
-        ...fakeStep(10 + seed, i),
+        ...cartpoleStep(10 + seed, i),
         source: i % 2 ? 'policy' : 'query',
       })
     const rollout = roll.finish({ keep: true }).episodeId
     const offline = log.addLabel({
       source: 'offline',
       cost: 1,
-      observation: [seed, 1],
-      state: [1, 2],
-      action: [0.1, 0.2],
+      observation: [seed, 1, 0, 0],
+      state: [1, 2, 3, 4, 5],
+      action: [0.1],
       humanSeconds: null,
       episodeId: demo,
       stepIndex: 3,
@@ -46,9 +50,9 @@ function populate(ws: Workspace): { a: number; b: number; demo: number } {
     const queried = log.addLabel({
       source: 'query',
       cost: 2,
-      observation: [seed, 2],
+      observation: [seed, 2, 0, 0],
       state: null,
-      action: [0.3, 0.4],
+      action: [0.3],
       humanSeconds: 1.25,
       episodeId: rollout,
       stepIndex: 4,
@@ -59,8 +63,8 @@ function populate(ws: Workspace): { a: number; b: number; demo: number } {
       firstInputAt: 11,
       committedAt: 12,
       abandonedAt: null,
-      proposedAction: [0, 0],
-      answer: [0.3, 0.4],
+      proposedAction: [0],
+      answer: [0.3],
       disagreement: 0.5,
       operator: 'ana',
     })
@@ -70,7 +74,7 @@ function populate(ws: Workspace): { a: number; b: number; demo: number } {
       firstInputAt: null,
       committedAt: null,
       abandonedAt: 25,
-      proposedAction: [1, 1],
+      proposedAction: [1],
       answer: null,
       disagreement: null,
       operator: null,
@@ -121,7 +125,7 @@ describe('export and import', () => {
     const dst = openWorkspace(tmp.path('dst.db'))
     populate(dst)
     populate(dst)
-    const result = importExport(dst, out)
+    const result = importExport(dst, out, { tasks })
     const newSession = result.sessions.get(b)!
     expect(newSession).not.toBe(b)
     const newDemo = result.episodes.get(demo)!
@@ -139,9 +143,8 @@ describe('export and import', () => {
       label_id: number | null
     }[]
     expect(q.map((r) => r.label_id)).toEqual([labels[1].id, null])
-    // Non-finite state values survive the trip.
     const steps = dst.loadEpisode(newDemo).steps
-    expect(Array.from(steps[5].state)).toEqual([5, NaN, Infinity, -Infinity])
+    expect(Array.from(steps[5].state)).toEqual(cartpoleStep(1, 5).state)
     expect(dst.episodeInfo(newDemo)).toMatchObject({
       sessionId: null,
       complete: true,
@@ -163,7 +166,7 @@ describe('export and import', () => {
     exportWorkspace(src, tmp.path('all'))
     const dst = openWorkspace(tmp.path('dst.db'))
     dst.updateSettings({ costRatio: 5 })
-    importExport(dst, tmp.path('all'))
+    importExport(dst, tmp.path('all'), { tasks })
     expect(snapshot(dst)).toEqual(snapshot(src))
     expect(dst.settings()).toEqual({ costRatio: 5, operators: ['ana'] }) // its own settings win
     expect(dst.listSessions().map((s) => s.labels)).toEqual([2, 2])
@@ -198,6 +201,77 @@ describe('export and import', () => {
         /not valid JSON/,
       ],
       ['a missing file', (d) => rmSync(join(d, 'queries.jsonl')), /missing/],
+      // Rows that would poison the workspace: each is refused by the schema the running code uses.
+      [
+        'a session with budget 0',
+        (d) => editRows(d, 'sessions.jsonl', (r) => ({ ...r, budget: 0 })),
+        /sessions\.jsonl:1: budget/,
+      ],
+      [
+        'a session with cost ratio -1',
+        (d) => editRows(d, 'sessions.jsonl', (r) => ({ ...r, costRatio: -1 })),
+        /costRatio/,
+      ],
+      [
+        'a warm fraction on a STAGGER session',
+        (d) => editRows(d, 'sessions.jsonl', (r) => ({ ...r, warmFraction: 0.5 })),
+        /warmFraction is set for warm-stagger sessions/,
+      ],
+      [
+        'a session of a task this workbench does not run',
+        (d) => editRows(d, 'sessions.jsonl', (r, i) => (i === 0 ? { ...r, taskId: 'reacher' } : r)),
+        /task 'reacher' is not one this workbench runs/,
+      ],
+      [
+        'labels costing 1e308 each',
+        (d) => editRows(d, 'labels.jsonl', (r) => ({ ...r, cost: 1e308 })),
+        /labels\.jsonl:1: cost/,
+      ],
+      [
+        'an observation of 2,000,000 values for a 4-value task',
+        (d) =>
+          editRows(d, 'labels.jsonl', (r, i) => (i === 0 ? { ...r, observation: new Array(2_000_000).fill(0) } : r)),
+        /labels\.jsonl:1: observation/,
+      ],
+      [
+        'an observation of 3 values for a 4-value task',
+        (d) => editRows(d, 'steps.jsonl', (r, i) => (i === 2 ? { ...r, observation: [1, 2, 3] } : r)),
+        /steps\.jsonl:3: observation has 3 values, the task's has 4/,
+      ],
+      [
+        'a stepIndex pointing at no step',
+        (d) => editRows(d, 'labels.jsonl', (r, i) => (i === 1 ? { ...r, stepIndex: 9999 } : r)),
+        /labels\.jsonl:2: stepIndex 9999 is not a step of episode/,
+      ],
+      [
+        'a state holding NaN',
+        (d) => editRows(d, 'steps.jsonl', (r, i) => (i === 5 ? { ...r, state: [0, 'NaN', 0, 0, 0] } : r)),
+        /steps\.jsonl:6: state holds a value that is not a finite number/,
+      ],
+      [
+        'settings.costRatio "abc"',
+        (d) => editRows(d, 'settings.jsonl', (r) => (r.key === 'costRatio' ? { ...r, value: 'abc' } : r)),
+        /settings\.jsonl:1: value: .*expected number/,
+      ],
+      ['a manifest of schema version 99', (d) => editManifest(d, (m) => (m.schemaVersion = 99)), /schema version 99/],
+      ['a manifest listing no files', (d) => editManifest(d, (m) => (m.files = {})), /files lists no settings\.jsonl/],
+      [
+        'a file that is a symbolic link out of the folder',
+        (d) => {
+          const outside = join(d, '..', 'queries-outside.jsonl')
+          renameSync(join(d, 'queries.jsonl'), outside)
+          symlinkSync(outside, join(d, 'queries.jsonl'))
+        },
+        /queries\.jsonl is a symbolic link; refused/,
+      ],
+      [
+        'a file that is a FIFO (it would hang a read)',
+        (d) => {
+          rmSync(join(d, 'evaluations.jsonl'))
+          execFileSync('mkfifo', [join(d, 'evaluations.jsonl')])
+        },
+        /evaluations\.jsonl is not a regular file; refused/,
+      ],
     ]
     for (const [what, damage, message] of cases) {
       it(what, () => {
@@ -216,7 +290,7 @@ describe('export and import', () => {
         const again = openWorkspace(file)
         let error: StoreError | undefined
         try {
-          importExport(again, dir)
+          importExport(again, dir, { tasks })
         } catch (err) {
           error = err as StoreError
         }
@@ -265,4 +339,13 @@ function rehash(dir: string, name: string): void {
     const files = m.files as Record<string, { sha256: string; bytes: number }>
     files[name].sha256 = sha256(join(dir, name))
   })
+}
+
+/** Change rows as objects and fix the manifest's hash, so only the content checks can catch it. */
+function editRows(
+  dir: string,
+  name: string,
+  edit: (row: Record<string, unknown>, i: number) => Record<string, unknown>,
+): void {
+  rewrite(dir, name, (line, i) => JSON.stringify(edit(JSON.parse(line) as Record<string, unknown>, i)))
 }

@@ -54,3 +54,17 @@ export function fakeStep(tag: number, i: number) {
     source: 'demonstration' as const,
   }
 }
+
+/** cartpole's sizes (obs 4, action 1, full physics state 5), which an import checks vectors against. */
+export const CARTPOLE = { obsDim: 4, actDim: 1, stateSize: 5 }
+
+/** A cartpole-sized step whose values encode (episode tag, index). */
+export function cartpoleStep(tag: number, i: number) {
+  return {
+    state: [i * 0.01, tag, i * 0.5, -i, 0.25],
+    observation: [tag + i / 1000, i, -i, 0.5],
+    action: [Math.sin(i)],
+    reward: i % 3,
+    source: 'demonstration' as const,
+  }
+}

@@ -3,6 +3,7 @@ import { importExport, openWorkspace } from '../../store'
 import { z } from 'zod'
 import { flag, parseCommandArgs } from '../args'
 import type { Command } from '../command'
+import { taskShapes } from '../task-shapes'
 
 export const command: Command = {
   name: 'import',
@@ -13,9 +14,10 @@ export const command: Command = {
       options: { db: { type: 'string' }, from: { type: 'string' }, json: { type: 'boolean' } },
       schema: z.object({ db: flag.text(), from: flag.text(), json: z.boolean().default(false) }),
     }).values
+    const tasks = await taskShapes()
     const ws = openWorkspace(db)
     try {
-      const result = importExport(ws, from)
+      const result = importExport(ws, from, { tasks })
       const sessions = Object.fromEntries(result.sessions)
       const rows = Object.fromEntries(Object.entries(result.rows).map(([f, n]) => [f.replace('.jsonl', ''), n]))
       if (!json) {
