@@ -29,7 +29,13 @@ export default defineConfig({
       outDir: resolve(root, 'out/main'),
       // Native and WebAssembly packages load from node_modules at run time, never bundled.
       externalizeDeps: {
-        include: ['@mujoco/mujoco', 'better-sqlite3', '@resvg/resvg-js', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+        include: [
+          '@mujoco/mujoco',
+          'better-sqlite3',
+          '@resvg/resvg-js',
+          '@tensorflow/tfjs',
+          '@tensorflow/tfjs-backend-wasm',
+        ],
       },
       rollupOptions: {
         input: { index: resolve(root, 'src/main/index.ts'), ...workerEntries() },

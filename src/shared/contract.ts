@@ -330,7 +330,10 @@ export const methods = {
   /** which of BC, STAGGER, WARM-STAGGER to use at cost ratio C, from the stored expert curves (`iwb advise` runs them) */
   'advice.get': {
     input: z
-      .object({ taskId: z.string().max(200), costRatio: z.number().min(SESSION_LIMITS.costRatio.min).max(SESSION_LIMITS.costRatio.max) })
+      .object({
+        taskId: z.string().max(200),
+        costRatio: z.number().min(SESSION_LIMITS.costRatio.min).max(SESSION_LIMITS.costRatio.max),
+      })
       .strict(),
     output: Advice.nullable(),
   },
@@ -388,7 +391,8 @@ export function parseInput<M extends MethodName>(method: M, input: unknown): z.o
 
 export function parseOutput<M extends MethodName>(method: M, output: unknown): Output<M> {
   const r = methods[method].output.safeParse(output)
-  if (!r.success) throw new ContractError(`invalid output from ${method}: ${describe(r.error.issues)}`, 'invalid-output')
+  if (!r.success)
+    throw new ContractError(`invalid output from ${method}: ${describe(r.error.issues)}`, 'invalid-output')
   return r.data as Output<M>
 }
 

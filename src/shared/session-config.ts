@@ -61,7 +61,9 @@ export const EXPERT_OFFLINE: OfflineSource = { kind: 'expert' }
 
 /** One canonical text per offline source (the store's column, and equality of configs). */
 export function offlineKey(o: OfflineSource): string {
-  return o.kind === 'expert' ? JSON.stringify({ kind: 'expert' }) : JSON.stringify({ kind: 'demos', episodes: o.episodes, operator: o.operator })
+  return o.kind === 'expert'
+    ? JSON.stringify({ kind: 'expert' })
+    : JSON.stringify({ kind: 'demos', episodes: o.episodes, operator: o.operator })
 }
 
 /** 'expert', 'demos', 'demos:3,4', 'demos@ana' */
@@ -73,13 +75,16 @@ export function offlineLabel(o: OfflineSource): string {
 /** "expert", "demos", "demos:3,4" (a flag's value) -> an offline source; throws a one-line error otherwise. */
 export function parseOfflineLabel(text: string, operator: string | null = null): OfflineSource {
   const [kind, ids, ...rest] = text.split(':')
-  if (rest.length || (kind !== 'expert' && kind !== 'demos')) throw new RangeError(`unknown offline source '${text}' (expert, demos, demos:ID,ID,...)`)
+  if (rest.length || (kind !== 'expert' && kind !== 'demos'))
+    throw new RangeError(`unknown offline source '${text}' (expert, demos, demos:ID,ID,...)`)
   if (kind === 'expert') {
-    if (ids !== undefined || operator !== null) throw new RangeError('the expert offline source takes no episodes or operator')
+    if (ids !== undefined || operator !== null)
+      throw new RangeError('the expert offline source takes no episodes or operator')
     return EXPERT_OFFLINE
   }
   const episodes = ids === undefined ? null : ids.split(',').map((x) => (/^\d+$/.test(x.trim()) ? Number(x) : NaN))
-  if (episodes && !episodes.every((e) => Number.isSafeInteger(e) && e >= 1)) throw new RangeError(`episode ids must be whole numbers, got '${ids}'`)
+  if (episodes && !episodes.every((e) => Number.isSafeInteger(e) && e >= 1))
+    throw new RangeError(`episode ids must be whole numbers, got '${ids}'`)
   const r = OfflineSource.safeParse({ kind: 'demos', episodes, operator })
   if (!r.success) throw new RangeError(`offline source: ${r.error.issues[0].message}`)
   return r.data
@@ -151,7 +156,10 @@ export function offlineShare(c: Pick<SessionConfig, 'algo' | 'budget' | 'warmFra
 }
 
 /** What a budget buys: offline labels (cost 1) and then queries (cost C each) with the rest. */
-export function budgetSplit(c: Pick<SessionConfig, 'algo' | 'budget' | 'warmFraction' | 'costRatio'>): { offline: number; queries: number } {
+export function budgetSplit(c: Pick<SessionConfig, 'algo' | 'budget' | 'warmFraction' | 'costRatio'>): {
+  offline: number
+  queries: number
+} {
   const offline = offlineShare(c)
   // Costs are sums of C's: allow for their rounding, as the runner does.
   return { offline, queries: c.algo === 'bc' ? 0 : Math.floor((c.budget - offline) / c.costRatio + 1e-9) }
@@ -166,13 +174,15 @@ export function algoLabel(c: Pick<SessionConfig, 'algo' | 'warmFraction'>): stri
 export function parseAlgoLabel(text: string): { algo: Algo; warmFraction: number | null } {
   const [name, frac, ...rest] = text.split(':')
   const algo = Algo.safeParse(name)
-  if (!algo.success || rest.length) throw new RangeError(`unknown algorithm '${text}' (bc, dagger, stagger, warm-stagger[:fraction], hg-dagger)`)
+  if (!algo.success || rest.length)
+    throw new RangeError(`unknown algorithm '${text}' (bc, dagger, stagger, warm-stagger[:fraction], hg-dagger)`)
   if (algo.data !== 'warm-stagger') {
     if (frac !== undefined) throw new RangeError(`only warm-stagger takes a fraction, got '${text}'`)
     return { algo: algo.data, warmFraction: null }
   }
   if (frac === undefined) return { algo: 'warm-stagger', warmFraction: DEFAULT_WARM_FRACTION }
   const f = Number(frac)
-  if (frac.trim() === '' || !(f >= 0 && f <= 1)) throw new RangeError(`warm-stagger fraction must be in [0, 1], got '${frac}'`)
+  if (frac.trim() === '' || !(f >= 0 && f <= 1))
+    throw new RangeError(`warm-stagger fraction must be in [0, 1], got '${frac}'`)
   return { algo: 'warm-stagger', warmFraction: f }
 }

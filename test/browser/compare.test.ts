@@ -63,13 +63,19 @@ describe('Compare view', () => {
     await screenshot(page, 'compare')
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
-    const text = readFileSync((await csv.path())!, 'utf8').trim().split('\n')
+    const text = readFileSync((await csv.path())!, 'utf8')
+      .trim()
+      .split('\n')
     expect(text[0]).toMatch(/^session,task,algo/)
     expect(new Set(text.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(['1', '2']))
     const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()])
     expect(readFileSync((await svg.path())!, 'utf8')).toContain('<svg')
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()])
-    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG')
+    expect(
+      readFileSync((await png.path())!)
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG')
 
     expect(await shownErrors(page)).toEqual([])
     expect(errors).toEqual([])

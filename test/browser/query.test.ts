@@ -35,12 +35,18 @@ async function waitForQuery(page: Page, notId: string | null): Promise<string> {
 
 /** The answer's components as the sliders show them. */
 function actionValues(page: Page): Promise<string> {
-  return page.locator('[data-testid^="query-action-"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value).join(','))
+  return page
+    .locator('[data-testid^="query-action-"]')
+    .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value).join(','))
 }
 
 /** Wait until the answer differs from `before` (the page took the pad's or the keyboard's input). */
 async function waitForActionChange(page: Page, before: string): Promise<void> {
-  await waitFor(async () => (await actionValues(page)) !== before, { timeoutMs: 30_000, intervalMs: 50, message: 'the action to follow the input' })
+  await waitFor(async () => (await actionValues(page)) !== before, {
+    timeoutMs: 30_000,
+    intervalMs: 50,
+    message: 'the action to follow the input',
+  })
 }
 
 describe('Query view', () => {
@@ -69,7 +75,12 @@ describe('Query view', () => {
     await setAxes(page, { 0: 0, 1: 0 })
     await expect.poll(() => page.getByTestId('deadman').getAttribute('data-held')).toBe('false')
     const answered = page.getByTestId('query-answered')
-    await tapButton(page, 0, async () => (await answered.textContent())?.includes('answered here: 1') ?? false, 'A (commit)')
+    await tapButton(
+      page,
+      0,
+      async () => (await answered.textContent())?.includes('answered here: 1') ?? false,
+      'A (commit)',
+    )
 
     // 2: the keyboard: Space (hold to act) + D, then Enter
     const second = await waitForQuery(page, first)
@@ -87,7 +98,9 @@ describe('Query view', () => {
     await page.getByTestId('query-action-0').fill('-0.5')
     await page.getByTestId('query-commit').click()
 
-    await expect.poll(() => page.getByTestId('query-answered').textContent(), { timeout: 30_000 }).toContain('answered here: 3')
+    await expect
+      .poll(() => page.getByTestId('query-answered').textContent(), { timeout: 30_000 })
+      .toContain('answered here: 3')
     expect(await shownErrors(page)).toEqual([])
 
     // the session spends its budget of 3 (cost 1 per query) and finishes
@@ -108,8 +121,16 @@ describe('Query view', () => {
       expect(labels.map((l) => l.source)).toEqual(['query', 'query', 'query'])
       expect(labels.map((l) => l.cost)).toEqual([1, 1, 1])
       const queries = ws.db
-        .prepare('SELECT issued_at, first_input_at, committed_at, abandoned_at, label_id FROM queries WHERE session_id = ? ORDER BY id')
-        .all(session.id) as { issued_at: number; first_input_at: number | null; committed_at: number | null; abandoned_at: number | null; label_id: number | null }[]
+        .prepare(
+          'SELECT issued_at, first_input_at, committed_at, abandoned_at, label_id FROM queries WHERE session_id = ? ORDER BY id',
+        )
+        .all(session.id) as {
+        issued_at: number
+        first_input_at: number | null
+        committed_at: number | null
+        abandoned_at: number | null
+        label_id: number | null
+      }[]
       expect(queries).toHaveLength(3)
       for (const q of queries) {
         expect(q.abandoned_at).toBeNull()
@@ -135,10 +156,14 @@ describe('Query view', () => {
     await page.getByTestId('session-start').click()
     await waitForQuery(page, null)
     const press = await pressFor(page, 0, 50)
-    await expect.poll(() => page.getByTestId('query-answered').textContent(), { timeout: 30_000 }).toContain('answered here: 1')
+    await expect
+      .poll(() => page.getByTestId('query-answered').textContent(), { timeout: 30_000 })
+      .toContain('answered here: 1')
     // no frame was drawn while A was down: a reader that looks at the pad once per frame never saw it
     expect(await framesBetween(page, press.down, press.up)).toBe(0)
-    expect(await page.evaluate(() => (window as unknown as { __frameTimes: number[] }).__frameTimes.length)).toBeGreaterThan(2)
+    expect(
+      await page.evaluate(() => (window as unknown as { __frameTimes: number[] }).__frameTimes.length),
+    ).toBeGreaterThan(2)
     expect(await shownErrors(page)).toEqual([])
     expect(errors).toEqual([])
     await page.close()

@@ -63,7 +63,11 @@ describe('Teleop view', () => {
     expect(await shownErrors(page)).toEqual([])
 
     // replay it from the stored states
-    await page.getByTestId('demo-list').locator('li', { hasText: `#${episodeId}` }).getByRole('button', { name: /replay/ }).click()
+    await page
+      .getByTestId('demo-list')
+      .locator('li', { hasText: `#${episodeId}` })
+      .getByRole('button', { name: /replay/ })
+      .click()
     await page.getByText(`REPLAY demo #${episodeId}`).waitFor()
     await waitFor(
       async () => {

@@ -60,7 +60,12 @@ describe('the views at 1280x800', () => {
     await screenshot(page, 'query-hopper')
     const first = await page.getByTestId('query-id').textContent()
     await page.getByTestId('query-skip').click()
-    await expect.poll(async () => ((await page.getByTestId('query-id').count()) ? page.getByTestId('query-id').textContent() : null), { timeout: 90_000 }).not.toBe(first)
+    await expect
+      .poll(
+        async () => ((await page.getByTestId('query-id').count()) ? page.getByTestId('query-id').textContent() : null),
+        { timeout: 90_000 },
+      )
+      .not.toBe(first)
     expect(await shownErrors(page)).toEqual([])
     await page.getByTestId('tab-sessions').click()
     const row = page.locator('[data-testid^="session-"][data-status]').first()
@@ -85,9 +90,11 @@ describe('the views at 1280x800', () => {
     await page.evaluate(() => window.dispatchEvent(new Event('focus')))
 
     // an unrelated uncaught error does not stop the pad's reading timer
-    await page.evaluate(() => setTimeout(() => {
-      throw new Error('unrelated failure elsewhere in the page')
-    }, 0))
+    await page.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('unrelated failure elsewhere in the page')
+      }, 0),
+    )
     await waitFor(() => errors.some((e) => e.includes('unrelated failure')), { message: 'the page error' })
     await setAxes(page, { 2: 0.9 })
     const stick = page.getByRole('img', { name: /^right stick/ })
@@ -101,7 +108,9 @@ describe('the views at 1280x800', () => {
     const { page, errors } = await openPage(browser, served, 'teleop')
     const guide = page.getByTestId('first-run-guide')
     await guide.waitFor()
-    await expect.poll(() => page.getByTestId('time-limit').textContent(), { timeout: 60_000 }).toMatch(/step \d+ \/ \d+ · \d+ s left of \d+ s/)
+    await expect
+      .poll(() => page.getByTestId('time-limit').textContent(), { timeout: 60_000 })
+      .toMatch(/step \d+ \/ \d+ · \d+ s left of \d+ s/)
     await screenshot(page, 'teleop-guide')
     // the guide's steps lead to the views
     await page.getByTestId('guide-compare').click()

@@ -128,11 +128,16 @@ export async function runSimBench(opts: SimBenchOptions = {}): Promise<SimBenchR
     const poolRate = async (workers: number): Promise<number> => {
       const pool = await RolloutPool.create(taskId, { workers })
       try {
-        await pool.run([{ spec, seed: 0, maxSteps: 50 }, { spec, seed: 1, maxSteps: 50 }]) // warm up
+        await pool.run([
+          { spec, seed: 0, maxSteps: 50 },
+          { spec, seed: 1, maxSteps: 50 },
+        ]) // warm up
         let best = 0
         for (let r = 0; r < rounds; r++) {
           const t0 = performance.now()
-          const res = await pool.run(Array.from({ length: 16 }, (_, i) => ({ spec, seed: 100 + i, maxSteps: Math.ceil(controlSteps / 16) })))
+          const res = await pool.run(
+            Array.from({ length: 16 }, (_, i) => ({ spec, seed: 100 + i, maxSteps: Math.ceil(controlSteps / 16) })),
+          )
           const steps = res.reduce((a, b) => a + b.length, 0) * frameSkip
           best = Math.max(best, steps / ((performance.now() - t0) / 1000))
         }
@@ -226,7 +231,7 @@ function nativeRate(
   log: (l: string) => void,
 ): { rate: number | null; version: string | null; note?: string } {
   if (!existsSync('/usr/include/mujoco/mujoco.h')) {
-    return { rate: null, version: null, note: "native MuJoCo not installed (Debian: apt-get install libmujoco-dev)" }
+    return { rate: null, version: null, note: 'native MuJoCo not installed (Debian: apt-get install libmujoco-dev)' }
   }
   const dir = mkdtempSync(join(tmpdir(), 'iwb-native-'))
   try {
@@ -236,12 +241,15 @@ function nativeRate(
     for (const e of work.episodes) lines.push(`${e.length} ${e.qpos.join(' ')} ${e.qvel.join(' ')}`)
     writeFileSync(join(dir, 'work.txt'), lines.join('\n'))
     execFileSync('cc', ['-O2', '-o', join(dir, 'bench'), join(dir, 'bench.c'), '-lmujoco', '-lm'], { stdio: 'pipe' })
-    const out = execFileSync(join(dir, 'bench'), [join(dir, 'model.xml'), join(dir, 'work.txt')], { encoding: 'utf8', stdio: 'pipe' }).trim()
+    const out = execFileSync(join(dir, 'bench'), [join(dir, 'model.xml'), join(dir, 'work.txt')], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+    }).trim()
     const [version, rate] = out.split(/\s+/)
     log(`native MuJoCo ${version}: ${Number(rate).toFixed(0)} physics steps/s`)
     return { rate: Number(rate), version }
   } catch (e) {
-    const msg = e instanceof Error ? ((e as { stderr?: Buffer }).stderr?.toString().trim() || e.message) : String(e)
+    const msg = e instanceof Error ? (e as { stderr?: Buffer }).stderr?.toString().trim() || e.message : String(e)
     log(`native benchmark failed: ${msg}`)
     return { rate: null, version: null, note: `native benchmark failed: ${msg.split('\n')[0]}` }
   } finally {

@@ -2,7 +2,15 @@
 // flag parser (args.ts) with the bounds of the one SessionConfig schema (src/shared/session-config.ts), so the CLI
 // accepts exactly what the page and the store accept, with the same defaults.
 import { z } from 'zod'
-import { parseAlgoLabel, parseOfflineLabel, SESSION_LIMITS, SessionConfig, type Loss, type Schedule, type SessionConfigInput } from '../../shared/session-config'
+import {
+  parseAlgoLabel,
+  parseOfflineLabel,
+  SESSION_LIMITS,
+  SessionConfig,
+  type Loss,
+  type Schedule,
+  type SessionConfigInput,
+} from '../../shared/session-config'
 import { flag } from './args'
 import { UsageError } from './command'
 
@@ -32,18 +40,26 @@ export const SESSION_SCHEMA = {
   'eval-episodes': flag.int(1, SESSION_LIMITS.evalEpisodes).optional(),
   /** 'expert' or 'demos[:ID,ID,...]': where BC's and WARM-STAGGER's offline labels come from */
   offline: flag.text().optional(),
-  operator: z.string().min(1, { error: 'needs a value' }).max(100, { error: 'must be at most 100 characters' }).optional(),
+  operator: z
+    .string()
+    .min(1, { error: 'needs a value' })
+    .max(100, { error: 'must be at most 100 characters' })
+    .optional(),
   db: flag.text().optional(),
   json: z.boolean().default(false),
 }
 
 /** 'bc', 'stagger', 'warm-stagger:0.25', ... as a flag value */
-export const algoFlag = () => flag.parsed(parseAlgoLabel, 'bc, dagger, stagger, warm-stagger[:fraction in 0..1] or hg-dagger')
+export const algoFlag = () =>
+  flag.parsed(parseAlgoLabel, 'bc, dagger, stagger, warm-stagger[:fraction in 0..1] or hg-dagger')
 
 type SessionValues = z.output<z.ZodObject<typeof SESSION_SCHEMA>>
 
 /** The full config from the flags plus the algorithm and seed each command sets; one line on a bad combination. */
-export function configFromFlags(v: SessionValues, rest: Pick<SessionConfigInput, 'algo' | 'warmFraction' | 'seed'>): SessionConfig {
+export function configFromFlags(
+  v: SessionValues,
+  rest: Pick<SessionConfigInput, 'algo' | 'warmFraction' | 'seed'>,
+): SessionConfig {
   let offline: SessionConfigInput['offline']
   if (v.offline !== undefined || v.operator !== undefined) {
     if (v.operator !== undefined && (v.offline ?? 'expert').split(':')[0] !== 'demos')

@@ -156,7 +156,9 @@ export async function trainArs(opts: ArsOptions): Promise<ArsResult> {
         ;(i % 2 === 0 ? rPlus : rMinus).push(r.ret)
       })
       // Keep the top b directions by max(r+, r-).
-      const order = deltas.map((_, k) => k).sort((a, b) => Math.max(rPlus[b], rMinus[b]) - Math.max(rPlus[a], rMinus[a]))
+      const order = deltas
+        .map((_, k) => k)
+        .sort((a, b) => Math.max(rPlus[b], rMinus[b]) - Math.max(rPlus[a], rMinus[a]))
       const kept = order.slice(0, Math.min(hyper.top, order.length))
       const keptReturns = kept.flatMap((k) => [rPlus[k], rMinus[k]])
       const sd = meanStd(keptReturns).std || 1
@@ -177,7 +179,14 @@ export async function trainArs(opts: ArsOptions): Promise<ArsResult> {
           await opts.onBest?.(best)
         }
       }
-      opts.onProgress?.({ iteration: it, iterations: opts.iterations, steps, trainReturn, evalReturn, bestReturn: best?.evalReturn ?? -Infinity })
+      opts.onProgress?.({
+        iteration: it,
+        iterations: opts.iterations,
+        steps,
+        trainReturn,
+        evalReturn,
+        bestReturn: best?.evalReturn ?? -Infinity,
+      })
     }
   } finally {
     await pool.close()

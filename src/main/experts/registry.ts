@@ -38,7 +38,8 @@ export function loadExpertFile(taskId: string, path = expertPath(taskId)): Exper
     throw new Error(`${path}: not a readable expert file (${err instanceof Error ? err.message : String(err)})`)
   }
   if (data === null || typeof data !== 'object') throw new Error(`${path}: not a linear expert file`)
-  if (data.kind !== 'linear' || !data.spec || data.spec.kind !== 'linear') throw new Error(`${path}: not a linear expert file`)
+  if (data.kind !== 'linear' || !data.spec || data.spec.kind !== 'linear')
+    throw new Error(`${path}: not a linear expert file`)
   return data
 }
 

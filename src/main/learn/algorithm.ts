@@ -60,7 +60,12 @@ export interface Algorithm {
 }
 
 /** An offline label: the expert's action at the env's current state. */
-export function offlineLabel(ctx: RoundContext, obs: Float64Array, step: number, source: 'offline' | 'demonstration'): DrawnLabel {
+export function offlineLabel(
+  ctx: RoundContext,
+  obs: Float64Array,
+  step: number,
+  source: 'offline' | 'demonstration',
+): DrawnLabel {
   if (!ctx.expert) throw new Error('offline labels need an expert policy')
   return {
     source,
@@ -77,12 +82,17 @@ export function offlineLabel(ctx: RoundContext, obs: Float64Array, step: number,
  * Roll `act` from a seeded reset to step t and return the observation there, or null when the episode ended
  * before reaching t. The env is left at s_t.
  */
-export function rollTo(ctx: RoundContext, act: (obs: Float64Array) => Float64Array, t: number): { obs: Float64Array; length: number } | { obs: null; length: number } {
+export function rollTo(
+  ctx: RoundContext,
+  act: (obs: Float64Array) => Float64Array,
+  t: number,
+): { obs: Float64Array; length: number } | { obs: null; length: number } {
   let obs = ctx.env.reset(ctx.nextSeed())
   for (let k = 0; k < t; k++) {
     const r = ctx.env.step(act(obs))
     obs = r.observation
-    if (r.terminated || r.truncated) return k + 1 === t && !r.terminated ? { obs, length: k + 1 } : { obs: null, length: k + 1 }
+    if (r.terminated || r.truncated)
+      return k + 1 === t && !r.terminated ? { obs, length: k + 1 } : { obs: null, length: k + 1 }
   }
   return { obs, length: t }
 }

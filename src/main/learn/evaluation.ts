@@ -54,7 +54,10 @@ export function evaluationSeeds(config: Pick<SessionConfig, 'seed' | 'evalEpisod
 }
 
 /** The episodes of the evaluation after `labels` labels: fixed resets, fresh action sampling each time. */
-export function evaluationEpisodes(config: Pick<SessionConfig, 'seed' | 'evalEpisodes'>, labels: number): EvalEpisode[] {
+export function evaluationEpisodes(
+  config: Pick<SessionConfig, 'seed' | 'evalEpisodes'>,
+  labels: number,
+): EvalEpisode[] {
   return evaluationSeeds(config).map((seed, i) => ({ seed, sampleSeed: mix(SAMPLE, config.seed, labels, i) }))
 }
 
@@ -92,7 +95,9 @@ export function localEvaluator(env: Env): Evaluator {
 export function poolEvaluator(pool: RolloutPool, ownsPool = true): Evaluator {
   return {
     async evaluate(spec, episodes) {
-      const res = await pool.run(episodes.map((e) => ({ spec, seed: e.seed, sampleSeed: e.sampleSeed, sampleSigma: 0 })))
+      const res = await pool.run(
+        episodes.map((e) => ({ spec, seed: e.seed, sampleSeed: e.sampleSeed, sampleSigma: 0 })),
+      )
       return { returns: res.map((r) => r.ret), steps: sum(res.map((r) => r.length)) }
     },
     async close() {

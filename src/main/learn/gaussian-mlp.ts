@@ -155,7 +155,10 @@ export class GaussianMlp {
     // MSE trains the mean; the log-std still follows the residuals (NLL with the mean held fixed) so that
     // sampled evaluation uses a sensible spread.
     const mse = tf.mean(tf.sum(tf.square(tf.sub(target, mean)), 1)) as Scalar
-    const held = tf.customGrad(((x: Tensor) => ({ value: x.clone(), gradFunc: (dy: Tensor) => tf.zerosLike(dy) })) as never)
+    const held = tf.customGrad(((x: Tensor) => ({
+      value: x.clone(),
+      gradFunc: (dy: Tensor) => tf.zerosLike(dy),
+    })) as never)
     return tf.add(mse, tf.mul(1e-3, nll(held(mean) as Tensor))) as Scalar
   }
 
@@ -184,8 +187,8 @@ export class GaussianMlp {
     this.check(obs, n, this.obsDim, 'observations')
     this.check(act, n, this.actDim, 'actions')
     const tf = this.tf
-    return tf.tidy(() =>
-      this.lossOf(tf.tensor2d(obs, [n, this.obsDim]), tf.tensor2d(act, [n, this.actDim])).dataSync()[0],
+    return tf.tidy(
+      () => this.lossOf(tf.tensor2d(obs, [n, this.obsDim]), tf.tensor2d(act, [n, this.actDim])).dataSync()[0],
     )
   }
 
@@ -316,7 +319,10 @@ export class GaussianMlp {
     this.resetOptimizer()
     const adam = this.optimizer as unknown as AdamInternals
     const moment = (arrays: Float32Array[], suffix: string): AdamInternals['accumulatedFirstMoment'] =>
-      arrays.map((a, i) => ({ originalName: `${vars[i].name}/${suffix}`, variable: tf.variable(tf.tensor(a, vars[i].shape), false) }))
+      arrays.map((a, i) => ({
+        originalName: `${vars[i].name}/${suffix}`,
+        variable: tf.variable(tf.tensor(a, vars[i].shape), false),
+      }))
     adam.accumulatedFirstMoment = moment(state.adam.firstMoment, 'm')
     adam.accumulatedSecondMoment = moment(state.adam.secondMoment, 'v')
     adam.accBeta1.assign(tf.scalar(state.adam.accBeta1))

@@ -77,7 +77,11 @@ export interface SessionResult {
   evalSteps: number
 }
 
-export function makeAlgorithm(config: SessionConfig, offlineForm: OfflineForm = 'iid', demos: readonly Demonstration[] | null = null): Algorithm {
+export function makeAlgorithm(
+  config: SessionConfig,
+  offlineForm: OfflineForm = 'iid',
+  demos: readonly Demonstration[] | null = null,
+): Algorithm {
   switch (config.algo) {
     case 'bc':
       return new BehaviourCloning(offlineSupply(config, offlineForm, demos))
@@ -171,7 +175,8 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       const saved = log.latestPolicy()
       if (saved) await trainer.load(saved.weights as MlpWeights)
       const missing = stored.length - (saved?.labels ?? 0)
-      weights = missing > 0 || !saved ? (await trainer.update(8 * Math.max(0, missing))).weights : (saved.weights as MlpWeights)
+      weights =
+        missing > 0 || !saved ? (await trainer.update(8 * Math.max(0, missing))).weights : (saved.weights as MlpWeights)
       rng = createRng(trainingSeed(config.seed, 0x40000000 + stored.length))
       resets = 0x20000000 + stored.length * 64
     } else {
@@ -279,7 +284,9 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       }
       const action = Float64Array.from(answer.action)
       if (action.length !== task.actDim || !action.every(Number.isFinite))
-        throw new RangeError(`oracle answered ${action.length} values, task ${task.id} needs ${task.actDim} finite values`)
+        throw new RangeError(
+          `oracle answered ${action.length} values, task ${task.id} needs ${task.actDim} finite values`,
+        )
       const label: DrawnLabel = {
         source: 'query',
         observation: Float64Array.from(observation),
@@ -360,7 +367,13 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
         // Nothing to learn from, but its bookkeeping (a watched episode) is kept with a checkpoint.
         await settle()
         await finishEvaluation()
-        commit.checkpoint = { labels: ledger.labels, trainer: await trainer.state(), rng: rng.state(), resets, algorithm: algorithm.state?.() ?? null }
+        commit.checkpoint = {
+          labels: ledger.labels,
+          trainer: await trainer.state(),
+          rng: rng.state(),
+          resets,
+          algorithm: algorithm.state?.() ?? null,
+        }
         log.commitRound(commit)
         progress(round.phase)
         continue
@@ -369,7 +382,13 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       if (!overlap) {
         await settle()
         await finishEvaluation()
-        commit.checkpoint = { labels: ledger.labels, trainer: await trainer.state(), rng: rng.state(), resets, algorithm: algorithm.state?.() ?? null }
+        commit.checkpoint = {
+          labels: ledger.labels,
+          trainer: await trainer.state(),
+          rng: rng.state(),
+          resets,
+          algorithm: algorithm.state?.() ?? null,
+        }
       }
       log.commitRound(commit)
       addedThisCall += commit.labels.length

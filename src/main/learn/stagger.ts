@@ -8,9 +8,7 @@ export async function staggerRound(ctx: RoundContext): Promise<Round | null> {
   const H = ctx.task.horizon
   const t = 1 + ctx.rng.int(H - 1)
   const learner = ctx.learner
-  const sample = learner.sample
-    ? (o: Float64Array) => learner.sample!(o, ctx.rng)
-    : (o: Float64Array) => learner.act(o)
+  const sample = learner.sample ? (o: Float64Array) => learner.sample!(o, ctx.rng) : (o: Float64Array) => learner.act(o)
   const reached = rollTo(ctx, sample, t)
   if (!reached.obs) return { labels: [], phase: 'redraw' }
   const label = await ctx.query(reached.obs, t)

@@ -30,8 +30,7 @@ const handle = async (m: TrainRequest): Promise<void> => {
     else if (m.type === 'restore') {
       core.restore(m.state)
       reply({ type: 'ok', id })
-    }
-    else if (m.type === 'close') {
+    } else if (m.type === 'close') {
       core.dispose()
       core = null
       reply({ type: 'ok', id })

@@ -124,7 +124,10 @@ export class WorkerTrainer implements Trainer {
   add(labels: ReadonlyArray<{ observation: ArrayLike<number>; action: ArrayLike<number> }>): void {
     if (labels.length === 0) return
     const { obs, act } = pack(labels, this.options.obsDim, this.options.actDim)
-    this.worker.postMessage({ type: 'add', obs, act, count: labels.length } satisfies TrainRequest, [obs.buffer as ArrayBuffer, act.buffer as ArrayBuffer])
+    this.worker.postMessage({ type: 'add', obs, act, count: labels.length } satisfies TrainRequest, [
+      obs.buffer as ArrayBuffer,
+      act.buffer as ArrayBuffer,
+    ])
   }
   async update(extraSteps = 0): Promise<UpdateResult> {
     const r = await this.request({ type: 'update', id: 0, extraSteps })

@@ -237,7 +237,8 @@ export class TrainingCore {
 
   /** Continue exactly from state(), with the same labels already added in the same order. */
   restore(state: TrainerState): void {
-    if (state.labels !== this.n) throw new RangeError(`trainer state is for ${state.labels} labels, ${this.n} are loaded`)
+    if (state.labels !== this.n)
+      throw new RangeError(`trainer state is for ${state.labels} labels, ${this.n} are loaded`)
     if (this.schedule === 'scratch' && state.scratchCount > 0) {
       // The scratch schedule's network is the one it made at its last retraining.
       this.net.dispose()

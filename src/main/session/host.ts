@@ -65,7 +65,11 @@ export class SessionHost {
     const config = ws.openSession(sessionId).config
     this.human = config.oracle === 'human'
     const token = randomUUID()
-    ws.acquireLease(sessionId, { token, owner: `${o.owner} (pid ${process.pid} on ${hostname()})`, ttlMs: o.leaseTtlMs ?? LEASE_TTL_MS })
+    ws.acquireLease(sessionId, {
+      token,
+      owner: `${o.owner} (pid ${process.pid} on ${hostname()})`,
+      ttlMs: o.leaseTtlMs ?? LEASE_TTL_MS,
+    })
     ws.openSession(sessionId).setStatus('running')
     this.worker = startWorker(new URL('./session-worker.ts', import.meta.url))
     let result: SessionOutcome | null = null

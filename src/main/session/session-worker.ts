@@ -73,7 +73,11 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
       oracle = new ExpertOracle(expert)
     }
     if (config.algo === 'hg-dagger' && config.oracle === 'human') {
-      person = new LivePerson({ sessionId: req.sessionId, task: taskInfo(config.taskId), publish: (live) => post({ type: 'live', live }) })
+      person = new LivePerson({
+        sessionId: req.sessionId,
+        task: taskInfo(config.taskId),
+        publish: (live) => post({ type: 'live', live }),
+      })
     }
     let first = true
     // Evaluation on rollout workers or here: the same episodes, the same returns (learn/evaluation.ts).

@@ -15,12 +15,18 @@ export interface SessionPlan {
 }
 
 /** The session for a configuration: a finished one with exactly this configuration, an unfinished one, or new. */
-export function planSession(ws: Workspace, config: SessionConfig, opts: { fresh?: boolean; create?: boolean } = {}): SessionPlan | null {
+export function planSession(
+  ws: Workspace,
+  config: SessionConfig,
+  opts: { fresh?: boolean; create?: boolean } = {},
+): SessionPlan | null {
   if (!opts.fresh) {
     const finished = ws.findFinished(config)
-    if (finished !== null) return { config, sessionId: finished, kind: 'finished', storedLabels: ws.sessionInfo(finished).labels }
+    if (finished !== null)
+      return { config, sessionId: finished, kind: 'finished', storedLabels: ws.sessionInfo(finished).labels }
     const resumable = ws.findResumable(config)
-    if (resumable !== null) return { config, sessionId: resumable, kind: 'resume', storedLabels: ws.sessionInfo(resumable).labels }
+    if (resumable !== null)
+      return { config, sessionId: resumable, kind: 'resume', storedLabels: ws.sessionInfo(resumable).labels }
   }
   if (opts.create === false) return null
   return { config, sessionId: ws.createSession(config).sessionId, kind: 'new', storedLabels: 0 }
@@ -38,7 +44,11 @@ export interface SweepOptions {
 }
 
 /** Run every plan that is not finished, `parallel` at a time; finished plans are reported as they are. */
-export async function runSweep(ws: Workspace, plans: readonly SessionPlan[], opts: SweepOptions): Promise<HostOutcome[]> {
+export async function runSweep(
+  ws: Workspace,
+  plans: readonly SessionPlan[],
+  opts: SweepOptions,
+): Promise<HostOutcome[]> {
   const out: HostOutcome[] = new Array(plans.length)
   const running = new Set<SessionHost>()
   const stop = (): void => void Promise.all([...running].map((h) => h.stop('pause')))
@@ -64,7 +74,12 @@ export async function runSweep(ws: Workspace, plans: readonly SessionPlan[], opt
           running.delete(host)
         } catch (e) {
           // refused: it runs elsewhere (its lease is live), or the workspace could not be written
-          out[i] = { sessionId: plan.sessionId, status: ws.sessionInfo(plan.sessionId).status, result: null, error: (e as Error).message }
+          out[i] = {
+            sessionId: plan.sessionId,
+            status: ws.sessionInfo(plan.sessionId).status,
+            result: null,
+            error: (e as Error).message,
+          }
         }
       }
       opts.onDone?.(i, out[i])

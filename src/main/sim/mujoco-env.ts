@@ -59,7 +59,9 @@ export class MujocoEnv implements Env {
   private takeAction(action: ArrayLike<number>): boolean {
     const n = this.act.length
     if (action == null || action.length !== n) {
-      throw new RangeError(`${this.task.id}: action must have length ${n}, got ${action == null ? action : action.length}`)
+      throw new RangeError(
+        `${this.task.id}: action must have length ${n}, got ${action == null ? action : action.length}`,
+      )
     }
     let clipped = false
     for (let i = 0; i < n; i++) {

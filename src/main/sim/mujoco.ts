@@ -43,7 +43,10 @@ function mjcfError(e: unknown, source: string): MjcfError {
   const raw = e instanceof Error ? e.message : String(e)
   const body = raw.replace(/^(Error:\s*)?MuJoCo Error:\s*/i, '').replace(/Loading error:\s*/i, '')
   const first = body.split('MuJoCo Error:')[0].trim()
-  const lines = first.split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = first
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   const problem = lines[0]?.replace(/^(XML )?Error:\s*/i, '') ?? 'unknown error'
   const where = lines.slice(1).join(', ')
   return new MjcfError(`MJCF error in ${source}: ${problem}${where ? ` (${where})` : ''}`)

@@ -58,7 +58,11 @@ function clipInto(a: Float64Array, low: number[] | undefined, high: number[] | u
 }
 
 /** The linear map without clipping (ARS evaluates and perturbs it). */
-export function linearForward(spec: LinearSpec, obs: ArrayLike<number>, out = new Float64Array(spec.actDim)): Float64Array {
+export function linearForward(
+  spec: LinearSpec,
+  obs: ArrayLike<number>,
+  out = new Float64Array(spec.actDim),
+): Float64Array {
   const { obsDim, actDim, M, mu, sigma } = spec
   for (let i = 0; i < actDim; i++) {
     let s = 0
@@ -95,8 +99,10 @@ export function mlpForward(weights: MlpWeights, obs: ArrayLike<number>): Float64
 
 function checkLinear(spec: LinearSpec): void {
   const { obsDim, actDim } = spec
-  if (spec.M.length !== obsDim * actDim) throw new RangeError(`linear policy: M has ${spec.M.length} entries, expected ${actDim} x ${obsDim}`)
-  if (spec.mu.length !== obsDim || spec.sigma.length !== obsDim) throw new RangeError('linear policy: mu and sigma must have obsDim entries')
+  if (spec.M.length !== obsDim * actDim)
+    throw new RangeError(`linear policy: M has ${spec.M.length} entries, expected ${actDim} x ${obsDim}`)
+  if (spec.mu.length !== obsDim || spec.sigma.length !== obsDim)
+    throw new RangeError('linear policy: mu and sigma must have obsDim entries')
 }
 
 /** Rebuild a Policy from its plain-data spec. */
@@ -132,7 +138,14 @@ export function policyFromSpec(spec: PolicySpec): SpecPolicy {
 }
 
 /** Gaussian exploration around any policy: sample() when it has one, else act() + sigma * N(0, 1), clipped. */
-export function samplePolicy(policy: SpecPolicy, obs: Float64Array, rng: Rng, sigma = 0.1, low?: number[], high?: number[]): Float64Array {
+export function samplePolicy(
+  policy: SpecPolicy,
+  obs: Float64Array,
+  rng: Rng,
+  sigma = 0.1,
+  low?: number[],
+  high?: number[],
+): Float64Array {
   if (policy.sample) return policy.sample(obs, rng)
   const a = policy.act(obs)
   for (let i = 0; i < a.length; i++) a[i] += sigma * rng.normal()

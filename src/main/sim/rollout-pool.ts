@@ -87,7 +87,8 @@ export class RolloutPool {
   static async create(taskId: string, options: PoolOptions = {}): Promise<RolloutPool> {
     const n = Math.max(1, options.workers ?? 2)
     const handles: WorkerHandle[] = []
-    for (let i = 0; i < n; i++) handles.push(new WorkerHandle(startWorker(workerUrl()), { type: 'init', taskId, envs: 1 }))
+    for (let i = 0; i < n; i++)
+      handles.push(new WorkerHandle(startWorker(workerUrl()), { type: 'init', taskId, envs: 1 }))
     try {
       await Promise.all(handles.map((h) => h.ready))
     } catch (e) {
@@ -113,7 +114,11 @@ export class RolloutPool {
           const start = next
           next = Math.min(requests.length, next + chunk)
           const slice = requests.slice(start, next)
-          const reply = await h.request<Extract<WorkerReply, { type: 'run' }>>((id) => ({ type: 'run', id, requests: slice }))
+          const reply = await h.request<Extract<WorkerReply, { type: 'run' }>>((id) => ({
+            type: 'run',
+            id,
+            requests: slice,
+          }))
           reply.results.forEach((r, i) => (results[start + i] = r))
         }
       }),
@@ -122,7 +127,10 @@ export class RolloutPool {
   }
 
   /** Mean and standard deviation of the returns of deterministic episodes with the given seeds. */
-  async evaluate(spec: EpisodeRequest['spec'], seeds: number[]): Promise<{ meanReturn: number; stdReturn: number; returns: number[]; lengths: number[] }> {
+  async evaluate(
+    spec: EpisodeRequest['spec'],
+    seeds: number[],
+  ): Promise<{ meanReturn: number; stdReturn: number; returns: number[]; lengths: number[] }> {
     const res = await this.run(seeds.map((seed) => ({ spec, seed })))
     const returns = res.map((r) => r.ret)
     const { mean, std } = meanStd(returns)
@@ -167,7 +175,11 @@ export class VectorEnv {
 
   /** Reset every env (seed i for env i); returns K x obsDim observations. */
   async reset(seeds: number[]): Promise<Float64Array> {
-    const r = await this.handle.request<Extract<WorkerReply, { type: 'vec.reset' }>>((id) => ({ type: 'vec.reset', id, seeds }))
+    const r = await this.handle.request<Extract<WorkerReply, { type: 'vec.reset' }>>((id) => ({
+      type: 'vec.reset',
+      id,
+      seeds,
+    }))
     return r.observations
   }
 

@@ -43,7 +43,9 @@ function runEpisode(req: EpisodeRequest): EpisodeResult {
     seed: req.seed,
     maxSteps: req.maxSteps,
     rng,
-    sample: rng ? (o, g) => samplePolicy(policy, o, g, req.sampleSigma ?? 0, env.task.actionLow, env.task.actionHigh) : undefined,
+    sample: rng
+      ? (o, g) => samplePolicy(policy, o, g, req.sampleSigma ?? 0, env.task.actionLow, env.task.actionHigh)
+      : undefined,
     rewardOffset: req.subtractSurvival ? survival : 0,
     record: req.record,
     states: req.states,
@@ -70,7 +72,8 @@ function runEpisode(req: EpisodeRequest): EpisodeResult {
 
 function transferables(results: EpisodeResult[]): ArrayBuffer[] {
   const list: ArrayBuffer[] = []
-  for (const r of results) for (const a of [r.observations, r.actions, r.rewards, r.states]) if (a) list.push(a.buffer as ArrayBuffer)
+  for (const r of results)
+    for (const a of [r.observations, r.actions, r.rewards, r.states]) if (a) list.push(a.buffer as ArrayBuffer)
   return list
 }
 
@@ -116,7 +119,10 @@ const handle = async (msg: WorkerRequest): Promise<void> => {
             obs.set(envs[i].reset(nextSeeds[i]), i * d)
           } else obs.set(r.observation, i * d)
         }
-        reply({ type: 'vec.step', id: msg.id, observations: obs, rewards, terminated, truncated }, [obs.buffer, rewards.buffer])
+        reply({ type: 'vec.step', id: msg.id, observations: obs, rewards, terminated, truncated }, [
+          obs.buffer,
+          rewards.buffer,
+        ])
         break
       }
       case 'close': {

@@ -133,7 +133,12 @@ export function replayActions(env: Env, traj: Trajectory, tolerance = ACTION_REP
     if ((r.terminated || r.truncated) && t < traj.steps.length - 1) break
   }
   compare(env.getState(), n === traj.steps.length ? traj.finalState : traj.steps[n].state)
-  return { maxStateError, maxRewardError, steps: n, withinTolerance: maxStateError <= tolerance && n === traj.steps.length }
+  return {
+    maxStateError,
+    maxRewardError,
+    steps: n,
+    withinTolerance: maxStateError <= tolerance && n === traj.steps.length,
+  }
 }
 
 /** Plain-JSON form for storage and transport. */

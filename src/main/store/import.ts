@@ -379,7 +379,8 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 r.finishedAt,
               )
               result.sessions.set(r.id, Number(info.lastInsertRowid))
-              if (r.offline.kind === 'demos' && r.offline.episodes) demoSessions.push({ id: Number(info.lastInsertRowid), offline: r.offline })
+              if (r.offline.kind === 'demos' && r.offline.episodes)
+                demoSessions.push({ id: Number(info.lastInsertRowid), offline: r.offline })
               count('sessions.jsonl')
             },
             'episodes.jsonl': (r) => {
@@ -485,10 +486,15 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
         for (const d of demoSessions) {
           const episodes = d.offline.episodes!.map((e) => result.episodes.get(e))
           if (episodes.some((e) => e === undefined)) {
-            problems.push(`sessions.jsonl: a session names demonstrations ${d.offline.episodes!.join(', ')} that the export does not hold`)
+            problems.push(
+              `sessions.jsonl: a session names demonstrations ${d.offline.episodes!.join(', ')} that the export does not hold`,
+            )
             continue
           }
-          p('UPDATE sessions SET offline = ? WHERE id = ?').run(offlineKey({ ...d.offline, episodes: (episodes as number[]).sort((a, b) => a - b) }), d.id)
+          p('UPDATE sessions SET offline = ? WHERE id = ?').run(
+            offlineKey({ ...d.offline, episodes: (episodes as number[]).sort((a, b) => a - b) }),
+            d.id,
+          )
         }
         // The files were checked a moment ago; if they changed since, roll everything back.
         if (problems.length)

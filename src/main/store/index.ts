@@ -19,4 +19,13 @@ export { importExport, validateExport, type ImportOptions, type ImportResult } f
 export { EXPORT_FORMAT, EXPORT_VERSION } from './export-format'
 export { defaultWorkspaceFile, ensureDefaultWorkspaceFile } from './default-workspace'
 export { loadDemonstrations, resolveDemonstrations, returnPreview, type SessionDemonstration } from './demonstrations'
-export { measureHumanCost, demonstrationTimes, queryTimes, labelTimes, secondsPerDemoState, type HumanCost, type DemoTime, type TimeFilter } from './human-time'
+export {
+  measureHumanCost,
+  demonstrationTimes,
+  queryTimes,
+  labelTimes,
+  secondsPerDemoState,
+  type HumanCost,
+  type DemoTime,
+  type TimeFilter,
+} from './human-time'

@@ -97,11 +97,14 @@ export class SqliteSessionLog implements SessionLog {
   commitRound(round: RoundCommit): number[] {
     return this.transaction(() => {
       if (this.leaseToken !== null) {
-        const held = this.prepare('SELECT token, owner FROM session_leases WHERE session_id = ?').get(this.sessionId) as
-          | { token: string; owner: string }
-          | undefined
+        const held = this.prepare('SELECT token, owner FROM session_leases WHERE session_id = ?').get(
+          this.sessionId,
+        ) as { token: string; owner: string } | undefined
         if (held?.token !== this.leaseToken)
-          throw new StoreError('busy', `session ${this.sessionId} was taken over by ${held?.owner ?? 'another process'}; this run stops`)
+          throw new StoreError(
+            'busy',
+            `session ${this.sessionId} was taken over by ${held?.owner ?? 'another process'}; this run stops`,
+          )
       }
       const ids = round.labels.map((l) => this.addLabel(l))
       for (const q of round.queries) this.addQuery({ ...q.query, labelId: ids[q.labelIndex] })
@@ -116,8 +119,7 @@ export class SqliteSessionLog implements SessionLog {
 
   checkpoint(): SessionCheckpoint | null {
     const row = this.prepare('SELECT state FROM session_checkpoints WHERE session_id = ?').get(this.sessionId) as
-      | { state: Buffer }
-      | undefined
+      { state: Buffer } | undefined
     return row ? (decodeState(row.state) as SessionCheckpoint) : null
   }
 

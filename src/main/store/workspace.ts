@@ -598,9 +598,9 @@ export class Workspace {
 
   /** The latest finished session with exactly this config (every field), or null. */
   findFinished(config: SessionConfig): number | null {
-    const row = this.prepare(`SELECT id FROM sessions WHERE ${SAME_CONFIG} AND status = 'finished' ORDER BY id DESC LIMIT 1`).get(
-      ...configValues(config),
-    ) as { id: number } | undefined
+    const row = this.prepare(
+      `SELECT id FROM sessions WHERE ${SAME_CONFIG} AND status = 'finished' ORDER BY id DESC LIMIT 1`,
+    ).get(...configValues(config)) as { id: number } | undefined
     return row ? row.id : null
   }
 
@@ -612,9 +612,10 @@ export class Workspace {
    */
   acquireLease(sessionId: number, lease: { token: string; owner: string; ttlMs: number }): void {
     this.write(() => {
-      const held = this.prepare('SELECT token, owner, pid, heartbeat_at, ttl_ms FROM session_leases WHERE session_id = ?').get(
-        sessionId,
-      ) as { token: string; owner: string; pid: number; heartbeat_at: number; ttl_ms: number } | undefined
+      const held = this.prepare(
+        'SELECT token, owner, pid, heartbeat_at, ttl_ms FROM session_leases WHERE session_id = ?',
+      ).get(sessionId) as
+        { token: string; owner: string; pid: number; heartbeat_at: number; ttl_ms: number } | undefined
       const now = Date.now()
       if (held && held.token !== lease.token && now - held.heartbeat_at < held.ttl_ms)
         throw new StoreError(
@@ -632,19 +633,26 @@ export class Workspace {
   /** Renew the lease; false when it is no longer this token's (it expired and was taken over). */
   renewLease(sessionId: number, token: string): boolean {
     return this.write(
-      () => this.prepare('UPDATE session_leases SET heartbeat_at = ? WHERE session_id = ? AND token = ?').run(Date.now(), sessionId, token).changes === 1,
+      () =>
+        this.prepare('UPDATE session_leases SET heartbeat_at = ? WHERE session_id = ? AND token = ?').run(
+          Date.now(),
+          sessionId,
+          token,
+        ).changes === 1,
     )
   }
 
   releaseLease(sessionId: number, token: string): void {
-    this.write(() => this.prepare('DELETE FROM session_leases WHERE session_id = ? AND token = ?').run(sessionId, token))
+    this.write(() =>
+      this.prepare('DELETE FROM session_leases WHERE session_id = ? AND token = ?').run(sessionId, token),
+    )
   }
 
   /** Who runs the session now (a live lease), or null. */
   leaseHolder(sessionId: number): { owner: string; pid: number; heartbeatAgeMs: number } | null {
-    const held = this.prepare('SELECT owner, pid, heartbeat_at, ttl_ms FROM session_leases WHERE session_id = ?').get(sessionId) as
-      | { owner: string; pid: number; heartbeat_at: number; ttl_ms: number }
-      | undefined
+    const held = this.prepare('SELECT owner, pid, heartbeat_at, ttl_ms FROM session_leases WHERE session_id = ?').get(
+      sessionId,
+    ) as { owner: string; pid: number; heartbeat_at: number; ttl_ms: number } | undefined
     const age = held ? Date.now() - held.heartbeat_at : Infinity
     return held && age < held.ttl_ms ? { owner: held.owner, pid: held.pid, heartbeatAgeMs: age } : null
   }
@@ -745,8 +753,14 @@ export class Workspace {
       Number(
         this.prepare(
           'INSERT INTO episodes (task_id, session_id, kind, complete, writer_pid, operator, created_at) VALUES (?, ?, ?, 0, ?, ?, ?)',
-        ).run(options.taskId, options.sessionId ?? null, options.kind, process.pid, options.operator ?? null, new Date().toISOString())
-          .lastInsertRowid,
+        ).run(
+          options.taskId,
+          options.sessionId ?? null,
+          options.kind,
+          process.pid,
+          options.operator ?? null,
+          new Date().toISOString(),
+        ).lastInsertRowid,
       ),
     )
     const recorder = new EpisodeRecorder(this.db, this.file, id, recorderOptions, (r) => this.recorderSettled(r))

@@ -6,7 +6,13 @@ import { waitFor } from '../../wait-for'
 /** Runs in the page before any of its scripts. */
 function install(): void {
   // releaseAt: a timed press reads as released from that time on (performance.now()), however busy the page is
-  const state = { axes: [0, 0, 0, 0], buttons: new Array<number>(17).fill(0), releaseAt: new Array<number>(17).fill(Infinity), connected: true, timestamp: 0 }
+  const state = {
+    axes: [0, 0, 0, 0],
+    buttons: new Array<number>(17).fill(0),
+    releaseAt: new Array<number>(17).fill(Infinity),
+    connected: true,
+    timestamp: 0,
+  }
   const w = window as unknown as { __virtualPad: typeof state }
   w.__virtualPad = state
   const pad = (): Gamepad =>
@@ -79,7 +85,10 @@ export async function pressFor(page: Page, button: number, ms: number): Promise<
   return page.evaluate(
     ([b, d]) =>
       new Promise<{ down: number; up: number }>((resolve) => {
-        const w = window as unknown as { __virtualPad: { buttons: number[]; releaseAt: number[] }; __nextFrameAt?: number }
+        const w = window as unknown as {
+          __virtualPad: { buttons: number[]; releaseAt: number[] }
+          __nextFrameAt?: number
+        }
         const tryPress = (): void => {
           // after the frame's callbacks (the scene's drawing among them) have run
           setTimeout(() => {

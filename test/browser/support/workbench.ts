@@ -23,7 +23,17 @@ export const SCREENSHOTS = join(repoRoot, 'artifacts/screenshots')
 /** The workbench's own service list, plus the page's services where the composition root does not list them yet. */
 export function pageFactories(extra: ServiceFactory[] = []): ServiceFactory[] {
   const list = [...serviceFactories]
-  for (const f of [teleopService, demosService, sessionsService, queriesService, compareService, jobsService, sceneService, ...extra]) if (!list.includes(f)) list.push(f)
+  for (const f of [
+    teleopService,
+    demosService,
+    sessionsService,
+    queriesService,
+    compareService,
+    jobsService,
+    sceneService,
+    ...extra,
+  ])
+    if (!list.includes(f)) list.push(f)
   return list
 }
 
@@ -60,13 +70,21 @@ export async function waitForFrames(page: Page, n: number): Promise<void> {
   const scene = page.getByTestId('scene-view').first()
   const drawn = async (): Promise<number> => Number((await scene.getAttribute('data-frames')) ?? 0)
   const start = await drawn()
-  await waitFor(async () => (await drawn()) >= start + n, { timeoutMs: 60_000, intervalMs: 50, message: `${n} display frames` })
+  await waitFor(async () => (await drawn()) >= start + n, {
+    timeoutMs: 60_000,
+    intervalMs: 50,
+    message: `${n} display frames`,
+  })
 }
 
 /** Wait until the Query view has replayed the current prompt's last second and drawn the queried state. */
 export async function waitForReplay(page: Page): Promise<void> {
   const hud = page.getByTestId('query-hud')
-  await waitFor(async () => (await hud.getAttribute('data-replayed')) === 'true', { timeoutMs: 60_000, intervalMs: 50, message: 'the replay of the last second' })
+  await waitFor(async () => (await hud.getAttribute('data-replayed')) === 'true', {
+    timeoutMs: 60_000,
+    intervalMs: 50,
+    message: 'the replay of the last second',
+  })
   await waitForFrames(page, 2)
 }
 

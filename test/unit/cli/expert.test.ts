@@ -16,7 +16,13 @@ describe('iwb tasks', () => {
     const { lines, io } = capture()
     expect(await tasks.run(['--json'], io)).toBe(0)
     const list = JSON.parse(lines.at(-1)!) as Record<string, unknown>[]
-    expect(list.find((t) => t.id === 'hopper')).toMatchObject({ obsDim: 11, actDim: 3, controlHz: 125, horizon: 1000, operator: false })
+    expect(list.find((t) => t.id === 'hopper')).toMatchObject({
+      obsDim: 11,
+      actDim: 3,
+      controlHz: 125,
+      horizon: 1000,
+      operator: false,
+    })
     expect(list.filter((t) => t.operator).length).toBeGreaterThanOrEqual(3)
     await expect(tasks.run(['--bogus'], io)).rejects.toThrow(UsageError)
   })
@@ -27,7 +33,14 @@ describe('iwb expert eval', () => {
     const { lines, io } = capture()
     expect(await expert.run(['eval', '--task', 'cartpole', '--episodes', '4', '--seed', '3', '--json'], io)).toBe(0)
     const r = JSON.parse(lines.at(-1)!)
-    expect(r).toMatchObject({ task: 'cartpole', episodes: 4, seed: 3, kind: 'scripted', meanReturn: 1000, stdReturn: 0 })
+    expect(r).toMatchObject({
+      task: 'cartpole',
+      episodes: 4,
+      seed: 3,
+      kind: 'scripted',
+      meanReturn: 1000,
+      stdReturn: 0,
+    })
   })
 
   it('rejects bad arguments with a usage error', async () => {

@@ -16,9 +16,22 @@ const io = (): CommandIO & { out_: string[]; err_: string[] } => {
   const err_: string[] = []
   return { out_, err_, out: (l) => out_.push(l), err: (l) => err_.push(l), tty: false }
 }
-const lastJson = (lines: string[]): Record<string, unknown> => JSON.parse(lines[lines.length - 1]) as Record<string, unknown>
+const lastJson = (lines: string[]): Record<string, unknown> =>
+  JSON.parse(lines[lines.length - 1]) as Record<string, unknown>
 
-const SMALL = ['--task', 'reacher-arm', '--algo', 'bc', '--budget', '8', '--eval-every', '4', '--eval-episodes', '2', '--json']
+const SMALL = [
+  '--task',
+  'reacher-arm',
+  '--algo',
+  'bc',
+  '--budget',
+  '8',
+  '--eval-every',
+  '4',
+  '--eval-episodes',
+  '2',
+  '--json',
+]
 
 describe('iwb run', () => {
   const saved = process.env.IWB_DB
@@ -29,15 +42,31 @@ describe('iwb run', () => {
 
   it('parses its flags and refuses bad ones with one line naming the flag', () => {
     const a = parseRunArgs(['--task', 'hopper', '--algo', 'warm-stagger:0.25', '--budget', '200', '--cost-ratio', '2'])
-    expect(a.config).toMatchObject({ taskId: 'hopper', algo: 'warm-stagger', warmFraction: 0.25, budget: 200, costRatio: 2, evalEvery: 50, evalEpisodes: 25 })
-    expect(parseRunArgs(['--task', 'hopper']).config).toMatchObject({ algo: 'stagger', seed: 0, budget: 1000, epochs: null })
+    expect(a.config).toMatchObject({
+      taskId: 'hopper',
+      algo: 'warm-stagger',
+      warmFraction: 0.25,
+      budget: 200,
+      costRatio: 2,
+      evalEvery: 50,
+      evalEpisodes: 25,
+    })
+    expect(parseRunArgs(['--task', 'hopper']).config).toMatchObject({
+      algo: 'stagger',
+      seed: 0,
+      budget: 1000,
+      epochs: null,
+    })
     const bad: [string[], RegExp][] = [
       [['--algo', 'bc'], /--task is required/],
       [['--task', 'nope'], /--task must be one of/],
       [['--task', 'hopper', '--cost-ratio', '0'], /--cost-ratio must be a number between 0.01 and 1000/],
       [['--task', 'hopper', '--cost-ratio', '1e-300'], /--cost-ratio/],
       [['--task', 'hopper', '--seed', '1e300'], /--seed must be a whole number between 0 and 2147483647/],
-      [['--task', 'hopper', '--algo', 'ppo'], /--algo must be bc, dagger, stagger, warm-stagger\[:fraction in 0..1\] or hg-dagger/],
+      [
+        ['--task', 'hopper', '--algo', 'ppo'],
+        /--algo must be bc, dagger, stagger, warm-stagger\[:fraction in 0..1\] or hg-dagger/,
+      ],
       [['--task', 'hopper', '--budget', '100000', '--cost-ratio', '0.5'], /--budget \/ --cost-ratio: .*100000 queries/],
     ]
     for (const [argv, message] of bad) {
@@ -58,13 +87,26 @@ describe('iwb run', () => {
     const first = io()
     expect(await run.run([...SMALL, '--db', db], first)).toBe(0)
     const a = lastJson(first.out_)
-    expect(a).toMatchObject({ task: 'reacher-arm', algo: 'bc', seed: 0, labels: 8, cost: 8, status: 'finished', reused: false })
+    expect(a).toMatchObject({
+      task: 'reacher-arm',
+      algo: 'bc',
+      seed: 0,
+      labels: 8,
+      cost: 8,
+      status: 'finished',
+      reused: false,
+    })
     expect(typeof a.finalReturn).toBe('number')
     expect(typeof a.expertReturn).toBe('number')
 
     const again = io()
     expect(await run.run([...SMALL, '--db', db], again)).toBe(0)
-    expect(lastJson(again.out_)).toMatchObject({ sessionId: a.sessionId, reused: true, labels: 8, finalReturn: a.finalReturn })
+    expect(lastJson(again.out_)).toMatchObject({
+      sessionId: a.sessionId,
+      reused: true,
+      labels: 8,
+      finalReturn: a.finalReturn,
+    })
     expect(again.err_.join('\n')).toContain(`session ${a.sessionId} already finished with this configuration`)
 
     const fresh = io()

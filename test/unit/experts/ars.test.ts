@@ -52,7 +52,20 @@ describe('ARS', () => {
     const dir = mkdtempSync(join(tmpdir(), 'iwb-expert-'))
     const path = join(dir, 'cartpole.json')
     saveExpertFile(
-      { taskId: 'cartpole', kind: 'linear', algorithm: 'ARS', spec: result.spec, stats: result.stats, meanReturn: 1, stdReturn: 0, episodes: 1, evalSeed: 0, trainSteps: result.steps, iterations: 12, updatedAt: 'now' },
+      {
+        taskId: 'cartpole',
+        kind: 'linear',
+        algorithm: 'ARS',
+        spec: result.spec,
+        stats: result.stats,
+        meanReturn: 1,
+        stdReturn: 0,
+        episodes: 1,
+        evalSeed: 0,
+        trainSteps: result.steps,
+        iterations: 12,
+        updatedAt: 'now',
+      },
       path,
     )
     expect(loadExpertFile('cartpole', path)?.spec.M).toEqual(result.spec.M)

@@ -2,7 +2,14 @@
 // rollout pool gives exactly what evaluating in the session's own thread gives.
 import { describe, expect, it } from 'vitest'
 import { expertFor } from '../../../src/main/experts/registry'
-import { evaluationEpisodes, evaluationSeeds, expertReturn, localEvaluator, poolEvaluator, trainingSeed } from '../../../src/main/learn/evaluation'
+import {
+  evaluationEpisodes,
+  evaluationSeeds,
+  expertReturn,
+  localEvaluator,
+  poolEvaluator,
+  trainingSeed,
+} from '../../../src/main/learn/evaluation'
 import { makeEnv } from '../../../src/main/sim/registry'
 import { createRng } from '../../../src/main/sim/rng'
 import { RolloutPool } from '../../../src/main/sim/rollout-pool'
@@ -11,13 +18,20 @@ import { SESSION_LIMITS } from '../../../src/shared/session-config'
 describe('evaluation seeds', () => {
   it('keeps training resets in [0, 2^31) and evaluation resets in [2^31, 2^32) for any session seed', () => {
     const rng = createRng(9)
-    const seeds = [0, 1, 2, SESSION_LIMITS.seed, ...Array.from({ length: 200 }, () => Math.floor(rng.next() * SESSION_LIMITS.seed))]
+    const seeds = [
+      0,
+      1,
+      2,
+      SESSION_LIMITS.seed,
+      ...Array.from({ length: 200 }, () => Math.floor(rng.next() * SESSION_LIMITS.seed)),
+    ]
     for (const s of seeds) {
       for (const k of [0, 1, 999, 123_456]) {
         const t = trainingSeed(s, k)
         expect(Number.isInteger(t) && t >= 0 && t < 2 ** 31).toBe(true)
       }
-      for (const e of evaluationSeeds({ seed: s, evalEpisodes: 5 })) expect(Number.isInteger(e) && e >= 2 ** 31 && e < 2 ** 32).toBe(true)
+      for (const e of evaluationSeeds({ seed: s, evalEpisodes: 5 }))
+        expect(Number.isInteger(e) && e >= 2 ** 31 && e < 2 ** 32).toBe(true)
     }
     // Fixed resets at every evaluation of a session; fresh action sampling each time; other seeds elsewhere.
     const a = evaluationEpisodes({ seed: 4, evalEpisodes: 3 }, 0)
@@ -38,7 +52,15 @@ describe('evaluation seeds', () => {
       expect(y.returns).toEqual(x.returns)
       expect(y.steps).toBe(x.steps)
       // The expert's return over the union of several sessions' evaluation seeds, each once.
-      const r = await expertReturn(spec, [{ seed: 2, evalEpisodes: 4 }, { seed: 2, evalEpisodes: 4 }, { seed: 3, evalEpisodes: 2 }], local)
+      const r = await expertReturn(
+        spec,
+        [
+          { seed: 2, evalEpisodes: 4 },
+          { seed: 2, evalEpisodes: 4 },
+          { seed: 3, evalEpisodes: 2 },
+        ],
+        local,
+      )
       expect(r.returns).toHaveLength(6)
       expect(r.returns.slice(0, 4)).toEqual(x.returns)
     } finally {

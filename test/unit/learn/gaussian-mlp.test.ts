@@ -54,7 +54,13 @@ describe('GaussianMlp', () => {
     it(`training with ${loss} reduces the loss`, async () => {
       const { tf } = await selectBackend()
       const { obs, act } = dataset(256, 5, 2, 1)
-      const net = new GaussianMlp(tf, 5, 2, { loss, learningRate: 3e-3, seed: 2, actionLow: [-1, -1], actionHigh: [1, 1] })
+      const net = new GaussianMlp(tf, 5, 2, {
+        loss,
+        learningRate: 3e-3,
+        seed: 2,
+        actionLow: [-1, -1],
+        actionHigh: [1, 1],
+      })
       net.setNormalizer([3, 3, 3, 3, 3], [5, 5, 5, 5, 5])
       const before = net.lossValue(obs, act, 256)
       for (let i = 0; i < 200; i++) net.trainBatch(obs, act, 256)

@@ -17,8 +17,18 @@ const input: ReportInput = {
   budget: 100,
   expertReturn: 90,
   runs: [
-    { algo: 'bc', seed: 0, sessionId: 1, evaluations: [ev(0, 0, [1, 3]), ev(50, 50, [40, 50]), ev(100, 100, [80, 90])] },
-    { algo: 'bc', seed: 1, sessionId: 2, evaluations: [ev(0, 0, [2, 2]), ev(50, 50, [20, 30]), ev(100, 100, [60, 70])] },
+    {
+      algo: 'bc',
+      seed: 0,
+      sessionId: 1,
+      evaluations: [ev(0, 0, [1, 3]), ev(50, 50, [40, 50]), ev(100, 100, [80, 90])],
+    },
+    {
+      algo: 'bc',
+      seed: 1,
+      sessionId: 2,
+      evaluations: [ev(0, 0, [2, 2]), ev(50, 50, [20, 30]), ev(100, 100, [60, 70])],
+    },
     { algo: 'stagger', seed: 0, sessionId: 3, evaluations: [ev(0, 0, [2]), ev(25, 50, [60]), ev(50, 100, [88])] },
   ],
 }
@@ -35,9 +45,21 @@ describe('report', () => {
     const r = await writeReport(dir, input)
     expect(r.pngRenderer).toBe('resvg')
     const names = r.files.map((f) => f.slice(dir.length + 1)).sort()
-    expect(names).toEqual(['evaluations.csv', 'index.html', 'return-vs-cost.png', 'return-vs-cost.svg', 'return-vs-labels.png', 'return-vs-labels.svg'])
+    expect(names).toEqual([
+      'evaluations.csv',
+      'index.html',
+      'return-vs-cost.png',
+      'return-vs-cost.svg',
+      'return-vs-labels.png',
+      'return-vs-labels.svg',
+    ])
     // resvg renders the 830 x 440 figure at twice its size, as 8-bit RGBA (colour type 6).
-    expect(ihdr(readFileSync(join(dir, 'return-vs-cost.png')))).toEqual({ width: 1660, height: 880, depth: 8, colorType: 6 })
+    expect(ihdr(readFileSync(join(dir, 'return-vs-cost.png')))).toEqual({
+      width: 1660,
+      height: 880,
+      depth: 8,
+      colorType: 6,
+    })
     expect(ihdr(readFileSync(join(dir, 'return-vs-labels.png')))).toMatchObject({ width: 1660, height: 880 })
     const svg = readFileSync(join(dir, 'return-vs-cost.svg'), 'utf8')
     expect(svg).toContain('bc (2 seeds)')
@@ -82,7 +104,10 @@ describe('report', () => {
   })
 
   it('splits the warm fraction out of warm-stagger:F', () => {
-    const csv = csvOf({ ...input, runs: [{ algo: 'warm-stagger:0.25', seed: 3, sessionId: null, evaluations: [ev(0, 0, [1])] }] })
+    const csv = csvOf({
+      ...input,
+      runs: [{ algo: 'warm-stagger:0.25', seed: 3, sessionId: null, evaluations: [ev(0, 0, [1])] }],
+    })
     expect(csv.trim().split('\n')[1]).toBe(',hopper,warm-stagger,0.25,expert,100,2,3,0,0,0,1,0,1,1')
   })
 })

@@ -107,7 +107,10 @@ describe('runSession', () => {
   })
 
   it('counts human seconds on labels from a human oracle', async () => {
-    const person: Oracle = { kind: 'human', answer: async () => ({ action: [0.1, 0], humanSeconds: 2, operator: 'ann' }) }
+    const person: Oracle = {
+      kind: 'human',
+      answer: async () => ({ action: [0.1, 0], humanSeconds: 2, operator: 'ann' }),
+    }
     const log = new MemorySessionLog(config({ oracle: 'human', budget: 3, evalEpisodes: 1 }))
     const r = await runSession({ log, oracle: person, makeEnv })
     expect(r.labels).toBe(3)

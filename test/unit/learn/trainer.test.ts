@@ -8,7 +8,10 @@ function labels(n: number, seed: number) {
   const rng = createRng(seed)
   return Array.from({ length: n }, () => {
     const observation = Float64Array.from({ length: 4 }, () => rng.normal() * 2 + 1)
-    const action = Float64Array.of(Math.tanh(0.5 * observation[0] - 0.3 * observation[2]), Math.tanh(0.2 * observation[1] + 0.4 * observation[3]))
+    const action = Float64Array.of(
+      Math.tanh(0.5 * observation[0] - 0.3 * observation[2]),
+      Math.tanh(0.2 * observation[1] + 0.4 * observation[3]),
+    )
     return { observation, action }
   })
 }
@@ -24,7 +27,15 @@ function mse(weights: Parameters<typeof mlpForward>[0], data: ReturnType<typeof 
 
 describe('trainer', () => {
   it('in a worker thread: incremental updates fit the labels, and weights load back', async () => {
-    const t = await startTrainer({ obsDim: 4, actDim: 2, actionLow: [-1, -1], actionHigh: [1, 1], seed: 1, stepsPerLabel: 8, learningRate: 3e-3 })
+    const t = await startTrainer({
+      obsDim: 4,
+      actDim: 2,
+      actionLow: [-1, -1],
+      actionHigh: [1, 1],
+      seed: 1,
+      stepsPerLabel: 8,
+      learningRate: 3e-3,
+    })
     try {
       expect(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).toContain(t.backend)
       const data = labels(100, 2)
@@ -47,7 +58,10 @@ describe('trainer', () => {
   })
 
   it('from scratch: a fresh network per update, best validation weights kept', async () => {
-    const t = await startTrainer({ obsDim: 4, actDim: 2, schedule: 'scratch', epochs: 30, learningRate: 3e-3, seed: 3 }, 'local')
+    const t = await startTrainer(
+      { obsDim: 4, actDim: 2, schedule: 'scratch', epochs: 30, learningRate: 3e-3, seed: 3 },
+      'local',
+    )
     try {
       const data = labels(120, 4)
       t.add(data)

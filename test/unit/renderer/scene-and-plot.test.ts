@@ -30,13 +30,18 @@ describe('MuJoCo geoms as three.js geometry', () => {
     expect(cyl.z).toBeCloseTo(0.6, 5)
   })
   it('treats box sizes as half-extents and ellipsoid sizes as radii', () => {
-    expect(extent(geomGeometry(geom('box', [0.1, 0.2, 0.3]), 1)!).toArray()).toEqual([0.2, 0.4, 0.6].map((v) => expect.closeTo(v, 6)))
+    expect(extent(geomGeometry(geom('box', [0.1, 0.2, 0.3]), 1)!).toArray()).toEqual(
+      [0.2, 0.4, 0.6].map((v) => expect.closeTo(v, 6)),
+    )
     const e = extent(geomGeometry(geom('ellipsoid', [0.1, 0.2, 0.3]), 1)!)
     expect(e.z).toBeCloseTo(0.6, 5)
   })
   it('builds meshes from vertices and triangle indices', () => {
     const g = geomGeometry(
-      { ...geom('mesh', [1, 1, 1]), mesh: { vertices: [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1], faces: [0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3] } },
+      {
+        ...geom('mesh', [1, 1, 1]),
+        mesh: { vertices: [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1], faces: [0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3] },
+      },
       1,
     )!
     expect(g.getIndex()!.count).toBe(12)
@@ -127,8 +132,12 @@ describe('comparison plot', () => {
     expect(renderFigure(comparisonFigure([]))).toContain('pick sessions')
   })
   it('writes one CSV row per evaluation with the session settings', () => {
-    const csv = curvesCsv([{ session: session(3), points: [point(3, 10, 1.5)] }]).trim().split('\n')
-    expect(csv[0]).toBe('session,task,algo,warm_fraction,oracle,budget,cost_ratio,seed,labels,cost,human_seconds,mean_return,std_return,episodes,returns')
+    const csv = curvesCsv([{ session: session(3), points: [point(3, 10, 1.5)] }])
+      .trim()
+      .split('\n')
+    expect(csv[0]).toBe(
+      'session,task,algo,warm_fraction,oracle,budget,cost_ratio,seed,labels,cost,human_seconds,mean_return,std_return,episodes,returns',
+    )
     expect(csv[1]).toBe('3,cartpole,stagger,,expert,50,5,0,5,10,1,1.5,5,,')
   })
 })

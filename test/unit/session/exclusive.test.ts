@@ -15,7 +15,19 @@ const dir = mkdtempSync(join(tmpdir(), 'iwb-lease-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 // Long enough that it is still running when the second process has started.
-const ARGS = ['run', '--task', 'hopper', '--algo', 'stagger', '--budget', '5000', '--eval-every', '5000', '--eval-episodes', '1']
+const ARGS = [
+  'run',
+  '--task',
+  'hopper',
+  '--algo',
+  'stagger',
+  '--budget',
+  '5000',
+  '--eval-every',
+  '5000',
+  '--eval-episodes',
+  '1',
+]
 
 interface Lease {
   session_id: number
@@ -29,14 +41,20 @@ describe('a session runs in one place', () => {
     const db = join(dir, 'w.db')
     const first = iwb([...ARGS, '--db', db])
     try {
-      const lease = await poll(() => query<Lease>(db, 'SELECT * FROM session_leases')[0], 'the first run to take its lease')
+      const lease = await poll(
+        () => query<Lease>(db, 'SELECT * FROM session_leases')[0],
+        'the first run to take its lease',
+      )
       expect(lease.pid).toBe(first.proc.pid)
       expect(lease.owner).toMatch(/^iwb run \(pid \d+ on /)
       await poll(() => query<{ n: number }>(db, 'SELECT count(*) AS n FROM labels')[0]?.n > 0, 'the first labels')
 
       const second = iwb([...ARGS, '--db', db])
       expect(await second.exit).toBe(1)
-      const refusal = second.stderr().split('\n').filter((l) => l.startsWith('iwb run:'))
+      const refusal = second
+        .stderr()
+        .split('\n')
+        .filter((l) => l.startsWith('iwb run:'))
       expect(refusal).toHaveLength(1)
       expect(refusal[0]).toContain(`session ${lease.session_id} is running in iwb run (pid ${first.proc.pid} on `)
 
@@ -71,8 +89,14 @@ describe('a session runs in one place', () => {
       const labelsBefore = query<{ n: number }>(db, 'SELECT count(*) AS n FROM labels')[0].n
       const third = iwb([...ARGS, '--db', db])
       try {
-        await poll(() => query<Lease>(db, 'SELECT * FROM session_leases')[0]?.pid === third.proc.pid, 'the resumed run to take the lease')
-        await poll(() => query<{ n: number }>(db, 'SELECT count(*) AS n FROM labels')[0].n > labelsBefore, 'labels from the resumed run')
+        await poll(
+          () => query<Lease>(db, 'SELECT * FROM session_leases')[0]?.pid === third.proc.pid,
+          'the resumed run to take the lease',
+        )
+        await poll(
+          () => query<{ n: number }>(db, 'SELECT count(*) AS n FROM labels')[0].n > labelsBefore,
+          'labels from the resumed run',
+        )
         expect(third.stderr()).toContain(`resuming session ${lease.session_id}`)
         expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM sessions')[0].n).toBe(1)
       } finally {

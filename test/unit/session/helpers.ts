@@ -43,16 +43,32 @@ export function query<T>(file: string, sql: string, ...args: unknown[]): T[] {
 }
 
 /** What a session stored: its labels (vectors as arrays) and its curve. */
-export function storedSession(file: string, sessionId: number): {
+export function storedSession(
+  file: string,
+  sessionId: number,
+): {
   labels: { source: string; cost: number; observation: number[]; action: number[]; stepIndex: number | null }[]
   curve: { labels: number; cost: number; returns: number[] }[]
 } {
-  const vec = (b: Buffer): number[] => Array.from(new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)))
-  const labels = query<{ source: string; cost: number; observation: Buffer; action: Buffer; step_index: number | null }>(
+  const vec = (b: Buffer): number[] =>
+    Array.from(new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)))
+  const labels = query<{
+    source: string
+    cost: number
+    observation: Buffer
+    action: Buffer
+    step_index: number | null
+  }>(
     file,
     'SELECT source, cost, observation, action, step_index FROM labels WHERE session_id = ? ORDER BY id',
     sessionId,
-  ).map((r) => ({ source: r.source, cost: r.cost, observation: vec(r.observation), action: vec(r.action), stepIndex: r.step_index }))
+  ).map((r) => ({
+    source: r.source,
+    cost: r.cost,
+    observation: vec(r.observation),
+    action: vec(r.action),
+    stepIndex: r.step_index,
+  }))
   const curve = query<{ labels: number; cost: number; returns: string }>(
     file,
     'SELECT labels, cost, returns FROM evaluations WHERE session_id = ? ORDER BY labels, id',
@@ -62,21 +78,29 @@ export function storedSession(file: string, sessionId: number): {
 }
 
 /** Equal to within tol, element by element (labels and curves of two sessions). */
-export function expectClose(a: ReturnType<typeof storedSession>, b: ReturnType<typeof storedSession>, tol = 1e-6): string | null {
+export function expectClose(
+  a: ReturnType<typeof storedSession>,
+  b: ReturnType<typeof storedSession>,
+  tol = 1e-6,
+): string | null {
   if (a.labels.length !== b.labels.length) return `label counts differ: ${a.labels.length} vs ${b.labels.length}`
   if (a.curve.length !== b.curve.length) return `curve lengths differ: ${a.curve.length} vs ${b.curve.length}`
   for (let i = 0; i < a.labels.length; i++) {
     const x = a.labels[i]
     const y = b.labels[i]
-    if (x.source !== y.source || Math.abs(x.cost - y.cost) > tol || x.stepIndex !== y.stepIndex) return `label ${i} differs in source, cost or step`
+    if (x.source !== y.source || Math.abs(x.cost - y.cost) > tol || x.stepIndex !== y.stepIndex)
+      return `label ${i} differs in source, cost or step`
     for (const k of ['observation', 'action'] as const)
-      for (let j = 0; j < x[k].length; j++) if (!(Math.abs(x[k][j] - y[k][j]) <= tol)) return `label ${i} ${k}[${j}]: ${x[k][j]} vs ${y[k][j]}`
+      for (let j = 0; j < x[k].length; j++)
+        if (!(Math.abs(x[k][j] - y[k][j]) <= tol)) return `label ${i} ${k}[${j}]: ${x[k][j]} vs ${y[k][j]}`
   }
   for (let i = 0; i < a.curve.length; i++) {
     const x = a.curve[i]
     const y = b.curve[i]
     if (x.labels !== y.labels || Math.abs(x.cost - y.cost) > tol) return `evaluation ${i} at different points`
-    for (let j = 0; j < x.returns.length; j++) if (!(Math.abs(x.returns[j] - y.returns[j]) <= tol)) return `evaluation ${i} return ${j}: ${x.returns[j]} vs ${y.returns[j]}`
+    for (let j = 0; j < x.returns.length; j++)
+      if (!(Math.abs(x.returns[j] - y.returns[j]) <= tol))
+        return `evaluation ${i} return ${j}: ${x.returns[j]} vs ${y.returns[j]}`
   }
   return null
 }

@@ -24,8 +24,28 @@ const io = (): CommandIO & { lines: string[] } => {
 }
 
 // WARM-STAGGER exercises both phases (offline states, the BC fit at the switch, queries at cost C).
-const SETTINGS = { taskId: 'reacher-arm', algo: 'warm-stagger', warmFraction: 0.5, budget: 16, costRatio: 2, seed: 5, evalEvery: 4, evalEpisodes: 3 } as const
-const FLAGS = ['--task', 'reacher-arm', '--budget', '16', '--cost-ratio', '2', '--eval-every', '4', '--eval-episodes', '3']
+const SETTINGS = {
+  taskId: 'reacher-arm',
+  algo: 'warm-stagger',
+  warmFraction: 0.5,
+  budget: 16,
+  costRatio: 2,
+  seed: 5,
+  evalEvery: 4,
+  evalEpisodes: 3,
+} as const
+const FLAGS = [
+  '--task',
+  'reacher-arm',
+  '--budget',
+  '16',
+  '--cost-ratio',
+  '2',
+  '--eval-every',
+  '4',
+  '--eval-episodes',
+  '3',
+]
 
 describe('one session host', () => {
   it('stores the same labels and curve from the page, iwb run and iwb compare', async () => {
@@ -34,7 +54,10 @@ describe('one session host', () => {
     const wb = await createWorkbench({ workspaceFile: pageDb }, [makeSessionsService({ evalWorkers: 2 }), jobsService])
     const api = connectInProcess(wb.handlers, wb.broadcaster)
     const started = await api.call('sessions.start', { ...SETTINGS, oracle: 'expert' })
-    await poll(async () => (await api.call('sessions.list', {})).find((s) => s.id === started.id && s.status === 'finished'), 'the page session to finish')
+    await poll(
+      async () => (await api.call('sessions.list', {})).find((s) => s.id === started.id && s.status === 'finished'),
+      'the page session to finish',
+    )
     api.close()
     await wb.close()
 
@@ -48,7 +71,23 @@ describe('one session host', () => {
     const cmpDb = join(dir, 'compare.db')
     const c = io()
     expect(
-      await compare.run(['--algos', 'warm-stagger:0.5', '--seeds', '1', '--seed-base', '5', ...FLAGS, '--db', cmpDb, '--report', join(dir, 'report'), '--json'], c),
+      await compare.run(
+        [
+          '--algos',
+          'warm-stagger:0.5',
+          '--seeds',
+          '1',
+          '--seed-base',
+          '5',
+          ...FLAGS,
+          '--db',
+          cmpDb,
+          '--report',
+          join(dir, 'report'),
+          '--json',
+        ],
+        c,
+      ),
     ).toBe(0)
     const cmpLine = JSON.parse(c.lines[c.lines.length - 1])
 
@@ -65,11 +104,25 @@ describe('one session host', () => {
 
     // iwb compare reuses a stored session only when its whole configuration matches.
     const again = io()
-    const cmpArgs = ['--algos', 'warm-stagger:0.5', '--seeds', '1', '--seed-base', '5', '--db', cmpDb, '--report', join(dir, 'report2'), '--json']
+    const cmpArgs = [
+      '--algos',
+      'warm-stagger:0.5',
+      '--seeds',
+      '1',
+      '--seed-base',
+      '5',
+      '--db',
+      cmpDb,
+      '--report',
+      join(dir, 'report2'),
+      '--json',
+    ]
     expect(await compare.run([...cmpArgs, ...FLAGS], again)).toBe(0)
     expect(JSON.parse(again.lines[again.lines.length - 1]).sessions[0].sessionId).toBe(cmpLine.sessions[0].sessionId)
     const other = io()
     expect(await compare.run([...cmpArgs, ...FLAGS, '--eval-episodes', '2'], other)).toBe(0)
-    expect(JSON.parse(other.lines[other.lines.length - 1]).sessions[0].sessionId).not.toBe(cmpLine.sessions[0].sessionId)
+    expect(JSON.parse(other.lines[other.lines.length - 1]).sessions[0].sessionId).not.toBe(
+      cmpLine.sessions[0].sessionId,
+    )
   }, 240_000)
 })

@@ -13,7 +13,22 @@ const dir = mkdtempSync(join(tmpdir(), 'iwb-resume-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 // Hopper WARM-STAGGER: offline expert states, the BC fit at the switch, then STAGGER queries at cost 2.
-const FLAGS = ['--task', 'hopper', '--algo', 'warm-stagger:0.5', '--budget', '80', '--cost-ratio', '2', '--seed', '11', '--eval-every', '10', '--eval-episodes', '2']
+const FLAGS = [
+  '--task',
+  'hopper',
+  '--algo',
+  'warm-stagger:0.5',
+  '--budget',
+  '80',
+  '--cost-ratio',
+  '2',
+  '--seed',
+  '11',
+  '--eval-every',
+  '10',
+  '--eval-episodes',
+  '2',
+]
 const KILL_AT = [6, 25, 41, 52] // labels seen in the store before each kill: offline, around the switch, queries
 
 const labelCount = (db: string): number => query<{ n: number }>(db, 'SELECT count(*) AS n FROM labels')[0]?.n ?? 0
@@ -22,7 +37,9 @@ describe('resume after a kill', () => {
   it('stores the same labels and curve as an uninterrupted session', async () => {
     const refDb = join(dir, 'reference.db')
     const lines: string[] = []
-    expect(await run.run([...FLAGS, '--db', refDb, '--json'], { out: (l) => lines.push(l), err: () => {}, tty: false })).toBe(0)
+    expect(
+      await run.run([...FLAGS, '--db', refDb, '--json'], { out: (l) => lines.push(l), err: () => {}, tty: false }),
+    ).toBe(0)
     const ref = storedSession(refDb, JSON.parse(lines[lines.length - 1]).sessionId)
     expect(ref.labels.length).toBe(60) // 40 offline at cost 1 + 20 queries at cost 2
 

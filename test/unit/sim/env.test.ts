@@ -15,7 +15,9 @@ describe('task registry', () => {
   it('lists the four benchmarks and the operator tasks with valid TaskInfo', async () => {
     const tasks = listTasks()
     const ids = tasks.map((t) => t.id)
-    expect(ids).toEqual(expect.arrayContaining(['hopper', 'halfcheetah', 'walker2d', 'ant', 'reacher-arm', 'point-maze', 'cartpole']))
+    expect(ids).toEqual(
+      expect.arrayContaining(['hopper', 'halfcheetah', 'walker2d', 'ant', 'reacher-arm', 'point-maze', 'cartpole']),
+    )
     const dims = Object.fromEntries(tasks.map((t) => [t.id, [t.obsDim, t.actDim]]))
     expect(dims).toMatchObject({ hopper: [11, 3], halfcheetah: [17, 6], walker2d: [17, 6], ant: [27, 8] })
     for (const t of tasks) {

@@ -55,8 +55,12 @@ describe('MuJoCo adapter', () => {
   it('rejects bad MJCF with an error naming the problem and the element', async () => {
     const bad = PENDULUM.replace('size="0.02"', 'size="0"').replace('fromto="0 0 0 0.3 0 0" ', '')
     await expect(loadModelFromString(bad, { source: 'bad.xml' })).rejects.toThrow(MjcfError)
-    await expect(loadModelFromString(bad, { source: 'bad.xml' })).rejects.toThrow(/bad\.xml.*size 0 must be positive in geom/)
-    await expect(loadModelFromString('<mujoco><worldbody><blob/></worldbody></mujoco>')).rejects.toThrow(/unrecognized element.*'blob'/)
+    await expect(loadModelFromString(bad, { source: 'bad.xml' })).rejects.toThrow(
+      /bad\.xml.*size 0 must be positive in geom/,
+    )
+    await expect(loadModelFromString('<mujoco><worldbody><blob/></worldbody></mujoco>')).rejects.toThrow(
+      /unrecognized element.*'blob'/,
+    )
     await expect(loadModelFromString('<mujoco><worldbody')).rejects.toThrow(/MJCF error.*XML parse error/)
   })
 

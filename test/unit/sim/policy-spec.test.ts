@@ -4,7 +4,16 @@ import { createRng } from '../../../src/main/sim/rng'
 
 describe('policy specs', () => {
   it('linear: a = M (x - mu) / sigma, clipped to the bounds', () => {
-    const spec = { kind: 'linear' as const, obsDim: 2, actDim: 2, M: [1, 2, -3, 0.5], mu: [1, 0], sigma: [2, 4], low: [-1, -1], high: [1, 1] }
+    const spec = {
+      kind: 'linear' as const,
+      obsDim: 2,
+      actDim: 2,
+      M: [1, 2, -3, 0.5],
+      mu: [1, 0],
+      sigma: [2, 4],
+      low: [-1, -1],
+      high: [1, 1],
+    }
     expect(Array.from(linearForward(spec, [3, 4]))).toEqual([1 * 1 + 2 * 1, -3 * 1 + 0.5 * 1])
     expect(Array.from(policyFromSpec(spec).act(Float64Array.of(3, 4)))).toEqual([1, -1])
     expect(() => policyFromSpec({ ...spec, M: [1] })).toThrow(/M has 1 entries/)

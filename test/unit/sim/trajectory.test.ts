@@ -40,7 +40,10 @@ describe.each(['walker2d', 'ant', 'reacher-arm'])('trajectory on %s', (id) => {
     expect(s.source).toBe('demonstration')
     expect(t.steps.at(-1)!.source).toMatch(/demonstration|intervention/)
     for (const step of t.steps) for (const v of step.action) expect(Math.abs(v)).toBeLessThanOrEqual(1)
-    expect(t.ret).toBeCloseTo(t.steps.reduce((a, b) => a + b.reward, 0), 9)
+    expect(t.ret).toBeCloseTo(
+      t.steps.reduce((a, b) => a + b.reward, 0),
+      9,
+    )
   })
 
   it('replays exactly from states in a fresh env', async () => {

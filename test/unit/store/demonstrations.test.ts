@@ -155,7 +155,9 @@ describe('the demonstrations a session draws from', () => {
       ws.setSessionNote(log.sessionId, 'a note')
       exportWorkspace(ws, join(tmp.dir, 'out'), { sessionIds: [log.sessionId] })
       // fakeStep's sizes, under the made-up task id these tests record with
-      const r = importExport(target, join(tmp.dir, 'out'), { tasks: new Map([['reacher', { obsDim: 2, actDim: 2, stateSize: 4 }]]) })
+      const r = importExport(target, join(tmp.dir, 'out'), {
+        tasks: new Map([['reacher', { obsDim: 2, actDim: 2, stateSize: 4 }]]),
+      })
       const imported = target.openSession(r.sessions.get(log.sessionId)!)
       const mapped = [r.episodes.get(d1)!, r.episodes.get(d2)!]
       expect(mapped).not.toEqual([d1, d2])

@@ -43,19 +43,17 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): {
       const ws = await getWorkspace()
       const seconds = new Map(demonstrationTimes(ws, { taskId: input.taskId }).map((d) => [d.episodeId, d.seconds]))
       // The newest first; previews for the ones a form can show (each reads its steps' rewards).
-      return ws.listEpisodes({ taskId: input.taskId, kind: 'demonstration' }).map(
-        (e, i): DemoInfo => ({
-          episodeId: e.episodeId,
-          taskId: e.taskId,
-          steps: e.steps,
-          ret: e.ret,
-          complete: e.complete,
-          createdAt: e.createdAt,
-          operator: e.operator,
-          seconds: seconds.get(e.episodeId) ?? null,
-          ...(i < MAX_PREVIEWS ? { preview: returnPreview(ws, e.episodeId) } : {}),
-        }),
-      )
+      return ws.listEpisodes({ taskId: input.taskId, kind: 'demonstration' }).map((e, i): DemoInfo => ({
+        episodeId: e.episodeId,
+        taskId: e.taskId,
+        steps: e.steps,
+        ret: e.ret,
+        complete: e.complete,
+        createdAt: e.createdAt,
+        operator: e.operator,
+        seconds: seconds.get(e.episodeId) ?? null,
+        ...(i < MAX_PREVIEWS ? { preview: returnPreview(ws, e.episodeId) } : {}),
+      }))
     },
     'cost.measure': async (input) => {
       const ws = await getWorkspace()

@@ -61,7 +61,11 @@ export class SessionManager {
   start(input: StartInput, run: { stopAfterLabels?: number } = {}): SessionInfo {
     const config = sessionConfig(input)
     const task = taskInfo(config.taskId) // throws for an unknown task
-    if ((config.algo === 'bc' || config.algo === 'warm-stagger') && config.offline.kind === 'expert' && !hasExpert(task.id))
+    if (
+      (config.algo === 'bc' || config.algo === 'warm-stagger') &&
+      config.offline.kind === 'expert' &&
+      !hasExpert(task.id)
+    )
       throw new Error(`${config.algo} needs offline expert labels, and task ${task.id} has no expert`)
     // Named demonstrations are checked here, so a bad choice is refused in one line before a session exists.
     if (config.offline.kind === 'demos') resolveDemonstrations(this.ws, task.id, config.offline)
@@ -121,9 +125,11 @@ export class SessionManager {
     const r = this.runs.get(input.sessionId)
     if (!r) throw new Error(`session ${input.sessionId} is not running here`)
     const config = this.ws.openSession(input.sessionId).config
-    if (config.algo !== 'hg-dagger' || config.oracle !== 'human') throw new Error(`session ${input.sessionId} is not a takeover session with a person`)
+    if (config.algo !== 'hg-dagger' || config.oracle !== 'human')
+      throw new Error(`session ${input.sessionId} is not a takeover session with a person`)
     const { actDim } = taskInfo(config.taskId)
-    if (input.held && input.action.length !== actDim) throw new Error(`action has ${input.action.length} values, task ${config.taskId} takes ${actDim}`)
+    if (input.held && input.action.length !== actDim)
+      throw new Error(`action has ${input.action.length} values, task ${config.taskId} takes ${actDim}`)
     r.steer(input.held, input.action)
   }
 

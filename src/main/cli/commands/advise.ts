@@ -7,7 +7,14 @@ import { writeFileSync } from 'node:fs'
 import { z } from 'zod'
 import { SESSION_LIMITS, sessionConfig } from '../../../shared/session-config'
 import { expertFor } from '../../experts/registry'
-import { adviceConfigs, adviceSvg, advise, evaluationSettings, ratiosAround, storedAdviceRuns } from '../../learn/advice'
+import {
+  adviceConfigs,
+  adviceSvg,
+  advise,
+  evaluationSettings,
+  ratiosAround,
+  storedAdviceRuns,
+} from '../../learn/advice'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { svgToPng } from '../../learn/report/png'
 import { planSession, runSweep } from '../../session/sweep'
@@ -124,7 +131,9 @@ export const command: Command = {
         throw new UsageError(`no finished expert sessions of ${v.task} in ${file} (run without --no-run)`)
       // The expert on the evaluation episodes of the sessions the advice reads, each seed once.
       const pool = await RolloutPool.create(v.task)
-      const expert = await expertReturn(expertFor(v.task), evaluationSettings(runs), poolEvaluator(pool)).finally(() => pool.close())
+      const expert = await expertReturn(expertFor(v.task), evaluationSettings(runs), poolEvaluator(pool)).finally(() =>
+        pool.close(),
+      )
       const advice = advise(runs, expert.mean, c)
       const files: string[] = []
       if (v.out) {

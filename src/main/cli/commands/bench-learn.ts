@@ -36,9 +36,13 @@ export const command: Command = {
     const evalEpisodes = values['eval-episodes']
     const r = await runLearnBench({ task, labels, seed, evalEvery, evalEpisodes, overlap, log: (l) => io.err(l) })
     if (!json) {
-      io.out(`STAGGER on ${r.task}, ${r.labels} labels (${r.backend}${r.overlap ? ', overlapped training' : ''}): ${r.seconds.toFixed(1)} s`)
+      io.out(
+        `STAGGER on ${r.task}, ${r.labels} labels (${r.backend}${r.overlap ? ', overlapped training' : ''}): ${r.seconds.toFixed(1)} s`,
+      )
       io.out(`simulating the same ${r.rolloutSteps + r.evalSteps} steps: ${r.simOnlySeconds.toFixed(1)} s`)
-      io.out(`overhead ${r.overhead.toFixed(2)} wall clock, ${r.cpuOverhead.toFixed(2)} CPU time (target <= 1.3); final return ${r.finalReturn?.toFixed(1)}`)
+      io.out(
+        `overhead ${r.overhead.toFixed(2)} wall clock, ${r.cpuOverhead.toFixed(2)} CPU time (target <= 1.3); final return ${r.finalReturn?.toFixed(1)}`,
+      )
     }
     io.out(JSON.stringify(r))
     return 0

@@ -42,7 +42,9 @@ function parseCompareArgs(argv: string[]) {
         report: flag.text(),
         'report-only': z.boolean().default(false),
       })
-      .refine((v) => v['seed-base'] + v.seeds - 1 <= SESSION_LIMITS.seed, { message: `--seed-base + --seeds must stay within ${SESSION_LIMITS.seed}` }),
+      .refine((v) => v['seed-base'] + v.seeds - 1 <= SESSION_LIMITS.seed, {
+        message: `--seed-base + --seeds must stay within ${SESSION_LIMITS.seed}`,
+      }),
   }).values
 }
 
@@ -60,9 +62,12 @@ export const command: Command = {
     const reportDir = v.report
     const { seeds, parallel } = v
     // --offline names the offline labels of the algorithms that take them (bc, warm-stagger); the others ask only.
-    const flagsFor = (algo: string) => (algo === 'bc' || algo === 'warm-stagger' ? v : { ...v, offline: undefined, operator: undefined })
+    const flagsFor = (algo: string) =>
+      algo === 'bc' || algo === 'warm-stagger' ? v : { ...v, offline: undefined, operator: undefined }
     const configs = v.algos.flatMap((algo) =>
-      Array.from({ length: seeds }, (_, s) => configFromFlags(flagsFor(algo.algo), { ...algo, seed: v['seed-base'] + s })),
+      Array.from({ length: seeds }, (_, s) =>
+        configFromFlags(flagsFor(algo.algo), { ...algo, seed: v['seed-base'] + s }),
+      ),
     )
     const reportOnly = v['report-only']
     const file = v.db ?? ensureDefaultWorkspaceFile()
@@ -70,7 +75,9 @@ export const command: Command = {
     const ws = openWorkspace(file)
     const started = Date.now()
     try {
-      const plans = configs.map((c) => planSession(ws, c, { create: !reportOnly })).filter((p): p is SessionPlan => p !== null)
+      const plans = configs
+        .map((c) => planSession(ws, c, { create: !reportOnly }))
+        .filter((p): p is SessionPlan => p !== null)
       // --report-only: no new work; report the stored sessions as they are (finished or not).
       if (reportOnly) plans.forEach((p) => (p.kind = 'finished'))
       if (plans.length === 0) throw new UsageError(`no stored sessions of this sweep in ${file}`)
@@ -106,7 +113,9 @@ export const command: Command = {
       // The expert on every session's evaluation episodes, each seed once.
       const pool = await RolloutPool.create(task)
       const expert = await expertReturn(expertFor(task), configs, poolEvaluator(pool)).finally(() => pool.close())
-      const failed = outcomes.map((o, i) => ({ o, p: plans[i] })).filter(({ o }) => o.error || (o.status !== 'finished' && !reportOnly))
+      const failed = outcomes
+        .map((o, i) => ({ o, p: plans[i] }))
+        .filter(({ o }) => o.error || (o.status !== 'finished' && !reportOnly))
       const runs = plans.map((p) => ({
         algo: algoLabel(p.config),
         seed: p.config.seed,
@@ -122,12 +131,16 @@ export const command: Command = {
         notes: [
           `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${parallel} at a time.`,
           `Expert return ${expert.mean.toFixed(1)} over the ${expert.returns.length} evaluation episodes of these sessions.`,
-          ...failed.map(({ o, p }) => `${algoLabel(p.config)} seed ${p.config.seed}: ${o.status}${o.error ? `: ${o.error}` : ''}`),
+          ...failed.map(
+            ({ o, p }) => `${algoLabel(p.config)} seed ${p.config.seed}: ${o.status}${o.error ? `: ${o.error}` : ''}`,
+          ),
         ],
       })
       if (!v.json) {
         for (const f of report.finals)
-          io.out(`${f.algo.padEnd(18)} final return ${f.meanReturn.toFixed(1)} [${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}] over ${f.seeds} seeds`)
+          io.out(
+            `${f.algo.padEnd(18)} final return ${f.meanReturn.toFixed(1)} [${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}] over ${f.seeds} seeds`,
+          )
         io.out(`expert ${expert.mean.toFixed(1)}; report in ${reportDir} (PNG by ${report.pngRenderer})`)
       }
       io.out(
@@ -138,7 +151,12 @@ export const command: Command = {
           seeds,
           expertReturn: expert.mean,
           finals: report.finals,
-          sessions: runs.map((r) => ({ algo: r.algo, seed: r.seed, sessionId: r.sessionId, finalReturn: r.evaluations.length ? mean(r.evaluations[r.evaluations.length - 1].returns) : null })),
+          sessions: runs.map((r) => ({
+            algo: r.algo,
+            seed: r.seed,
+            sessionId: r.sessionId,
+            finalReturn: r.evaluations.length ? mean(r.evaluations[r.evaluations.length - 1].returns) : null,
+          })),
           report: report.files,
           failed: failed.length,
           seconds: (Date.now() - started) / 1000,

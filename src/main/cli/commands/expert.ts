@@ -133,11 +133,22 @@ export const command: Command = {
         evalEvery: a['eval-every'],
         evalEpisodes: a['eval-episodes'],
         onProgress: (p) =>
-          bar.update(p.iteration, `steps ${(p.steps / 1e6).toFixed(2)}M train ${p.trainReturn.toFixed(0)} best ${p.bestReturn.toFixed(0)}`),
+          bar.update(
+            p.iteration,
+            `steps ${(p.steps / 1e6).toFixed(2)}M train ${p.trainReturn.toFixed(0)} best ${p.bestReturn.toFixed(0)}`,
+          ),
         onBest: (b) => saveExpertFile(toFile(b, iterations, previous), out),
       })
       bar.finish(`best ${best.evalReturn.toFixed(1)} at iteration ${best.iteration}`)
-      io.out(JSON.stringify({ task: taskId, out, bestEvalReturn: best.evalReturn, iteration: best.iteration, steps: best.steps }))
+      io.out(
+        JSON.stringify({
+          task: taskId,
+          out,
+          bestEvalReturn: best.evalReturn,
+          iteration: best.iteration,
+          steps: best.steps,
+        }),
+      )
       return 0
     }
     if (sub === 'eval') {
@@ -149,7 +160,18 @@ export const command: Command = {
       if (write) {
         const path = file ?? expertPath(taskId)
         const f = loadExpertFile(taskId, path)
-        if (f) saveExpertFile({ ...f, meanReturn: r.meanReturn, stdReturn: r.stdReturn, episodes, evalSeed: seed, updatedAt: new Date().toISOString() }, path)
+        if (f)
+          saveExpertFile(
+            {
+              ...f,
+              meanReturn: r.meanReturn,
+              stdReturn: r.stdReturn,
+              episodes,
+              evalSeed: seed,
+              updatedAt: new Date().toISOString(),
+            },
+            path,
+          )
       }
       const result = {
         task: taskId,
@@ -164,7 +186,10 @@ export const command: Command = {
         seconds: (Date.now() - started) / 1000,
       }
       if (json) io.out(JSON.stringify(result))
-      else io.out(`${taskId}: mean return ${r.meanReturn.toFixed(1)} ± ${r.stdReturn.toFixed(1)} over ${episodes} episodes (seed ${seed})`)
+      else
+        io.out(
+          `${taskId}: mean return ${r.meanReturn.toFixed(1)} ± ${r.stdReturn.toFixed(1)} over ${episodes} episodes (seed ${seed})`,
+        )
       return 0
     }
     const got = sub === undefined || sub.startsWith('-') ? '' : `, got '${sub}'`

@@ -38,7 +38,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
   return { config, db: v.db ?? null, json: v.json, fresh: v.new }
 }
 
-function storedResult(ws: Workspace, sessionId: number): { labels: number; cost: number; finalReturn: number | null; status: string } {
+function storedResult(
+  ws: Workspace,
+  sessionId: number,
+): { labels: number; cost: number; finalReturn: number | null; status: string } {
   const info = ws.sessionInfo(sessionId)
   const evals = ws.openSession(sessionId).evaluations()
   const last = evals[evals.length - 1]
@@ -93,7 +96,9 @@ export const command: Command = {
       const plan = planSession(ws, config, { fresh: args.fresh })!
       let outcome: HostOutcome | null = null
       if (plan.kind === 'finished')
-        io.err(`session ${plan.sessionId} already finished with this configuration: its stored result follows (--new runs another)`)
+        io.err(
+          `session ${plan.sessionId} already finished with this configuration: its stored result follows (--new runs another)`,
+        )
       else {
         if (plan.kind === 'resume') io.err(`resuming session ${plan.sessionId} (${plan.storedLabels} labels stored)`)
         try {
@@ -106,7 +111,9 @@ export const command: Command = {
       }
       const stored = storedResult(ws, plan.sessionId)
       const pool = await RolloutPool.create(config.taskId)
-      const expert = await expertReturn(expertFor(config.taskId), [config], poolEvaluator(pool)).finally(() => pool.close())
+      const expert = await expertReturn(expertFor(config.taskId), [config], poolEvaluator(pool)).finally(() =>
+        pool.close(),
+      )
       const line = {
         task: config.taskId,
         algo: algoLabel(config),
@@ -125,9 +132,13 @@ export const command: Command = {
         workspace: file,
       }
       if (!args.json) {
-        io.out(`${line.algo} on ${line.task} (session ${plan.sessionId}): ${line.labels} labels, cost ${line.cost}, final return ${line.finalReturn?.toFixed(1)}`)
+        io.out(
+          `${line.algo} on ${line.task} (session ${plan.sessionId}): ${line.labels} labels, cost ${line.cost}, final return ${line.finalReturn?.toFixed(1)}`,
+        )
         if (line.note) io.out(`note: ${line.note}`)
-        io.out(`expert return ${expert.mean.toFixed(1)} on the same evaluation episodes; ${line.seconds.toFixed(1)} s${line.backend ? ` (${line.backend})` : ''}`)
+        io.out(
+          `expert return ${expert.mean.toFixed(1)} on the same evaluation episodes; ${line.seconds.toFixed(1)} s${line.backend ? ` (${line.backend})` : ''}`,
+        )
       }
       io.out(JSON.stringify(line))
       return stored.status === 'finished' ? 0 : 1

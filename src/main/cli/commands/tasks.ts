@@ -18,7 +18,9 @@ export const command: Command = {
       io.out(JSON.stringify(tasks))
       return 0
     }
-    io.out(`${'id'.padEnd(14)}${'obs'.padStart(5)}${'act'.padStart(5)}${'Hz'.padStart(6)}${'horizon'.padStart(9)}  kind`)
+    io.out(
+      `${'id'.padEnd(14)}${'obs'.padStart(5)}${'act'.padStart(5)}${'Hz'.padStart(6)}${'horizon'.padStart(9)}  kind`,
+    )
     for (const t of tasks) {
       io.out(
         `${t.id.padEnd(14)}${String(t.obsDim).padStart(5)}${String(t.actDim).padStart(5)}${String(t.controlHz).padStart(6)}${String(t.horizon).padStart(9)}  ${t.operator ? 'operator (gamepad)' : 'benchmark'}`,

@@ -38,7 +38,9 @@ export function seriesFor(input: ReportInput, axis: 'cost' | 'labels'): Series[]
   const algos = [...new Set(input.runs.map((r) => r.algo))]
   return algos.map((algo, k) => {
     const runs = input.runs.filter((r) => r.algo === algo && r.evaluations.length > 0)
-    const s = summarizeRuns(runs.map((r) => ({ x: r.evaluations.map((e) => e[axis]), y: r.evaluations.map((e) => mean(e.returns)) })))
+    const s = summarizeRuns(
+      runs.map((r) => ({ x: r.evaluations.map((e) => e[axis]), y: r.evaluations.map((e) => mean(e.returns)) })),
+    )
     return { name: `${algo} (${runs.length} seed${runs.length === 1 ? '' : 's'})`, color: colorAt(k), ...s }
   })
 }
@@ -71,7 +73,10 @@ export function csvOf(input: ReportInput): string {
 
 function html(input: ReportInput, finals: ReportFiles['finals'], renderer: string): string {
   const rows = finals
-    .map((f) => `<tr><td>${f.algo}</td><td>${f.seeds}</td><td>${f.meanReturn.toFixed(1)}</td><td>[${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}]</td><td>${input.expertReturn ? ((100 * f.meanReturn) / input.expertReturn).toFixed(0) + '%' : ''}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td>${f.algo}</td><td>${f.seeds}</td><td>${f.meanReturn.toFixed(1)}</td><td>[${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}]</td><td>${input.expertReturn ? ((100 * f.meanReturn) / input.expertReturn).toFixed(0) + '%' : ''}</td></tr>`,
+    )
     .join('\n')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${input.task}: imitation learning comparison</title>
@@ -95,14 +100,25 @@ ${(input.notes ?? []).map((n) => `<p>${n.replace(/</g, '&lt;')}</p>`).join('\n')
 `
 }
 
-export async function writeReport(dir: string, input: ReportInput, png: 'resvg' | 'none' = 'resvg'): Promise<ReportFiles> {
+export async function writeReport(
+  dir: string,
+  input: ReportInput,
+  png: 'resvg' | 'none' = 'resvg',
+): Promise<ReportFiles> {
   mkdirSync(dir, { recursive: true })
   const reference = input.expertReturn !== null ? { y: input.expertReturn, label: 'expert' } : undefined
   const figure = (title: string, xLabel: string, series: Series[]): Figure => ({
     panels: [{ title, xLabel, yLabel: 'return', series, reference }],
   })
   const figures: [string, Figure][] = [
-    ['return-vs-cost', figure(`${input.task}: return vs annotation cost (C = ${input.costRatio})`, 'cumulative annotation cost', seriesFor(input, 'cost'))],
+    [
+      'return-vs-cost',
+      figure(
+        `${input.task}: return vs annotation cost (C = ${input.costRatio})`,
+        'cumulative annotation cost',
+        seriesFor(input, 'cost'),
+      ),
+    ],
     ['return-vs-labels', figure(`${input.task}: return vs labels`, 'labels', seriesFor(input, 'labels'))],
   ]
   const files: string[] = []
@@ -119,7 +135,9 @@ export async function writeReport(dir: string, input: ReportInput, png: 'resvg' 
   if (png === 'resvg') svgs.forEach((svg, i) => write(`${figures[i][0]}.png`, svgToPng(svg)))
   write('evaluations.csv', csvOf(input))
   const finals = [...new Set(input.runs.map((r) => r.algo))].map((algo) => {
-    const last = input.runs.filter((r) => r.algo === algo && r.evaluations.length).map((r) => mean(r.evaluations[r.evaluations.length - 1].returns))
+    const last = input.runs
+      .filter((r) => r.algo === algo && r.evaluations.length)
+      .map((r) => mean(r.evaluations[r.evaluations.length - 1].returns))
     const b = bootstrapBand(last)
     return { algo, meanReturn: b.mean, lo: b.lo, hi: b.hi, seeds: last.length }
   })

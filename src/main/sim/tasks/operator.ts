@@ -173,7 +173,8 @@ export const pointMaze: TaskDef = {
       { action: 0, source: 'axis0', scale: 1, label: 'push left / right' },
       { action: 1, source: 'axis1', scale: -1, label: 'push up / down' },
     ],
-    description: 'A ball in a small maze: push it with the left stick to the green goal (+10 on arrival, -0.01 per step).',
+    description:
+      'A ball in a small maze: push it with the left stick to the green goal (+10 on arrival, -0.01 per step).',
   },
   mjcf: 'point-maze.xml',
   frameSkip: 4,

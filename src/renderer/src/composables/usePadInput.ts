@@ -13,15 +13,7 @@ import {
   type Ref,
   type ShallowRef,
 } from 'vue'
-import {
-  AXES,
-  BUTTONS,
-  Button,
-  applyDeadZone,
-  emptyPadState,
-  mergePadStates,
-  type PadState,
-} from '../input/pad-state'
+import { AXES, BUTTONS, Button, applyDeadZone, emptyPadState, mergePadStates, type PadState } from '../input/pad-state'
 import { KEY_AXES, KEY_BUTTONS, isTypingTarget, keyboardPadState } from '../input/keyboard'
 import { startPadPoller, type PadPoller } from '../input/pad-poller'
 
