@@ -379,9 +379,7 @@ interface EpisodeRow {
 
 const SESSION_SUMMARY = `
   SELECT s.*, coalesce(l.n, 0) AS n_labels, coalesce(l.cost, 0) AS total_cost, coalesce(l.secs, 0) AS total_secs,
-    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return,
-    EXISTS (SELECT 1 FROM session_leases sl WHERE sl.session_id = s.id
-            AND unixepoch('subsec') * 1000 - sl.heartbeat_at < sl.ttl_ms) AS live_lease
+    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
   FROM sessions s
   LEFT JOIN (SELECT session_id, count(*) AS n, sum(cost) AS cost, sum(coalesce(human_seconds, 0)) AS secs
              FROM labels GROUP BY session_id) l ON l.session_id = s.id`
@@ -392,9 +390,7 @@ const ONE_SESSION_SUMMARY = `
     (SELECT count(*) FROM labels l WHERE l.session_id = s.id) AS n_labels,
     (SELECT coalesce(sum(l.cost), 0) FROM labels l WHERE l.session_id = s.id) AS total_cost,
     (SELECT coalesce(sum(l.human_seconds), 0) FROM labels l WHERE l.session_id = s.id) AS total_secs,
-    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return,
-    EXISTS (SELECT 1 FROM session_leases sl WHERE sl.session_id = s.id
-            AND unixepoch('subsec') * 1000 - sl.heartbeat_at < sl.ttl_ms) AS live_lease
+    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
   FROM sessions s WHERE s.id = ?`
 
 /** A config in column order (task_id .. epochs, offline): createSession and the lookups bind the same list. */
@@ -871,7 +867,6 @@ interface SummaryRow extends SessionRow {
   total_cost: number
   total_secs: number
   last_return: number | null
-  live_lease: number
 }
 
 function sessionInfo(r: SummaryRow): SessionInfo {
@@ -884,9 +879,7 @@ function sessionInfo(r: SummaryRow): SessionInfo {
     budget: r.budget,
     seed: r.seed,
     costRatio: r.cost_ratio,
-    // 'running' means some process holds a live lease on it; one whose process died (or could not write its
-    // final status) is resumable, so it reads 'paused' however it was left.
-    status: (r.status === 'running' && !r.live_lease ? 'paused' : r.status) as SessionStatus,
+    status: r.status as SessionStatus,
     labels: r.n_labels,
     cost: r.total_cost,
     humanSeconds: r.total_secs,

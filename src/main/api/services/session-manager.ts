@@ -47,11 +47,19 @@ export class SessionManager {
   }
 
   list(): SessionInfo[] {
-    return this.ws.listSessions()
+    return this.ws.listSessions().map((s) => this.live(s))
   }
 
   info(id: number): SessionInfo {
-    return this.ws.sessionInfo(id)
+    return this.live(this.ws.sessionInfo(id))
+  }
+
+  /**
+   * 'running' means some process runs it now (this one, or another holding its lease). One left 'running' by a
+   * process that died, or whose host could not write its final status, is resumable: the page sees 'paused'.
+   */
+  private live(s: SessionInfo): SessionInfo {
+    return s.status === 'running' && !this.runs.has(s.id) && !this.ws.leaseHolder(s.id) ? { ...s, status: 'paused' } : s
   }
 
   isRunning(id: number): boolean {
