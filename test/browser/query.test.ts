@@ -161,9 +161,10 @@ describe('Query view', () => {
       .toContain('answered here: 1')
     // no frame was drawn while A was down: a reader that looks at the pad once per frame never saw it
     expect(await framesBetween(page, press.down, press.up)).toBe(0)
-    expect(
-      await page.evaluate(() => (window as unknown as { __frameTimes: number[] }).__frameTimes.length),
-    ).toBeGreaterThan(2)
+    // and the page does go on drawing, at its throttled rate (a quiet machine answers before the third frame)
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __frameTimes: number[] }).__frameTimes.length))
+      .toBeGreaterThan(2)
     expect(await shownErrors(page)).toEqual([])
     expect(errors).toEqual([])
     await page.close()

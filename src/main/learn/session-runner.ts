@@ -17,7 +17,15 @@ import { evaluationEpisodes, localEvaluator, trainingSeed, type Evaluator } from
 import { CostLedger } from './ledger'
 import { offlineSupply, type Demonstration, type OfflineForm } from './offline-source'
 import { askOracle, type Oracle } from './oracle'
-import type { EvaluationRecord, LabelRecord, QueryRecord, RoundCommit, SessionConfig, SessionLog } from './session-log'
+import type {
+  EvaluationRecord,
+  LabelRecord,
+  QueryRecord,
+  RoundCommit,
+  SessionCheckpoint,
+  SessionConfig,
+  SessionLog,
+} from './session-log'
 import { Stagger } from './stagger'
 import { SimulatedPerson, Takeover, type Supervisor } from './takeover'
 import { startTrainer, type Trainer, type UpdateResult } from './trainer'
@@ -327,6 +335,19 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
     }
 
     if (evaluationDue()) await evaluate()
+    /** The state to continue from after this round: its update and any evaluation in flight done first. */
+    const checkpointNow = async (): Promise<SessionCheckpoint> => {
+      await settle()
+      await finishEvaluation()
+      return {
+        labels: ledger.labels,
+        trainer: await trainer.state(),
+        rng: rng.state(),
+        resets,
+        algorithm: algorithm.state?.() ?? null,
+      }
+    }
+
     let addedThisCall = 0
     let stopped: 'paused' | 'cancelled' | null = null
     for (;;) {
@@ -365,30 +386,14 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       if (commit.labels.length === 0 && !round.extraSteps) {
         if (!round.keep || round.labels.length > 0) break // the budget is spent
         // Nothing to learn from, but its bookkeeping (a watched episode) is kept with a checkpoint.
-        await settle()
-        await finishEvaluation()
-        commit.checkpoint = {
-          labels: ledger.labels,
-          trainer: await trainer.state(),
-          rng: rng.state(),
-          resets,
-          algorithm: algorithm.state?.() ?? null,
-        }
+        commit.checkpoint = await checkpointNow()
         log.commitRound(commit)
         progress(round.phase)
         continue
       }
       queueUpdate(commit.labels, round.extraSteps ?? 0)
       if (!overlap) {
-        await settle()
-        await finishEvaluation()
-        commit.checkpoint = {
-          labels: ledger.labels,
-          trainer: await trainer.state(),
-          rng: rng.state(),
-          resets,
-          algorithm: algorithm.state?.() ?? null,
-        }
+        commit.checkpoint = await checkpointNow()
       }
       log.commitRound(commit)
       addedThisCall += commit.labels.length
