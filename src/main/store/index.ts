@@ -29,3 +29,4 @@ export {
   type DemoTime,
   type TimeFilter,
 } from './human-time'
+export * from './datasets'

@@ -1,43 +1,99 @@
-// `iwb export --db FILE [--session N ...] --out DIR`: a session (or the whole workspace) as JSON lines + manifest.
-import { exportWorkspace, openWorkspace } from '../../store'
+// `iwb export --db FILE [--format jsonl|robomimic|lerobot] --out PATH ...`: the workbench's own JSON lines (a
+// session or the whole workspace), or demonstrations / a session's labels as a robomimic HDF5 file or a LeRobot
+// dataset folder.
+import {
+  collectEpisodes,
+  collectSessionLabels,
+  DATASET_FORMATS,
+  exportWorkspace,
+  openWorkspace,
+  writeLerobot,
+  writeRobomimic,
+  type Workspace,
+} from '../../store'
 import { z } from 'zod'
 import { flag, parseCommandArgs } from '../args'
-import type { Command } from '../command'
+import { UsageError, type Command, type CommandIO } from '../command'
+import { datasetTasks } from '../task-shapes'
+
+const ids = flag.parsed((text) => {
+  const list = text.split(',').map((t) => t.trim())
+  if (!list.every((t) => /^[1-9]\d{0,15}$/.test(t))) throw new Error('ids')
+  return list.map(Number)
+}, 'episode ids separated by commas (e.g. 3,4,9)')
 
 export const command: Command = {
   name: 'export',
-  summary: 'export a workspace or some of its sessions to a portable directory (JSON lines + manifest)',
-  usage: 'iwb export --db FILE [--session N]... --out DIR [--json]',
+  summary: 'export sessions (JSON lines), or demonstrations / labels as a robomimic HDF5 file or LeRobot dataset',
+  usage:
+    'iwb export --db FILE [--format jsonl|robomimic|lerobot] --out PATH [--session N]... [--task T] [--episodes IDS] [--json]',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, {
       options: {
         db: { type: 'string' },
         out: { type: 'string' },
+        format: { type: 'string' },
         session: { type: 'string', multiple: true },
+        task: { type: 'string' },
+        episodes: { type: 'string' },
         json: { type: 'boolean' },
       },
       schema: z.object({
         db: flag.text(),
         out: flag.text(),
+        format: flag.oneOf(DATASET_FORMATS).default('jsonl'),
         session: z.array(flag.int(1, Number.MAX_SAFE_INTEGER)).default([]),
+        task: flag.task().optional(),
+        episodes: ids.optional(),
         json: z.boolean().default(false),
       }),
     })
-    const { db, out, session: sessions, json } = values
+    const { db, out, format, session: sessions, json } = values
+    if (format === 'jsonl' && (values.task || values.episodes))
+      throw new UsageError('--task and --episodes choose demonstrations for --format robomimic or lerobot')
+    if (format !== 'jsonl' && sessions.length > 1)
+      throw new UsageError(`--format ${format} exports one session's labels at a time`)
+    if (format !== 'jsonl' && sessions.length && (values.task || values.episodes))
+      throw new UsageError("--session exports a session's labels; --task/--episodes export demonstrations: give one")
     const ws = openWorkspace(db, { readonly: true })
     try {
-      const { manifest } = exportWorkspace(ws, out, sessions.length ? { sessionIds: sessions } : {})
-      const rows = Object.fromEntries(Object.entries(manifest.files).map(([f, e]) => [f.replace('.jsonl', ''), e.rows]))
-      if (!json) {
+      if (format === 'jsonl') return exportJsonl(ws, out, sessions, json, io)
+      const tasks = await datasetTasks()
+      const dataset = sessions.length
+        ? collectSessionLabels(ws, tasks, sessions[0])
+        : collectEpisodes(ws, tasks, { taskId: values.task, episodeIds: values.episodes })
+      const written =
+        format === 'robomimic'
+          ? await writeRobomimic(dataset, out).then((r) => ({ episodes: r.demos, steps: r.steps }))
+          : writeLerobot(dataset, out)
+      const what = sessions.length ? `the labels of session ${sessions[0]}` : `${written.episodes} demonstration(s)`
+      if (json)
         io.out(
-          `exported ${manifest.scope === 'workspace' ? 'the workspace' : `session(s) ${sessions.join(', ')}`} to ${out}`,
+          JSON.stringify({
+            out,
+            format,
+            taskId: dataset.task.taskId,
+            episodes: written.episodes,
+            steps: written.steps,
+          }),
         )
-        for (const [t, n] of Object.entries(rows)) io.out(`  ${t.padEnd(12)} ${n}`)
-      }
-      if (json) io.out(JSON.stringify({ out, scope: manifest.scope, sessionIds: manifest.sessionIds, rows }))
+      else io.out(`exported ${what} of task ${dataset.task.taskId} (${written.steps} steps) as ${format} to ${out}`)
       return 0
     } finally {
       ws.close()
     }
   },
+}
+
+function exportJsonl(ws: Workspace, out: string, sessions: number[], json: boolean, io: CommandIO): number {
+  const { manifest } = exportWorkspace(ws, out, sessions.length ? { sessionIds: sessions } : {})
+  const rows = Object.fromEntries(Object.entries(manifest.files).map(([f, e]) => [f.replace('.jsonl', ''), e.rows]))
+  if (json) io.out(JSON.stringify({ out, scope: manifest.scope, sessionIds: manifest.sessionIds, rows }))
+  else {
+    io.out(
+      `exported ${manifest.scope === 'workspace' ? 'the workspace' : `session(s) ${sessions.join(', ')}`} to ${out}`,
+    )
+    for (const [t, n] of Object.entries(rows)) io.out(`  ${t.padEnd(12)} ${n}`)
+  }
+  return 0
 }

@@ -1,19 +1,49 @@
-// `iwb import --db FILE --from DIR`: validate an export completely, then add it to the workspace with new ids.
-import { importExport, openWorkspace } from '../../store'
+// `iwb import --db FILE --from PATH`: a workbench export folder (validated completely, ids remapped), a robomimic
+// HDF5 file or a LeRobot dataset folder (its episodes become demonstrations). All or nothing.
+import { detectFormat, importExport, insertDataset, openWorkspace, readDataset, validateDataset } from '../../store'
 import { z } from 'zod'
 import { flag, parseCommandArgs } from '../args'
 import type { Command } from '../command'
-import { taskShapes } from '../task-shapes'
+import { datasetTasks, taskShapes } from '../task-shapes'
 
 export const command: Command = {
   name: 'import',
-  summary: 'import an export directory into a workspace (all or nothing; ids are remapped)',
-  usage: 'iwb import --db FILE --from DIR [--json]',
+  summary: 'import an export folder, a robomimic .hdf5 file or a LeRobot folder into a workspace (all or nothing)',
+  usage: 'iwb import --db FILE --from PATH [--task T] [--json]',
   async run(argv, io) {
-    const { db, from, json } = parseCommandArgs(argv, {
-      options: { db: { type: 'string' }, from: { type: 'string' }, json: { type: 'boolean' } },
-      schema: z.object({ db: flag.text(), from: flag.text(), json: z.boolean().default(false) }),
+    const { db, from, task, json } = parseCommandArgs(argv, {
+      options: {
+        db: { type: 'string' },
+        from: { type: 'string' },
+        task: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      schema: z.object({
+        db: flag.text(),
+        from: flag.text(),
+        task: flag.task().optional(),
+        json: z.boolean().default(false),
+      }),
     }).values
+    const kind = detectFormat(from)
+    if (kind !== 'jsonl') {
+      // Read and check the whole dataset before the workspace is opened for writing.
+      const dataset = await readDataset(from, kind, await datasetTasks(), task)
+      validateDataset(from, dataset)
+      const ws = openWorkspace(db)
+      try {
+        const ids = insertDataset(ws, dataset)
+        const steps = dataset.episodes.reduce((a, e) => a + e.actions.length, 0)
+        if (json) io.out(JSON.stringify({ db, from, format: kind, taskId: dataset.task.taskId, episodes: ids, steps }))
+        else
+          io.out(
+            `imported ${ids.length} demonstration(s) of task ${dataset.task.taskId} (${steps} steps) from ${kind} ${from} into ${db}: episodes ${ids.join(', ')}`,
+          )
+        return 0
+      } finally {
+        ws.close()
+      }
+    }
     const tasks = await taskShapes()
     const ws = openWorkspace(db)
     try {

@@ -1,0 +1,111 @@
+// `iwb import --from PATH` for datasets: recognise the format, read it whole, check it against the task's shapes,
+// then add its episodes as demonstrations in one transaction (all or nothing).
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { toBlob } from '../codec'
+import { StoreError } from '../errors'
+import type { Workspace } from '../workspace'
+import { isLerobotFolder, readLerobot } from './lerobot'
+import { isHdf5, readRobomimic } from './robomimic'
+import type { Dataset, DatasetTasks } from './types'
+
+export type ImportKind = 'jsonl' | 'robomimic' | 'lerobot'
+
+/** What PATH holds: a workbench export folder (manifest.json), a LeRobot folder (meta/info.json), an HDF5 file. */
+export function detectFormat(path: string): ImportKind {
+  let st
+  try {
+    st = statSync(path)
+  } catch {
+    throw new StoreError('not-found', `${path} does not exist`)
+  }
+  if (st.isDirectory()) {
+    if (isLerobotFolder(path)) return 'lerobot'
+    try {
+      if (statSync(join(path, 'manifest.json')).isFile()) return 'jsonl'
+    } catch {
+      // neither
+    }
+    throw new StoreError(
+      'invalid-export',
+      `${path}: a folder with neither manifest.json (workbench export) nor meta/info.json (LeRobot); nothing was imported`,
+    )
+  }
+  if (!st.isFile())
+    throw new StoreError('invalid-export', `${path} is not a regular file or folder; nothing was imported`)
+  const head = Buffer.alloc(8)
+  const fd = openSync(path, 'r')
+  try {
+    readSync(fd, head, 0, 8, 0)
+  } finally {
+    closeSync(fd)
+  }
+  if (isHdf5(head)) return 'robomimic'
+  throw new StoreError(
+    'invalid-export',
+    `${path} is not an HDF5 file (no HDF5 signature), a LeRobot folder or a workbench export; nothing was imported`,
+  )
+}
+
+export async function readDataset(
+  path: string,
+  kind: 'robomimic' | 'lerobot',
+  tasks: DatasetTasks,
+  taskId?: string,
+): Promise<Dataset> {
+  return kind === 'robomimic' ? readRobomimic(path, tasks, taskId) : readLerobot(path, tasks, taskId)
+}
+
+/** Every vector finite and of the task's length; physics states on every step (the store replays from them). */
+export function validateDataset(path: string, dataset: Dataset): void {
+  const { task } = dataset
+  const problem = (why: string) => new StoreError('invalid-export', `${path}: ${why}; nothing was imported`)
+  dataset.episodes.forEach((ep, e) => {
+    if (!ep.states)
+      throw problem(
+        `episode ${e} has no physics states (robomimic states, LeRobot physics.state): it could not be replayed`,
+      )
+    const n = ep.actions.length
+    if (n === 0) throw problem(`episode ${e} has no steps`)
+    if (ep.observations.length !== n || ep.states.length !== n || ep.rewards.length !== n)
+      throw problem(
+        `episode ${e} has ${ep.observations.length} observations, ${n} actions, ${ep.states.length} states and ${ep.rewards.length} rewards`,
+      )
+    const check = (vs: Float64Array[], width: number, what: string) =>
+      vs.forEach((v, i) => {
+        if (v.length !== width)
+          throw problem(`episode ${e} step ${i}: ${what} of ${v.length} values, task '${task.taskId}' has ${width}`)
+        for (const x of v) if (!Number.isFinite(x)) throw problem(`episode ${e} step ${i}: ${what} holds ${x}`)
+      })
+    check(ep.observations, task.obsDim, 'observation')
+    check(ep.actions, task.actDim, 'action')
+    check(ep.states, task.stateSize, 'physics state')
+    ep.rewards.forEach((r, i) => {
+      if (!Number.isFinite(r)) throw problem(`episode ${e} step ${i}: reward ${r}`)
+    })
+  })
+}
+
+/** Add a checked dataset's episodes as settled demonstrations, in one immediate transaction; returns the new ids. */
+export function insertDataset(ws: Workspace, dataset: Dataset): number[] {
+  const now = new Date().toISOString()
+  return ws.write(() => {
+    const insertEpisode = ws.prepare(
+      `INSERT INTO episodes (task_id, session_id, kind, complete, interrupted, ret, steps, operator, created_at, finished_at)
+       VALUES (?, NULL, 'demonstration', 1, 0, ?, ?, ?, ?, ?)`,
+    )
+    const insertStep = ws.prepare(
+      "INSERT INTO steps (episode_id, idx, state, observation, action, reward, source) VALUES (?, ?, ?, ?, ?, ?, 'demonstration')",
+    )
+    return dataset.episodes.map((ep) => {
+      const ret = ep.rewards.reduce((a, r) => a + r, 0)
+      const n = ep.actions.length
+      const id = Number(
+        insertEpisode.run(dataset.task.taskId, ret, n, ep.operator, ep.createdAt ?? now, now).lastInsertRowid,
+      )
+      for (let i = 0; i < n; i++)
+        insertStep.run(id, i, toBlob(ep.states![i]), toBlob(ep.observations[i]), toBlob(ep.actions[i]), ep.rewards[i])
+      return id
+    })
+  })
+}

@@ -1,0 +1,45 @@
+// What the dataset formats (robomimic HDF5, LeRobot Parquet) carry: a task and its episodes, step by step. The
+// workbench has one flat observation vector per step, written as one observation group (robomimic obs/state,
+// LeRobot observation.state).
+import type { TaskShape } from '../types'
+
+export const DATASET_FORMATS = ['jsonl', 'robomimic', 'lerobot'] as const
+export type DatasetFormat = (typeof DATASET_FORMATS)[number]
+
+/** A task as a dataset describes it: its vector sizes, control rate and model file (src/main/sim supplies them). */
+export interface DatasetTask extends TaskShape {
+  taskId: string
+  /** steps per second of the control loop (LeRobot fps, robomimic env_args.env_kwargs.control_freq) */
+  controlHz: number
+  /** the MJCF file the task compiles */
+  model: string
+}
+export type DatasetTasks = ReadonlyMap<string, DatasetTask>
+
+export interface DatasetEpisode {
+  /** the workspace episode it came from (exports), or the dataset's own index (imports) */
+  sourceId: number
+  operator: string | null
+  createdAt: string | null
+  observations: Float64Array[]
+  actions: Float64Array[]
+  /** full physics states before each action; null when the dataset has none (session labels without states) */
+  states: Float64Array[] | null
+  rewards: Float64Array
+}
+
+export interface Dataset {
+  task: DatasetTask
+  episodes: DatasetEpisode[]
+}
+
+/** Bounds on what an import reads into memory (one clear line beyond them). */
+export const DATASET_LIMITS = {
+  episodes: 100_000,
+  stepsPerEpisode: 1_000_000,
+  totalSteps: 20_000_000,
+  /** a vector's length: observations, actions, physics states */
+  vectorLength: 100_000,
+  /** meta/*.json and *.jsonl files of a LeRobot folder */
+  metaBytes: 64 * 2 ** 20,
+} as const
