@@ -50,7 +50,7 @@ function writeNames(group: H5Group, name: string, names: string[]): void {
 
 export async function writeRobomimic(dataset: Dataset, file: string): Promise<{ demos: number; steps: number }> {
   if (existsSync(file)) throw new StoreError('io', `${file} exists; choose a new file (an export never overwrites)`)
-  await h5wasm.ready
+  await ready()
   const { task, episodes } = dataset
   // Written beside under a temporary name and renamed when complete: a failed export leaves nothing.
   const partial = `${file}.partial-${process.pid}`
@@ -138,13 +138,15 @@ function demoOrder(name: string): number {
 
 /** Read a robomimic file into a dataset of a known task (env_args.env_name, or `taskId` when given). */
 export async function readRobomimic(file: string, tasks: DatasetTasks, taskId?: string): Promise<Dataset> {
-  await h5wasm.ready
+  await ready()
   let f: H5File
   try {
     f = new h5wasm.File(file, 'r')
   } catch (e) {
-    throw bad(file, `not a readable HDF5 file (${(e as Error).message ?? e})`)
+    throw bad(file, `not a readable HDF5 file (${describe(e)})`)
   }
+  // A damaged file can open with an invalid id (HDF5 prints its error stack) rather than throw.
+  if (f.file_id < 0n) throw bad(file, 'not a readable HDF5 file')
   try {
     const data = f.get('data')
     if (!(data instanceof h5wasm.Group)) throw bad(file, 'no data group (not a robomimic file)')
@@ -201,7 +203,23 @@ export async function readRobomimic(file: string, tasks: DatasetTasks, taskId?: 
       })
     }
     return { task, episodes }
+  } catch (e) {
+    if (e instanceof StoreError) throw e
+    throw bad(file, `not a readable robomimic file (${describe(e)})`)
   } finally {
     f.close()
   }
+}
+
+/** HDF5's errors as exceptions (by default its library prints its error stack on stderr and carries on). */
+async function ready(): Promise<void> {
+  const module = await h5wasm.ready
+  module.activate_throwing_error_handler()
+}
+
+/** One line from what h5wasm throws (strings as well as Errors; HDF5's stack: its innermost message). */
+function describe(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e)
+  const frames = [...text.matchAll(/#\d+: .* in [\w_]+\(\): (.*)$/gm)]
+  return (frames.length ? frames[frames.length - 1][1] : text.split('\n')[0]).trim()
 }
