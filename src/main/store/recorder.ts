@@ -6,6 +6,12 @@ import { toBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import { STEP_SOURCES, type StepRecord } from './types'
 
+/** The index of the first NaN or infinity in a vector, or -1. */
+function firstNonFinite(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i
+  return -1
+}
+
 /** About 30 MB of WAL for Hopper-sized steps (an hour at 50 Hz is 180,000 steps). */
 const CHECKPOINT_EVERY_STEPS = 50_000
 
@@ -102,6 +108,15 @@ export class EpisodeRecorder {
     if (this.done) throw new StoreError('closed', `episode ${this.episodeId} is already finished`)
     if (!STEP_SOURCES.includes(step.source)) throw new StoreError('io', `unknown step source '${step.source}'`)
     if (!Number.isFinite(step.reward)) throw new StoreError('io', `step reward must be finite, got ${step.reward}`)
+    // A NaN or an infinity would be stored, then refused by every export and import: refuse it here, at the source.
+    for (const key of ['state', 'observation', 'action'] as const) {
+      const at = firstNonFinite(step[key])
+      if (at >= 0)
+        throw new StoreError(
+          'io',
+          `step ${this.appended} ${key}[${at}] must be finite, got ${step[key][at]}; step not recorded`,
+        )
+    }
     // Copy now: callers reuse their arrays between steps.
     this.buffer.push({
       state: toBlob(step.state),

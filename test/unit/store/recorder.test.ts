@@ -56,6 +56,24 @@ describe('EpisodeRecorder', () => {
     ws.close()
   })
 
+  it('refuses a NaN or an infinity in a state, observation or action with one line, keeping the steps before it', () => {
+    const ws = openWorkspace(tmp.path('finite.db'))
+    const r = ws.startEpisode({ taskId: 'reacher', kind: 'demonstration' })
+    r.append(fakeStep(1, 0))
+    const bad = [
+      { ...fakeStep(1, 1), state: [0, NaN, 0, 0] },
+      { ...fakeStep(1, 1), observation: [Infinity, 0] },
+      { ...fakeStep(1, 1), action: [0, -Infinity] },
+    ]
+    expect(() => r.append(bad[0])).toThrow(/^step 1 state\[1\] must be finite, got NaN; step not recorded$/)
+    expect(() => r.append(bad[1])).toThrow(/^step 1 observation\[0\] must be finite, got Infinity/)
+    expect(() => r.append(bad[2])).toThrow(/^step 1 action\[1\] must be finite, got -Infinity/)
+    r.append(fakeStep(1, 1))
+    expect(r.finish({ keep: true }).steps).toBe(2)
+    expect(ws.loadEpisode(r.episodeId).steps.map((s) => s.index)).toEqual([0, 1])
+    ws.close()
+  })
+
   it('discards an episode and its flushed steps entirely', () => {
     const file = tmp.path('discard.db')
     const ws = openWorkspace(file)
