@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openWorkspace, type Workspace } from '../store/workspace'
 import { toBlob } from '../store/codec'
+import { collectEpisodes, writeLerobot, writeRobomimic, type DatasetTask } from '../store/datasets'
 import { meanStd } from '../../shared/stats'
 
 export interface StoreBenchOptions {
@@ -38,6 +39,16 @@ export interface StoreBenchResult {
   openQuickCheckMs: number
   openHeaderOnlyMs: number
   openDefaultMs: number
+  /**
+   * Export of demonstrations (read from the workspace and written), seconds per 100,000 steps: 100 episodes of
+   * 1000 steps when the workspace holds them. exportSecondsPer100k is the slower of the two formats.
+   */
+  exportSecondsPer100k: number
+  exportRobomimicSecondsPer100k: number
+  exportLerobotSecondsPer100k: number
+  /** the slower format's CPU seconds (this process), per 100,000 steps: the figure a busy machine does not inflate */
+  exportCpuSecondsPer100k: number
+  exportSteps: number
   totalSteps: number
   generateSec: number
   fileMB: number
@@ -173,6 +184,57 @@ function generate(ws: Workspace, totalSteps: number, log: (line: string) => void
   return sessions
 }
 
+/** The generated workspace's task as a dataset describes it (Hopper-sized, Hopper's 125 Hz). */
+const BENCH_TASK: DatasetTask = {
+  taskId: 'bench',
+  controlHz: 125,
+  model: 'hopper.xml',
+  obsDim: OBS,
+  actDim: ACT,
+  stateSize: STATE,
+}
+
+/** Export up to 100 demonstrations in both formats; seconds per 100,000 steps for each. */
+async function benchExport(ws: Workspace, dir: string, log: (line: string) => void) {
+  const ids = ws
+    .listEpisodes({ kind: 'demonstration' })
+    .slice(0, 100)
+    .map((e) => e.episodeId)
+  const tasks = new Map([[BENCH_TASK.taskId, BENCH_TASK]])
+  let steps = 0
+  // Wall time, and this process's CPU time: on a shared machine the first counts other people's work too.
+  const timed = async (write: (out: string) => Promise<unknown>, out: string) => {
+    const t = nowMs()
+    const c = process.cpuUsage()
+    await write(out)
+    const cpu = process.cpuUsage(c)
+    return { wall: (nowMs() - t) / 1000, cpu: (cpu.user + cpu.system) / 1e6 }
+  }
+  log(`exporting ${ids.length} demonstrations as robomimic and as LeRobot`)
+  const robomimic = await timed(
+    async (out) => {
+      const dataset = collectEpisodes(ws, tasks, { episodeIds: ids })
+      steps = dataset.episodes.reduce((a, e) => a + e.actions.length, 0)
+      await writeRobomimic(dataset, out)
+    },
+    join(dir, 'export.hdf5'),
+  )
+  const lerobot = await timed(
+    async (out) => {
+      writeLerobot(collectEpisodes(ws, tasks, { episodeIds: ids }), out)
+    },
+    join(dir, 'export-lerobot'),
+  )
+  const per100k = (sec: number) => round((sec * 100_000) / Math.max(1, steps), 2)
+  return {
+    exportSecondsPer100k: per100k(Math.max(robomimic.wall, lerobot.wall)),
+    exportRobomimicSecondsPer100k: per100k(robomimic.wall),
+    exportLerobotSecondsPer100k: per100k(lerobot.wall),
+    exportCpuSecondsPer100k: per100k(Math.max(robomimic.cpu, lerobot.cpu)),
+    exportSteps: steps,
+  }
+}
+
 export async function runStoreBench(options: StoreBenchOptions = {}): Promise<StoreBenchResult> {
   const totalSteps = options.totalSteps ?? 1_000_000
   const recordSteps = options.recordSteps ?? 20_000
@@ -228,9 +290,11 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<St
       ws.listSessions()
       return nowMs() - t
     })
+    const exported = await benchExport(ws, dir, log)
     ws.close()
     return {
       ...recording,
+      ...exported,
       loadEpisodeMs: round(median(loads)),
       costCurveMs: round(median(curves)),
       listSessionsMs: round(median(lists)),

@@ -1,4 +1,5 @@
-// `iwb bench store [--steps N] [--json]`: recording rate and stalls, episode load, cost curve on a big workspace.
+// `iwb bench store [--steps N] [--json]`: recording rate and stalls, episode load, cost curve and dataset export on
+// a big workspace.
 import { runStoreBench } from '../../bench/store'
 import { z } from 'zod'
 import { flag, parseCommandArgs } from '../args'
@@ -29,6 +30,9 @@ export const command: Command = {
       io.out(`  cost curve of a session  ${r.costCurveMs} ms`)
       io.out(`  list sessions            ${r.listSessionsMs} ms`)
       io.out(`  one session's summary    ${r.sessionInfoMs} ms`)
+      io.out(
+        `  export ${r.exportSteps} demonstration steps: robomimic ${r.exportRobomimicSecondsPer100k} s, LeRobot ${r.exportLerobotSecondsPer100k} s per 100,000 steps (CPU ${r.exportCpuSecondsPer100k} s)`,
+      )
       io.out(
         `  open: quick_check ${r.openQuickCheckMs} ms, header only ${r.openHeaderOnlyMs} ms, default ${r.openDefaultMs} ms`,
       )
