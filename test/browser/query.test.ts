@@ -65,6 +65,11 @@ describe('Query view', () => {
     // the page moves to the Query view when the first prompt arrives
     const first = await waitForQuery(page, null)
     await waitForReplay(page)
+    // the context replay played through to the queried state: its timeline stands on its last step
+    const scrub = page.getByTestId('timeline-scrub')
+    const contextSteps = Number(await scrub.getAttribute('max')) + 1
+    expect(await page.getByTestId('timeline-readout').textContent()).toContain(`step ${contextSteps} / ${contextSteps}`)
+    expect(await page.getByTestId('query-hud').textContent()).toContain('queried state')
     // 1: the virtual pad: hold RB, push the left stick, commit with A
     const proposed = await actionValues(page)
     await setButton(page, 5, 1)

@@ -78,6 +78,34 @@ describe('Teleop view', () => {
       { timeoutMs: 30_000, intervalMs: 50, message: 'ten replayed steps' },
     )
     await screenshot(page, 'teleop-replay')
+
+    // the replay's timeline: pause, scrub to the middle, one step forward; the scene shows that stored step
+    const timeline = page.getByTestId('replay-timeline')
+    if ((await timeline.getAttribute('data-playing')) === 'true') await page.getByTestId('timeline-play').click()
+    await expect.poll(() => timeline.getAttribute('data-playing')).toBe('false')
+    const scrub = page.getByTestId('timeline-scrub')
+    const last = Number(await scrub.getAttribute('max'))
+    const middle = Math.floor(last / 2)
+    const replayBadge = page.getByText(`REPLAY demo #${episodeId}`)
+    const scene = page.getByTestId('scene-view')
+    await scrub.fill('0')
+    await expect.poll(() => replayBadge.textContent()).toContain(`step 1/${last + 1}`)
+    const firstStep = Number(await scene.getAttribute('data-step'))
+    await scrub.fill(String(middle))
+    await expect.poll(() => replayBadge.textContent()).toContain(`step ${middle + 1}/${last + 1}`)
+    await expect
+      .poll(() => page.getByTestId('timeline-readout').textContent())
+      .toContain(`step ${middle + 1} / ${last + 1}`)
+    expect(Number(await scene.getAttribute('data-step'))).toBe(firstStep + middle)
+    await page.getByRole('button', { name: 'demonstration replay: one step forward' }).click()
+    await expect.poll(() => scene.getAttribute('data-step')).toBe(String(firstStep + middle + 1))
+    // slow motion is offered, and playing on from here moves forward (and never back)
+    await page.getByTestId('timeline-speed').selectOption('0.1')
+    await page.getByTestId('timeline-play').click()
+    await expect.poll(() => timeline.getAttribute('data-playing')).toBe('true')
+    await expect
+      .poll(async () => Number(await timeline.getAttribute('data-step')), { timeout: 30_000 })
+      .toBeGreaterThan(middle + 1)
     await page.getByRole('button', { name: 'back to live' }).click()
 
     // pause, then scrub back through the recent states (MuJoCo simulate's history)
