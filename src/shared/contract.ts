@@ -162,6 +162,20 @@ export const DemoInfo = z.object({
 })
 export type DemoInfo = z.infer<typeof DemoInfo>
 
+/** A demonstration as the dataset viewer lists it: DemoInfo's summary plus the person's tags. */
+export const DatasetEpisode = DemoInfo.pick({
+  episodeId: true,
+  taskId: true,
+  steps: true,
+  ret: true,
+  createdAt: true,
+  operator: true,
+}).extend({ tags: z.array(z.string()) })
+export type DatasetEpisode = z.infer<typeof DatasetEpisode>
+
+/** Bounds of the dataset viewer: an episode's frames and vectors go to the page whole, so its length is capped. */
+export const DATASET_VIEW_LIMITS = { steps: 20_000, tags: 20, tagLength: 50 } as const
+
 /** One episode of a takeover session (hg-dagger): seconds the person watched and held, presses of the button. */
 export const TakeoverEpisode = z.object({
   episode: z.number().int().nonnegative(),
@@ -277,6 +291,30 @@ export const methods = {
     input: z.object({ episodeId: id }).strict(),
     output: z.object({ geometry: SceneGeometry, frames: z.array(Frame) }),
   },
+
+  // The dataset viewer: a task's demonstrations, one episode's replay with every observation and action, tags.
+  'datasets.list': { input: z.object({ taskId: z.string().max(200) }).strict(), output: z.array(DatasetEpisode) },
+  'datasets.episode': {
+    input: z.object({ episodeId: id }).strict(),
+    output: z.object({
+      episode: DatasetEpisode,
+      geometry: SceneGeometry,
+      frames: z.array(Frame),
+      observations: z.array(vec),
+      actions: z.array(vec),
+    }),
+  },
+  'datasets.tag': {
+    input: z
+      .object({
+        episodeId: id,
+        tags: z.array(z.string().max(DATASET_VIEW_LIMITS.tagLength)).max(DATASET_VIEW_LIMITS.tags),
+      })
+      .strict(),
+    output: z.object({ episodeId: id, tags: z.array(z.string()) }),
+  },
+  /** deletes one episode and its steps (cascade); other episodes and their steps are untouched */
+  'datasets.delete': { input: z.object({ episodeId: id }).strict(), output: z.object({ deleted: z.boolean() }) },
 
   // Learning sessions.
   'sessions.start': {

@@ -174,6 +174,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX labels_by_source ON labels (source, session_id);
     `,
   },
+  {
+    version: 5,
+    name: 'episode tags (the dataset viewer)',
+    sql: `
+      -- a person's tags on an episode, as a JSON array of strings ('["good","slow start"]')
+      ALTER TABLE episodes ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

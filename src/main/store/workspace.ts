@@ -817,6 +817,24 @@ export class Workspace {
     }
   }
 
+  /** Each settled episode's tags (of a task, or all), by episode id; an episode without tags is left out. */
+  episodeTags(taskId?: string): Map<number, string[]> {
+    const rows = this.prepare(
+      `SELECT id, tags FROM episodes WHERE tags != '[]' AND (@task IS NULL OR task_id = @task)`,
+    ).all({ task: taskId ?? null }) as { id: number; tags: string }[]
+    return new Map(rows.map((r) => [r.id, JSON.parse(r.tags) as string[]]))
+  }
+
+  /** Replace an episode's tags (trimmed, without duplicates); returns them. */
+  setEpisodeTags(id: number, tags: readonly string[]): string[] {
+    const clean = [...new Set(tags.map((t) => t.trim()).filter((t) => t.length > 0))]
+    const changed = this.write(
+      () => this.prepare('UPDATE episodes SET tags = ? WHERE id = ?').run(JSON.stringify(clean), id).changes,
+    )
+    if (changed === 0) throw new StoreError('not-found', `no episode ${id} in ${this.file}`)
+    return clean
+  }
+
   deleteEpisode(id: number): boolean {
     return this.write(() => this.prepare('DELETE FROM episodes WHERE id = ?').run(id).changes > 0)
   }

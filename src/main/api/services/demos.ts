@@ -1,10 +1,23 @@
 // demos.*: the recorded demonstrations of the workspace, and their replay for the page. Replay recomputes every
 // frame from the stored full physics state (setState + frame()), never by re-running actions, so it shows
 // exactly what was recorded.
-import type { DemoInfo, Frame, SceneGeometry } from '../../../shared/contract'
+import {
+  DATASET_VIEW_LIMITS,
+  type DatasetEpisode,
+  type DemoInfo,
+  type Frame,
+  type SceneGeometry,
+} from '../../../shared/contract'
 import type { Env } from '../../sim/env'
 import { makeEnv } from '../../sim/registry'
-import { measureHumanCost, returnPreview, demonstrationTimes, type StoredEpisode, type Workspace } from '../../store'
+import {
+  measureHumanCost,
+  returnPreview,
+  demonstrationTimes,
+  type EpisodeInfo,
+  type StoredEpisode,
+  type Workspace,
+} from '../../store'
 import type { ServiceContext, ServiceFactory } from '../service-types'
 import type { ServiceHandlers } from '../service-types'
 import { useWorkspace } from './workspace-resource'
@@ -17,6 +30,17 @@ export function replayFrames(env: Env, episode: StoredEpisode): Frame[] {
     ret += s.reward
     return { ...env.frame(), step: s.index, reward: s.reward, ret, action: Array.from(s.action) }
   })
+}
+
+function datasetEpisode(e: EpisodeInfo): Omit<DatasetEpisode, 'tags'> {
+  return {
+    episodeId: e.episodeId,
+    taskId: e.taskId,
+    steps: e.steps,
+    ret: e.ret,
+    createdAt: e.createdAt,
+    operator: e.operator,
+  }
 }
 
 /** previews drawn per list (the newest demonstrations) */
@@ -58,6 +82,38 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): {
     'cost.measure': async (input) => {
       const ws = await getWorkspace()
       return measureHumanCost(ws, { taskId: input.taskId ?? null, operator: input.operator ?? null })
+    },
+    'datasets.list': async (input) => {
+      const ws = await getWorkspace()
+      const tags = ws.episodeTags(input.taskId)
+      return ws
+        .listEpisodes({ taskId: input.taskId, kind: 'demonstration' })
+        .map((e): DatasetEpisode => ({ ...datasetEpisode(e), tags: tags.get(e.episodeId) ?? [] }))
+    },
+    'datasets.episode': async (input) => {
+      const ws = await getWorkspace()
+      const info = ws.episodeInfo(input.episodeId)
+      if (info.steps > DATASET_VIEW_LIMITS.steps)
+        throw new Error(
+          `episode ${info.episodeId} has ${info.steps} steps; the viewer shows episodes of up to ${DATASET_VIEW_LIMITS.steps}`,
+        )
+      const episode = ws.loadEpisode(input.episodeId)
+      const env = await envFor(info.taskId)
+      return {
+        episode: { ...datasetEpisode(info), tags: ws.episodeTags(info.taskId).get(info.episodeId) ?? [] },
+        geometry: env.geometry(),
+        frames: replayFrames(env, episode),
+        observations: episode.steps.map((s) => Array.from(s.observation)),
+        actions: episode.steps.map((s) => Array.from(s.action)),
+      }
+    },
+    'datasets.tag': async (input) => {
+      const ws = await getWorkspace()
+      return { episodeId: input.episodeId, tags: ws.setEpisodeTags(input.episodeId, input.tags) }
+    },
+    'datasets.delete': async (input) => {
+      const ws = await getWorkspace()
+      return { deleted: ws.deleteEpisode(input.episodeId) }
     },
     'demos.replay': async (input) => {
       const ws = await getWorkspace()
