@@ -11,7 +11,7 @@ import { command as exportCmd } from '../../../../src/main/cli/commands/export'
 import { command as importCmd } from '../../../../src/main/cli/commands/import'
 import type { CommandIO } from '../../../../src/main/cli/command'
 import { makeEnv } from '../../../../src/main/sim/registry'
-import { openWorkspace, type StoredEpisode } from '../../../../src/main/store'
+import { openWorkspace, resolveDemonstrations, type StoredEpisode } from '../../../../src/main/store'
 import { trainValidSplit } from '../../../../src/main/store/datasets'
 import { sampleConfig, sha256, tempDir } from '../helpers'
 
@@ -185,6 +185,15 @@ print(json.dumps({'total': int(d.attrs['total']), 'env_args': json.loads(d.attrs
         recorded[i].steps.map(({ state, observation, action, reward }) => ({ state, observation, action, reward })),
       )
     })
+    // a session can draw its offline labels from them, like demonstrations recorded here
+    const ws = openWorkspace(back, { readonly: true })
+    try {
+      expect(resolveDemonstrations(ws, 'cartpole', { kind: 'demos', episodes: null, operator: null })).toEqual(
+        got.map((e) => e.info.episodeId),
+      )
+    } finally {
+      ws.close()
+    }
     // replay: from each stored state, the stored action leads to the next stored state
     const env = await makeEnv('cartpole')
     try {
