@@ -2,7 +2,7 @@
 // session's labels as one demonstration (observation + action per label, in label order).
 import { StoreError } from '../errors'
 import type { Workspace } from '../workspace'
-import type { Dataset, DatasetEpisode, DatasetTasks } from './types'
+import { DATASET_LIMITS, type Dataset, type DatasetEpisode, type DatasetTasks } from './types'
 
 export interface CollectOptions {
   /** every settled demonstration of this task */
@@ -28,7 +28,11 @@ export function collectEpisodes(ws: Workspace, tasks: DatasetTasks, options: Col
     if (options.taskId && taskIds[0] !== options.taskId)
       throw new StoreError('io', `episode ${infos[0].episodeId} is of task '${taskIds[0]}', not '${options.taskId}'`)
   } else {
-    infos = ws.listEpisodes({ kind: 'demonstration', taskId: options.taskId }).reverse()
+    // Complete ones only: an interrupted recording ends where the recorder died, not where the episode did.
+    infos = ws
+      .listEpisodes({ kind: 'demonstration', taskId: options.taskId })
+      .filter((e) => e.complete)
+      .reverse()
     const taskIds = [...new Set(infos.map((i) => i.taskId))]
     if (taskIds.length > 1)
       throw new StoreError('io', `demonstrations of several tasks (${taskIds.join(', ')}): choose one with --task`)
@@ -39,6 +43,13 @@ export function collectEpisodes(ws: Workspace, tasks: DatasetTasks, options: Col
       )
   }
   const task = taskOf(tasks, infos[0].taskId)
+  // The dataset is built in memory before it is written: bound it as an import is bounded.
+  const total = infos.reduce((a, i) => a + i.steps, 0)
+  if (total > DATASET_LIMITS.totalSteps)
+    throw new StoreError(
+      'io',
+      `${total} steps is more than one export holds (${DATASET_LIMITS.totalSteps}): choose episodes with --episodes`,
+    )
   const episodes: DatasetEpisode[] = infos.map((info) => {
     const { steps } = ws.loadEpisode(info.episodeId)
     return {

@@ -98,21 +98,26 @@ function writeLerobotInto(dataset: Dataset, dir: string): { episodes: number; st
   const fps = task.controlHz
   mkdirSync(join(dir, 'meta'), { recursive: true })
   const episodeStats: { episode_index: number; stats: Record<string, Stats> }[] = []
+  // physics.state when every episode has states (a session's labels may have none)
+  const withStates = episodes.every((ep) => ep.states !== null)
   let index = 0
   episodes.forEach((ep, e) => {
     const n = ep.actions.length
-    if (!ep.states) throw new StoreError('io', 'LeRobot export needs physics states on every step')
     const file = join(dir, dataPath(e))
     mkdirSync(join(file, '..'), { recursive: true })
     const frame = BigInt64Array.from({ length: n }, (_, i) => BigInt(i))
     const done = Array.from({ length: n }, (_, i) => i === n - 1)
+    const observations = ep.observations.map((v) => Array.from(Float32Array.from(v)))
+    const actions = ep.actions.map((v) => Array.from(Float32Array.from(v)))
+    const rewards = Float32Array.from(ep.rewards)
+    const timestamps = Float32Array.from({ length: n }, (_, i) => i / fps)
     const columns = [
-      { name: 'observation.state', data: ep.observations.map((v) => Array.from(Float32Array.from(v))) },
-      { name: 'action', data: ep.actions.map((v) => Array.from(Float32Array.from(v))) },
-      { name: 'physics.state', data: ep.states.map((v) => Array.from(v)) },
-      { name: 'next.reward', data: Float32Array.from(ep.rewards) },
+      { name: 'observation.state', data: observations },
+      { name: 'action', data: actions },
+      ...(withStates ? [{ name: 'physics.state', data: ep.states!.map((v) => Array.from(v)) }] : []),
+      { name: 'next.reward', data: rewards },
       { name: 'next.done', data: done },
-      { name: 'timestamp', data: Float32Array.from({ length: n }, (_, i) => i / fps) },
+      { name: 'timestamp', data: timestamps },
       { name: 'frame_index', data: frame },
       { name: 'episode_index', data: new BigInt64Array(n).fill(BigInt(e)) },
       { name: 'index', data: BigInt64Array.from({ length: n }, (_, i) => BigInt(index + i)) },
@@ -124,7 +129,7 @@ function writeLerobotInto(dataset: Dataset, dir: string): { episodes: number; st
         { name: 'schema', num_children: columns.length },
         ...listColumn('observation.state', 'FLOAT'),
         ...listColumn('action', 'FLOAT'),
-        ...listColumn('physics.state', 'DOUBLE'),
+        ...(withStates ? listColumn('physics.state', 'DOUBLE') : []),
         { name: 'next.reward', type: 'FLOAT', repetition_type: 'OPTIONAL' },
         { name: 'next.done', type: 'BOOLEAN', repetition_type: 'OPTIONAL' },
         { name: 'timestamp', type: 'FLOAT', repetition_type: 'OPTIONAL' },
@@ -139,14 +144,14 @@ function writeLerobotInto(dataset: Dataset, dir: string): { episodes: number; st
     episodeStats.push({
       episode_index: e,
       stats: {
-        'observation.state': stats(columns[0].data as number[][], task.obsDim),
-        action: stats(columns[1].data as number[][], task.actDim),
+        'observation.state': stats(observations, task.obsDim),
+        action: stats(actions, task.actDim),
         'next.reward': stats(
-          Array.from(columns[3].data as Float32Array, (r) => [r]),
+          Array.from(rewards, (r) => [r]),
           1,
         ),
         timestamp: stats(
-          Array.from(columns[5].data as Float32Array, (t) => [t]),
+          Array.from(timestamps, (t) => [t]),
           1,
         ),
       },
@@ -170,7 +175,7 @@ function writeLerobotInto(dataset: Dataset, dir: string): { episodes: number; st
     features: {
       'observation.state': vec('float32', task.obsDim),
       action: vec('float32', task.actDim),
-      'physics.state': vec('float64', task.stateSize),
+      ...(withStates ? { 'physics.state': vec('float64', task.stateSize) } : {}),
       'next.reward': vec('float32', 1),
       'next.done': vec('bool', 1),
       timestamp: vec('float32', 1),

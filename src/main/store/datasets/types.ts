@@ -37,7 +37,8 @@ export interface Dataset {
 export const DATASET_LIMITS = {
   episodes: 100_000,
   stepsPerEpisode: 1_000_000,
-  totalSteps: 20_000_000,
+  // read whole into memory (about 300 MB of Hopper-sized vectors at the bound), so bounded
+  totalSteps: 1_000_000,
   /** a vector's length: observations, actions, physics states */
   vectorLength: 100_000,
   /** meta/*.json and *.jsonl files of a LeRobot folder */

@@ -226,6 +226,11 @@ print(json.dumps({'total': int(d.attrs['total']), 'env_args': json.loads(d.attrs
     expect(shapes).toBe('[5, 4] [5, 1] False')
     // without states it cannot be replayed, so an import refuses it
     await refused(out, /no physics states/)
+    const folder = tmp.path('labels-lerobot')
+    await run(exportCmd, ['--db', db, '--format', 'lerobot', '--session', '1', '--out', folder])
+    const features = (JSON.parse(readFileSync(join(folder, 'meta/info.json'), 'utf8')) as { features: object }).features
+    expect(Object.keys(features)).not.toContain('physics.state')
+    await refused(folder, /no physics states/)
   })
 })
 
