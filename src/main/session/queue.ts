@@ -149,6 +149,9 @@ export async function sweepOnQueue(
     streams: { events: { maxLen: EVENTS_KEPT } },
   })
   const events = new QueueEvents(QUEUE_NAME, { connection: connection(url) })
+  // A Redis that goes away mid-sweep: ioredis reconnects; the waits go on until it is back (or Ctrl-C).
+  queue.on('error', () => {})
+  events.on('error', () => {})
   const byJob = new Map<string, number[]>()
   const leases = new Map<number, string>()
   const heartbeat = setInterval(() => {
