@@ -341,7 +341,7 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
   const count = (name: ExportFile) => (result.rows[name] = (result.rows[name] ?? 0) + 1)
   const into = options.into
   if (into !== undefined && manifest.sessionIds.length !== 1)
-    throw new StoreError('invalid-export', `export ${dir} holds ${manifest.sessionIds.length} sessions, not one`)
+    throw new StoreError('invalid-export', `export ${dir} is not an export of one session`)
   try {
     ws.db
       .transaction(() => {
