@@ -53,6 +53,12 @@ describe('the study queue', () => {
         /^cannot reach the queue at redis:\/\/:\*\*\*@127\.0\.0\.1:1\/?: .*ECONNREFUSED/,
       )
       expect((err as Error).message).not.toMatch(/secret|\n/)
+      // A person's session stays here (the person answers at this machine): refused before anything is queued.
+      const person = planSession(ws, sessionConfig({ taskId: 'reacher-arm', algo: 'stagger', oracle: 'human' }))!
+      await expect(runSweep(ws, [person], { owner: 'test', queue: redis.url })).rejects.toThrow(
+        /^stagger seed 0 cannot run on the queue: a person answers its queries; run it without --queue$/,
+      )
+      expect(ws.sessionInfo(person.sessionId).status).toBe('created')
       // nothing ran: the planned sessions are as they were made
       expect(plans.map((p) => ws.sessionInfo(p.sessionId).status)).toEqual(['created', 'created'])
     } finally {
