@@ -1,8 +1,8 @@
 // Lint: correctness rules only (formatting is Prettier's job), plus the layering of docs/ARCHITECTURE.md, folder
 // by folder: what each folder of src/main may import from the others (the table `layers` below), that src/shared
 // imports nothing but zod, and that only src/main/electron and src/main/index.ts import electron, only
-// src/main/sim/mujoco.ts the MuJoCo bindings, only src/main/learn tfjs and only src/main/store better-sqlite3; the
-// page imports neither Node nor src/main.
+// src/main/sim/mujoco.ts the MuJoCo bindings, only src/main/learn tfjs, only src/main/store better-sqlite3 and only
+// src/main/session the study queue's bullmq and ioredis; the page imports neither Node nor src/main.
 import js from '@eslint/js'
 import vue from 'eslint-plugin-vue'
 import globals from 'globals'
@@ -35,6 +35,11 @@ const sqlite = {
   name: 'better-sqlite3',
   message: 'Only src/main/store opens the SQLite file; go through its Workspace.',
 }
+const queueLibs = ['bullmq', 'ioredis'].map((name) => ({
+  name,
+  message:
+    'Only src/main/session (queue.ts) talks to the study queue in Redis; go through runSweep or startQueueWorker.',
+}))
 
 // The folders of src/main and what each may import of the others (docs/ARCHITECTURE.md). Every folder may also
 // import itself, src/shared and src/main/workers.ts. `session` is the single session host (learn + store).
@@ -109,6 +114,7 @@ function layerPaths(folder) {
     playwright,
     ...(folder === 'learn' ? [] : [tfjs]),
     ...(folder === 'store' ? [] : [sqlite]),
+    ...(folder === 'session' ? [] : queueLibs),
   ]
 }
 

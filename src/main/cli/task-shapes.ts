@@ -1,20 +1,10 @@
-// The vector sizes of every task the workbench runs, for checking an import against them: observation and
-// action sizes from the registry, the full physics state's size from the compiled model.
-import { listTasks, makeEnv, taskDef } from '../sim/registry'
-import type { DatasetTask, DatasetTasks, TaskShapes } from '../store'
+// The tasks as an import or a dataset describes them. The vector sizes live in src/main/session/task-shapes.ts
+// (the study queue checks its results with them too); datasets add the control rate and the model file.
+import { listTasks, taskDef } from '../sim/registry'
+import { taskShapes } from '../session/task-shapes'
+import type { DatasetTask, DatasetTasks } from '../store'
 
-export async function taskShapes(): Promise<TaskShapes> {
-  const shapes = new Map<string, { obsDim: number; actDim: number; stateSize: number }>()
-  for (const task of listTasks()) {
-    const env = await makeEnv(task.id)
-    try {
-      shapes.set(task.id, { obsDim: task.obsDim, actDim: task.actDim, stateSize: env.sim.stateSize })
-    } finally {
-      env.close()
-    }
-  }
-  return shapes
-}
+export { taskShapes }
 
 /** Every task as a dataset describes it: its shapes, control rate and model file (robomimic env_args, LeRobot fps). */
 export async function datasetTasks(): Promise<DatasetTasks> {

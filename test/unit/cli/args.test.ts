@@ -139,7 +139,7 @@ async function usageError(argv: string[], line: RegExp): Promise<void> {
   const [first, ...usage] = io.stderr.join('\n').split('\n')
   // iwb bench sim: names the sub-command too
   const name =
-    argv[0] === 'bench' && ['sim', 'learn', 'store', 'query'].includes(argv[1]) ? `bench ${argv[1]}` : argv[0]
+    argv[0] === 'bench' && ['sim', 'learn', 'store', 'query', 'queue'].includes(argv[1]) ? `bench ${argv[1]}` : argv[0]
   expect(first).toMatch(new RegExp(`^iwb ${name}: `))
   expect(first).toMatch(line)
   expect(usage[0]).toMatch(/^usage: iwb /)
@@ -160,6 +160,8 @@ describe('iwb commands refuse bad flags with one line and exit 2', () => {
       ['bench', 'learn'],
       ['bench', 'store'],
       ['bench', 'query'],
+      ['bench', 'queue'],
+      ['worker', '--queue', 'redis://h'],
     ]
     for (const argv of cases) await usageError([...argv, '--bogus'], /unknown option '--bogus'$/)
   })
@@ -174,6 +176,8 @@ describe('iwb commands refuse bad flags with one line and exit 2', () => {
       [['bench', 'learn', '--labels'], 'labels'],
       [['bench', 'store', '--record'], 'record'],
       [['bench', 'query', '--think-ms'], 'think-ms'],
+      [['bench', 'queue', '--sessions'], 'sessions'],
+      [['worker', '--queue', 'redis://h', '--concurrency'], 'concurrency'],
     ]
     for (const [argv, name] of cases)
       await usageError([...argv, 'abc'], new RegExp(`--${name} must be a (whole )?number between .*, got 'abc'$`))
@@ -191,6 +195,14 @@ describe('iwb commands refuse bad flags with one line and exit 2', () => {
       [['bench', 'store', '--steps', '10'], '--steps must be a whole number between 1000 and 100000000'],
       [['bench', 'learn', '--eval-episodes', '0'], '--eval-episodes must be a whole number between 1 and 1000'],
       [['bench', 'query', '--queries', '1e9'], '--queries must be a whole number between 1 and 100000'],
+      [
+        ['worker', '--queue', 'redis://h', '--concurrency', '17'],
+        '--concurrency must be a whole number between 1 and 16',
+      ],
+      [
+        ['worker', '--queue', 'redis://h', '--lock-seconds', '1'],
+        '--lock-seconds must be a whole number between 2 and 600',
+      ],
     ]
     for (const [argv, text] of cases) await usageError(argv, new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
   })
@@ -204,6 +216,13 @@ describe('iwb commands refuse bad flags with one line and exit 2', () => {
     expect(await main(['bench', 'store', '--steps', 'x'], bad)).toBe(2)
     expect(bad.stderr[1]).toBe('usage: iwb bench store [--steps N] [--record N] [--json]')
     await usageError(['tasks', '--', '--help'], /unexpected argument '--help'$/)
-    await usageError(['bench', 'constructor'], /which benchmark\? one of sim, learn, store, query, all$/)
+    await usageError(['bench', 'constructor'], /which benchmark\? one of sim, learn, store, query, queue, all$/)
+  })
+
+  it('a queue URL that is not redis:// or rediss://, without repeating its password', async () => {
+    const line = /^iwb \S+: --queue: queue URL http:\/\/:\*\*\*@h\/ must be a redis:\/\/ or rediss:\/\/ URL/
+    await usageError(['worker', '--queue', 'http://:pw@h'], line)
+    await usageError(['compare', '--task', 'cartpole', '--report', 'r', '--queue', 'http://:pw@h'], line)
+    await usageError(['worker', '--queue', 'redis://:pw@'], /queue URL \(not a URL\) must be/)
   })
 })

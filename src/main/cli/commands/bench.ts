@@ -1,22 +1,24 @@
-// `iwb bench <sim|learn|store|query>`: one entry for every benchmark; each sub-benchmark is its own command module.
+// `iwb bench <sim|learn|store|query|queue>`: one entry for every benchmark; each sub-benchmark is its own command module.
 import { UsageError, type Command } from '../command'
 import { command as simBench } from './bench-sim'
 import { command as learnBench } from './bench-learn'
 import { command as storeBench } from './bench-store'
 import { command as queryBench } from './bench-query'
+import { command as queueBench } from './bench-queue'
 
 const benches: Record<string, Command> = {
   sim: simBench,
   learn: learnBench,
   store: storeBench,
   query: queryBench,
+  queue: queueBench,
 }
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'benchmarks reported as ratios: sim, learn, store, query',
+  summary: 'benchmarks reported as ratios: sim, learn, store, query, queue',
   usage: [
-    'iwb bench <sim|learn|store|query|all> [options] [--json]',
+    'iwb bench <sim|learn|store|query|queue|all> [options] [--json]',
     ...Object.values(benches).map((b) => `  ${b.usage}`),
   ].join('\n'),
   subcommands: benches,

@@ -6,12 +6,14 @@ import { algoLabel, SESSION_LIMITS } from '../../../shared/session-config'
 import { expertFor } from '../../experts/registry'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { writeReport } from '../../learn/report/report'
+import type { QueuedState } from '../../../shared/queue'
+import { queueUrl } from '../../session/queue'
 import { planSession, runSweep, type SessionPlan } from '../../session/sweep'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
 import { flag, parseCommandArgs } from '../args'
 import { UsageError, type Command } from '../command'
-import { progressBar } from '../progress'
+import { progressBar, stateCounts } from '../progress'
 import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 import { mean, sum } from '../../../shared/stats'
 
@@ -25,6 +27,7 @@ function parseCompareArgs(argv: string[]) {
       seeds: { type: 'string' },
       'seed-base': { type: 'string' },
       parallel: { type: 'string' },
+      queue: { type: 'string' },
       report: { type: 'string' },
       'report-only': { type: 'boolean' },
     },
@@ -39,6 +42,8 @@ function parseCompareArgs(argv: string[]) {
         seeds: flag.int(1, 1000).default(5),
         'seed-base': flag.int(0, SESSION_LIMITS.seed).default(0),
         parallel: flag.int(1, 64).default(2),
+        // checked by queueUrl below, whose message does not repeat a password
+        queue: flag.text().optional(),
         report: flag.text(),
         'report-only': z.boolean().default(false),
       })
@@ -55,12 +60,22 @@ export const command: Command = {
     'iwb compare --task T --algos bc,stagger,warm-stagger:0.25,... [--budget N] [--seeds K] [--cost-ratio C] --report DIR\n' +
     '            [--db FILE] [--eval-every K] [--eval-episodes E] [--schedule S [--epochs N]] [--loss L]\n' +
     '            [--offline expert|demos[:ID,ID,...] [--operator O]] [--parallel P] [--seed-base S] [--report-only] [--json]\n' +
+    '            [--queue redis://[:PASSWORD@]HOST[:PORT]]\n' +
+    '  --queue sends the sessions to `iwb worker` processes through Redis (docs/QUEUE.md) instead of running them here\n' +
     '  sessions are stored in --db (default: the workspace the page uses); --report-only writes the report from\n' +
     '  the sessions stored there without running anything',
   async run(argv, io) {
     const v = parseCompareArgs(argv)
     const reportDir = v.report
     const { seeds, parallel } = v
+    let queue: string | undefined
+    if (v.queue !== undefined) {
+      try {
+        queue = queueUrl(v.queue)
+      } catch (err) {
+        throw new UsageError(`--queue: ${(err as Error).message}`)
+      }
+    }
     // --offline names the offline labels of the algorithms that take them (bc, warm-stagger); the others ask only.
     const flagsFor = (algo: string) =>
       algo === 'bc' || algo === 'warm-stagger' ? v : { ...v, offline: undefined, operator: undefined }
@@ -87,6 +102,12 @@ export const command: Command = {
       if (reused) io.err(`reusing ${reused} finished session(s) stored with the same configuration`)
       const bar = progressBar(`compare ${task}`, plans.length * budget)
       const spent = plans.map((p) => (p.kind === 'finished' ? budget : 0))
+      const states: (QueuedState | undefined)[] = plans.map((p) => (p.kind === 'finished' ? 'done' : undefined))
+      let last = ''
+      const show = (message: string): void => {
+        last = message
+        bar.update(sum(spent), queue ? `${stateCounts(states)} | ${message}` : message)
+      }
       const ac = new AbortController()
       const onSignal = (): void => {
         io.err('pausing the running sessions at the end of their rounds (resume with the same command)')
@@ -96,20 +117,24 @@ export const command: Command = {
       const outcomes = await runSweep(ws, plans, {
         owner: 'iwb compare',
         parallel,
+        queue,
         signal: ac.signal,
         onProgress: (i, p) => {
           spent[i] = p.cost
-          bar.update(
-            sum(spent),
+          show(
             `${algoLabel(plans[i].config)} s${plans[i].config.seed}: ${p.lastReturn === null ? '' : p.lastReturn.toFixed(0)}`,
           )
+        },
+        onState: (i, state) => {
+          states[i] = state
+          show(last)
         },
         onDone: (i, o) => {
           spent[i] = budget
           if (o.error) io.err(`${algoLabel(plans[i].config)} seed ${plans[i].config.seed}: ${o.error}`)
         },
       }).finally(() => process.off('SIGINT', onSignal))
-      bar.finish()
+      bar.finish(queue ? stateCounts(states) : undefined)
       // The expert on every session's evaluation episodes, each seed once.
       const pool = await RolloutPool.create(task)
       const expert = await expertReturn(expertFor(task), configs, poolEvaluator(pool)).finally(() => pool.close())
@@ -129,7 +154,7 @@ export const command: Command = {
         expertReturn: expert.mean,
         runs,
         notes: [
-          `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${parallel} at a time.`,
+          `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${queue ? 'through the study queue' : `${parallel} at a time`}.`,
           `Expert return ${expert.mean.toFixed(1)} over the ${expert.returns.length} evaluation episodes of these sessions.`,
           ...failed.map(
             ({ o, p }) => `${algoLabel(p.config)} seed ${p.config.seed}: ${o.status}${o.error ? `: ${o.error}` : ''}`,
