@@ -35,6 +35,8 @@ export const TaskInfo = z.object({
   actionHigh: vec,
   gamepad: z.array(GamepadAxisMap).optional(),
   description: z.string().optional(),
+  /** the body the action commands (a fingertip, an end effector): the page draws action arrows there */
+  commandedPoint: z.string().optional(),
 })
 export type TaskInfo = z.infer<typeof TaskInfo>
 
@@ -86,6 +88,8 @@ export const Frame = z.object({
   behind: z.boolean().optional(),
   recording: z.boolean().optional(),
   paused: z.boolean().optional(),
+  /** teleoperation: the new episode waits for the person's first input (start on first input) */
+  waiting: z.boolean().optional(),
 })
 export type Frame = z.infer<typeof Frame>
 
@@ -267,7 +271,11 @@ export const methods = {
   'teleop.action': { input: z.object({ action: vec }).strict(), output: z.object({ ok: z.boolean() }) },
   'teleop.control': {
     input: z
-      .object({ command: z.enum(['pause', 'resume', 'step', 'reset', 'speed', 'seek']), value: finite.optional() })
+      .object({
+        // 'start-on-input' with value 1: after each reset the physics waits for the first non-zero action (0: off)
+        command: z.enum(['pause', 'resume', 'step', 'reset', 'speed', 'seek', 'start-on-input']),
+        value: finite.optional(),
+      })
       .strict(),
     output: z.object({ paused: z.boolean(), speed: finite, step: z.number().int() }),
   },

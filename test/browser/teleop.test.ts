@@ -7,7 +7,7 @@ import { openWorkspace } from '../../src/main/store'
 import { launchChromium } from './helpers/chromium'
 import type { TestServer } from './helpers/server'
 import { setAxes, setButton } from './support/virtual-gamepad'
-import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+import { openPage, screenshot, shownErrors, startWorkbench, waitForFrames } from './support/workbench'
 import { waitFor } from '../wait-for'
 
 let browser: Browser
@@ -137,5 +137,52 @@ describe('Teleop view', () => {
     }
     expect(errors).toEqual([])
     await page.close()
+  })
+
+  it('starts a reset cartpole on the first input, and keeps the operator named in the page with the demonstration', async () => {
+    const { page, errors } = await openPage(browser, served, 'teleop')
+    await expect.poll(() => page.getByTestId('record-start').isEnabled(), { timeout: 60_000 }).toBe(true)
+    await page.getByTestId('teleop-task').selectOption('cartpole')
+    await expect.poll(() => page.getByTestId('record-start').isEnabled(), { timeout: 60_000 }).toBe(true)
+    await page.getByTestId('operator-name').fill('Ada')
+
+    // start on first input: after Reset nothing moves until the person holds to act and pushes
+    await page.getByTestId('start-on-input').check()
+    await page.getByRole('button', { name: '⟲ Reset' }).click()
+    await page.getByTestId('waiting-for-input').waitFor({ timeout: 30_000 })
+    const limit = page.getByTestId('time-limit')
+    expect(await limit.textContent()).toMatch(/step 0 \//)
+    await page.getByTestId('record-start').click()
+    await waitForFrames(page, 5) // frames are drawn, and still the episode has not begun
+    expect(await limit.textContent()).toMatch(/step 0 \//)
+    await setButton(page, 5, 1)
+    await setAxes(page, { 0: 0.3 })
+    await expect.poll(() => page.getByTestId('waiting-for-input').count(), { timeout: 30_000 }).toBe(0)
+    await expect
+      .poll(async () => Number(/step (\d+)/.exec((await limit.textContent()) ?? '')?.[1] ?? 0), { timeout: 30_000 })
+      .toBeGreaterThan(3)
+    await setButton(page, 5, 0)
+    await setAxes(page, { 0: 0 })
+    const stop = page.getByTestId('record-stop')
+    if (await stop.isVisible()) await stop.click({ timeout: 5000 }).catch(() => undefined)
+    await page.getByTestId('record-keep').click()
+    const episodeId = Number(/#(\d+)/.exec((await page.getByTestId('kept').textContent()) ?? '')?.[1])
+    expect(episodeId).toBeGreaterThan(0)
+
+    // the name is remembered by the page
+    await page.reload()
+    await expect.poll(() => page.getByTestId('operator-name').inputValue(), { timeout: 30_000 }).toBe('Ada')
+    expect(await page.getByTestId('start-on-input').isChecked()).toBe(true)
+    expect(await shownErrors(page)).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+
+    const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    try {
+      const row = ws.db.prepare('SELECT operator, task_id FROM episodes WHERE id = ?').get(episodeId)
+      expect(row).toEqual({ operator: 'Ada', task_id: 'cartpole' })
+    } finally {
+      ws.close()
+    }
   })
 })

@@ -6,11 +6,18 @@
 // The one departure from STAGGER as published: query k+1's state is drawn from the rollout distribution of
 // the policy trained on the labels before query k (one label behind), because the rollout runs while label k
 // is still being answered (two behind when the answer to k comes before the update for k-1 is done: the rollout
-// then starts at once rather than wait for it). The draw itself is STAGGER's: t ~ U{1..H-1} from a fresh seeded reset, redrawn
+// then starts at once rather than wait for it; with `ahead: 2`, as the page's sessions run, one more). The draw itself is STAGGER's: t ~ U{1..H-1} from a fresh seeded reset, redrawn
 // with no label and no cost when the episode ends before t (Gymnasium's truncation at t counts as reached).
+//
+// With a rollout pool the draws run on its worker threads, one per worker at a time, and the first one in draw
+// order that reaches its t is taken: the same rejection sampling, done in parallel. That matters early on, when
+// the learner falls within a few dozen steps and a query costs about H steps of failed draws: a person who
+// answers at once otherwise waits for all of them one after another (profiled on Hopper: the rollout was
+// nearly all of the time between a commit and the next prompt; the store, messaging and frames a few ms).
 import type { TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
-import { policyFromSpec, type MlpWeights, type SpecPolicy } from '../sim/policy-spec'
+import { policyFromSpec, type MlpWeights, type PolicySpec, type SpecPolicy } from '../sim/policy-spec'
+import type { EpisodeRequest, EpisodeResult } from '../sim/rollout-pool'
 import type { Trainer } from './trainer'
 import { learnerSpec, type Algorithm, type Round, type RoundContext } from './algorithm'
 import type { StateHistory } from './human-oracle'
@@ -33,9 +40,21 @@ export interface LookaheadOptions {
    * the newest learner, asked for before each lookahead rollout: it may wait for an update in flight, but no
    * longer than until `hurry` settles (the answer came and the next prompt is wanted now)
    */
-  latestLearner: (
-    hurry?: Promise<void>,
-  ) => Promise<Policy & { sample?: (obs: Float64Array, rng: RoundContext['rng']) => Float64Array }>
+  latestLearner: (hurry?: Promise<void>) => Promise<
+    Policy & {
+      sample?: (obs: Float64Array, rng: RoundContext['rng']) => Float64Array
+      /** the plain-data policy, for rollouts on the pool's threads */
+      spec?: PolicySpec
+    }
+  >
+  /** run the draws on these rollout threads (sim/rollout-pool) in parallel instead of on `spare` */
+  pool?: { readonly size: number; run(requests: EpisodeRequest[]): Promise<EpisodeResult[]> }
+  /**
+   * queries prepared ahead (default 1). With 2 a second candidate rolls out while the first waits, so one long
+   * rollout (a learner that now survives to a late t) no longer delays the prompt after a quick answer; its
+   * state is then from the policy two labels behind.
+   */
+  ahead?: number
   /** the rollout env's state history (withStateHistory), refilled with the candidate's lead-up states */
   history?: Pick<StateHistory, 'push' | 'clear'>
   /** env steps between yields to the event loop */
@@ -47,12 +66,15 @@ const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 export class LookaheadStagger implements Algorithm {
   readonly name = 'stagger'
-  private next: Promise<LookaheadCandidate | null> | null = null
+  /** the candidates being prepared, oldest first */
+  private ahead: Promise<LookaheadCandidate | null>[] = []
   private stopped = false
   /** settles the pending rollout's wait for a fresher learner */
   private hurry: (() => void) | null = null
   /** the candidate rollouts and redraws done (for benches and tests) */
   rollouts = 0
+  /** candidates prepared (reached their t) */
+  prepared = 0
   redraws = 0
 
   constructor(private readonly opts: LookaheadOptions) {}
@@ -64,8 +86,7 @@ export class LookaheadStagger implements Algorithm {
     }
     this.hurry?.()
     this.hurry = null
-    const candidate = await (this.next ?? this.prepare(ctx))
-    this.next = null
+    const candidate = await (this.ahead.shift() ?? this.prepare(ctx))
     if (!candidate) return null // aborted
     // The runner queries the state its env is at: put the env there, with the rollout's last second behind it.
     ctx.env.setState(candidate.state)
@@ -74,8 +95,11 @@ export class LookaheadStagger implements Algorithm {
       for (const s of candidate.lead) this.opts.history.push(s)
       this.opts.history.push(candidate.state)
     }
-    // While the person answers this one, roll out for the next.
-    this.next = this.prepare(ctx)
+    // While the person answers this one, roll out for the next (one after another: the draws stay in order).
+    while (this.ahead.length < Math.max(1, this.opts.ahead ?? 1)) {
+      const before: Promise<unknown> | undefined = this.ahead.at(-1)
+      this.ahead.push(before === undefined ? this.prepare(ctx) : before.then(() => this.prepare(ctx)))
+    }
     const label = await ctx.query(candidate.observation, candidate.t)
     return { labels: label ? [label] : [], phase: label ? 'interactive' : 'abandoned' }
   }
@@ -90,6 +114,12 @@ export class LookaheadStagger implements Algorithm {
     for (;;) {
       if (ctx.signal?.aborted || this.stopped) return null
       const learner = await this.opts.latestLearner(hurry)
+      if (this.opts.pool && learner.spec) {
+        const found = await this.drawOnPool(ctx, learner.spec, leadLen)
+        if (found === null) return null
+        if (found) return found
+        continue
+      }
       const act = learner.sample
         ? (o: Float64Array) => learner.sample!(o, ctx.rng)
         : (o: Float64Array) => learner.act(o)
@@ -119,16 +149,59 @@ export class LookaheadStagger implements Algorithm {
         continue
       }
       const state = ring.pop()!
+      this.prepared++
       return { t, observation: Float64Array.from(obs), state, lead: ring, seed }
     }
+  }
+
+  /**
+   * One batch of draws on the pool (one per thread): the first that reaches its t, undefined when none did (draw
+   * again), null when the session is stopping. Every draw's t, seed and sampling seed come from the runner's
+   * generators in draw order, as on `spare`.
+   */
+  private async drawOnPool(
+    ctx: RoundContext,
+    spec: PolicySpec,
+    leadLen: number,
+  ): Promise<LookaheadCandidate | null | undefined> {
+    const pool = this.opts.pool!
+    const H = ctx.task.horizon
+    const draws = Array.from({ length: Math.max(1, pool.size) }, () => ({
+      t: 1 + ctx.rng.int(H - 1),
+      seed: ctx.nextSeed(),
+      sampleSeed: ctx.rng.int(0x7fffffff),
+    }))
+    const results = await pool.run(
+      draws.map((d) => ({ spec, seed: d.seed, sampleSeed: d.sampleSeed, maxSteps: d.t, states: true })),
+    )
+    if (ctx.signal?.aborted || this.stopped) return null
+    for (let i = 0; i < draws.length; i++) {
+      const { t, seed } = draws[i]
+      const r = results[i]
+      this.rollouts++
+      if (r.length !== t || r.terminated || !r.states) {
+        this.redraws++
+        continue
+      }
+      // states holds t + 1 rows: the reset state and the state after each step
+      const size = r.states.length / (t + 1)
+      const row = (k: number): Float64Array => r.states!.slice(k * size, (k + 1) * size)
+      const lead: Float64Array[] = []
+      for (let k = Math.max(0, t - leadLen); k < t; k++) lead.push(row(k))
+      const state = row(t)
+      // the observation at t, from the state (what the runner's env shows once put there)
+      this.opts.spare.setState(state)
+      this.prepared++
+      return { t, observation: Float64Array.from(this.opts.spare.observe()), state, lead, seed }
+    }
+    return undefined
   }
 
   private async drop(): Promise<void> {
     this.stopped = true
     this.hurry?.()
-    const n = this.next
-    this.next = null
-    if (n) await n.catch(() => null)
+    const pending = this.ahead.splice(0)
+    await Promise.all(pending.map((p) => p.catch(() => null)))
   }
 }
 
@@ -139,10 +212,10 @@ export class LookaheadStagger implements Algorithm {
 export function trackLatestLearner(
   inner: Trainer,
   task: TaskInfo,
-): { trainer: Trainer; latestLearner: () => Promise<SpecPolicy> } {
+): { trainer: Trainer; latestLearner: (hurry?: Promise<void>) => Promise<SpecPolicy & { spec: PolicySpec }> } {
   let inflight: Promise<unknown> | null = null
   let latest: MlpWeights | null = null
-  let cached: { weights: MlpWeights; policy: SpecPolicy } | null = null
+  let cached: { weights: MlpWeights; policy: SpecPolicy & { spec: PolicySpec } } | null = null
   const trainer: Trainer = {
     get backend() {
       return inner.backend
@@ -178,7 +251,7 @@ export function trackLatestLearner(
     },
     close: () => inner.close(),
   }
-  const latestLearner = async (hurry?: Promise<void>): Promise<SpecPolicy> => {
+  const latestLearner = async (hurry?: Promise<void>): Promise<SpecPolicy & { spec: PolicySpec }> => {
     // A person slower than an update gets rollouts of the policy one label behind; one faster than an update
     // (the answer came while it ran) gets the newest finished policy at once instead of a wait between the
     // answer and the next prompt.
@@ -192,7 +265,10 @@ export function trackLatestLearner(
       await (hurry && latest ? Promise.race([updated, hurry]) : updated)
     }
     const w = latest ?? (latest = await inner.weights())
-    if (!cached || cached.weights !== w) cached = { weights: w, policy: policyFromSpec(learnerSpec(w, task)) }
+    if (!cached || cached.weights !== w) {
+      const spec = learnerSpec(w, task)
+      cached = { weights: w, policy: Object.assign(policyFromSpec(spec), { spec }) }
+    }
     return cached.policy
   }
   return { trainer, latestLearner }

@@ -26,6 +26,8 @@ export interface HostOptions {
   evalWorkers?: number
   stopAfterLabels?: number
   lookahead?: boolean
+  /** rollout workers for a person's lookahead draws (default: as many as evalWorkers) */
+  lookaheadWorkers?: number
   onProgress?: (p: SessionProgress) => void
   onPrompt?: (p: QueryPrompt) => void
   /** a live takeover session's steps (hg-dagger with a person) */
@@ -149,6 +151,7 @@ export class SessionHost {
       evalWorkers: o.evalWorkers ?? 0,
       stopAfterLabels: o.stopAfterLabels,
       lookahead: o.lookahead,
+      lookaheadWorkers: Math.min(4, o.lookaheadWorkers ?? o.evalWorkers ?? 0),
     } satisfies ToSessionWorker)
   }
 

@@ -18,6 +18,8 @@ export interface RunRequest {
   stopAfterLabels?: number
   /** a person's STAGGER session rolls the next query out while one is answered (default true) */
   lookahead?: boolean
+  /** rollout workers for those lookahead draws, run in parallel (0: one after another in the session worker) */
+  lookaheadWorkers: number
 }
 
 export type ToSessionWorker =

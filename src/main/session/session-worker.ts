@@ -38,6 +38,7 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
   let trainer: Trainer | undefined
   let algorithm: Algorithm | undefined
   let evaluator: Evaluator | undefined
+  let drawPool: RolloutPool | undefined
   try {
     const log = watchQueries(ws.openSession(req.sessionId, req.leaseToken))
     const config = log.config
@@ -92,8 +93,13 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
       spare = await makeEnv(config.taskId)
       const tracked = trackLatestLearner(await sessionTrainer(config, spare, 'worker'), spare.task)
       trainer = tracked.trainer
+      // its draws run in parallel on threads of their own (the next prompt waits on them when answers are quick)
+      if (req.lookaheadWorkers > 0)
+        drawPool = await RolloutPool.create(config.taskId, { workers: req.lookaheadWorkers })
       algorithm = new LookaheadStagger({
         spare,
+        pool: drawPool,
+        ahead: 2,
         latestLearner: tracked.latestLearner,
         history: { push: (s) => history?.push(s), clear: () => history?.clear() },
       })
@@ -129,6 +135,7 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
     spare?.close()
     await trainer?.close()
     await evaluator?.close()
+    await drawPool?.close()
     ws.close()
   }
 }

@@ -20,7 +20,7 @@ export interface TeleopStatus {
   recordedSteps: number
 }
 
-export type TeleopControl = 'pause' | 'resume' | 'step' | 'reset' | 'speed' | 'seek'
+export type TeleopControl = 'pause' | 'resume' | 'step' | 'reset' | 'speed' | 'seek' | 'start-on-input'
 
 interface HistoryEntry {
   step: number
@@ -54,6 +54,9 @@ export class TeleopLoop {
   private readonly displayMs: number
   private readonly now: () => number
   private paused = false
+  /** start on first input: each new episode holds still until the held action leaves neutral */
+  private startOnInput = false
+  private waiting = false
   private speed = 1
   private step = 0
   private ret = 0
@@ -105,6 +108,11 @@ export class TeleopLoop {
     }
   }
 
+  private isNeutral(): boolean {
+    const n = this.neutralAction()
+    return this.held.every((v, i) => v === n[i])
+  }
+
   status(): TeleopStatus {
     return {
       paused: this.paused,
@@ -127,6 +135,7 @@ export class TeleopLoop {
       behind: this.behind,
       recording: this.recording,
       paused: this.paused,
+      ...(this.startOnInput ? { waiting: this.waiting } : {}),
     }
   }
 
@@ -154,7 +163,13 @@ export class TeleopLoop {
     if (!this.running) return
     const now = this.now()
     const periodMs = 1000 / (this.task.controlHz * this.speed)
-    if (!this.paused) {
+    if (this.waiting && !this.isNeutral()) {
+      // the person moved: the episode starts now (cartpole should not fall before anyone can act)
+      this.waiting = false
+      this.nextDue = now
+      this.stepTimes.length = 0
+    }
+    if (!this.paused && !this.waiting) {
       // Catch up at most a quarter second; beyond that the simulation is behind real time: say so and skip ahead.
       let n = 0
       const maxCatchUp = Math.max(1, Math.ceil(250 / periodMs))
@@ -175,9 +190,10 @@ export class TeleopLoop {
       this.nextDue = now + periodMs
     }
     // While paused nothing moves: control() sends the frame after each command instead.
-    if (!this.paused && now - this.lastFrameAt >= this.displayMs) this.emitFrame(now)
+    const still = this.paused || this.waiting
+    if (!still && now - this.lastFrameAt >= this.displayMs) this.emitFrame(now)
     this.flush(false)
-    this.schedule(this.paused ? this.displayMs : this.nextDue - this.now())
+    this.schedule(still ? this.displayMs : this.nextDue - this.now())
   }
 
   private emitFrame(now = this.now()): void {
@@ -235,6 +251,7 @@ export class TeleopLoop {
     this.reward = 0
     this.history.length = 0
     this.stepTimes.length = 0
+    this.waiting = this.startOnInput
     this.remember()
   }
 
@@ -266,6 +283,11 @@ export class TeleopLoop {
       case 'reset':
         if (this.recording) throw new Error('stop recording before resetting')
         this.resetEnv(value !== undefined ? Math.round(value) : this.seed + 1)
+        break
+      case 'start-on-input':
+        this.startOnInput = value !== undefined && value !== 0
+        // armed now, the current episode waits too if it has not begun (still at its first state)
+        this.waiting = this.startOnInput && this.step === 0 && this.isNeutral()
         break
       case 'speed':
         if (value === undefined || !(value > 0)) throw new RangeError('speed needs a positive value')

@@ -10,6 +10,7 @@ import type { RoundContext } from '../../../src/main/learn/algorithm'
 import type { LabelRecord } from '../../../src/main/learn/session-log'
 import { policyFromSpec, type SpecPolicy } from '../../../src/main/sim/policy-spec'
 import { expertFor } from '../../../src/main/experts/registry'
+import { RolloutPool } from '../../../src/main/sim/rollout-pool'
 import { waitFor } from '../../wait-for'
 
 const TASK = 'cartpole'
@@ -89,5 +90,74 @@ describe('LookaheadStagger', () => {
     const h = history.states()
     expect(h.length).toBeGreaterThan(1)
     expect(Array.from(h[h.length - 1])).toEqual(Array.from(asked[2].state))
+  })
+})
+
+describe('LookaheadStagger on a rollout pool', () => {
+  it('draws in parallel on the pool, keeps two queries prepared ahead, and each is a state reached at its t', async () => {
+    const [env, spare, check] = await Promise.all([makeEnv(TASK), makeEnv(TASK), makeEnv(TASK)])
+    envs.push(env, spare, check)
+    const pool = await RolloutPool.create(TASK, { workers: 2 })
+    try {
+      const spec = expertFor(TASK)
+      const learner = Object.assign(policyFromSpec(spec), { spec })
+      const algo = new LookaheadStagger({ spare, pool, ahead: 2, latestLearner: async () => learner })
+      const seeds: number[] = []
+      let seed = 500
+      const asked: { t: number; state: Float64Array; obs: Float64Array }[] = []
+      const ctx: RoundContext = {
+        env,
+        task: env.task,
+        learner,
+        expert: null,
+        rng: createRng(11),
+        nextSeed: () => {
+          seeds.push(seed)
+          return seed++
+        },
+        remaining: 3,
+        costRatio: 1,
+        offlineCost: 0,
+        interactiveCost: 0,
+        async query(observation, step) {
+          // A slow person: the two queries after this one are ready before the answer comes.
+          const ready = algo.prepared
+          await waitFor(() => algo.prepared >= Math.min(ready + 2, 3), { message: 'two candidates ahead' })
+          asked.push({ t: step, state: env.getState(), obs: Float64Array.from(observation) })
+          return {
+            source: 'query',
+            observation,
+            state: env.getState(),
+            action: [0],
+            humanSeconds: 0.1,
+            episodeId: null,
+            stepIndex: step,
+          }
+        },
+      }
+      for (let i = 0; i < 3; i++) {
+        expect((await algo.round(ctx))?.labels).toHaveLength(1)
+        ctx.remaining -= 1
+      }
+      expect(await algo.round(ctx)).toBeNull()
+      expect(algo.prepared).toBeGreaterThanOrEqual(3)
+      // each queried state (and its observation) is where the deterministic learner is after t steps of a drawn reset
+      for (const q of asked) {
+        const found = seeds.some((s) => {
+          let obs = check.reset(s)
+          for (let k = 0; k < q.t; k++) {
+            const r = check.step(learner.act(obs))
+            obs = r.observation
+            if (r.terminated) return false
+          }
+          const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean =>
+            Array.from(a).every((v, i) => Math.abs(v - b[i]) < 1e-9)
+          return same(check.getState(), q.state) && same(obs, q.obs)
+        })
+        expect(found).toBe(true)
+      }
+    } finally {
+      await pool.close()
+    }
   })
 })

@@ -28,6 +28,7 @@ export const reacherArm: TaskDef = {
     ],
     description:
       'Planar two-link arm: the left stick moves the fingertip (velocity command, 0.4 m/s at full tilt); bring it onto the green target.',
+    commandedPoint: 'fingertip',
   },
   mjcf: 'reacher-arm.xml',
   frameSkip: 4,
@@ -175,6 +176,7 @@ export const pointMaze: TaskDef = {
     ],
     description:
       'A ball in a small maze: push it with the left stick to the green goal (+10 on arrival, -0.01 per step).',
+    commandedPoint: 'ball',
   },
   mjcf: 'point-maze.xml',
   frameSkip: 4,
