@@ -174,6 +174,16 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX labels_by_source ON labels (source, session_id);
     `,
   },
+  {
+    version: 5,
+    name: 'studies: DAgger states per rollout and a task variant in the config',
+    sql: `
+      -- DAgger labelling m random states of each rollout (NULL: every visited state, the published DAgger)
+      ALTER TABLE sessions ADD COLUMN dagger_states INTEGER;
+      -- a planar walker's fall angle in radians (NULL: the task's own), the recoverability study's parameter
+      ALTER TABLE sessions ADD COLUMN fall_angle REAL;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version
