@@ -13,6 +13,7 @@ import { command as dbCommand } from './commands/db'
 import { command as exportCommand } from './commands/export'
 import { command as importCommand } from './commands/import'
 import { benchCommand } from './commands/bench'
+import { command as workerCommand } from './commands/worker'
 
 /** Every command, in the order `iwb --help` lists them. One line per command module. */
 export const commands: Command[] = [
@@ -23,6 +24,7 @@ export const commands: Command[] = [
   runCommand,
   compareCommand,
   studyCommand,
+  workerCommand,
   adviseCommand,
   costCommand,
   dbCommand,

@@ -1,4 +1,5 @@
 // A one-line progress bar on stderr for long CLI work; plain lines when stderr is not a terminal.
+import type { QueuedState } from '../../shared/queue'
 export interface ProgressBar {
   update(done: number, message?: string): void
   finish(message?: string): void
@@ -37,4 +38,11 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
       stream.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`)
     },
   }
+}
+
+/** 'queued 3, running 2, done 1, failed 0' for a sweep's sessions (undefined: not started, counted as queued). */
+export function stateCounts(states: readonly (QueuedState | undefined)[]): string {
+  const n = { queued: 0, running: 0, done: 0, failed: 0 }
+  for (const s of states) n[s ?? 'queued']++
+  return `queued ${n.queued}, running ${n.running}, done ${n.done}, failed ${n.failed}`
 }

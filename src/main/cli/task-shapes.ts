@@ -1,17 +1,2 @@
-// The vector sizes of every task the workbench runs, for checking an import against them: observation and
-// action sizes from the registry, the full physics state's size from the compiled model.
-import { listTasks, makeEnv } from '../sim/registry'
-import type { TaskShapes } from '../store'
-
-export async function taskShapes(): Promise<TaskShapes> {
-  const shapes = new Map<string, { obsDim: number; actDim: number; stateSize: number }>()
-  for (const task of listTasks()) {
-    const env = await makeEnv(task.id)
-    try {
-      shapes.set(task.id, { obsDim: task.obsDim, actDim: task.actDim, stateSize: env.sim.stateSize })
-    } finally {
-      env.close()
-    }
-  }
-  return shapes
-}
+// The vector sizes of every task the workbench runs (src/main/session/task-shapes.ts, which the study queue uses too).
+export { taskShapes } from '../session/task-shapes'

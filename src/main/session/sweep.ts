@@ -1,9 +1,12 @@
 // Sessions for configurations: find the stored session a configuration names (finished, or one to resume) or
-// make one, and run several through SessionHosts a few at a time (`iwb compare`; `iwb run` is a sweep of one).
+// make one, and run several through SessionHosts a few at a time (`iwb compare`; `iwb run` is a sweep of one), or
+// through the study queue (queue.ts) on `iwb worker` processes anywhere.
+import type { QueuedState } from '../../shared/queue'
 import type { SessionConfig } from '../../shared/session-config'
 import type { SessionProgress } from '../learn/session-runner'
 import type { Workspace } from '../store'
 import { SessionHost, type HostOutcome } from './host'
+import { queueUrl, sweepOnQueue } from './queue'
 
 export interface SessionPlan {
   config: SessionConfig
@@ -40,7 +43,15 @@ export interface SweepOptions {
   evalWorkers?: number
   onProgress?: (index: number, p: SessionProgress) => void
   onDone?: (index: number, o: HostOutcome) => void
+  /** a plan's place: queued (on the queue; locally: waiting for a lane), running, done or failed */
+  onState?: (index: number, state: QueuedState) => void
   signal?: AbortSignal
+  /**
+   * A redis:// or rediss:// URL (shared/queue.ts): the plans that are not finished go to the study queue there and
+   * `iwb worker` processes run them (`parallel` and `evalWorkers` are then theirs); without it they run here on
+   * local session worker threads.
+   */
+  queue?: string
 }
 
 /** Run every plan that is not finished, `parallel` at a time; finished plans are reported as they are. */
@@ -50,6 +61,17 @@ export async function runSweep(
   opts: SweepOptions,
 ): Promise<HostOutcome[]> {
   const out: HostOutcome[] = new Array(plans.length)
+  if (opts.queue !== undefined) {
+    const url = queueUrl(opts.queue)
+    const todo: number[] = []
+    plans.forEach((plan, i) => {
+      if (plan.kind !== 'finished' && !opts.signal?.aborted) return void todo.push(i)
+      out[i] = { sessionId: plan.sessionId, status: ws.sessionInfo(plan.sessionId).status, result: null, error: null }
+      opts.onDone?.(i, out[i])
+    })
+    if (todo.length) await sweepOnQueue(ws, plans, todo, url, opts, out)
+    return out
+  }
   const running = new Set<SessionHost>()
   const stop = (): void => void Promise.all([...running].map((h) => h.stop('pause')))
   opts.signal?.addEventListener('abort', stop)
@@ -70,9 +92,12 @@ export async function runSweep(
             onProgress: (p) => opts.onProgress?.(i, p),
           })
           running.add(host)
+          opts.onState?.(i, 'running')
           out[i] = await host.done
           running.delete(host)
+          opts.onState?.(i, out[i].error || out[i].status === 'failed' ? 'failed' : 'done')
         } catch (e) {
+          opts.onState?.(i, 'failed')
           // refused: it runs elsewhere (its lease is live), or the workspace could not be written
           out[i] = {
             sessionId: plan.sessionId,

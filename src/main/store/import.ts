@@ -28,6 +28,12 @@ export interface ImportOptions {
    * not listed, or a vector of another length, is refused: the running code could not use it.
    */
   tasks: TaskShapes
+  /**
+   * Land a one-session export in this existing, unfinished session of the workspace (the study queue's results):
+   * its labels, queries, policies, evaluations, checkpoint and own episodes are replaced by the export's, its status
+   * and note taken from it, in the same transaction. The caller checks that both have the same configuration.
+   */
+  into?: number
 }
 
 export interface ImportResult {
@@ -333,10 +339,19 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
   const mapped = (m: Map<number, number>, old: number | null): number | null => (old === null ? null : m.get(old)!)
   const demoSessions: { id: number; offline: Extract<OfflineSource, { kind: 'demos' }> }[] = []
   const count = (name: ExportFile) => (result.rows[name] = (result.rows[name] ?? 0) + 1)
+  const into = options.into
+  if (into !== undefined && manifest.sessionIds.length !== 1)
+    throw new StoreError('invalid-export', `export ${dir} holds ${manifest.sessionIds.length} sessions, not one`)
   try {
     ws.db
       .transaction(() => {
         const problems: string[] = []
+        if (into !== undefined) {
+          if (ws.sessionInfo(into).status === 'finished')
+            throw new StoreError('invalid-export', `session ${into} is finished already; nothing was imported`)
+          for (const table of ['labels', 'queries', 'policies', 'evaluations', 'session_checkpoints', 'episodes'])
+            p(`DELETE FROM ${table} WHERE session_id = ?`).run(into)
+        }
         eachRow(
           dir,
           manifest,
@@ -355,6 +370,17 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
               count('tasks.jsonl')
             },
             'sessions.jsonl': (r) => {
+              if (into !== undefined) {
+                p('UPDATE sessions SET status = ?, finished_at = ?, note = ? WHERE id = ?').run(
+                  r.status,
+                  r.finishedAt,
+                  r.note,
+                  into,
+                )
+                result.sessions.set(r.id, into)
+                count('sessions.jsonl')
+                return
+              }
               const info = p(
                 `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
                    eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, note, status, created_at,

@@ -6,6 +6,7 @@ import { algoLabel, SESSION_LIMITS } from '../../../shared/session-config'
 import { expertFor } from '../../experts/registry'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { writeReport } from '../../learn/report/report'
+import { queueUrl } from '../../session/queue'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
 import { flag, parseCommandArgs } from '../args'
@@ -24,6 +25,7 @@ function parseCompareArgs(argv: string[]) {
       seeds: { type: 'string' },
       'seed-base': { type: 'string' },
       parallel: { type: 'string' },
+      queue: { type: 'string' },
       report: { type: 'string' },
       'report-only': { type: 'boolean' },
     },
@@ -38,6 +40,8 @@ function parseCompareArgs(argv: string[]) {
         seeds: flag.int(1, 1000).default(5),
         'seed-base': flag.int(0, SESSION_LIMITS.seed).default(0),
         parallel: flag.int(1, 64).default(2),
+        // checked by queueUrl below, whose message does not repeat a password
+        queue: flag.text().optional(),
         report: flag.text(),
         'report-only': z.boolean().default(false),
       })
@@ -54,12 +58,22 @@ export const command: Command = {
     'iwb compare --task T --algos bc,stagger,warm-stagger:0.25,... [--budget N] [--seeds K] [--cost-ratio C] --report DIR\n' +
     '            [--db FILE] [--eval-every K] [--eval-episodes E] [--schedule S [--epochs N]] [--loss L]\n' +
     '            [--offline expert|demos[:ID,ID,...] [--operator O]] [--parallel P] [--seed-base S] [--report-only] [--json]\n' +
+    '            [--queue redis://[:PASSWORD@]HOST[:PORT]]\n' +
+    '  --queue sends the sessions to `iwb worker` processes through Redis (docs/QUEUE.md) instead of running them here\n' +
     '  sessions are stored in --db (default: the workspace the page uses); --report-only writes the report from\n' +
     '  the sessions stored there without running anything',
   async run(argv, io) {
     const v = parseCompareArgs(argv)
     const reportDir = v.report
     const { seeds, parallel } = v
+    let queue: string | undefined
+    if (v.queue !== undefined) {
+      try {
+        queue = queueUrl(v.queue)
+      } catch (err) {
+        throw new UsageError(`--queue: ${(err as Error).message}`)
+      }
+    }
     // --offline names the offline labels of the algorithms that take them (bc, warm-stagger); the others ask only.
     const flagsFor = (algo: string) =>
       algo === 'bc' || algo === 'warm-stagger' ? v : { ...v, offline: undefined, operator: undefined }
@@ -78,6 +92,7 @@ export const command: Command = {
         owner: 'iwb compare',
         label: `compare ${configs[0].taskId}`,
         parallel,
+        queue,
         reportOnly,
       })
       if (plans.length === 0) throw new UsageError(`no stored sessions of this sweep in ${file}`)
@@ -99,7 +114,7 @@ export const command: Command = {
         expertReturn: expert.mean,
         runs,
         notes: [
-          `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${parallel} at a time.`,
+          `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${queue ? 'through the study queue' : `${parallel} at a time`}.`,
           `Expert return ${expert.mean.toFixed(1)} over the ${expert.returns.length} evaluation episodes of these sessions.`,
           ...failed.map(
             ({ outcome: o, plan: p }) =>

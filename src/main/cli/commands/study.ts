@@ -26,6 +26,7 @@ import {
 } from '../../learn/study'
 import type { MlpWeights } from '../../sim/policy-spec'
 import { taskInfo } from '../../sim/registry'
+import { queueUrl } from '../../session/queue'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
 import { flag, parseCommandArgs } from '../args'
@@ -63,6 +64,7 @@ function parseStudyArgs(argv: string[]) {
       'warm-sizes': { type: 'string' },
       'fall-angles': { type: 'string' },
       parallel: { type: 'string' },
+      queue: { type: 'string' },
       'report-only': { type: 'boolean' },
     },
     schema: z
@@ -82,6 +84,8 @@ function parseStudyArgs(argv: string[]) {
         'warm-sizes': listOf(flag.int(1, SESSION_LIMITS.budget), 8).optional(),
         'fall-angles': listOf(flag.number(SESSION_LIMITS.fallAngle.min, SESSION_LIMITS.fallAngle.max), 8).optional(),
         parallel: flag.int(1, 64).default(2),
+        // checked by queueUrl, whose message does not repeat a password
+        queue: flag.text().optional(),
         'report-only': z.boolean().default(false),
       })
       .refine((v) => v['seed-base'] + (v.seeds ?? 1) - 1 <= SESSION_LIMITS.seed, {
@@ -101,7 +105,7 @@ export const command: Command = {
     'iwb study paper|cost-sweep|warm-size|recoverability|mixture --task T --report DIR [--seeds K] [--seed-base S]\n' +
     '          [--db FILE] [--json] [--algos a,b,...] [--cost-ratios 1,2,5,10] [--budget N] [--eval-episodes E]\n' +
     '          [--schedule incremental|scratch [--epochs N]] [--warm-sizes 50,200,800] [--fall-angles 0.1,0.2,...]\n' +
-    '          [--parallel P] [--report-only]\n' +
+    '          [--parallel P] [--queue redis://[:PASSWORD@]HOST[:PORT]] [--report-only]\n' +
     "  paper: BC, DAgger, STAGGER, WARM-STAGGER 1/2 1/4 1/8 at C 1 and 2, 10 seeds, the authors' budgets\n" +
     '  (Hopper, Ant 1000; HalfCheetah, Walker2d 5000), 25 evaluation episodes at 20 points; cost-sweep: BC and\n' +
     '  STAGGER at C 1,2,5,10 and the crossover; warm-size: WARM-STAGGER with 50, 200, 800 offline states;\n' +
@@ -110,6 +114,14 @@ export const command: Command = {
   async run(argv, io) {
     const started = Date.now()
     const { name, v } = parseStudyArgs(argv)
+    let queue: string | undefined
+    if (v.queue !== undefined) {
+      try {
+        queue = queueUrl(v.queue)
+      } catch (err) {
+        throw new UsageError(`--queue: ${(err as Error).message}`)
+      }
+    }
     const defaults = STUDY_DEFAULTS[name]
     const task = v.task
     const costRatios = [...new Set(v['cost-ratios'] ?? defaults.costRatios)].sort((a, b) => a - b)
@@ -147,6 +159,7 @@ export const command: Command = {
         owner: `iwb study ${name}`,
         label: `${name} ${task}`,
         parallel: v.parallel,
+        queue,
         reportOnly: v['report-only'],
       })
       if (plans.length === 0) throw new UsageError(`no stored sessions of this study in ${file}`)

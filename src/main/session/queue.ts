@@ -1,0 +1,415 @@
+// The study queue: sessions past one machine. runSweep with `queue` sends the sessions it would run to a BullMQ
+// queue in Redis; `iwb worker` processes (any number, on any machine that reaches the Redis) take them and run each
+// with the same SessionHost and session worker as everywhere else, into a scratch workspace, and return the
+// session as a one-session export (export-format.ts). The submitting process imports it into the planned session
+// of the study's workspace, once: import.ts checks it like any export and runs in one transaction.
+//
+// A job's id is the hash of its canonical configuration, so a rerun finds a finished job's result still in Redis
+// instead of running it again (finished sessions are not even queued: planSession reuses them). A worker that dies
+// mid-session stops renewing its lock; after lockSeconds another worker's stalled-job check puts the job back in
+// the queue and a worker runs it again from the start (the runner is deterministic given the configuration).
+import { createHash, randomUUID } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Queue, QueueEvents, Worker, type Job } from 'bullmq'
+import { Redis } from 'ioredis'
+import {
+  QueueUrl,
+  QueueWorkerSettings,
+  redactQueueUrl,
+  type QueuedState,
+  type QueueWorkerSettingsInput,
+} from '../../shared/queue'
+import { algoLabel, SessionConfig } from '../../shared/session-config'
+import type { SessionProgress } from '../learn/session-runner'
+import { exportWorkspace, importExport, openWorkspace, type Workspace } from '../store'
+import { LEASE_TTL_MS, HEARTBEAT_MS, SessionHost, type HostOutcome } from './host'
+import type { SessionOutcome } from './protocol'
+import type { SessionPlan } from './sweep'
+import { taskShapes } from './task-shapes'
+
+export const QUEUE_NAME = 'iwb-sessions'
+/** Finished and failed jobs stay in Redis this long, so a rerun within it takes their results instead of rerunning. */
+const KEEP_SECONDS = 7 * 24 * 3600
+/** A session's export travels as one Redis value; a larger one fails its job with this said. */
+export const MAX_BUNDLE_CHARS = 64 * 2 ** 20
+/** A worker whose job stalled (its lock expired) this many times more fails it: a session that kills every worker. */
+const MAX_STALLED = 2
+/** The events stream keeps this many (each finished job's event carries its result). */
+const EVENTS_KEPT = 1000
+/** Progress messages per job and second at most (every evaluation is sent). */
+const PROGRESS_EVERY_MS = 250
+
+/** What a job carries: the configuration alone (the worker makes the session in its scratch workspace). */
+export interface SessionJobData {
+  config: SessionConfig
+}
+
+/** What a job returns: the session as a one-session export (manifest and files), and the runner's outcome. */
+export interface SessionBundle {
+  files: Record<string, string>
+  result: SessionOutcome | null
+}
+
+/** The canonical text of a value: object keys sorted, so equal configurations hash alike. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  return JSON.stringify(value)
+}
+
+/** The job id of a session: the hash of its canonical configuration (defaults filled in by the schema). */
+export function jobIdFor(config: SessionConfig): string {
+  return `session-${createHash('sha256')
+    .update(canonical(SessionConfig.parse(config)))
+    .digest('hex')
+    .slice(0, 40)}`
+}
+
+/** The queue's URL, checked; a bad one is a one-line error that does not repeat a password. */
+export function queueUrl(text: string): string {
+  const r = QueueUrl.safeParse(text)
+  if (!r.success) throw new Error(`queue URL ${redactQueueUrl(text)} ${r.error.issues[0].message}`)
+  return r.data
+}
+
+/** A connection for BullMQ (which requires maxRetriesPerRequest null); it reconnects after a Redis restart. */
+function connection(url: string): Redis {
+  const r = new Redis(url, { maxRetriesPerRequest: null, connectTimeout: 5000 })
+  // Connection errors are retried by ioredis; the probe below has said the one line a person needs.
+  r.on('error', () => {})
+  return r
+}
+
+/** Reach the Redis once, quickly, so that a wrong URL, a wrong password or a Redis that is down is one line. */
+export async function probeQueue(url: string): Promise<void> {
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 5000,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  })
+  // The socket's own error (ECONNREFUSED, ENOTFOUND, a TLS failure) says more than connect()'s 'Connection is closed'.
+  let cause: Error | null = null
+  r.on('error', (err: Error) => (cause ??= err))
+  try {
+    await r.connect()
+    await r.ping()
+  } catch (err) {
+    throw new Error(`cannot reach the queue at ${redactQueueUrl(url)}: ${(cause ?? (err as Error)).message}`)
+  } finally {
+    r.disconnect()
+  }
+}
+
+/** The sessions a queue worker can run: the simulated expert answers, and offline labels come from it too. */
+export function queueable(config: SessionConfig): string | null {
+  if (config.oracle !== 'expert') return 'a person answers its queries'
+  if (config.offline.kind !== 'expert') return 'its offline labels are recorded demonstrations of this workspace'
+  return null
+}
+
+export interface QueueSweepOptions {
+  owner: string
+  onProgress?: (index: number, p: SessionProgress) => void
+  onDone?: (index: number, o: HostOutcome) => void
+  onState?: (index: number, state: QueuedState) => void
+  signal?: AbortSignal
+}
+
+/**
+ * Run the plans `indices` of a sweep through the queue at `url` and land each result in its planned session.
+ * The submitting process holds each session's lease meanwhile (the page shows it running; no local host runs it).
+ */
+export async function sweepOnQueue(
+  ws: Workspace,
+  plans: readonly SessionPlan[],
+  indices: readonly number[],
+  url: string,
+  opts: QueueSweepOptions,
+  out: HostOutcome[],
+): Promise<void> {
+  for (const i of indices) {
+    const why = queueable(plans[i].config)
+    if (why)
+      throw new Error(
+        `${algoLabel(plans[i].config)} seed ${plans[i].config.seed} cannot run on the queue: ${why}; run it without --queue`,
+      )
+  }
+  await probeQueue(url)
+  const shapes = await taskShapes([...new Set(indices.map((i) => plans[i].config.taskId))])
+  const queue = new Queue<SessionJobData, SessionBundle>(QUEUE_NAME, {
+    connection: connection(url),
+    streams: { events: { maxLen: EVENTS_KEPT } },
+  })
+  const events = new QueueEvents(QUEUE_NAME, { connection: connection(url) })
+  // A Redis that goes away mid-sweep: ioredis reconnects; the waits go on until it is back (or Ctrl-C).
+  queue.on('error', () => {})
+  events.on('error', () => {})
+  const byJob = new Map<string, number[]>()
+  const leases = new Map<number, string>()
+  const heartbeat = setInterval(() => {
+    for (const [id, token] of leases)
+      try {
+        ws.renewLease(id, token)
+      } catch {
+        // a locked workspace this once: the next beat tries again
+      }
+  }, HEARTBEAT_MS)
+  heartbeat.unref()
+  const settle = (i: number, o: HostOutcome, state: QueuedState): void => {
+    out[i] = o
+    opts.onState?.(i, state)
+    opts.onDone?.(i, o)
+  }
+  const aborted = new Promise<never>((_, reject) => {
+    const stop = (): void => reject(new Error('aborted'))
+    if (opts.signal?.aborted) stop()
+    opts.signal?.addEventListener('abort', stop, { once: true })
+  })
+  aborted.catch(() => {})
+  try {
+    await events.waitUntilReady()
+    events.on('active', ({ jobId }) => byJob.get(jobId)?.forEach((i) => opts.onState?.(i, 'running')))
+    events.on('progress', ({ jobId, data }) =>
+      byJob.get(jobId)?.forEach((i) => opts.onProgress?.(i, data as unknown as SessionProgress)),
+    )
+    const waits: Promise<void>[] = []
+    for (const i of indices) {
+      const plan = plans[i]
+      const token = randomUUID()
+      try {
+        ws.acquireLease(plan.sessionId, {
+          token,
+          owner: `${opts.owner} through the queue (pid ${process.pid} on ${hostname()})`,
+          ttlMs: LEASE_TTL_MS,
+        })
+      } catch (err) {
+        settle(
+          i,
+          {
+            sessionId: plan.sessionId,
+            status: status(ws, plan.sessionId),
+            result: null,
+            error: (err as Error).message,
+          },
+          'failed',
+        )
+        continue
+      }
+      leases.set(plan.sessionId, token)
+      const jobId = jobIdFor(plan.config)
+      byJob.set(jobId, [...(byJob.get(jobId) ?? []), i])
+      const job = await queue.add(
+        'session',
+        { config: plan.config },
+        { jobId, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } },
+      )
+      // A job of this configuration that failed before (in this study or another) is run again.
+      const state = await job.getState()
+      if (state === 'failed') await job.retry('failed')
+      opts.onState?.(i, state === 'active' ? 'running' : 'queued')
+      waits.push(
+        (async () => {
+          try {
+            const bundle = await Promise.race([job.waitUntilFinished(events), aborted])
+            land(ws, plan, bundle, shapes)
+            settle(
+              i,
+              { sessionId: plan.sessionId, status: status(ws, plan.sessionId), result: bundle.result, error: null },
+              'done',
+            )
+          } catch (err) {
+            if (opts.signal?.aborted) {
+              // The job stays on the queue; the same command later takes its result.
+              out[i] = { sessionId: plan.sessionId, status: status(ws, plan.sessionId), result: null, error: null }
+              opts.onDone?.(i, out[i])
+              return
+            }
+            settle(
+              i,
+              {
+                sessionId: plan.sessionId,
+                status: status(ws, plan.sessionId),
+                result: null,
+                error: (err as Error).message,
+              },
+              'failed',
+            )
+          } finally {
+            leases.delete(plan.sessionId)
+            try {
+              ws.releaseLease(plan.sessionId, token)
+            } catch {
+              // the workspace is closed already; the lease expires on its own
+            }
+          }
+        })(),
+      )
+    }
+    await Promise.all(waits)
+  } finally {
+    clearInterval(heartbeat)
+    for (const [id, token] of leases)
+      try {
+        ws.releaseLease(id, token)
+      } catch {
+        // as above
+      }
+    await events.close().catch(() => {})
+    await queue.close().catch(() => {})
+  }
+}
+
+function status(ws: Workspace, sessionId: number): string {
+  try {
+    return ws.sessionInfo(sessionId).status
+  } catch {
+    return 'unknown'
+  }
+}
+
+/** A job's result into its planned session, once: a session finished already (applied before) is left as it is. */
+function land(
+  ws: Workspace,
+  plan: SessionPlan,
+  bundle: SessionBundle,
+  shapes: Awaited<ReturnType<typeof taskShapes>>,
+): void {
+  if (ws.sessionInfo(plan.sessionId).status === 'finished') return
+  const dir = mkdtempSync(join(tmpdir(), 'iwb-queue-result-'))
+  try {
+    for (const [name, text] of Object.entries(bundle.files)) {
+      // Only the export's own file names: a result names files, it never chooses paths.
+      if (!/^[a-z]+\.(jsonl|json)$/.test(name)) throw new Error(`the result names a file '${name.slice(0, 40)}'`)
+      writeFileSync(join(dir, name), text)
+    }
+    const exported = SessionConfig.parse(
+      JSON.parse(readFileSync(join(dir, 'sessions.jsonl'), 'utf8').split('\n')[0] || 'null', (k, v) =>
+        ['id', 'status', 'createdAt', 'finishedAt', 'note'].includes(k) ? undefined : v,
+      ),
+    )
+    if (jobIdFor(exported) !== jobIdFor(plan.config))
+      throw new Error('the result is of another configuration than its job; nothing was imported')
+    importExport(ws, dir, { tasks: shapes, into: plan.sessionId })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export interface QueueWorkerOptions extends QueueWorkerSettingsInput {
+  /** where the scratch workspaces go (default: the system's temporary folder); each is removed after its job */
+  scratch?: string
+  log?: (line: string) => void
+  onState?: (jobId: string, state: QueuedState) => void
+}
+
+export interface QueueWorker {
+  /** stop taking jobs; `force` also leaves the running ones (another worker takes them after the lock expires) */
+  close(force?: boolean): Promise<void>
+  readonly counts: { done: number; failed: number }
+}
+
+/** Take jobs from the queue at `url` and run their sessions here, `concurrency` at a time, until closed. */
+export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  const { scratch, log, onState, ...rest } = options
+  const r = QueueWorkerSettings.safeParse(rest)
+  if (!r.success) {
+    const issue = r.error.issues[0]
+    throw new Error(`queue worker: ${issue.path.join('.')}: ${issue.message}`)
+  }
+  const settings = r.data
+  await probeQueue(settings.url)
+  const root = scratch ?? tmpdir()
+  mkdirSync(root, { recursive: true })
+  const counts = { done: 0, failed: 0 }
+  const lockDuration = settings.lockSeconds * 1000
+  const worker = new Worker<SessionJobData, SessionBundle>(QUEUE_NAME, (job) => runJob(job, root, log), {
+    connection: connection(settings.url),
+    concurrency: settings.concurrency,
+    lockDuration,
+    // the stalled-job check runs as often as a lock lasts: a dead worker's job waits at most two lock times
+    stalledInterval: lockDuration,
+    maxStalledCount: MAX_STALLED,
+    autorun: false,
+  })
+  worker.on('active', (job) => onState?.(job.id!, 'running'))
+  worker.on('completed', (job) => {
+    counts.done++
+    onState?.(job.id!, 'done')
+  })
+  worker.on('failed', (job, err) => {
+    counts.failed++
+    if (job) onState?.(job.id!, 'failed')
+    log?.(`${job?.id ?? 'a job'} failed: ${err.message}`)
+  })
+  worker.on('error', (err) => log?.(`queue: ${err.message}`))
+  void worker.run()
+  await worker.waitUntilReady()
+  return {
+    counts,
+    close: (force = false) => worker.close(force),
+  }
+}
+
+/** One job: the session in a scratch workspace through the one SessionHost, returned as a one-session export. */
+async function runJob(
+  job: Job<SessionJobData, SessionBundle>,
+  root: string,
+  log?: (l: string) => void,
+): Promise<SessionBundle> {
+  // The job's data came over the network: the running code's own schema checks it, and it must match its id.
+  const config = SessionConfig.parse(job.data.config)
+  if (jobIdFor(config) !== job.id) throw new Error(`job ${job.id} does not carry the configuration its id names`)
+  const why = queueable(config)
+  if (why) throw new Error(`job ${job.id} cannot run on a queue worker: ${why}`)
+  log?.(`${job.id}: ${config.taskId} ${algoLabel(config)} seed ${config.seed} budget ${config.budget}`)
+  const dir = mkdtempSync(join(root, 'iwb-worker-'))
+  try {
+    const ws = openWorkspace(join(dir, 'session.sqlite'))
+    let result: SessionOutcome | null
+    try {
+      const { sessionId } = ws.createSession(config)
+      let last = 0
+      const host = new SessionHost({
+        ws,
+        sessionId,
+        owner: `iwb worker (job ${job.id})`,
+        onProgress: (p) => {
+          const now = Date.now()
+          if (now - last < PROGRESS_EVERY_MS && !p.evaluation) return
+          last = now
+          job.updateProgress(p as unknown as Record<string, unknown>).catch(() => {})
+        },
+      })
+      const outcome = await host.done
+      if (outcome.status !== 'finished') throw new Error(outcome.error ?? `the session ended ${outcome.status}`)
+      result = outcome.result
+      exportWorkspace(ws, join(dir, 'export'), { sessionIds: [sessionId] })
+    } finally {
+      ws.close()
+    }
+    const files: Record<string, string> = {}
+    let chars = 0
+    for (const name of [
+      'manifest.json',
+      ...Object.keys(JSON.parse(readFileSync(join(dir, 'export', 'manifest.json'), 'utf8')).files as object),
+    ]) {
+      files[name] = readFileSync(join(dir, 'export', name), 'utf8')
+      chars += files[name].length
+    }
+    if (chars > MAX_BUNDLE_CHARS)
+      throw new Error(
+        `the session's export is ${(chars / 2 ** 20).toFixed(0)} MiB, more than a queue result carries (${MAX_BUNDLE_CHARS / 2 ** 20} MiB)`,
+      )
+    return { files, result }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,144 @@
+// The study queue with real parts: a private redis-server, two `iwb worker` processes, one SIGKILLed in the middle
+// of a session. The sweep still completes with each session exactly once in the study's workspace, with the same
+// labels and curves as running in this process; a rerun takes the results from Redis without any worker.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sessionConfig, type SessionConfig } from '../../../src/shared/session-config'
+import type { QueuedState } from '../../../src/shared/queue'
+import { startRedisServer, type RedisServer } from '../../../src/main/bench/redis-server'
+import { jobIdFor } from '../../../src/main/session/queue'
+import { planSession, runSweep } from '../../../src/main/session/sweep'
+import { openWorkspace } from '../../../src/main/store'
+import { expectClose, iwb, poll, query, storedSession, type Child } from './helpers'
+
+const dir = mkdtempSync(join(tmpdir(), 'iwb-queue-'))
+let redis: RedisServer
+const workers: Child[] = []
+
+beforeAll(async () => {
+  redis = await startRedisServer()
+})
+afterAll(async () => {
+  for (const w of workers) if (w.proc.exitCode === null && w.proc.signalCode === null) w.proc.kill('SIGKILL')
+  await Promise.all(workers.map((w) => w.exit))
+  await redis?.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+// Two cheap sessions: reacher-arm BC from the expert's states, a short horizon, one evaluation episode.
+const CONFIGS: SessionConfig[] = [0, 1].map((seed) =>
+  sessionConfig({ taskId: 'reacher-arm', algo: 'bc', budget: 12, seed, evalEvery: 6, evalEpisodes: 1 }),
+)
+
+function plansIn(file: string) {
+  const ws = openWorkspace(file)
+  return { ws, plans: CONFIGS.map((c) => planSession(ws, c)!) }
+}
+
+describe('the study queue', () => {
+  it('says in one line what is wrong with the URL or the Redis, without its password', async () => {
+    const { ws, plans } = plansIn(join(dir, 'bad.db'))
+    try {
+      await expect(runSweep(ws, plans, { owner: 'test', queue: 'http://:secret@host' })).rejects.toThrow(
+        /^queue URL http:\/\/:\*\*\*@host\/ must be a redis:\/\/ or rediss:\/\/ URL/,
+      )
+      const down = redis.url.replace(/:\d+$/, ':1')
+      const err = await runSweep(ws, plans, { owner: 'test', queue: down.replace('//', '//:secret@') }).catch(
+        (e: Error) => e,
+      )
+      expect(err).toBeInstanceOf(Error)
+      expect((err as Error).message).toMatch(
+        /^cannot reach the queue at redis:\/\/:\*\*\*@127\.0\.0\.1:1\/?: .*ECONNREFUSED/,
+      )
+      expect((err as Error).message).not.toMatch(/secret|\n/)
+      // nothing ran: the planned sessions are as they were made
+      expect(plans.map((p) => ws.sessionInfo(p.sessionId).status)).toEqual(['created', 'created'])
+    } finally {
+      ws.close()
+    }
+  })
+
+  it('completes a sweep with a worker killed mid-session: each session once, as if run here', async () => {
+    const file = join(dir, 'study.db')
+    const { ws, plans } = plansIn(file)
+    const jobIndex = new Map(CONFIGS.map((c, i) => [jobIdFor(c), i]))
+    const start = (): Child => {
+      const w = iwb(['worker', '--queue', redis.url, '--lock-seconds', '2', '--scratch', join(dir, 'scratch')])
+      workers.push(w)
+      return w
+    }
+    const [a, b] = [start(), start()]
+    const states: QueuedState[][] = CONFIGS.map(() => [])
+    const progressed = new Set<number>()
+    let killed: Child | null = null
+    let mid: { w: Child; id: string } | null = null
+    try {
+      const sweep = runSweep(ws, plans, {
+        owner: 'queue test',
+        queue: redis.url,
+        onState: (i, s) => states[i].push(s),
+        onProgress: (i) => progressed.add(i),
+      })
+      // Kill the worker that has started a session which has reported progress (the session is mid-way).
+      mid = await poll(() => {
+        for (const w of [a, b]) {
+          const started = [...w.stderr().matchAll(/(session-[0-9a-f]+): reacher-arm/g)].map((m) => m[1])
+          const id = started.find((j) => !w.stderr().includes(`${j}: done`))
+          if (id && progressed.has(jobIndex.get(id)!)) return { w, id }
+        }
+        return null
+      }, 'a worker in the middle of a session')
+      killed = mid.w
+      killed.proc.kill('SIGKILL')
+      const outcomes = await sweep
+      expect(outcomes.map((o) => [o.status, o.error])).toEqual([
+        ['finished', null],
+        ['finished', null],
+      ])
+      expect(outcomes.map((o) => o.result?.labels)).toEqual([12, 12])
+      // the killed worker's session went to the other worker and ran again there
+      const survivor = killed === a ? b : a
+      expect(survivor.stderr()).toContain(`${mid.id}: done`)
+      for (const s of states) expect(s.at(-1)).toBe('done')
+    } finally {
+      ws.close()
+    }
+    // Exactly once: two sessions, each with its budget's labels and one curve point per evaluation.
+    expect(query<{ n: number }>(file, 'SELECT count(*) AS n FROM sessions')[0].n).toBe(2)
+    const stored = plans.map((p) => storedSession(file, p.sessionId))
+    expect(stored.map((s) => s.labels.length)).toEqual([12, 12])
+    expect(stored.map((s) => s.curve.map((c) => c.labels))).toEqual([
+      [0, 6, 12],
+      [0, 6, 12],
+    ])
+    expect(query<{ n: number }>(file, 'SELECT count(*) AS n FROM session_leases')[0].n).toBe(0)
+
+    // The same sweep in this process: the same labels and curves (the runner is deterministic given the config).
+    const local = plansIn(join(dir, 'local.db'))
+    try {
+      const outcomes = await runSweep(local.ws, local.plans, { owner: 'queue test (local)' })
+      expect(outcomes.map((o) => o.status)).toEqual(['finished', 'finished'])
+    } finally {
+      local.ws.close()
+    }
+    local.plans.forEach((p, i) =>
+      expect(expectClose(storedSession(join(dir, 'local.db'), p.sessionId), stored[i])).toBeNull(),
+    )
+
+    // A rerun into another workspace with every worker gone: the results are still in Redis, nothing runs again.
+    for (const w of workers) if (w.proc.exitCode === null && w.proc.signalCode === null) w.proc.kill('SIGTERM')
+    await Promise.all(workers.map((w) => w.exit))
+    const again = plansIn(join(dir, 'again.db'))
+    try {
+      const outcomes = await runSweep(again.ws, again.plans, { owner: 'queue test (rerun)', queue: redis.url })
+      expect(outcomes.map((o) => o.status)).toEqual(['finished', 'finished'])
+    } finally {
+      again.ws.close()
+    }
+    again.plans.forEach((p, i) =>
+      expect(expectClose(storedSession(join(dir, 'again.db'), p.sessionId), stored[i])).toBeNull(),
+    )
+  }, 300_000)
+})
