@@ -26,7 +26,14 @@ export const SESSION_LIMITS = {
   epochs: 10_000,
   /** demonstrations one session may name by id */
   demoEpisodes: 1_000,
+  /** DAgger's random states per rollout (a horizon is at most 1000 steps) */
+  daggerStates: 1_000,
+  /** a planar walker's fall angle in radians (beyond a half turn the torso is upside down) */
+  fallAngle: { min: 0.01, max: 3.2 },
 } as const
+
+/** Tasks whose fall angle is a session parameter (the planar walkers' healthy torso angle, Gymnasium v5). */
+export const FALL_ANGLE_TASKS: readonly string[] = ['hopper', 'walker2d']
 
 /** WARM-STAGGER's offline share when none is given (the authors' largest, 1/2). */
 export const DEFAULT_WARM_FRACTION = 0.5
@@ -111,6 +118,13 @@ export const SessionConfigFields = z.object({
   epochs: z.number().int().min(1).max(SESSION_LIMITS.epochs).nullable().default(null),
   /** BC and WARM-STAGGER: offline labels from the simulated expert or from recorded demonstrations */
   offline: OfflineSource.default(EXPERT_OFFLINE),
+  /** DAgger: label m states drawn uniformly from each rollout instead of all of them; null: every visited state */
+  daggerStates: z.number().int().min(1).max(SESSION_LIMITS.daggerStates).nullable().default(null),
+  /**
+   * Hopper and Walker2d: the torso angle (radians) past which the episode ends, an absorbing fall; smaller makes
+   * mistakes unrecoverable sooner (the `recoverability` study). null: the task's own (Hopper 0.2, Walker2d 1).
+   */
+  fallAngle: z.number().min(SESSION_LIMITS.fallAngle.min).max(SESSION_LIMITS.fallAngle.max).nullable().default(null),
 })
 
 export const SessionConfig = SessionConfigFields.strict()
@@ -129,6 +143,14 @@ export const SessionConfig = SessionConfigFields.strict()
   .refine((c) => c.offline.kind === 'expert' || c.offline.episodes === null || c.offline.operator === null, {
     message: 'name either the episodes or an operator, not both',
     path: ['offline'],
+  })
+  .refine((c) => c.daggerStates === null || c.algo === 'dagger', {
+    message: 'only dagger takes random states per rollout',
+    path: ['daggerStates'],
+  })
+  .refine((c) => c.fallAngle === null || FALL_ANGLE_TASKS.includes(c.taskId), {
+    message: `only ${FALL_ANGLE_TASKS.join(' and ')} take a fall angle`,
+    path: ['fallAngle'],
   })
 export type SessionConfig = z.output<typeof SessionConfig>
 export type SessionConfigInput = z.input<typeof SessionConfig>
@@ -165,17 +187,35 @@ export function budgetSplit(c: Pick<SessionConfig, 'algo' | 'budget' | 'warmFrac
   return { offline, queries: c.algo === 'bc' ? 0 : Math.floor((c.budget - offline) / c.costRatio + 1e-9) }
 }
 
-/** 'bc', 'stagger', 'warm-stagger:0.25', ... */
-export function algoLabel(c: Pick<SessionConfig, 'algo' | 'warmFraction'>): string {
+/** 'bc', 'stagger', 'warm-stagger:0.25', 'dagger:m=10', ... */
+export function algoLabel(c: Pick<SessionConfig, 'algo' | 'warmFraction'> & { daggerStates?: number | null }): string {
+  if (c.algo === 'dagger' && c.daggerStates != null) return `dagger:m=${c.daggerStates}`
   return c.algo === 'warm-stagger' ? `warm-stagger:${c.warmFraction ?? DEFAULT_WARM_FRACTION}` : c.algo
 }
 
-/** "warm-stagger:0.25" -> { algo, warmFraction }; throws a one-line error for anything else. */
-export function parseAlgoLabel(text: string): { algo: Algo; warmFraction: number | null } {
+/**
+ * The id the simulator builds a session's environment from: the task, with its variant's parameters when the
+ * session names any ('hopper@fall=0.1'; src/main/sim/registry.ts reads it back).
+ */
+export function envTaskId(c: Pick<SessionConfig, 'taskId' | 'fallAngle'>): string {
+  return c.fallAngle === null ? c.taskId : `${c.taskId}@fall=${c.fallAngle}`
+}
+
+/** "warm-stagger:0.25" -> { algo, warmFraction }, "dagger:m=10" -> { algo, daggerStates }; one-line error otherwise. */
+export function parseAlgoLabel(text: string): { algo: Algo; warmFraction: number | null; daggerStates?: number } {
   const [name, frac, ...rest] = text.split(':')
   const algo = Algo.safeParse(name)
   if (!algo.success || rest.length)
-    throw new RangeError(`unknown algorithm '${text}' (bc, dagger, stagger, warm-stagger[:fraction], hg-dagger)`)
+    throw new RangeError(
+      `unknown algorithm '${text}' (bc, dagger[:m=STATES], stagger, warm-stagger[:fraction], hg-dagger)`,
+    )
+  if (algo.data === 'dagger' && frac !== undefined) {
+    const m = /^m=(\d+)$/.exec(frac)
+    const n = m ? Number(m[1]) : NaN
+    if (!(n >= 1 && n <= SESSION_LIMITS.daggerStates))
+      throw new RangeError(`dagger takes m=STATES with 1..${SESSION_LIMITS.daggerStates} states, got '${frac}'`)
+    return { algo: 'dagger', warmFraction: null, daggerStates: n }
+  }
   if (algo.data !== 'warm-stagger') {
     if (frac !== undefined) throw new RangeError(`only warm-stagger takes a fraction, got '${text}'`)
     return { algo: algo.data, warmFraction: null }

@@ -6,6 +6,7 @@ import { command as tasksCommand } from './commands/tasks'
 import { command as expertCommand } from './commands/expert'
 import { command as runCommand } from './commands/run'
 import { command as compareCommand } from './commands/compare'
+import { command as studyCommand } from './commands/study'
 import { command as adviseCommand } from './commands/advise'
 import { command as costCommand } from './commands/cost'
 import { command as dbCommand } from './commands/db'
@@ -22,6 +23,7 @@ export const commands: Command[] = [
   expertCommand,
   runCommand,
   compareCommand,
+  studyCommand,
   workerCommand,
   adviseCommand,
   costCommand,

@@ -51,14 +51,14 @@ export const SESSION_SCHEMA = {
 
 /** 'bc', 'stagger', 'warm-stagger:0.25', ... as a flag value */
 export const algoFlag = () =>
-  flag.parsed(parseAlgoLabel, 'bc, dagger, stagger, warm-stagger[:fraction in 0..1] or hg-dagger')
+  flag.parsed(parseAlgoLabel, 'bc, dagger[:m=STATES], stagger, warm-stagger[:fraction in 0..1] or hg-dagger')
 
 type SessionValues = z.output<z.ZodObject<typeof SESSION_SCHEMA>>
 
 /** The full config from the flags plus the algorithm and seed each command sets; one line on a bad combination. */
 export function configFromFlags(
   v: SessionValues,
-  rest: Pick<SessionConfigInput, 'algo' | 'warmFraction' | 'seed'>,
+  rest: Pick<SessionConfigInput, 'algo' | 'warmFraction' | 'seed' | 'daggerStates' | 'fallAngle'>,
 ): SessionConfig {
   let offline: SessionConfigInput['offline']
   if (v.offline !== undefined || v.operator !== undefined) {

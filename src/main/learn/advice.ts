@@ -77,7 +77,7 @@ export function ratiosAround(c: number, min: number, max: number): number[] {
 }
 
 /** First x where the curve reaches y >= target, interpolated between evaluations; null when it never does. */
-function firstReach(x: readonly number[], y: readonly number[], target: number): number | null {
+export function firstReach(x: readonly number[], y: readonly number[], target: number): number | null {
   for (let i = 0; i < x.length; i++) {
     if (!(y[i] >= target)) continue
     if (i === 0) return x[0]

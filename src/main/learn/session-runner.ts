@@ -31,6 +31,7 @@ import { SimulatedPerson, Takeover, type Supervisor } from './takeover'
 import { startTrainer, type Trainer, type UpdateResult } from './trainer'
 import { WarmStagger } from './warm-stagger'
 import { mean } from '../../shared/stats'
+import { envTaskId } from '../../shared/session-config'
 
 export interface SessionProgress {
   labels: number
@@ -94,7 +95,7 @@ export function makeAlgorithm(
     case 'bc':
       return new BehaviourCloning(offlineSupply(config, offlineForm, demos))
     case 'dagger':
-      return new DAgger()
+      return new DAgger(config.daggerStates)
     case 'stagger':
       return new Stagger()
     case 'warm-stagger':
@@ -153,9 +154,9 @@ function countSteps(env: Env): Env & { steps: number } {
 export async function runSession(opts: RunSessionOptions): Promise<SessionResult> {
   const { log, oracle, signal } = opts
   const config = log.config
-  const env = countSteps(await opts.makeEnv(config.taskId))
+  const env = countSteps(await opts.makeEnv(envTaskId(config)))
   const task = env.task
-  const evaluator = opts.evaluator ?? localEvaluator(await opts.makeEnv(config.taskId))
+  const evaluator = opts.evaluator ?? localEvaluator(await opts.makeEnv(envTaskId(config)))
   const expert: Policy | null = opts.expert ? ('kind' in opts.expert ? policyFromSpec(opts.expert) : opts.expert) : null
   const algorithm = opts.algorithm ?? makeAlgorithm(config, opts.offlineForm, opts.demonstrations ?? null)
   const trainer = opts.trainer ?? (await sessionTrainer(config, env))

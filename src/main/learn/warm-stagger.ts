@@ -1,5 +1,7 @@
 // WARM-STAGGER: spend a fraction of the budget on offline labels first (the expert's states or recorded
-// demonstrations), fit BC on them, then STAGGER with the rest of the budget.
+// demonstrations), then STAGGER with the rest of the budget. Every algorithm has the same training schedule:
+// no extra fit at the switch, so until the switch WARM-STAGGER's policy is BC's at that cost (an extra fit for
+// one algorithm only would credit its curve with training the others never get).
 import type { Algorithm, Round, RoundContext } from './algorithm'
 import { ExpertStates, type OfflineForm, type OfflineSupply } from './offline-source'
 import { staggerRound } from './stagger'
@@ -13,8 +15,6 @@ export class WarmStagger implements Algorithm {
     readonly fraction: number,
     readonly budget: number,
     source: OfflineForm | OfflineSupply = 'iid',
-    /** Adam steps for the BC fit at the switch (incremental schedule) */
-    readonly fitSteps = 500,
   ) {
     if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`warm fraction must be in [0, 1], got ${fraction}`)
     this.supply = typeof source === 'string' ? new ExpertStates(source) : source
@@ -42,12 +42,7 @@ export class WarmStagger implements Algorithm {
       const r = this.supply.next(ctx, left)
       if (r) return r
     }
-    if (!this.switched) {
-      this.switched = true
-      // Resuming after the switch must not fit again: only fit when offline data was just finished.
-      if (ctx.offlineCost > 0 && ctx.interactiveCost === 0)
-        return { labels: [], extraSteps: this.fitSteps, phase: 'bc-fit' }
-    }
+    this.switched = true
     return staggerRound(ctx)
   }
 }

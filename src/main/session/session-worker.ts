@@ -16,7 +16,7 @@ import type { Trainer } from '../learn/trainer'
 import type { Env } from '../sim/env'
 import { makeEnv, taskInfo } from '../sim/registry'
 import { RolloutPool } from '../sim/rollout-pool'
-import { offlineShare } from '../../shared/session-config'
+import { envTaskId, offlineShare } from '../../shared/session-config'
 import { demonstrationStates, type Demonstration } from '../learn/offline-source'
 import { loadDemonstrations, openWorkspace, type Workspace } from '../store'
 import type { FromSessionWorker, RunRequest, SessionOutcome, ToSessionWorker } from './protocol'
@@ -84,13 +84,13 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
     // Evaluation on rollout workers or here: the same episodes, the same returns (learn/evaluation.ts).
     evaluator =
       req.evalWorkers > 0
-        ? poolEvaluator(await RolloutPool.create(config.taskId, { workers: req.evalWorkers }))
-        : localEvaluator(await makeEnv(config.taskId))
+        ? poolEvaluator(await RolloutPool.create(envTaskId(config), { workers: req.evalWorkers }))
+        : localEvaluator(await makeEnv(envTaskId(config)))
     // A person's STAGGER session rolls the next query out while the current one is being answered
     // (lookahead-stagger.ts: one label behind STAGGER as published), so the next prompt is ready at commit.
     const lookahead = config.oracle === 'human' && config.algo === 'stagger' && req.lookahead !== false
     if (lookahead) {
-      spare = await makeEnv(config.taskId)
+      spare = await makeEnv(envTaskId(config))
       const tracked = trackLatestLearner(await sessionTrainer(config, spare, 'worker'), spare.task)
       trainer = tracked.trainer
       // its draws run in parallel on threads of their own (the next prompt waits on them when answers are quick)

@@ -15,10 +15,20 @@ export function listTasks(): TaskInfo[] {
   return TASKS.map((t) => structuredClone(t.info))
 }
 
+/**
+ * The task an id names: a registered task, or a variant of one with parameters after '@' ('hopper@fall=0.1',
+ * shared/session-config.ts envTaskId), so rollout workers and evaluators build the variant from its id alone.
+ */
 export function taskDef(taskId: string): TaskDef {
-  const t = TASKS.find((d) => d.info.id === taskId)
-  if (!t) throw new Error(`unknown task '${taskId}' (known: ${TASKS.map((d) => d.info.id).join(', ')})`)
-  return t
+  const [base, params] = taskId.split('@', 2)
+  const t = TASKS.find((d) => d.info.id === base)
+  if (!t) throw new Error(`unknown task '${base}' (known: ${TASKS.map((d) => d.info.id).join(', ')})`)
+  if (params === undefined) return t
+  const m = /^fall=([0-9.]+)$/.exec(params)
+  const angle = m ? Number(m[1]) : NaN
+  if (!t.withFallAngle || !(angle > 0 && angle < 4))
+    throw new Error(`task '${base}' has no variant '${params}' (hopper and walker2d take fall=RADIANS)`)
+  return t.withFallAngle(angle, taskId)
 }
 
 export function taskInfo(taskId: string): TaskInfo {

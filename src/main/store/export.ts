@@ -131,6 +131,8 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         evalEpisodes: r.eval_episodes,
         epochs: r.epochs,
         offline: OfflineSource.parse(JSON.parse(r.offline as string)),
+        daggerStates: r.dagger_states,
+        fallAngle: r.fall_angle,
         status: r.status,
         createdAt: r.created_at,
         finishedAt: r.finished_at,

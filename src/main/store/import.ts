@@ -383,8 +383,9 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
               }
               const info = p(
                 `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-                   eval_every, eval_episodes, epochs, offline, note, status, created_at, finished_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                   eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, note, status, created_at,
+                   finished_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 r.taskId,
                 r.algo,
@@ -399,6 +400,8 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 r.evalEpisodes,
                 r.epochs,
                 offlineKey(r.offline),
+                r.daggerStates,
+                r.fallAngle,
                 r.note,
                 r.status,
                 r.createdAt,

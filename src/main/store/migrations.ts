@@ -182,6 +182,16 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE episodes ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 6,
+    name: 'studies: DAgger states per rollout and a task variant in the config',
+    sql: `
+      -- DAgger labelling m random states of each rollout (NULL: every visited state, the published DAgger)
+      ALTER TABLE sessions ADD COLUMN dagger_states INTEGER;
+      -- a planar walker's fall angle in radians (NULL: the task's own), the recoverability study's parameter
+      ALTER TABLE sessions ADD COLUMN fall_angle REAL;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

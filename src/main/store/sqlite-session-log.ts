@@ -205,6 +205,14 @@ export class SqliteSessionLog implements SessionLog {
       : null
   }
 
+  /** Every policy saved with an evaluation, in the order they were saved (the mixture study draws from them). */
+  policies(): PolicyRecord[] {
+    const rows = this.prepare('SELECT labels, backend, weights FROM policies WHERE session_id = ? ORDER BY id').all(
+      this.sessionId,
+    ) as { labels: number; backend: string; weights: string }[]
+    return rows.map((r) => ({ labels: r.labels, backend: r.backend, weights: JSON.parse(r.weights) as unknown }))
+  }
+
   setStatus(status: SessionStatus): void {
     if (!SESSION_STATUSES.includes(status)) throw new StoreError('io', `unknown session status '${status}'`)
     this.write(() =>

@@ -357,6 +357,8 @@ interface SessionRow {
   eval_episodes: number
   epochs: number | null
   offline: string
+  dagger_states: number | null
+  fall_angle: number | null
   note: string | null
   status: string
   created_at: string
@@ -409,12 +411,14 @@ function configValues(c: SessionConfig): (string | number | null)[] {
     c.evalEpisodes,
     c.epochs,
     offlineKey(c.offline),
+    c.daggerStates,
+    c.fallAngle,
   ]
 }
 
 const SAME_CONFIG = `task_id = ? AND algo = ? AND warm_fraction IS ? AND oracle = ? AND budget = ? AND seed = ?
   AND cost_ratio = ? AND schedule = ? AND loss = ? AND eval_every = ? AND eval_episodes = ? AND epochs IS ?
-  AND offline = ?`
+  AND offline = ? AND dagger_states IS ? AND fall_angle IS ?`
 
 function configOf(r: SessionRow): SessionConfig {
   return {
@@ -431,6 +435,8 @@ function configOf(r: SessionRow): SessionConfig {
     evalEpisodes: r.eval_episodes,
     epochs: r.epochs,
     offline: OfflineSource.parse(JSON.parse(r.offline)),
+    daggerStates: r.dagger_states,
+    fallAngle: r.fall_angle,
   }
 }
 
@@ -569,8 +575,8 @@ export class Workspace {
       Number(
         this.prepare(
           `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-             eval_every, eval_episodes, epochs, offline, status, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
+             eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, status, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
         ).run(...configValues(config), new Date().toISOString()).lastInsertRowid,
       ),
     )

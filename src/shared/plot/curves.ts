@@ -20,13 +20,19 @@ export interface SummaryOptions extends BootstrapOptions {
   /** more distinct x than this and the runs are summarised on an even grid of `gridPoints` instead (default 200) */
   maxPoints?: number
   gridPoints?: number
+  /** between a run's points hold its last value (a staircase) instead of interpolating linearly */
+  hold?: boolean
 }
 
-/** Value of a curve (x ascending) at x by linear interpolation, held constant past its ends; NaN for no points. */
-export function interpolate(xs: readonly number[], ys: readonly number[], x: number): number {
+/**
+ * Value of a curve (x ascending) at x by linear interpolation, held constant past its ends; NaN for no points.
+ * hold: the value of the last point at or before x (a staircase).
+ */
+export function interpolate(xs: readonly number[], ys: readonly number[], x: number, hold = false): number {
   if (xs.length === 0) return NaN
   if (x <= xs[0]) return ys[0]
   for (let i = 1; i < xs.length; i++) {
+    if (hold && x < xs[i]) return ys[i - 1]
     if (x <= xs[i]) {
       const f = (x - xs[i - 1]) / (xs[i] - xs[i - 1] || 1)
       return ys[i - 1] + f * (ys[i] - ys[i - 1])
@@ -47,7 +53,7 @@ function sameX(runs: readonly Run[]): boolean {
  * up to its last x. Each point's resampling has its own seed, so the result is the same on every call.
  */
 export function summarizeRuns(runs: readonly Run[], options: SummaryOptions = {}): Summary {
-  const { maxPoints = 200, gridPoints = 101, seed = 1, ...boot } = options
+  const { maxPoints = 200, gridPoints = 101, seed = 1, hold = false, ...boot } = options
   const live = runs.filter((r) => r.x.length > 0)
   if (live.length === 0) return { x: [], mean: [], lo: [], hi: [] }
   let grid: number[]
@@ -63,7 +69,7 @@ export function summarizeRuns(runs: readonly Run[], options: SummaryOptions = {}
       xs.length <= maxPoints
         ? xs
         : Array.from({ length: gridPoints }, (_, i) => lo + ((hi - lo) * i) / (gridPoints - 1))
-    at = (r, _i, g) => (g <= r.x[r.x.length - 1] + 1e-9 ? interpolate(r.x, r.y, g) : null)
+    at = (r, _i, g) => (g <= r.x[r.x.length - 1] + 1e-9 ? interpolate(r.x, r.y, g, hold) : null)
   }
   const out: Summary = { x: grid, mean: [], lo: [], hi: [] }
   grid.forEach((g, i) => {

@@ -10,6 +10,26 @@ export interface Series {
   mean: readonly number[]
   lo: readonly number[]
   hi: readonly number[]
+  /** draw as a staircase: each value held until the next x (a policy that changes only there, e.g. DAgger's rounds) */
+  step?: boolean
+}
+
+/** The points of a staircase: before each x, the previous value held up to it. */
+function stepwise(s: Series): Series {
+  const out = { ...s, x: [] as number[], mean: [] as number[], lo: [] as number[], hi: [] as number[] }
+  for (let i = 0; i < s.x.length; i++) {
+    if (i > 0) {
+      out.x.push(s.x[i])
+      out.mean.push(s.mean[i - 1])
+      out.lo.push(s.lo[i - 1])
+      out.hi.push(s.hi[i - 1])
+    }
+    out.x.push(s.x[i])
+    out.mean.push(s.mean[i])
+    out.lo.push(s.lo[i])
+    out.hi.push(s.hi[i])
+  }
+  return out
 }
 
 export interface PlotPanel {
@@ -180,7 +200,8 @@ function panelSvg(p: PlotPanel, pw: number, ph: number, markersUpTo: number): st
       `<text x="${R - 4}" y="${f1(Y(p.reference.y) - 5)}" font-size="11" text-anchor="end" fill="#555555">${escapeXml(p.reference.label)}</text>`,
     )
   }
-  for (const s of p.series) {
+  for (const given of p.series) {
+    const s = given.step ? stepwise(given) : given
     const idx = s.x.map((_, i) => i).filter((i) => Number.isFinite(s.mean[i]))
     if (idx.length === 0) continue
     out.push(`<g class="series" data-series="${escapeXml(s.name)}">`)
@@ -195,7 +216,7 @@ function panelSvg(p: PlotPanel, pw: number, ph: number, markersUpTo: number): st
     const d = idx.map((i, k) => `${k ? ' L' : 'M'}${f1(X(s.x[i]))},${f1(Y(s.mean[i]))}`).join('')
     out.push(`<path class="curve" d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`)
     if (idx.length <= markersUpTo)
-      for (const i of idx)
+      for (const i of given.step ? idx.filter((i, k) => k % 2 === 0) : idx)
         out.push(`<circle cx="${f1(X(s.x[i]))}" cy="${f1(Y(s.mean[i]))}" r="2.5" fill="${s.color}"/>`)
     out.push('</g>')
   }

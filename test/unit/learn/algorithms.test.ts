@@ -122,7 +122,7 @@ describe('BC offline labels', () => {
 })
 
 describe('WARM-STAGGER', () => {
-  it('spends its fraction offline, fits once, then queries', async () => {
+  it('spends its fraction offline, then queries, with no extra fit at the switch', async () => {
     const algo = new WarmStagger(0.25, 40)
     expect(algo.offlineBudget).toBe(10)
     const ctx = context(expert, { remaining: 40 })
@@ -142,16 +142,34 @@ describe('WARM-STAGGER', () => {
     expect(sources.slice(0, 10).every((s) => s === 'offline')).toBe(true)
     expect(sources.slice(10).every((s) => s === 'query')).toBe(true)
     expect(sources.length).toBe(10 + 15) // 30 left at cost 2
-    expect(fits).toBe(1)
+    expect(fits).toBe(0) // the same training schedule as every other algorithm
   })
 })
 
 describe('DAgger', () => {
-  it('labels every visited state of a trajectory, first round following the expert', async () => {
+  it("labels every visited state of the learner's trajectory, cut to the budget", async () => {
+    // the learner here balances the whole horizon, so the budget cuts the trajectory
     const ctx = context(expert, { remaining: 100 })
     const r = await new DAgger().round(ctx)
-    expect(r!.labels).toHaveLength(50) // 100 / C=2, the expert balances the whole horizon
+    expect(r!.labels).toHaveLength(50) // 100 / C=2
     expect(r!.labels.map((l) => l.stepIndex)).toEqual(Array.from({ length: 50 }, (_, i) => i))
+  })
+
+  it('with m states per rollout labels m distinct steps spread over the whole episode', async () => {
+    const ctx = context(expert, { remaining: 1000 })
+    const algo = new DAgger(5)
+    const steps: number[] = []
+    for (let i = 0; i < 8; i++) {
+      const r = await algo.round(ctx)
+      const s = r!.labels.map((l) => l.stepIndex!)
+      expect(s).toHaveLength(5)
+      expect(new Set(s).size).toBe(5)
+      expect([...s].sort((a, b) => a - b)).toEqual(s)
+      steps.push(...s)
+    }
+    // drawn from the whole horizon (1000 steps), not its start
+    expect(Math.max(...steps)).toBeGreaterThan(env.task.horizon / 2)
+    expect(() => new DAgger(0)).toThrow(/whole number/)
   })
 })
 

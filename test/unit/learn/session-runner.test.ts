@@ -25,6 +25,8 @@ function config(over: Partial<SessionConfig> = {}): SessionConfig {
     evalEpisodes: 2,
     epochs: null,
     offline: { kind: 'expert' },
+    daggerStates: null,
+    fallAngle: null,
     ...over,
   }
 }

@@ -35,6 +35,8 @@ export function sampleConfig(overrides: Partial<SessionConfig> = {}): SessionCon
     seed: 7,
     epochs: null,
     offline: { kind: 'expert' },
+    daggerStates: null,
+    fallAngle: null,
     costRatio: 2,
     schedule: 'incremental',
     loss: 'nll',

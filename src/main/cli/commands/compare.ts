@@ -6,16 +6,14 @@ import { algoLabel, SESSION_LIMITS } from '../../../shared/session-config'
 import { expertFor } from '../../experts/registry'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { writeReport } from '../../learn/report/report'
-import type { QueuedState } from '../../../shared/queue'
 import { queueUrl } from '../../session/queue'
-import { planSession, runSweep, type SessionPlan } from '../../session/sweep'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
 import { flag, parseCommandArgs } from '../args'
 import { UsageError, type Command } from '../command'
-import { progressBar, stateCounts } from '../progress'
+import { runConfigs } from '../run-configs'
 import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
-import { mean, sum } from '../../../shared/stats'
+import { mean } from '../../../shared/stats'
 
 const DEFAULT_ALGOS = 'bc,dagger,stagger,warm-stagger:0.25,warm-stagger:0.5'
 
@@ -90,57 +88,19 @@ export const command: Command = {
     const ws = openWorkspace(file)
     const started = Date.now()
     try {
-      const plans = configs
-        .map((c) => planSession(ws, c, { create: !reportOnly }))
-        .filter((p): p is SessionPlan => p !== null)
-      // --report-only: no new work; report the stored sessions as they are (finished or not).
-      if (reportOnly) plans.forEach((p) => (p.kind = 'finished'))
+      const { plans, reused, failed } = await runConfigs(ws, configs, io, {
+        owner: 'iwb compare',
+        label: `compare ${configs[0].taskId}`,
+        parallel,
+        queue,
+        reportOnly,
+      })
       if (plans.length === 0) throw new UsageError(`no stored sessions of this sweep in ${file}`)
       const task = configs[0].taskId
       const budget = configs[0].budget
-      const reused = plans.filter((p) => p.kind === 'finished').length
-      if (reused) io.err(`reusing ${reused} finished session(s) stored with the same configuration`)
-      const bar = progressBar(`compare ${task}`, plans.length * budget)
-      const spent = plans.map((p) => (p.kind === 'finished' ? budget : 0))
-      const states: (QueuedState | undefined)[] = plans.map((p) => (p.kind === 'finished' ? 'done' : undefined))
-      let last = ''
-      const show = (message: string): void => {
-        last = message
-        bar.update(sum(spent), queue ? `${stateCounts(states)} | ${message}` : message)
-      }
-      const ac = new AbortController()
-      const onSignal = (): void => {
-        io.err('pausing the running sessions at the end of their rounds (resume with the same command)')
-        ac.abort()
-      }
-      process.once('SIGINT', onSignal)
-      const outcomes = await runSweep(ws, plans, {
-        owner: 'iwb compare',
-        parallel,
-        queue,
-        signal: ac.signal,
-        onProgress: (i, p) => {
-          spent[i] = p.cost
-          show(
-            `${algoLabel(plans[i].config)} s${plans[i].config.seed}: ${p.lastReturn === null ? '' : p.lastReturn.toFixed(0)}`,
-          )
-        },
-        onState: (i, state) => {
-          states[i] = state
-          show(last)
-        },
-        onDone: (i, o) => {
-          spent[i] = budget
-          if (o.error) io.err(`${algoLabel(plans[i].config)} seed ${plans[i].config.seed}: ${o.error}`)
-        },
-      }).finally(() => process.off('SIGINT', onSignal))
-      bar.finish(queue ? stateCounts(states) : undefined)
       // The expert on every session's evaluation episodes, each seed once.
       const pool = await RolloutPool.create(task)
       const expert = await expertReturn(expertFor(task), configs, poolEvaluator(pool)).finally(() => pool.close())
-      const failed = outcomes
-        .map((o, i) => ({ o, p: plans[i] }))
-        .filter(({ o }) => o.error || (o.status !== 'finished' && !reportOnly))
       const runs = plans.map((p) => ({
         algo: algoLabel(p.config),
         seed: p.config.seed,
@@ -157,7 +117,8 @@ export const command: Command = {
           `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${queue ? 'through the study queue' : `${parallel} at a time`}.`,
           `Expert return ${expert.mean.toFixed(1)} over the ${expert.returns.length} evaluation episodes of these sessions.`,
           ...failed.map(
-            ({ o, p }) => `${algoLabel(p.config)} seed ${p.config.seed}: ${o.status}${o.error ? `: ${o.error}` : ''}`,
+            ({ outcome: o, plan: p }) =>
+              `${algoLabel(p.config)} seed ${p.config.seed}: ${o.status}${o.error ? `: ${o.error}` : ''}`,
           ),
         ],
       })

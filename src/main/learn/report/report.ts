@@ -33,15 +33,25 @@ export interface ReportFiles {
   finals: { algo: string; meanReturn: number; lo: number; hi: number; seeds: number }[]
 }
 
+/**
+ * DAgger's policy changes only at the end of a round, where it is evaluated: its curve is a staircase (each
+ * seed's return held until its next round ends), not a line between round ends.
+ */
+export function isStaircase(algo: string): boolean {
+  return algo === 'dagger' || algo.startsWith('dagger:')
+}
+
 /** One curve per algorithm on the given axis: the mean over seeds with an 80% bootstrap band. */
 export function seriesFor(input: ReportInput, axis: 'cost' | 'labels'): Series[] {
   const algos = [...new Set(input.runs.map((r) => r.algo))]
   return algos.map((algo, k) => {
     const runs = input.runs.filter((r) => r.algo === algo && r.evaluations.length > 0)
+    const step = isStaircase(algo)
     const s = summarizeRuns(
       runs.map((r) => ({ x: r.evaluations.map((e) => e[axis]), y: r.evaluations.map((e) => mean(e.returns)) })),
+      { hold: step },
     )
-    return { name: `${algo} (${runs.length} seed${runs.length === 1 ? '' : 's'})`, color: colorAt(k), ...s }
+    return { name: `${algo} (${runs.length} seed${runs.length === 1 ? '' : 's'})`, color: colorAt(k), step, ...s }
   })
 }
 
@@ -49,13 +59,14 @@ export function seriesFor(input: ReportInput, axis: 'cost' | 'labels'): Series[]
 export function csvOf(input: ReportInput): string {
   return evaluationsCsv(
     input.runs.flatMap((r) => {
-      // The CLI names WARM-STAGGER runs warm-stagger:<fraction>.
-      const [algo, fraction] = r.algo.split(':')
+      // The CLI names WARM-STAGGER runs warm-stagger:<fraction> (and DAgger with m states dagger:m=<m>).
+      const [base, fraction] = r.algo.split(':')
+      const warm = base === 'warm-stagger' && fraction !== undefined && fraction !== ''
       return r.evaluations.map((e) => ({
         session: r.sessionId,
         task: input.task,
-        algo,
-        warmFraction: fraction !== undefined && fraction !== '' ? Number(fraction) : null,
+        algo: warm ? base : r.algo,
+        warmFraction: warm ? Number(fraction) : null,
         oracle: input.oracle ?? 'expert',
         budget: input.budget,
         costRatio: input.costRatio,

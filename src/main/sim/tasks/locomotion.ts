@@ -68,6 +68,10 @@ function planarWalker(opts: {
   }
 }
 
+// Gymnasium v5's healthy ranges: Hopper's torso angle within 0.2 rad, Walker2d's within 1 rad.
+const HOPPER = { zLow: 0.7, zHigh: Infinity, angleLimit: 0.2, checkStateRange: true }
+const WALKER2D = { zLow: 0.8, zHigh: 2, angleLimit: 1, checkStateRange: false }
+
 export const hopper: TaskDef = {
   info: {
     id: 'hopper',
@@ -85,7 +89,10 @@ export const hopper: TaskDef = {
   frameSkip: 4,
   trackBody: 'torso',
   survivalBonus: 1,
-  bind: planarWalker({ zLow: 0.7, zHigh: Infinity, angleLimit: 0.2, checkStateRange: true }),
+  bind: planarWalker(HOPPER),
+  withFallAngle(angle, id) {
+    return { ...hopper, info: { ...hopper.info, id }, bind: planarWalker({ ...HOPPER, angleLimit: angle }) }
+  },
 }
 
 export const walker2d: TaskDef = {
@@ -105,7 +112,10 @@ export const walker2d: TaskDef = {
   frameSkip: 4,
   trackBody: 'torso',
   survivalBonus: 1,
-  bind: planarWalker({ zLow: 0.8, zHigh: 2, angleLimit: 1, checkStateRange: false }),
+  bind: planarWalker(WALKER2D),
+  withFallAngle(angle, id) {
+    return { ...walker2d, info: { ...walker2d.info, id }, bind: planarWalker({ ...WALKER2D, angleLimit: angle }) }
+  },
 }
 
 export const halfcheetah: TaskDef = {

@@ -34,6 +34,8 @@ export interface TaskDef {
   /** survival bonus per step, subtracted by the ARS trainer (1 for Hopper/Walker2d/Ant) */
   survivalBonus: number
   bind(sim: MjSim): TaskLogic
+  /** planar walkers: the same task ending at another torso angle (an absorbing fall), under the variant's id */
+  withFallAngle?(angle: number, id: string): TaskDef
 }
 
 export function clip(x: number, lo: number, hi: number): number {

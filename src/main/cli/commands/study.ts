@@ -1,0 +1,304 @@
+// `iwb study <name> --task T ...`: one of the studies of src/main/learn/study.ts, its sessions run like `iwb
+// compare`'s (run-configs.ts: finished sessions with the whole configuration reused, unfinished ones resumed), the
+// expert measured on the same evaluation episodes, then the figures and the report.
+import { z } from 'zod'
+import { algoLabel, envTaskId, SESSION_LIMITS, type SessionConfig } from '../../../shared/session-config'
+import { bootstrapBand, mean } from '../../../shared/stats'
+import { expertFor } from '../../experts/registry'
+import { learnerSpec } from '../../learn/algorithm'
+import { expertReturn, poolEvaluator } from '../../learn/evaluation'
+import type { RunCurve } from '../../learn/report/report'
+import { writeStudyReport, type StudyGroup } from '../../learn/report/study-report'
+import {
+  armResult,
+  areaUnderCost,
+  crossover,
+  mixtureReturns,
+  STUDY_DEFAULTS,
+  STUDY_NAMES,
+  studyArms,
+  studyBudget,
+  studyConfigs,
+  type ArmResult,
+  type Crossover,
+  type StudyArm,
+  type StudyName,
+} from '../../learn/study'
+import type { MlpWeights } from '../../sim/policy-spec'
+import { taskInfo } from '../../sim/registry'
+import { queueUrl } from '../../session/queue'
+import { RolloutPool } from '../../sim/rollout-pool'
+import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
+import { flag, parseCommandArgs } from '../args'
+import { UsageError, type Command } from '../command'
+import { runConfigs } from '../run-configs'
+import { algoFlag } from '../session-flags'
+
+/** A comma-separated list of at most `max` values, each read by `item`. */
+function listOf<T extends z.ZodType<unknown, string>>(item: T, max: number) {
+  return z
+    .string()
+    .transform((t) => t.split(',').filter((x) => x.trim() !== ''))
+    .pipe(z.array(item).min(1).max(max))
+}
+
+/** Sessions one study may hold (seeds x arms), so a typo cannot queue days of work. */
+const MAX_SESSIONS = 2000
+
+function parseStudyArgs(argv: string[]) {
+  const { values, positionals } = parseCommandArgs(argv, {
+    positionals: 1,
+    options: {
+      task: { type: 'string' },
+      seeds: { type: 'string' },
+      'seed-base': { type: 'string' },
+      db: { type: 'string' },
+      report: { type: 'string' },
+      json: { type: 'boolean' },
+      algos: { type: 'string' },
+      'cost-ratios': { type: 'string' },
+      budget: { type: 'string' },
+      'eval-episodes': { type: 'string' },
+      schedule: { type: 'string' },
+      epochs: { type: 'string' },
+      'warm-sizes': { type: 'string' },
+      'fall-angles': { type: 'string' },
+      parallel: { type: 'string' },
+      queue: { type: 'string' },
+      'report-only': { type: 'boolean' },
+    },
+    schema: z
+      .object({
+        task: flag.task(),
+        seeds: flag.int(1, 100).optional(),
+        'seed-base': flag.int(0, SESSION_LIMITS.seed).default(0),
+        db: flag.text().optional(),
+        report: flag.text(),
+        json: z.boolean().default(false),
+        algos: listOf(algoFlag(), 16).optional(),
+        'cost-ratios': listOf(flag.number(SESSION_LIMITS.costRatio.min, SESSION_LIMITS.costRatio.max), 16).optional(),
+        budget: flag.int(1, SESSION_LIMITS.budget).optional(),
+        'eval-episodes': flag.int(1, SESSION_LIMITS.evalEpisodes).optional(),
+        schedule: flag.oneOf(['incremental', 'scratch']).optional(),
+        epochs: flag.int(1, SESSION_LIMITS.epochs).optional(),
+        'warm-sizes': listOf(flag.int(1, SESSION_LIMITS.budget), 8).optional(),
+        'fall-angles': listOf(flag.number(SESSION_LIMITS.fallAngle.min, SESSION_LIMITS.fallAngle.max), 8).optional(),
+        parallel: flag.int(1, 64).default(2),
+        // checked by queueUrl, whose message does not repeat a password
+        queue: flag.text().optional(),
+        'report-only': z.boolean().default(false),
+      })
+      .refine((v) => v['seed-base'] + (v.seeds ?? 1) - 1 <= SESSION_LIMITS.seed, {
+        message: `--seed-base + --seeds must stay within ${SESSION_LIMITS.seed}`,
+      }),
+  })
+  const name = positionals[0]
+  if (!name || !(STUDY_NAMES as readonly string[]).includes(name))
+    throw new UsageError(`which study? ${STUDY_NAMES.join(', ')}${name ? ` (got '${name}')` : ''}`)
+  return { name: name as StudyName, v: values }
+}
+
+export const command: Command = {
+  name: 'study',
+  summary: "the paper's experiments and around them: paper, cost-sweep, warm-size, recoverability, mixture",
+  usage:
+    'iwb study paper|cost-sweep|warm-size|recoverability|mixture --task T --report DIR [--seeds K] [--seed-base S]\n' +
+    '          [--db FILE] [--json] [--algos a,b,...] [--cost-ratios 1,2,5,10] [--budget N] [--eval-episodes E]\n' +
+    '          [--schedule incremental|scratch [--epochs N]] [--warm-sizes 50,200,800] [--fall-angles 0.1,0.2,...]\n' +
+    '          [--parallel P] [--queue redis://[:PASSWORD@]HOST[:PORT]] [--report-only]\n' +
+    "  paper: BC, DAgger, STAGGER, WARM-STAGGER 1/2 1/4 1/8 at C 1 and 2, 10 seeds, the authors' budgets\n" +
+    '  (Hopper, Ant 1000; HalfCheetah, Walker2d 5000), 25 evaluation episodes at 20 points; cost-sweep: BC and\n' +
+    '  STAGGER at C 1,2,5,10 and the crossover; warm-size: WARM-STAGGER with 50, 200, 800 offline states;\n' +
+    '  recoverability: hopper/walker2d with the fall angle tightened and loosened; mixture: the final policy\n' +
+    '  against the uniform mixture of the policies saved during training. Finished sessions are reused.',
+  async run(argv, io) {
+    const started = Date.now()
+    const { name, v } = parseStudyArgs(argv)
+    let queue: string | undefined
+    if (v.queue !== undefined) {
+      try {
+        queue = queueUrl(v.queue)
+      } catch (err) {
+        throw new UsageError(`--queue: ${(err as Error).message}`)
+      }
+    }
+    const defaults = STUDY_DEFAULTS[name]
+    const task = v.task
+    const costRatios = [...new Set(v['cost-ratios'] ?? defaults.costRatios)].sort((a, b) => a - b)
+    let arms: StudyArm[]
+    try {
+      arms = studyArms(name, {
+        task,
+        seeds: v.seeds ?? defaults.seeds,
+        seedBase: v['seed-base'],
+        algos: v.algos?.map((a) => algoLabel(a)) ?? defaults.algos,
+        costRatios,
+        budget: v.budget,
+        evalEpisodes: v['eval-episodes'],
+        schedule: v.schedule,
+        epochs: v.epochs,
+        warmSizes: v['warm-sizes'],
+        fallAngles: v['fall-angles'],
+      })
+    } catch (e) {
+      throw new UsageError((e as Error).message.replace(/^session config: /, ''))
+    }
+    const configs = studyConfigs(arms)
+    if (configs.length > MAX_SESSIONS)
+      throw new UsageError(
+        `this study would hold ${configs.length} sessions (at most ${MAX_SESSIONS}); fewer seeds or arms`,
+      )
+    if (name === 'cost-sweep' && !(arms.some((a) => a.algo === 'bc') && arms.some((a) => a.algo === 'stagger')))
+      throw new UsageError('cost-sweep needs bc and stagger among --algos for its crossover')
+    const budget = studyBudget(task, v.budget)
+    const file = v.db ?? ensureDefaultWorkspaceFile()
+    if (!v.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)
+    const ws = openWorkspace(file)
+    try {
+      const { plans, reused, failed } = await runConfigs(ws, configs, io, {
+        owner: `iwb study ${name}`,
+        label: `${name} ${task}`,
+        parallel: v.parallel,
+        queue,
+        reportOnly: v['report-only'],
+      })
+      if (plans.length === 0) throw new UsageError(`no stored sessions of this study in ${file}`)
+      const byConfig = new Map(plans.map((p) => [JSON.stringify(p.config), p]))
+      const planOf = (c: SessionConfig) => byConfig.get(JSON.stringify(c)) ?? null
+      const curvesOf = (cs: readonly SessionConfig[]): RunCurve[] =>
+        cs.flatMap((c) => {
+          const p = planOf(c)
+          if (!p) return []
+          return [
+            { algo: '', seed: c.seed, sessionId: p.sessionId, evaluations: ws.openSession(p.sessionId).evaluations() },
+          ]
+        })
+
+      // The expert (and the untrained learner, the first evaluation) on each task variant's evaluation episodes.
+      const variants = new Map<string, { expert: number; start: number }>()
+      for (const envId of new Set(configs.map(envTaskId))) {
+        const mine = configs.filter((c) => envTaskId(c) === envId)
+        const pool = await RolloutPool.create(envId)
+        const expert = await expertReturn(expertFor(task), mine, poolEvaluator(pool)).finally(() => pool.close())
+        const firsts = curvesOf(mine)
+          .filter((r) => r.evaluations.length > 0)
+          .map((r) => mean(r.evaluations[0].returns))
+        variants.set(envId, { expert: expert.mean, start: mean(firsts) })
+      }
+      const variantOf = (c: SessionConfig) => variants.get(envTaskId(c))!
+
+      const results: ArmResult[] = []
+      const groups = new Map<string, StudyGroup>()
+      for (const arm of arms) {
+        const curves = curvesOf(arm.configs).map((r) => ({ ...r, algo: arm.algo }))
+        const { expert, start } = variantOf(arm.configs[0])
+        results.push(armResult(arm, curves, budget, start, expert))
+        const g = groups.get(arm.group) ?? { name: arm.group, costRatio: arm.costRatio, expertReturn: expert, runs: [] }
+        g.runs.push(...curves)
+        groups.set(arm.group, g)
+        if (name === 'mixture') results.push(await mixtureResult(arm, curves))
+      }
+
+      let cross: Crossover | null = null
+      if (name === 'cost-sweep' || name === 'paper') {
+        const aucs = (algo: string, c: number) =>
+          curvesOf(arms.find((a) => a.algo === algo && a.costRatio === c)?.configs ?? []).map((r) =>
+            areaUnderCost(r.evaluations, budget),
+          )
+        if (arms.some((a) => a.algo === 'bc') && arms.some((a) => a.algo === 'stagger'))
+          cross = crossover(
+            aucs('bc', costRatios[0]),
+            costRatios.map((c) => aucs('stagger', c)),
+            costRatios,
+          )
+      }
+
+      const notes = [
+        `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${v.parallel} at a time; workspace ${file}.`,
+        `Training schedule: ${configs[0].schedule}${configs[0].epochs ? ` (${configs[0].epochs} epochs per retraining)` : ''}.`,
+        ...[...variants].map(
+          ([id, x]) => `${id}: expert ${x.expert.toFixed(1)}, untrained learner ${x.start.toFixed(1)}.`,
+        ),
+        ...failed.map(
+          ({ plan, outcome }) =>
+            `session ${plan.sessionId} (${plan.config.algo} seed ${plan.config.seed}): ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`,
+        ),
+      ]
+      const files = await writeStudyReport(v.report, {
+        study: name,
+        task,
+        budget,
+        groups: [...groups.values()],
+        results,
+        crossover: cross,
+        notes,
+      })
+      if (!v.json) {
+        for (const r of results)
+          io.out(
+            `${`${r.algo} ${r.group}`.padEnd(28)} final ${r.finalReturn.toFixed(1)} [${r.band80[0].toFixed(1)}, ${r.band80[1].toFixed(1)}]  area ${Number.isFinite(r.auc) ? r.auc.toFixed(1) : '-'}  cost to 80% ${r.costTo80 === null ? 'not reached' : r.costTo80.toFixed(0)}  (${r.seeds} seeds)`,
+          )
+        if (cross)
+          io.out(
+            cross.ratio === null
+              ? `crossover: STAGGER's area stays ahead of BC's up to C = ${costRatios[costRatios.length - 1]}`
+              : `crossover: BC's area overtakes STAGGER's at C = ${cross.ratio.toFixed(2)} (80% band ${cross.band80.map((b) => (b === null ? '?' : b.toFixed(2))).join(' to ')})`,
+          )
+        io.out(`report in ${v.report} (${files.length} files)`)
+      }
+      io.out(
+        JSON.stringify({
+          study: name,
+          task,
+          budget,
+          results,
+          ...(name === 'cost-sweep' ? { crossover: cross } : {}),
+          expert: Object.fromEntries(variants),
+          failed: failed.length,
+          seconds: (Date.now() - started) / 1000,
+          workspace: file,
+        }),
+      )
+      return failed.length ? 1 : 0
+
+      /** The uniform mixture of each seed's saved policies, on its final evaluation's episodes. */
+      async function mixtureResult(arm: StudyArm, curves: RunCurve[]): Promise<ArmResult> {
+        const info = taskInfo(task)
+        const pool = await RolloutPool.create(envTaskId(arm.configs[0]))
+        const evaluator = poolEvaluator(pool)
+        const perSeed: number[] = []
+        try {
+          for (const c of arm.configs) {
+            const p = planOf(c)
+            const run = curves.find((r) => r.seed === c.seed)
+            if (!p || !run || run.evaluations.length === 0) continue
+            const policies = ws
+              .openSession(p.sessionId)
+              .policies()
+              .map((pol) => learnerSpec(pol.weights as MlpWeights, info))
+            const last = run.evaluations[run.evaluations.length - 1]
+            perSeed.push(mean(await mixtureReturns(c, last.labels, policies, evaluator)))
+          }
+        } finally {
+          await evaluator.close()
+        }
+        const b = bootstrapBand(perSeed)
+        return {
+          algo: `${arm.algo} (mixture)`,
+          costRatio: arm.costRatio,
+          group: arm.group,
+          fallAngle: arm.fallAngle,
+          seeds: perSeed.length,
+          finalReturn: b.mean,
+          band80: [b.lo, b.hi],
+          costTo80: null,
+          costTo90: null,
+          auc: NaN,
+          aucBand80: [NaN, NaN],
+        }
+      }
+    } finally {
+      ws.close()
+    }
+  },
+}

@@ -1,0 +1,156 @@
+// A study's report: one comparison report per figure group (each cost ratio or task variant: return against
+// cost and labels with 80% bootstrap bands, SVG, PNG, CSV, HTML; report.ts), and on top a summary figure of each
+// arm's area under the return-versus-cost curve (or final return) with its band, results.csv and index.html.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { colorAt, renderFigure, toCsv, type Series } from '../../../shared/plot'
+import type { ArmResult, Crossover, StudyName } from '../study'
+import { svgToPng } from './png'
+import { writeReport, type RunCurve } from './report'
+
+export interface StudyGroup {
+  /** 'C=1', 'fall=0.1' */
+  name: string
+  costRatio: number
+  expertReturn: number
+  runs: RunCurve[]
+}
+
+export interface StudyReportInput {
+  study: StudyName
+  task: string
+  budget: number
+  groups: StudyGroup[]
+  results: ArmResult[]
+  crossover: Crossover | null
+  notes: string[]
+}
+
+const slug = (name: string): string => name.replace(/[^A-Za-z0-9.]+/g, '-')
+const fmt = (v: number | null): string => (v === null || !Number.isFinite(v) ? '' : v.toFixed(1))
+
+/** x of an arm in the summary figure: its cost ratio, or its fall angle in the recoverability study. */
+function summaryX(study: StudyName, r: ArmResult): number {
+  return study === 'recoverability' ? (r.fallAngle ?? NaN) : r.costRatio
+}
+
+/** One series per algorithm: its AUC (final return for the mixture study) with the 80% band, against x. */
+export function summarySeries(study: StudyName, results: readonly ArmResult[]): Series[] {
+  const algos = [...new Set(results.map((r) => r.algo))]
+  return algos.map((algo, k) => {
+    const rs = results.filter((r) => r.algo === algo).sort((a, b) => summaryX(study, a) - summaryX(study, b))
+    const final = study === 'mixture' || study === 'warm-size'
+    return {
+      name: algo,
+      color: colorAt(k),
+      x: rs.map((r) => summaryX(study, r)),
+      mean: rs.map((r) => (final ? r.finalReturn : r.auc)),
+      lo: rs.map((r) => (final ? r.band80[0] : r.aucBand80[0])),
+      hi: rs.map((r) => (final ? r.band80[1] : r.aucBand80[1])),
+    }
+  })
+}
+
+export async function writeStudyReport(dir: string, input: StudyReportInput): Promise<string[]> {
+  mkdirSync(dir, { recursive: true })
+  const files: string[] = []
+  const write = (name: string, data: string | Buffer): void => {
+    const f = join(dir, name)
+    writeFileSync(f, data)
+    files.push(f)
+  }
+  for (const g of input.groups) {
+    const r = await writeReport(join(dir, slug(g.name)), {
+      task: input.task,
+      costRatio: g.costRatio,
+      budget: input.budget,
+      expertReturn: g.expertReturn,
+      runs: g.runs,
+      notes: [`${input.study} study, ${g.name}.`],
+    })
+    files.push(...r.files)
+  }
+  const byFinal = input.study === 'mixture' || input.study === 'warm-size'
+  const xLabel = input.study === 'recoverability' ? 'fall angle (rad): larger is more recoverable' : 'cost ratio C'
+  const yLabel = byFinal ? 'final return' : 'area under return vs cost / budget'
+  const svg = renderFigure({
+    panels: [
+      {
+        title: `${input.task}: ${input.study} study, 80% bands`,
+        xLabel,
+        yLabel,
+        series: summarySeries(input.study, input.results),
+      },
+    ],
+  })
+  write('summary.svg', svg)
+  write('summary.png', svgToPng(svg))
+  write(
+    'results.csv',
+    toCsv(
+      [
+        'algo',
+        'group',
+        'cost_ratio',
+        'fall_angle',
+        'seeds',
+        'final_return',
+        'final_lo',
+        'final_hi',
+        'auc',
+        'auc_lo',
+        'auc_hi',
+        'cost_to_80',
+        'cost_to_90',
+      ],
+      input.results.map((r) =>
+        [
+          r.algo,
+          r.group,
+          r.costRatio,
+          r.fallAngle,
+          r.seeds,
+          r.finalReturn,
+          r.band80[0],
+          r.band80[1],
+          r.auc,
+          r.aucBand80[0],
+          r.aucBand80[1],
+          r.costTo80,
+          r.costTo90,
+        ].map((v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)),
+      ),
+    ),
+  )
+  const rows = input.results
+    .map(
+      (r) =>
+        `<tr><td>${r.algo}</td><td>${r.group}</td><td>${r.seeds}</td><td>${fmt(r.finalReturn)} [${fmt(r.band80[0])}, ${fmt(r.band80[1])}]</td><td>${fmt(r.auc)} [${fmt(r.aucBand80[0])}, ${fmt(r.aucBand80[1])}]</td><td>${fmt(r.costTo80)}</td><td>${fmt(r.costTo90)}</td></tr>`,
+    )
+    .join('\n')
+  const x = input.crossover
+  const crossoverText = x
+    ? `<p>Crossover: BC's area overtakes STAGGER's at C = ${x.ratio === null ? `none up to ${x.ratios[x.ratios.length - 1]}` : x.ratio.toFixed(2)} (80% band ${fmt(x.band80[0])} to ${fmt(x.band80[1])}; a crossing in ${(100 * x.support).toFixed(0)}% of the bootstrap resamples). STAGGER minus BC by C: ${x.ratios.map((c, i) => `${c}: ${x.gaps[i].toFixed(1)}`).join(', ')}.</p>`
+    : ''
+  write(
+    'index.html',
+    `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${input.task}: ${input.study} study</title>
+<style>body{font-family:DejaVu Sans,Arial,sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}img{max-width:100%;border:1px solid #eee}</style></head>
+<body>
+<h1>${input.task}: ${input.study} study</h1>
+<p>Budget ${input.budget} (an offline label costs 1, a query C). Area: the return of the latest evaluated policy integrated over the cost axis and divided by the budget. Cost to 80% / 90%: where the mean curve first reaches that share of the way from the untrained learner to the expert. Bands: 80% bootstrap over seeds.</p>
+<p><img src="summary.svg" alt="summary"></p>
+${crossoverText}
+<table><tr><th>algorithm</th><th>group</th><th>seeds</th><th>final return [80%]</th><th>area [80%]</th><th>cost to 80%</th><th>cost to 90%</th></tr>
+${rows}
+</table>
+<h2>Curves</h2>
+<ul>${input.groups.map((g) => `<li><a href="${slug(g.name)}/index.html">${g.name}</a> (expert ${g.expertReturn.toFixed(1)})</li>`).join('')}</ul>
+<p>Data: <a href="results.csv">results.csv</a>; each group's evaluations.csv.</p>
+${input.notes.map((n) => `<p>${n.replace(/</g, '&lt;')}</p>`).join('\n')}
+</body></html>
+`,
+  )
+  return files
+}

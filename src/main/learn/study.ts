@@ -1,0 +1,292 @@
+// Studies: the paper's experiments and the questions around them, as sets of session configurations ("arms":
+// one algorithm at one cost ratio and task variant, over seeds) and the figures read from their curves: final
+// return, area under the return-versus-cost curve, the cost to reach 80% / 90% of the way to the expert, and for
+// cost sweeps the cost ratio where BC overtakes STAGGER. Plain functions of configurations and evaluations; the
+// CLI (`iwb study`) runs the sessions and src/main/learn/report/study-report.ts draws them.
+import { parseAlgoLabel, sessionConfig, type Schedule, type SessionConfig } from '../../shared/session-config'
+import { summarizeRuns } from '../../shared/plot'
+import { bootstrapBand, bootstrapStatisticBand, mean } from '../../shared/stats'
+import type { PolicySpec } from '../sim/policy-spec'
+import { createRng } from '../sim/rng'
+import { firstReach } from './advice'
+import { evaluationEpisodes, trainingSeed, type Evaluator } from './evaluation'
+import type { EvaluationRecord } from './session-log'
+
+export const STUDY_NAMES = ['paper', 'cost-sweep', 'warm-size', 'recoverability', 'mixture'] as const
+export type StudyName = (typeof STUDY_NAMES)[number]
+
+/** The authors' annotation budgets (paper, section 6): Hopper and Ant 1000, HalfCheetah and Walker2d 5000. */
+export const PAPER_BUDGETS: Readonly<Record<string, number>> = {
+  hopper: 1000,
+  ant: 1000,
+  halfcheetah: 5000,
+  walker2d: 5000,
+}
+/** Tasks outside the paper: one budget of 1000. */
+export const OTHER_BUDGET = 1000
+export const PAPER_ALGOS = ['bc', 'dagger', 'stagger', 'warm-stagger:0.5', 'warm-stagger:0.25', 'warm-stagger:0.125']
+/** The authors evaluated at 20 points of the budget, 25 episodes each, over 10 seeds. */
+export const EVAL_POINTS = 20
+export const PAPER_EVAL_EPISODES = 25
+export const PAPER_SEEDS = 10
+
+/** Each study's defaults, overridden by the flags. */
+export const STUDY_DEFAULTS: Readonly<
+  Record<StudyName, { algos: readonly string[]; costRatios: readonly number[]; seeds: number }>
+> = {
+  paper: { algos: PAPER_ALGOS, costRatios: [1, 2], seeds: PAPER_SEEDS },
+  'cost-sweep': { algos: ['bc', 'stagger'], costRatios: [1, 2, 5, 10], seeds: 5 },
+  'warm-size': { algos: ['bc', 'stagger'], costRatios: [1], seeds: 5 },
+  recoverability: { algos: ['bc', 'stagger'], costRatios: [1], seeds: 5 },
+  mixture: { algos: ['dagger', 'stagger'], costRatios: [1], seeds: 5 },
+}
+/** WARM-STAGGER's offline shares in the warm-size study, in states (labels of cost 1). */
+export const WARM_SIZES = [50, 200, 800]
+/** The recoverability study's fall angles (radians): Hopper's own 0.2 between a tighter and looser ones. */
+export const FALL_ANGLES = [0.1, 0.2, 0.5, 1.0]
+
+export interface StudyOptions {
+  task: string
+  seeds: number
+  seedBase: number
+  algos: readonly string[]
+  costRatios: readonly number[]
+  /** default: PAPER_BUDGETS for the paper's tasks, OTHER_BUDGET otherwise */
+  budget?: number
+  evalEpisodes?: number
+  schedule?: Schedule
+  epochs?: number | null
+  warmSizes?: readonly number[]
+  fallAngles?: readonly number[]
+}
+
+/** One curve of a study: an algorithm at one cost ratio (and task variant), over seeds. */
+export interface StudyArm {
+  /** the algorithm as the CLI names it: 'bc', 'warm-stagger:0.25', 'dagger:m=10' */
+  algo: string
+  costRatio: number
+  /** the figure the arm belongs to: 'C=2', 'fall=0.1' */
+  group: string
+  fallAngle: number | null
+  configs: SessionConfig[]
+}
+
+export function studyBudget(task: string, budget?: number): number {
+  return budget ?? PAPER_BUDGETS[task] ?? OTHER_BUDGET
+}
+
+/**
+ * The arms of a study. BC's labels cost 1 whatever C is, so its sessions are stored once (at C = 1) and drawn
+ * in every cost ratio's figure. Evaluations at EVAL_POINTS points of the budget.
+ */
+export function studyArms(name: StudyName, o: StudyOptions): StudyArm[] {
+  const budget = studyBudget(o.task, o.budget)
+  const base = {
+    taskId: o.task,
+    budget,
+    evalEvery: Math.max(1, Math.round(budget / EVAL_POINTS)),
+    evalEpisodes: o.evalEpisodes ?? PAPER_EVAL_EPISODES,
+    schedule: o.schedule ?? 'incremental',
+    epochs: o.epochs ?? null,
+  }
+  const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i)
+  const arm = (label: string, costRatio: number, group: string, fallAngle: number | null = null): StudyArm => {
+    const parsed = parseAlgoLabel(label)
+    const c = parsed.algo === 'bc' ? 1 : costRatio
+    return {
+      algo: label,
+      costRatio,
+      group,
+      fallAngle,
+      configs: seeds.map((seed) =>
+        sessionConfig({
+          ...base,
+          algo: parsed.algo,
+          warmFraction: parsed.warmFraction,
+          daggerStates: parsed.daggerStates ?? null,
+          costRatio: c,
+          seed,
+          fallAngle,
+        }),
+      ),
+    }
+  }
+  const c0 = o.costRatios[0]
+  switch (name) {
+    case 'paper':
+    case 'cost-sweep':
+    case 'mixture':
+      return o.costRatios.flatMap((c) => o.algos.map((a) => arm(a, c, `C=${c}`)))
+    case 'warm-size': {
+      const sizes = o.warmSizes ?? WARM_SIZES
+      const tooBig = sizes.filter((n) => n > budget)
+      if (tooBig.length)
+        throw new RangeError(`warm-size: offline shares ${tooBig.join(', ')} exceed the budget ${budget}`)
+      const warm = sizes.map((n) => `warm-stagger:${n / budget}`)
+      return [...o.algos, ...warm].map((a) => arm(a, c0, `C=${c0}`))
+    }
+    case 'recoverability':
+      return (o.fallAngles ?? FALL_ANGLES).flatMap((f) => o.algos.map((a) => arm(a, c0, `fall=${f}`, f)))
+  }
+}
+
+/** Every configuration of the arms once (BC's are shared by the cost ratios' figures). */
+export function studyConfigs(arms: readonly StudyArm[]): SessionConfig[] {
+  const seen = new Map<string, SessionConfig>()
+  for (const a of arms) for (const c of a.configs) seen.set(JSON.stringify(c), c)
+  return [...seen.values()]
+}
+
+/** One seed's curve: mean evaluation return at each evaluation's cost. */
+export interface SeedCurve {
+  seed: number
+  evaluations: readonly EvaluationRecord[]
+}
+
+/**
+ * Area under the return-versus-cost curve over [0, budget], divided by the budget (a mean return, in the task's
+ * units). The curve is the return of the latest evaluated policy at each cost (a staircase): the policy one holds
+ * having paid that much. Past its last evaluation the curve holds its last value.
+ */
+export function areaUnderCost(evaluations: readonly EvaluationRecord[], budget: number): number {
+  if (evaluations.length === 0 || !(budget > 0)) return NaN
+  let area = 0
+  for (let i = 0; i < evaluations.length; i++) {
+    const from = Math.min(budget, evaluations[i].cost)
+    const to = i + 1 < evaluations.length ? Math.min(budget, evaluations[i + 1].cost) : budget
+    area += mean(evaluations[i].returns) * Math.max(0, to - from)
+  }
+  return area / budget
+}
+
+export interface ArmResult {
+  algo: string
+  costRatio: number
+  group: string
+  fallAngle: number | null
+  seeds: number
+  finalReturn: number
+  band80: [number, number]
+  /** annotation cost at which the seeds' mean curve first reaches 80% (90%) of the way to the expert; null: never */
+  costTo80: number | null
+  costTo90: number | null
+  auc: number
+  aucBand80: [number, number]
+}
+
+/**
+ * The figures of one arm. `start` is the untrained learner's return and `expert` the expert's, on the same
+ * evaluation episodes; the targets lie 80% and 90% of the way between them (advice.ts: the same rule).
+ */
+export function armResult(
+  arm: Omit<StudyArm, 'configs'>,
+  curves: readonly SeedCurve[],
+  budget: number,
+  start: number,
+  expert: number,
+): ArmResult {
+  const live = curves.filter((c) => c.evaluations.length > 0)
+  const finals = live.map((c) => mean(c.evaluations[c.evaluations.length - 1].returns))
+  const aucs = live.map((c) => areaUnderCost(c.evaluations, budget))
+  const f = bootstrapBand(finals)
+  const a = bootstrapBand(aucs)
+  const byCost = summarizeRuns(
+    live.map((c) => ({ x: c.evaluations.map((e) => e.cost), y: c.evaluations.map((e) => mean(e.returns)) })),
+  )
+  const reach = (share: number): number | null => firstReach(byCost.x, byCost.mean, start + share * (expert - start))
+  return {
+    algo: arm.algo,
+    costRatio: arm.costRatio,
+    group: arm.group,
+    fallAngle: arm.fallAngle,
+    seeds: live.length,
+    finalReturn: f.mean,
+    band80: [f.lo, f.hi],
+    costTo80: reach(0.8),
+    costTo90: reach(0.9),
+    auc: a.mean,
+    aucBand80: [a.lo, a.hi],
+  }
+}
+
+/** Where a descending gap (STAGGER's AUC minus BC's, against C) first crosses 0, interpolated in log C; null: never. */
+export function crossingRatio(ratios: readonly number[], gaps: readonly number[]): number | null {
+  for (let i = 0; i < ratios.length; i++) {
+    if (!(gaps[i] < 0)) continue
+    if (i === 0) return ratios[0]
+    const f = gaps[i - 1] / (gaps[i - 1] - gaps[i])
+    return Math.exp(Math.log(ratios[i - 1]) + f * (Math.log(ratios[i]) - Math.log(ratios[i - 1])))
+  }
+  return null
+}
+
+export interface Crossover {
+  /** the cost ratio above which BC's area exceeds STAGGER's; null when STAGGER stays ahead over the ratios run */
+  ratio: number | null
+  /** 80% bootstrap band over seeds (resampling each arm's seeds); null ends when too few resamples cross */
+  band80: [number | null, number | null]
+  /** share of the bootstrap resamples in which a crossing exists */
+  support: number
+  ratios: number[]
+  /** STAGGER's AUC minus BC's at each ratio */
+  gaps: number[]
+}
+
+/** The crossover of a cost sweep: BC's per-seed areas against STAGGER's at each cost ratio (ascending). */
+export function crossover(
+  bcAucs: readonly number[],
+  staggerAucs: readonly (readonly number[])[],
+  ratios: number[],
+): Crossover {
+  const gapsOf = (samples: readonly (readonly number[])[]): number[] =>
+    samples.slice(1).map((s) => mean(s) - mean(samples[0]))
+  const samples = [bcAucs, ...staggerAucs]
+  const gaps = gapsOf(samples)
+  let crossed = 0
+  let total = 0
+  const band = bootstrapStatisticBand(samples, (s) => {
+    total++
+    const r = crossingRatio(ratios, gapsOf(s))
+    if (r === null) return NaN
+    crossed++
+    return r
+  })
+  // the first call is the statistic on the data itself, not a resample
+  const support = total > 1 ? (crossed - (crossingRatio(ratios, gaps) === null ? 0 : 1)) / (total - 1) : 0
+  const ok = support >= 0.1
+  return {
+    ratio: crossingRatio(ratios, gaps),
+    band80: [ok && Number.isFinite(band.lo) ? band.lo : null, ok && Number.isFinite(band.hi) ? band.hi : null],
+    support,
+    ratios,
+    gaps,
+  }
+}
+
+/**
+ * The return of the uniform mixture of the policies a session saved (one with each evaluation, so a subsample
+ * of every policy it trained, evenly spread over its labels): each of the final evaluation's episodes (the same
+ * resets and action noise) is run by one policy drawn uniformly, the mixture the analysis bounds (paper, sec. 4).
+ */
+export async function mixtureReturns(
+  config: SessionConfig,
+  labels: number,
+  policies: readonly PolicySpec[],
+  evaluator: Evaluator,
+): Promise<number[]> {
+  if (policies.length === 0) throw new RangeError(`no saved policies to mix for ${config.taskId} seed ${config.seed}`)
+  const episodes = evaluationEpisodes(config, labels)
+  const rng = createRng(trainingSeed(config.seed, 0x6d697800))
+  const pick = episodes.map(() => rng.int(policies.length))
+  const returns = new Array<number>(episodes.length)
+  for (let k = 0; k < policies.length; k++) {
+    const mine = episodes.map((_, i) => i).filter((i) => pick[i] === k)
+    if (mine.length === 0) continue
+    const r = await evaluator.evaluate(
+      policies[k],
+      mine.map((i) => episodes[i]),
+    )
+    mine.forEach((i, j) => (returns[i] = r.returns[j]))
+  }
+  return returns
+}
