@@ -174,6 +174,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX labels_by_source ON labels (source, session_id);
     `,
   },
+  {
+    version: 5,
+    name: 'success rate beside the return in evaluations',
+    sql: `
+      -- share of the evaluation episodes that succeeded; NULL for tasks without a success condition
+      ALTER TABLE evaluations ADD COLUMN success_rate REAL;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

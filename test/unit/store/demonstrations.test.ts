@@ -14,7 +14,7 @@ import {
   returnPreview,
   type Workspace,
 } from '../../../src/main/store'
-import { migrate } from '../../../src/main/store/migrations'
+import { SCHEMA_VERSION, migrate } from '../../../src/main/store/migrations'
 import { fakeStep, sampleConfig, tempDir } from './helpers'
 
 let tmp: ReturnType<typeof tempDir>
@@ -90,7 +90,7 @@ describe('the offline source of a stored session', () => {
     raw.close()
     const ws = openWorkspace(file)
     try {
-      expect(ws.schemaVersion).toBe(4)
+      expect(ws.schemaVersion).toBe(SCHEMA_VERSION)
       expect(ws.openSession(1).config.offline).toEqual({ kind: 'expert' })
       expect(ws.listEpisodes()).toEqual([])
     } finally {
