@@ -37,7 +37,7 @@ describe('Teleop view with the manipulation tasks', () => {
     for (const [id, axes] of DRIVES) {
       await page.getByTestId('teleop-task').selectOption(id)
       const info = taskInfo(id)
-      await page.getByText(info.description.slice(0, 40)).waitFor({ timeout: 60_000 })
+      await page.getByText((info.description ?? info.title).slice(0, 40)).waitFor({ timeout: 60_000 })
       // every control of the task's gamepad mapping is in the legend
       const legend = page.locator('details.legend')
       for (const m of info.gamepad!) await expect.poll(() => legend.textContent()).toContain(m.label)
@@ -52,7 +52,7 @@ describe('Teleop view with the manipulation tasks', () => {
       await setAxes(page, axes)
       await expect.poll(() => page.getByTestId('deadman').getAttribute('data-held'), { timeout: 30_000 }).toBe('true')
       await expect
-        .poll(async () => Buffer.compare(before, await sceneShot(page)) !== 0, { timeout: 30_000, intervals: [200] })
+        .poll(async () => Buffer.compare(before, await sceneShot(page)) !== 0, { timeout: 30_000, interval: 200 })
         .toBe(true)
       await setAxes(page, { 0: 0, 1: 0, 2: 0, 3: 0 })
       await setButton(page, 5, 0)
