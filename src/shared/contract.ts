@@ -123,6 +123,8 @@ export const EvaluationPoint = z.object({
   humanSeconds: finite,
   meanReturn: finite,
   stdReturn: finite,
+  /** share of the evaluation episodes that succeeded; null for tasks without a success condition */
+  successRate: z.number().min(0).max(1).nullable().optional(),
 })
 export type EvaluationPoint = z.infer<typeof EvaluationPoint>
 

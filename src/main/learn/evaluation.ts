@@ -9,7 +9,7 @@ import { mean, sum } from '../../shared/stats'
 import type { Env } from '../sim/env'
 import { policyFromSpec, samplePolicy, type PolicySpec } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
-import { rollout } from '../sim/rollout'
+import { rollout, successShare } from '../sim/rollout'
 import type { RolloutPool } from '../sim/rollout-pool'
 
 /** One evaluation episode: its reset seed and the seed of the learner's action sampling. */
@@ -18,9 +18,17 @@ export interface EvalEpisode {
   sampleSeed: number
 }
 
+export interface EvalOutcome {
+  /** one return per episode, in order */
+  returns: number[]
+  /** env steps taken */
+  steps: number
+  /** share of episodes whose last step reported success (StepOutcome.info.success); null for tasks without it */
+  successRate: number | null
+}
+
 export interface Evaluator {
-  /** Returns one return per episode, in order, and the env steps taken. */
-  evaluate(spec: PolicySpec, episodes: readonly EvalEpisode[]): Promise<{ returns: number[]; steps: number }>
+  evaluate(spec: PolicySpec, episodes: readonly EvalEpisode[]): Promise<EvalOutcome>
   close(): Promise<void>
 }
 
@@ -62,7 +70,11 @@ export function evaluationEpisodes(
 }
 
 /** The one episode routine (also the rollout workers'): sampled actions, clipped to the action bounds. */
-export function evaluationEpisode(env: Env, spec: PolicySpec, episode: EvalEpisode): { ret: number; length: number } {
+export function evaluationEpisode(
+  env: Env,
+  spec: PolicySpec,
+  episode: EvalEpisode,
+): { ret: number; length: number; success?: boolean } {
   const policy = policyFromSpec(spec)
   const { actionLow, actionHigh } = env.task
   const r = rollout(env, policy, {
@@ -70,7 +82,9 @@ export function evaluationEpisode(env: Env, spec: PolicySpec, episode: EvalEpiso
     rng: createRng(episode.sampleSeed),
     sample: (o, g) => samplePolicy(policy, o, g, 0, actionLow, actionHigh),
   })
-  return { ret: r.ret, length: r.length }
+  return r.success === undefined
+    ? { ret: r.ret, length: r.length }
+    : { ret: r.ret, length: r.length, success: r.success }
 }
 
 /** Evaluate in the calling thread on an env of its own (the env is closed with the evaluator). */
@@ -78,12 +92,14 @@ export function localEvaluator(env: Env): Evaluator {
   return {
     async evaluate(spec, episodes) {
       let steps = 0
+      const flags: (boolean | undefined)[] = []
       const returns = episodes.map((e) => {
         const r = evaluationEpisode(env, spec, e)
         steps += r.length
+        flags.push(r.success)
         return r.ret
       })
-      return { returns, steps }
+      return { returns, steps, successRate: successShare(flags) }
     },
     async close() {
       env.close()
@@ -98,7 +114,11 @@ export function poolEvaluator(pool: RolloutPool, ownsPool = true): Evaluator {
       const res = await pool.run(
         episodes.map((e) => ({ spec, seed: e.seed, sampleSeed: e.sampleSeed, sampleSigma: 0 })),
       )
-      return { returns: res.map((r) => r.ret), steps: sum(res.map((r) => r.length)) }
+      return {
+        returns: res.map((r) => r.ret),
+        steps: sum(res.map((r) => r.length)),
+        successRate: successShare(res.map((r) => r.success)),
+      }
     },
     async close() {
       if (ownsPool) await pool.close()

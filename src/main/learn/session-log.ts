@@ -63,6 +63,8 @@ export interface EvaluationRecord {
   cost: number
   humanSeconds: number
   returns: number[]
+  /** share of the episodes that succeeded; null or absent for tasks without a success condition */
+  successRate?: number | null
 }
 
 export interface PolicyRecord {

@@ -40,6 +40,8 @@ export interface SessionProgress {
   humanSeconds: number
   phase: string
   lastReturn: number | null
+  /** the last evaluation's success rate; null for tasks without a success condition or before any evaluation */
+  lastSuccessRate?: number | null
   evaluation?: EvaluationRecord
 }
 
@@ -195,6 +197,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
     const evaluations = log.evaluations()
     let lastEvalLabels = evaluations.length ? evaluations[evaluations.length - 1].labels : -1
     let lastReturn = evaluations.length ? mean(evaluations[evaluations.length - 1].returns) : null
+    let lastSuccessRate = evaluations.length ? (evaluations[evaluations.length - 1].successRate ?? null) : null
     log.setStatus('running')
 
     const progress = (phase: string, evaluation?: EvaluationRecord): void =>
@@ -205,6 +208,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
         humanSeconds: ledger.humanSeconds,
         phase,
         lastReturn,
+        lastSuccessRate,
         evaluation,
       })
 
@@ -253,12 +257,16 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       const after: Promise<MlpWeights> = pending ? pending.then((u) => u.weights) : Promise.resolve(weights)
       evaluating = (async () => {
         const w = await after
-        const { returns, steps } = await evaluator.evaluate(learnerSpec(w, task), evaluationEpisodes(config, at.labels))
+        const { returns, steps, successRate } = await evaluator.evaluate(
+          learnerSpec(w, task),
+          evaluationEpisodes(config, at.labels),
+        )
         evalSteps += steps
-        const rec: EvaluationRecord = { ...at, returns }
+        const rec: EvaluationRecord = { ...at, returns, successRate }
         log.addEvaluation(rec)
         log.savePolicy({ labels: at.labels, backend: trainer.backend, weights: w })
         lastReturn = mean(returns)
+        lastSuccessRate = successRate
         progress('evaluation', rec)
       })()
       // a failure surfaces where it is awaited; until then it must not count as unhandled

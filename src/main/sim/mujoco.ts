@@ -151,6 +151,7 @@ export class MjSim {
   private modelObj: MjModel | null
   private dataObj: MjData | null
   private stateBuf: { GetView(): Float64Array; delete(): void } | null
+  private jacBufs: { GetView(): Float64Array; delete(): void }[] | null = null
 
   constructor(
     readonly mj: MainModule,
@@ -270,8 +271,26 @@ export class MjSim {
     this.mj.mj_forward(this.model, this.data)
   }
 
+  /**
+   * A site's translational and rotational Jacobians (mj_jacSite, each 3 x nv, row-major), copied out. Reads the
+   * kinematic quantities mj_step / mj_forward left (cdof, site_xpos): call forward() first if qpos was edited.
+   */
+  jacSite(siteId: number): { jacp: Float64Array; jacr: Float64Array } {
+    if (!this.jacBufs) {
+      const mk = (): { GetView(): Float64Array; delete(): void } => new this.mj.DoubleBuffer(3 * this.nv) as never
+      this.jacBufs = [mk(), mk()]
+    }
+    const [p, r] = this.jacBufs
+    this.mj.mj_jacSite(this.model, this.data, p, r, siteId)
+    return { jacp: Float64Array.from(p.GetView()), jacr: Float64Array.from(r.GetView()) }
+  }
+
   /** Free the state buffer, data and model, once; later calls do nothing. */
   close(): void {
+    if (this.jacBufs) {
+      for (const b of this.jacBufs) b.delete()
+      this.jacBufs = null
+    }
     if (this.stateBuf) {
       this.stateBuf.delete()
       this.stateBuf = null

@@ -7,9 +7,11 @@ import { MujocoEnv } from './mujoco-env'
 import { mjcfPath } from './resources'
 import { ant, halfcheetah, hopper, walker2d } from './tasks/locomotion'
 import { cartpole, pointMaze, reacherArm } from './tasks/operator'
+import { pickPlace } from './tasks/pick-place'
+import { pushT } from './tasks/push-t'
 import type { TaskDef } from './tasks/task-def'
 
-const TASKS: TaskDef[] = [hopper, halfcheetah, walker2d, ant, reacherArm, pointMaze, cartpole]
+const TASKS: TaskDef[] = [hopper, halfcheetah, walker2d, ant, reacherArm, pointMaze, cartpole, pickPlace, pushT]
 
 export function listTasks(): TaskInfo[] {
   return TASKS.map((t) => structuredClone(t.info))

@@ -4,6 +4,7 @@ import type { Worker } from 'node:worker_threads'
 import { meanStd } from '../../shared/stats'
 import { startWorker } from '../workers'
 import type { EpisodeRequest, EpisodeResult, WorkerReply, WorkerRequest } from './rollout-protocol'
+import { successShare } from './rollout'
 
 export type { EpisodeRequest, EpisodeResult, ObsStats } from './rollout-protocol'
 
@@ -130,11 +131,19 @@ export class RolloutPool {
   async evaluate(
     spec: EpisodeRequest['spec'],
     seeds: number[],
-  ): Promise<{ meanReturn: number; stdReturn: number; returns: number[]; lengths: number[] }> {
+  ): Promise<{
+    meanReturn: number
+    stdReturn: number
+    returns: number[]
+    lengths: number[]
+    /** share of episodes that succeeded; null for tasks without a success condition */
+    successRate: number | null
+  }> {
     const res = await this.run(seeds.map((seed) => ({ spec, seed })))
     const returns = res.map((r) => r.ret)
     const { mean, std } = meanStd(returns)
-    return { meanReturn: mean, stdReturn: std, returns, lengths: res.map((r) => r.length) }
+    const successRate = successShare(res.map((r) => r.success))
+    return { meanReturn: mean, stdReturn: std, returns, lengths: res.map((r) => r.length), successRate }
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,8 @@ export interface EpisodeResult {
   ret: number
   length: number
   terminated: boolean
+  /** the task's success flag for the episode (absent for tasks without one) */
+  success?: boolean
   /** length x obsDim, row-major */
   observations?: Float64Array
   /** length x actDim */

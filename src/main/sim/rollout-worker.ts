@@ -60,6 +60,7 @@ function runEpisode(req: EpisodeRequest): EpisodeResult {
       : undefined,
   })
   const out: EpisodeResult = { seed: req.seed, ret: r.ret, length: r.length, terminated: r.terminated }
+  if (r.success !== undefined) out.success = r.success
   if (r.observations) {
     out.observations = flat(r.observations, obsDim)
     out.actions = flat(r.actions!, env.task.actDim)

@@ -23,12 +23,20 @@ export interface RolloutResult {
   ret: number
   length: number
   terminated: boolean
+  /** the last step's info.success (tasks that end on success end on it); absent for tasks without one */
+  success?: boolean
   seed?: number
   observations?: Float64Array[]
   actions?: Float64Array[]
   rewards?: number[]
   /** states[t] is the full physics state before action t; one more than actions (the final state) */
   states?: Float64Array[]
+}
+
+/** The share of episodes that succeeded, or null when the task reports no success (no episode has the flag). */
+export function successShare(flags: readonly (boolean | undefined)[]): number | null {
+  const known = flags.filter((f): f is boolean => f !== undefined)
+  return known.length === 0 ? null : known.filter(Boolean).length / flags.length
 }
 
 export function rollout(env: Env, policy: Policy, opts: RolloutOptions = {}): RolloutResult {
@@ -57,6 +65,7 @@ export function rollout(env: Env, policy: Policy, opts: RolloutOptions = {}): Ro
     }
     if (opts.states) result.states!.push(env.getState())
     obs = r.observation
+    if (typeof r.info.success === 'boolean') result.success = r.info.success
     if (r.terminated) {
       result.terminated = true
       break

@@ -3,6 +3,7 @@
 // and a linear state-feedback balance law for the cart-pole. They live in sim, beside the tasks, because
 // policyFromSpec rebuilds a { kind: 'scripted' } spec in any worker; src/main/experts only picks them.
 import type { SpecPolicy } from './policy-spec'
+import { pickPlaceExpert, pushTExpert } from './scripted-manipulation'
 import { ARM, MAZE, mazeCellCenter, mazeCellOf, mazeDistances, mazeOpen } from './tasks/operator'
 
 const clip1 = (x: number): number => (x < -1 ? -1 : x > 1 ? 1 : x)
@@ -95,6 +96,8 @@ const SCRIPTED: Record<string, () => SpecPolicy> = {
   'reacher-arm': reacherExpert,
   'point-maze': mazeExpert,
   cartpole: cartpoleExpert,
+  'pick-place': pickPlaceExpert,
+  'push-t': pushTExpert,
 }
 
 export function hasScriptedExpert(taskId: string): boolean {

@@ -162,6 +162,8 @@ export const rowSchemas = {
       returns: z.array(finite).max(SESSION_LIMITS.evalEpisodes),
       mean: finite,
       std: finite,
+      /** absent in exports made before success rates were stored */
+      successRate: z.number().min(0).max(1).nullable().optional(),
       createdAt: timestamp,
     })
     .strict(),

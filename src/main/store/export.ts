@@ -227,6 +227,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         returns: JSON.parse(r.returns as string),
         mean: r.mean,
         std: r.std,
+        successRate: r.success_rate ?? null,
         createdAt: r.created_at,
       }),
     },

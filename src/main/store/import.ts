@@ -494,8 +494,8 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
             },
             'evaluations.jsonl': (r) => {
               p(
-                `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+                `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, success_rate, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 result.sessions.get(r.sessionId)!,
                 r.labels,
@@ -504,6 +504,7 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 JSON.stringify(r.returns),
                 r.mean,
                 r.std,
+                r.successRate ?? null,
                 r.createdAt,
               )
               count('evaluations.jsonl')

@@ -192,6 +192,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN fall_angle REAL;
     `,
   },
+  {
+    version: 7,
+    name: 'success rate beside the return in evaluations',
+    sql: `
+      -- share of the evaluation episodes that succeeded; NULL for tasks without a success condition
+      ALTER TABLE evaluations ADD COLUMN success_rate REAL;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

@@ -150,8 +150,8 @@ export class SqliteSessionLog implements SessionLog {
     const { mean, std } = meanStd(evaluation.returns)
     this.write(() =>
       this.prepare(
-        `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, success_rate, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         this.sessionId,
         evaluation.labels,
@@ -160,6 +160,7 @@ export class SqliteSessionLog implements SessionLog {
         JSON.stringify(evaluation.returns),
         mean,
         std,
+        evaluation.successRate ?? null,
         new Date().toISOString(),
       ),
     )
@@ -167,18 +168,20 @@ export class SqliteSessionLog implements SessionLog {
 
   evaluations(): EvaluationRecord[] {
     const rows = this.prepare(
-      'SELECT labels, cost, human_seconds, returns FROM evaluations WHERE session_id = ? ORDER BY labels, id',
+      'SELECT labels, cost, human_seconds, returns, success_rate FROM evaluations WHERE session_id = ? ORDER BY labels, id',
     ).all(this.sessionId) as {
       labels: number
       cost: number
       human_seconds: number
       returns: string
+      success_rate: number | null
     }[]
     return rows.map((r) => ({
       labels: r.labels,
       cost: r.cost,
       humanSeconds: r.human_seconds,
       returns: JSON.parse(r.returns) as number[],
+      successRate: r.success_rate,
     }))
   }
 

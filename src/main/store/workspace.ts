@@ -673,7 +673,8 @@ export class Workspace {
   /** The cost curve: mean return against labels, cumulative cost and human seconds, in label order. */
   curve(sessionId: number): EvaluationPoint[] {
     const rows = this.prepare(
-      `SELECT session_id, labels, cost, human_seconds, mean, std FROM evaluations WHERE session_id = ? ORDER BY labels, id`,
+      `SELECT session_id, labels, cost, human_seconds, mean, std, success_rate FROM evaluations WHERE session_id = ?
+         ORDER BY labels, id`,
     ).all(sessionId) as {
       session_id: number
       labels: number
@@ -681,6 +682,7 @@ export class Workspace {
       human_seconds: number
       mean: number
       std: number
+      success_rate: number | null
     }[]
     return rows.map((r) => ({
       sessionId: r.session_id,
@@ -689,6 +691,7 @@ export class Workspace {
       humanSeconds: r.human_seconds,
       meanReturn: r.mean,
       stdReturn: r.std,
+      successRate: r.success_rate,
     }))
   }
 

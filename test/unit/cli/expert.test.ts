@@ -40,7 +40,18 @@ describe('iwb expert eval', () => {
       kind: 'scripted',
       meanReturn: 1000,
       stdReturn: 0,
+      // cart-pole reports no success flag
+      successRate: null,
     })
+  })
+
+  it('gives the success rate for tasks with a success condition', async () => {
+    const { lines, io } = capture()
+    expect(await expert.run(['eval', '--task', 'push-t', '--episodes', '2', '--seed', '5', '--json'], io)).toBe(0)
+    const r = JSON.parse(lines.at(-1)!)
+    expect(r).toMatchObject({ task: 'push-t', episodes: 2, kind: 'scripted', successRate: 1 })
+    // a success ends an episode before the 300-step horizon
+    expect(r.meanLength).toBeLessThan(300)
   })
 
   it('rejects bad arguments with a usage error', async () => {

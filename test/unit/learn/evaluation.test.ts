@@ -14,6 +14,7 @@ import { makeEnv } from '../../../src/main/sim/registry'
 import { createRng } from '../../../src/main/sim/rng'
 import { RolloutPool } from '../../../src/main/sim/rollout-pool'
 import { SESSION_LIMITS } from '../../../src/shared/session-config'
+import type { LinearSpec } from '../../../src/main/sim/policy-spec'
 
 describe('evaluation seeds', () => {
   it('keeps training resets in [0, 2^31) and evaluation resets in [2^31, 2^32) for any session seed', () => {
@@ -51,6 +52,9 @@ describe('evaluation seeds', () => {
       expect(x.returns).toHaveLength(4)
       expect(y.returns).toEqual(x.returns)
       expect(y.steps).toBe(x.steps)
+      // Hopper has no success condition: no rate, rather than a rate of 0
+      expect(x.successRate).toBeNull()
+      expect(y.successRate).toBeNull()
       // The expert's return over the union of several sessions' evaluation seeds, each once.
       const r = await expertReturn(
         spec,
@@ -63,6 +67,31 @@ describe('evaluation seeds', () => {
       )
       expect(r.returns).toHaveLength(6)
       expect(r.returns.slice(0, 4)).toEqual(x.returns)
+    } finally {
+      await local.close()
+      await pool.close()
+    }
+  })
+
+  it('reports the share of episodes whose last step says success, the same on a pool as in this thread', async () => {
+    const episodes = evaluationEpisodes({ seed: 4, evalEpisodes: 3 }, 0)
+    const local = localEvaluator(await makeEnv('point-maze'))
+    const pool = poolEvaluator(await RolloutPool.create('point-maze', { workers: 2 }))
+    const still: LinearSpec = {
+      kind: 'linear',
+      obsDim: 6,
+      actDim: 2,
+      M: new Array(12).fill(0),
+      mu: new Array(6).fill(0),
+      sigma: new Array(6).fill(1),
+    }
+    try {
+      const expert = expertFor('point-maze')
+      const [x, y] = [await local.evaluate(expert, episodes), await pool.evaluate(expert, episodes)]
+      expect(x.successRate).toBe(1)
+      expect(y.successRate).toBe(x.successRate)
+      // a ball that is never pushed never reaches a goal at least four cells away
+      expect((await local.evaluate(still, episodes.slice(0, 1))).successRate).toBe(0)
     } finally {
       await local.close()
       await pool.close()

@@ -70,6 +70,24 @@ describe('report', () => {
     expect(page).toContain('return-vs-labels.svg')
     expect(page).toContain('rendered by resvg')
     expect(r.finals.find((f) => f.algo === 'bc')!.meanReturn).toBe(75)
+    // these evaluations carry no success rate: no column, no rate
+    expect(r.finals.every((f) => f.successRate === null)).toBe(true)
+    expect(page).not.toContain('<th>success</th>')
+  })
+
+  it('puts the final success rate beside the return when the task has one', async () => {
+    const runs = input.runs.map((run, i) => ({
+      ...run,
+      evaluations: run.evaluations.map((e) => ({ ...e, successRate: i === 0 ? 0.2 : 0.6 })),
+    }))
+    const r = await writeReport(join(dir, 'success'), { ...input, runs }, 'none')
+    const page = readFileSync(join(dir, 'success', 'index.html'), 'utf8')
+    expect(page).toContain('<th>success</th>')
+    // bc: the mean of its two seeds' final rates (0.2 and 0.6); stagger: its one seed's
+    expect(r.finals.find((f) => f.algo === 'bc')!.successRate).toBeCloseTo(0.4, 12)
+    expect(r.finals.find((f) => f.algo === 'stagger')!.successRate).toBe(0.6)
+    expect(page).toContain('<td>40%</td></tr>')
+    expect(page).toContain('<td>60%</td></tr>')
   })
 
   it('sets the text in a system font (the PNG changes when the text is left out)', () => {

@@ -84,6 +84,7 @@ function populate(ws: Workspace): { a: number; b: number; demo: number } {
       cost: 3,
       humanSeconds: 1.25,
       returns: [seed, seed + 2],
+      successRate: 0.5,
     })
     log.savePolicy({
       labels: 2,

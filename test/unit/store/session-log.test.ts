@@ -80,6 +80,7 @@ describe('SessionLog on SQLite', () => {
       cost: 3,
       humanSeconds: 2.5,
       returns: [10, 14],
+      successRate: 0.5,
     })
     log.addEvaluation({
       labels: 1,
@@ -119,8 +120,9 @@ describe('SessionLog on SQLite', () => {
       cost: 2,
     })
     expect(again.evaluations()).toEqual([
-      { labels: 1, cost: 1, humanSeconds: 0, returns: [2, 2, 2] },
-      { labels: 2, cost: 3, humanSeconds: 2.5, returns: [10, 14] },
+      // no success rate given: stored as NULL (a task without a success condition)
+      { labels: 1, cost: 1, humanSeconds: 0, returns: [2, 2, 2], successRate: null },
+      { labels: 2, cost: 3, humanSeconds: 2.5, returns: [10, 14], successRate: 0.5 },
     ])
     expect(again.latestPolicy()).toEqual({
       labels: 2,
@@ -132,7 +134,7 @@ describe('SessionLog on SQLite', () => {
     expect(queries[0]).toMatchObject({ labelId: l2, firstInputAt: 1400.5, operator: 'ana', disagreement: 0.22 })
     expect(Array.from(queries[0].proposedAction)).toEqual([0.9, 0.8])
     expect(queries[1]).toMatchObject({ labelId: null, abandonedAt: 9000, answer: null, committedAt: null })
-    expect(ws.curves([log.sessionId])[0].points).toHaveLength(2)
+    expect(ws.curves([log.sessionId])[0].points.map((p) => p.successRate)).toEqual([null, 0.5])
 
     const [info] = ws.listSessions()
     SessionInfoSchema.parse(info)

@@ -240,7 +240,9 @@ export class SessionManager {
       kind: 'session',
       done: Math.min(p.cost, p.budget),
       total: p.budget,
-      message: `${p.phase}: ${p.labels} labels${p.lastReturn !== null ? `, return ${p.lastReturn.toFixed(1)}` : ''}`,
+      message:
+        `${p.phase}: ${p.labels} labels${p.lastReturn !== null ? `, return ${p.lastReturn.toFixed(1)}` : ''}` +
+        (p.lastSuccessRate != null ? `, success ${(100 * p.lastSuccessRate).toFixed(0)} %` : ''),
     })
     try {
       this.broadcaster.broadcast('session.update', this.info(sessionId))

@@ -125,7 +125,9 @@ export const command: Command = {
       if (!v.json) {
         for (const f of report.finals)
           io.out(
-            `${f.algo.padEnd(18)} final return ${f.meanReturn.toFixed(1)} [${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}] over ${f.seeds} seeds`,
+            `${f.algo.padEnd(18)} final return ${f.meanReturn.toFixed(1)} [${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}]` +
+              (f.successRate === null ? '' : `, success ${(100 * f.successRate).toFixed(0)} %`) +
+              ` over ${f.seeds} seeds`,
           )
         io.out(`expert ${expert.mean.toFixed(1)}; report in ${reportDir} (PNG by ${report.pngRenderer})`)
       }

@@ -75,12 +75,24 @@ export async function evaluateExpert(
   episodes: number,
   seed: number,
   workers = 2,
-): Promise<{ meanReturn: number; stdReturn: number; returns: number[]; meanLength: number }> {
+): Promise<{
+  meanReturn: number
+  stdReturn: number
+  returns: number[]
+  meanLength: number
+  successRate: number | null
+}> {
   const pool = await RolloutPool.create(taskId, { workers })
   try {
     const seeds = Array.from({ length: episodes }, (_, i) => seed + i)
     const r = await pool.evaluate(spec, seeds)
-    return { meanReturn: r.meanReturn, stdReturn: r.stdReturn, returns: r.returns, meanLength: mean(r.lengths) }
+    return {
+      meanReturn: r.meanReturn,
+      stdReturn: r.stdReturn,
+      returns: r.returns,
+      meanLength: mean(r.lengths),
+      successRate: r.successRate,
+    }
   } finally {
     await pool.close()
   }
@@ -183,12 +195,16 @@ export const command: Command = {
         minReturn: Math.min(...r.returns),
         maxReturn: Math.max(...r.returns),
         meanLength: r.meanLength,
+        // share of episodes whose last step reported success; null for tasks without a success condition
+        successRate: r.successRate,
         seconds: (Date.now() - started) / 1000,
       }
       if (json) io.out(JSON.stringify(result))
       else
         io.out(
-          `${taskId}: mean return ${r.meanReturn.toFixed(1)} ± ${r.stdReturn.toFixed(1)} over ${episodes} episodes (seed ${seed})`,
+          `${taskId}: mean return ${r.meanReturn.toFixed(1)} ± ${r.stdReturn.toFixed(1)}` +
+            (r.successRate === null ? '' : `, success ${(100 * r.successRate).toFixed(0)} %`) +
+            ` over ${episodes} episodes (seed ${seed})`,
         )
       return 0
     }

@@ -55,7 +55,14 @@ async function hostOne(ws: Workspace, sessionId: number, config: SessionConfig, 
     sessionId,
     owner: 'iwb run',
     evalWorkers: 2,
-    onProgress: (p) => bar.update(p.cost, p.lastReturn === null ? p.phase : `return ${p.lastReturn.toFixed(0)}`),
+    onProgress: (p) =>
+      bar.update(
+        p.cost,
+        p.lastReturn === null
+          ? p.phase
+          : `return ${p.lastReturn.toFixed(0)}` +
+              (p.lastSuccessRate != null ? `, success ${(100 * p.lastSuccessRate).toFixed(0)} %` : ''),
+      ),
   })
   const onSignal = (): void => {
     io.err('pausing at the end of this round (resume with the same command)')

@@ -30,7 +30,15 @@ export interface ReportFiles {
   files: string[]
   pngRenderer: 'resvg' | 'none'
   /** final mean return per algorithm, for summaries */
-  finals: { algo: string; meanReturn: number; lo: number; hi: number; seeds: number }[]
+  finals: {
+    algo: string
+    meanReturn: number
+    lo: number
+    hi: number
+    seeds: number
+    /** mean over seeds of the final evaluation's success rate; null for tasks without a success condition */
+    successRate: number | null
+  }[]
 }
 
 /**
@@ -83,10 +91,11 @@ export function csvOf(input: ReportInput): string {
 }
 
 function html(input: ReportInput, finals: ReportFiles['finals'], renderer: string): string {
+  const withSuccess = finals.some((f) => f.successRate !== null)
   const rows = finals
     .map(
       (f) =>
-        `<tr><td>${f.algo}</td><td>${f.seeds}</td><td>${f.meanReturn.toFixed(1)}</td><td>[${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}]</td><td>${input.expertReturn ? ((100 * f.meanReturn) / input.expertReturn).toFixed(0) + '%' : ''}</td></tr>`,
+        `<tr><td>${f.algo}</td><td>${f.seeds}</td><td>${f.meanReturn.toFixed(1)}</td><td>[${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}]</td><td>${input.expertReturn ? ((100 * f.meanReturn) / input.expertReturn).toFixed(0) + '%' : ''}</td>${withSuccess ? `<td>${f.successRate === null ? '' : `${(100 * f.successRate).toFixed(0)}%`}</td>` : ''}</tr>`,
     )
     .join('\n')
   return `<!doctype html>
@@ -102,7 +111,7 @@ ${input.expertReturn !== null ? `Dashed line: the expert's return on the same ev
 <h2>Return against number of labels</h2>
 <p><img src="return-vs-labels.svg" alt="return against labels"></p>
 <h2>Final return</h2>
-<table><tr><th>algorithm</th><th>seeds</th><th>mean return</th><th>80% band</th><th>of expert</th></tr>
+<table><tr><th>algorithm</th><th>seeds</th><th>mean return</th><th>80% band</th><th>of expert</th>${withSuccess ? '<th>success</th>' : ''}</tr>
 ${rows}
 </table>
 <p>Data: <a href="evaluations.csv">evaluations.csv</a> (one row per evaluation).${renderer === 'none' ? '' : ` PNG copies: <a href="return-vs-cost.png">cost</a>, <a href="return-vs-labels.png">labels</a> (rendered by ${renderer}).`}</p>
@@ -146,11 +155,14 @@ export async function writeReport(
   if (png === 'resvg') svgs.forEach((svg, i) => write(`${figures[i][0]}.png`, svgToPng(svg)))
   write('evaluations.csv', csvOf(input))
   const finals = [...new Set(input.runs.map((r) => r.algo))].map((algo) => {
-    const last = input.runs
+    const finalEvals = input.runs
       .filter((r) => r.algo === algo && r.evaluations.length)
-      .map((r) => mean(r.evaluations[r.evaluations.length - 1].returns))
+      .map((r) => r.evaluations[r.evaluations.length - 1])
+    const last = finalEvals.map((e) => mean(e.returns))
     const b = bootstrapBand(last)
-    return { algo, meanReturn: b.mean, lo: b.lo, hi: b.hi, seeds: last.length }
+    const rates = finalEvals.map((e) => e.successRate).filter((s): s is number => typeof s === 'number')
+    const successRate = rates.length ? mean(rates) : null
+    return { algo, meanReturn: b.mean, lo: b.lo, hi: b.hi, seeds: last.length, successRate }
   })
   write('index.html', html(input, finals, png))
   return { files, pngRenderer: png, finals }

@@ -123,6 +123,8 @@ export interface SummaryRow {
   evaluations: number
   finalReturn: number | null
   bestReturn: number | null
+  /** the last evaluation's success rate; null for tasks without a success condition */
+  finalSuccess: number | null
 }
 
 export function summarize(curves: Curve[]): SummaryRow[] {
@@ -133,6 +135,7 @@ export function summarize(curves: Curve[]): SummaryRow[] {
       evaluations: c.points.length,
       finalReturn: byCost.length ? byCost[byCost.length - 1].meanReturn : null,
       bestReturn: byCost.length ? Math.max(...byCost.map((p) => p.meanReturn)) : null,
+      finalSuccess: byCost.length ? (byCost[byCost.length - 1].successRate ?? null) : null,
     }
   })
 }
