@@ -2,6 +2,7 @@
 // WebSocket, in-process calls in tests) validates payloads against these schemas at the boundary.
 import { z } from 'zod'
 import { Algo, OfflineSource, OracleKind, SESSION_LIMITS, SessionConfig } from './session-config'
+import { TASK_FILE_LIMITS, TASK_UPLOAD_BASE64_CHARS } from './task-limits'
 
 export { Algo, OfflineSource, OracleKind, SessionConfig }
 
@@ -244,6 +245,20 @@ export const methods = {
   'tasks.list': { input: empty, output: z.array(TaskInfo) },
   /** the scene of a task without opening a simulation (the page draws a query's state with it) */
   'tasks.geometry': { input: z.object({ taskId: z.string() }).strict(), output: SceneGeometry },
+  /** add a task folder (task.json + MJCF + assets, docs/TASKS.md) to the workspace; its files base64-encoded */
+  'tasks.add': {
+    input: z
+      .object({
+        files: z
+          .array(
+            z.object({ path: z.string().min(1).max(300), base64: z.string().max(TASK_UPLOAD_BASE64_CHARS) }).strict(),
+          )
+          .min(1)
+          .max(TASK_FILE_LIMITS.files),
+      })
+      .strict(),
+    output: TaskInfo,
+  },
 
   // Teleoperation: one live simulation per client connection.
   'teleop.open': {

@@ -28,7 +28,18 @@ export async function mujocoVersion(): Promise<string> {
 export const FULL_PHYSICS = 8223
 
 /** MuJoCo object types we look names up for (mjtObj values). */
-export const ObjType = { body: 1, joint: 3, geom: 5, site: 6, light: 8, mesh: 10, actuator: 19 } as const
+export const ObjType = {
+  body: 1,
+  joint: 3,
+  geom: 5,
+  site: 6,
+  camera: 7,
+  light: 8,
+  mesh: 10,
+  hfield: 12,
+  actuator: 19,
+  sensor: 20,
+} as const
 export type ObjTypeName = keyof typeof ObjType
 
 export class MjcfError extends Error {
