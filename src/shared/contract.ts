@@ -49,6 +49,10 @@ export const SceneGeom = z.object({
   quat: vec,
   rgba: vec,
   mesh: z.object({ vertices: vec, faces: z.array(z.number().int()) }).optional(),
+  /** a height field: nrow x ncol elevations in [0, 1], row-major from -y; size = [rx, ry, ztop, zbottom] */
+  hfield: z
+    .object({ nrow: z.number().int().positive(), ncol: z.number().int().positive(), size: vec, data: vec })
+    .optional(),
 })
 export type SceneGeom = z.infer<typeof SceneGeom>
 
@@ -69,6 +73,14 @@ export const SceneGeometry = z.object({
   /** body id the tracking camera follows */
   trackBody: z.number().int(),
   extent: finite,
+  /** the model's sites (drawn on a toggle): pose relative to their body */
+  sites: z
+    .array(z.object({ name: z.string(), body: z.number().int(), pos: vec, quat: vec, size: finite, rgba: vec }))
+    .optional(),
+  /** the model's own cameras: pose relative to their body, vertical field of view in degrees */
+  cameras: z
+    .array(z.object({ name: z.string(), body: z.number().int(), pos: vec, quat: vec, fovy: finite }))
+    .optional(),
 })
 export type SceneGeometry = z.infer<typeof SceneGeometry>
 
@@ -78,6 +90,8 @@ export const Frame = z.object({
   step: z.number().int(),
   xpos: vec,
   xquat: vec,
+  /** active contacts (at most 32): per contact world position then the force on it in newtons (6 numbers) */
+  contacts: vec.optional(),
   reward: finite.optional(),
   ret: finite.optional(),
   action: vec.optional(),

@@ -264,6 +264,37 @@ export class MjSim {
     return this.mj.mj_id2name(this.model, ObjType[type], id) ?? ''
   }
 
+  /**
+   * The active contacts from the last step or forward, at most `max`: per contact its world position then the
+   * contact force on geom2 in world coordinates (mj_contactForce, rotated out of the contact frame): 6 numbers.
+   */
+  contacts(max = 32): Float64Array {
+    const d = this.data
+    const n = Math.min(max, d.ncon)
+    const out = new Float64Array(6 * n)
+    if (n === 0) return out
+    const vec = d.contact as unknown as { get(i: number): { pos: Float64Array; frame: Float64Array; delete(): void } }
+    const buf = new this.mj.DoubleBuffer(6) as unknown as { GetView(): Float64Array; delete(): void }
+    try {
+      for (let i = 0; i < n; i++) {
+        const c = vec.get(i)
+        try {
+          this.mj.mj_contactForce(this.model, d, i, buf)
+          const f = buf.GetView()
+          const fr = c.frame
+          out.set(c.pos, 6 * i)
+          for (let k = 0; k < 3; k++) out[6 * i + 3 + k] = f[0] * fr[k] + f[1] * fr[3 + k] + f[2] * fr[6 + k]
+        } finally {
+          c.delete()
+        }
+      }
+    } finally {
+      buf.delete()
+      ;(vec as unknown as { delete?: () => void }).delete?.()
+    }
+    return out
+  }
+
   /** The full physics state (mjSTATE_FULLPHYSICS), copied out. */
   getState(): Float64Array {
     const buf = this.stateBuf
