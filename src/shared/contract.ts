@@ -2,6 +2,7 @@
 // WebSocket, in-process calls in tests) validates payloads against these schemas at the boundary.
 import { z } from 'zod'
 import { Algo, OfflineSource, OracleKind, SESSION_LIMITS, SessionConfig } from './session-config'
+import { TASK_FILE_LIMITS, TASK_UPLOAD_BASE64_CHARS } from './task-limits'
 
 export { Algo, OfflineSource, OracleKind, SessionConfig }
 
@@ -50,6 +51,10 @@ export const SceneGeom = z.object({
   quat: vec,
   rgba: vec,
   mesh: z.object({ vertices: vec, faces: z.array(z.number().int()) }).optional(),
+  /** a height field: nrow x ncol elevations in [0, 1], row-major from -y; size = [rx, ry, ztop, zbottom] */
+  hfield: z
+    .object({ nrow: z.number().int().positive(), ncol: z.number().int().positive(), size: vec, data: vec })
+    .optional(),
 })
 export type SceneGeom = z.infer<typeof SceneGeom>
 
@@ -70,6 +75,14 @@ export const SceneGeometry = z.object({
   /** body id the tracking camera follows */
   trackBody: z.number().int(),
   extent: finite,
+  /** the model's sites (drawn on a toggle): pose relative to their body */
+  sites: z
+    .array(z.object({ name: z.string(), body: z.number().int(), pos: vec, quat: vec, size: finite, rgba: vec }))
+    .optional(),
+  /** the model's own cameras: pose relative to their body, vertical field of view in degrees */
+  cameras: z
+    .array(z.object({ name: z.string(), body: z.number().int(), pos: vec, quat: vec, fovy: finite }))
+    .optional(),
 })
 export type SceneGeometry = z.infer<typeof SceneGeometry>
 
@@ -79,6 +92,8 @@ export const Frame = z.object({
   step: z.number().int(),
   xpos: vec,
   xquat: vec,
+  /** active contacts (at most 32): per contact world position then the force on it in newtons (6 numbers) */
+  contacts: vec.optional(),
   reward: finite.optional(),
   ret: finite.optional(),
   action: vec.optional(),
@@ -264,6 +279,20 @@ export const methods = {
   'tasks.list': { input: empty, output: z.array(TaskInfo) },
   /** the scene of a task without opening a simulation (the page draws a query's state with it) */
   'tasks.geometry': { input: z.object({ taskId: z.string() }).strict(), output: SceneGeometry },
+  /** add a task folder (task.json + MJCF + assets, docs/TASKS.md) to the workspace; its files base64-encoded */
+  'tasks.add': {
+    input: z
+      .object({
+        files: z
+          .array(
+            z.object({ path: z.string().min(1).max(300), base64: z.string().max(TASK_UPLOAD_BASE64_CHARS) }).strict(),
+          )
+          .min(1)
+          .max(TASK_FILE_LIMITS.files),
+      })
+      .strict(),
+    output: TaskInfo,
+  },
 
   // Teleoperation: one live simulation per client connection.
   'teleop.open': {

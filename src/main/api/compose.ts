@@ -11,6 +11,7 @@ import { takeoverService } from './services/takeover'
 import { adviceService } from './services/advice'
 import { sceneService } from './services/scene'
 import { sessionsService } from './services/sessions'
+import { tasksService } from './services/tasks'
 import { teleopService } from './services/teleop'
 
 /**
@@ -28,6 +29,7 @@ export const serviceFactories: ServiceFactory[] = [
   compareService,
   jobsService,
   sceneService,
+  tasksService,
 ]
 
 export interface Workbench {

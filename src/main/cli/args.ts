@@ -63,8 +63,11 @@ export const flag = {
   },
   /** a task id from the registry */
   task() {
-    const ids = listTasks().map((t) => t.id) as [string, ...string[]]
-    return flag.oneOf(ids)
+    // Checked when parsed, not when the schema is built: a workspace's own tasks are registered in between.
+    return z.string().superRefine((v, ctx) => {
+      const ids = listTasks().map((t) => t.id)
+      if (!ids.includes(v)) ctx.addIssue({ code: 'custom', message: `must be one of ${ids.join(', ')}` })
+    })
   },
   /** text turned into a value by `parse`; whatever it throws reads "must be <expected>" */
   parsed<T>(parse: (text: string) => T, expected: string) {

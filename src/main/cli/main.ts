@@ -14,6 +14,7 @@ import { command as exportCommand } from './commands/export'
 import { command as importCommand } from './commands/import'
 import { benchCommand } from './commands/bench'
 import { command as workerCommand } from './commands/worker'
+import { registerTasksForArgs } from './workspace-tasks'
 
 /** Every command, in the order `iwb --help` lists them. One line per command module. */
 export const commands: Command[] = [
@@ -108,6 +109,7 @@ export async function main(
     return 0
   }
   try {
+    await registerTasksForArgs(options)
     return await command.run(rest, io)
   } catch (err) {
     if (err instanceof UsageError) {

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import type { LinearSpec, PolicySpec } from '../sim/policy-spec'
 import { resourcesDir } from '../sim/resources'
 import type { RunningStatsState } from './ars'
+import { folderTaskSpec } from '../sim/registry'
 import { hasScriptedExpert } from '../sim/scripted'
 
 export interface ExpertFile {
@@ -52,12 +53,17 @@ export function saveExpertFile(file: ExpertFile, path = expertPath(file.taskId))
 }
 
 export function hasExpert(taskId: string): boolean {
-  return hasScriptedExpert(taskId) || existsSync(expertPath(taskId))
+  return hasScriptedExpert(taskId) || (!folderTaskSpec(taskId) && existsSync(expertPath(taskId)))
 }
 
 /** The simulated oracle's policy for a task: scripted for operator tasks, the shipped linear expert otherwise. */
 export function expertFor(taskId: string): PolicySpec {
   if (hasScriptedExpert(taskId)) return { kind: 'scripted', taskId }
+  if (folderTaskSpec(taskId)) {
+    throw new Error(
+      `task '${taskId}' is your own model (a task folder) and has no expert: a person answers its queries`,
+    )
+  }
   const file = loadExpertFile(taskId)
   if (!file) throw new Error(`no expert for task '${taskId}': train one with \`iwb expert train --task ${taskId}\``)
   return file.spec

@@ -8,6 +8,10 @@ import type { MjSim } from './mujoco'
 import { createRng } from './rng'
 import type { TaskDef, TaskLogic } from './tasks/task-def'
 
+/** contacts sent with a frame, and height-field cells sent for drawing: bounds on every frame's size */
+const MAX_CONTACTS = 32
+const MAX_HFIELD_CELLS = 128 * 128
+
 const GEOM_TYPES: SceneGeom['type'][] = ['plane', 'hfield', 'sphere', 'capsule', 'ellipsoid', 'cylinder', 'box', 'mesh']
 
 export class MujocoEnv implements Env {
@@ -154,6 +158,7 @@ export class MujocoEnv implements Env {
           faces: Array.from((m.mesh_face as Int32Array).subarray(fa * 3, (fa + fn) * 3)),
         }
       }
+      if (t === 'hfield' && dataid[g] >= 0) geom.hfield = this.hfield(dataid[g])
       geoms.push(geom)
     }
     const lights = []
@@ -177,17 +182,77 @@ export class MujocoEnv implements Env {
     stat.delete()
     const bodyNames: string[] = []
     for (let b = 0; b < sim.nbody; b++) bodyNames.push(sim.name('body', b) || (b === 0 ? 'world' : `body${b}`))
-    return { taskId: this.task.id, nbody: sim.nbody, bodyNames, geoms, lights, trackBody: this.trackBody, extent }
+    return {
+      taskId: this.task.id,
+      nbody: sim.nbody,
+      bodyNames,
+      geoms,
+      lights,
+      trackBody: this.trackBody,
+      extent,
+      sites: this.sites(),
+      cameras: this.cameras(),
+    }
+  }
+
+  /** A height field's elevations (at most MAX_HFIELD_CELLS; a bigger one is sampled down for drawing). */
+  private hfield(h: number): NonNullable<SceneGeom['hfield']> {
+    const m = this.sim.model
+    const nrow = (m.hfield_nrow as Int32Array)[h]
+    const ncol = (m.hfield_ncol as Int32Array)[h]
+    const adr = (m.hfield_adr as Int32Array)[h]
+    const all = (m.hfield_data as Float32Array).subarray(adr, adr + nrow * ncol)
+    const step = Math.max(1, Math.ceil(Math.sqrt((nrow * ncol) / MAX_HFIELD_CELLS)))
+    const rows = Math.ceil(nrow / step)
+    const cols = Math.ceil(ncol / step)
+    const data: number[] = []
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data.push(all[r * step * ncol + c * step])
+    const size = Array.from((m.hfield_size as Float64Array).subarray(4 * h, 4 * h + 4))
+    return { nrow: rows, ncol: cols, size, data }
+  }
+
+  private sites(): NonNullable<SceneGeometry['sites']> {
+    const m = this.sim.model
+    const out: NonNullable<SceneGeometry['sites']> = []
+    for (let i = 0; i < m.nsite; i++) {
+      out.push({
+        name: this.sim.name('site', i) || `site${i}`,
+        body: (m.site_bodyid as Int32Array)[i],
+        pos: Array.from((m.site_pos as Float64Array).subarray(3 * i, 3 * i + 3)),
+        quat: Array.from((m.site_quat as Float64Array).subarray(4 * i, 4 * i + 4)),
+        size: (m.site_size as Float64Array)[3 * i],
+        rgba: Array.from((m.site_rgba as Float32Array).subarray(4 * i, 4 * i + 4), (x) => Math.round(x * 1e4) / 1e4),
+      })
+    }
+    return out
+  }
+
+  private cameras(): NonNullable<SceneGeometry['cameras']> {
+    const m = this.sim.model
+    const out: NonNullable<SceneGeometry['cameras']> = []
+    for (let i = 0; i < m.ncam; i++) {
+      out.push({
+        name: this.sim.name('camera', i) || `camera${i}`,
+        body: (m.cam_bodyid as Int32Array)[i],
+        pos: Array.from((m.cam_pos as Float64Array).subarray(3 * i, 3 * i + 3)),
+        quat: Array.from((m.cam_quat as Float64Array).subarray(4 * i, 4 * i + 4)),
+        fovy: (m.cam_fovy as Float64Array)[i],
+      })
+    }
+    return out
   }
 
   frame(): Frame {
     // Positions only: recomputing them leaves the physics state, and so determinism, untouched.
     this.sim.kinematics()
+    const contacts = this.sim.contacts(MAX_CONTACTS)
     return {
       t: this.sim.time,
       step: this.steps,
       xpos: Array.from(this.sim.xpos()),
       xquat: Array.from(this.sim.xquat()),
+      // from the last step: the page draws them on a toggle
+      ...(contacts.length > 0 ? { contacts: Array.from(contacts, (x) => Math.round(x * 1e4) / 1e4) } : {}),
     }
   }
 

@@ -28,7 +28,18 @@ export async function mujocoVersion(): Promise<string> {
 export const FULL_PHYSICS = 8223
 
 /** MuJoCo object types we look names up for (mjtObj values). */
-export const ObjType = { body: 1, joint: 3, geom: 5, site: 6, light: 8, mesh: 10, actuator: 19 } as const
+export const ObjType = {
+  body: 1,
+  joint: 3,
+  geom: 5,
+  site: 6,
+  camera: 7,
+  light: 8,
+  mesh: 10,
+  hfield: 12,
+  actuator: 19,
+  sensor: 20,
+} as const
 export type ObjTypeName = keyof typeof ObjType
 
 export class MjcfError extends Error {
@@ -252,6 +263,37 @@ export class MjSim {
 
   name(type: ObjTypeName, id: number): string {
     return this.mj.mj_id2name(this.model, ObjType[type], id) ?? ''
+  }
+
+  /**
+   * The active contacts from the last step or forward, at most `max`: per contact its world position then the
+   * contact force on geom2 in world coordinates (mj_contactForce, rotated out of the contact frame): 6 numbers.
+   */
+  contacts(max = 32): Float64Array {
+    const d = this.data
+    const n = Math.min(max, d.ncon)
+    const out = new Float64Array(6 * n)
+    if (n === 0) return out
+    const vec = d.contact as unknown as { get(i: number): { pos: Float64Array; frame: Float64Array; delete(): void } }
+    const buf = new this.mj.DoubleBuffer(6) as unknown as { GetView(): Float64Array; delete(): void }
+    try {
+      for (let i = 0; i < n; i++) {
+        const c = vec.get(i)
+        try {
+          this.mj.mj_contactForce(this.model, d, i, buf)
+          const f = buf.GetView()
+          const fr = c.frame
+          out.set(c.pos, 6 * i)
+          for (let k = 0; k < 3; k++) out[6 * i + 3 + k] = f[0] * fr[k] + f[1] * fr[3 + k] + f[2] * fr[6 + k]
+        } finally {
+          c.delete()
+        }
+      }
+    } finally {
+      buf.delete()
+      ;(vec as unknown as { delete?: () => void }).delete?.()
+    }
+    return out
   }
 
   /** The full physics state (mjSTATE_FULLPHYSICS), copied out. */

@@ -1,10 +1,15 @@
 // The task registry: listTasks() is plain data (no WebAssembly); makeEnv() compiles the task's MJCF.
+// Static tasks ship in resources/mjcf; folder tasks (task.json + MJCF, docs/TASKS.md) are registered at run time
+// from the workspace. Registered specs are handed to every worker thread started afterwards through Node's
+// worker environment data, so rollout, teleop and session workers build the same env without the workspace.
 import { readFileSync } from 'node:fs'
+import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads'
 import type { TaskInfo } from '../../shared/contract'
 import type { Env } from './env'
 import { loadModelFromString } from './mujoco'
 import { MujocoEnv } from './mujoco-env'
 import { mjcfPath } from './resources'
+import { folderModel, folderTaskDef, type FolderTaskSpec } from './tasks/folder-task'
 import { ant, halfcheetah, hopper, walker2d } from './tasks/locomotion'
 import { cartpole, pointMaze, reacherArm } from './tasks/operator'
 import { pickPlace } from './tasks/pick-place'
@@ -13,8 +18,66 @@ import type { TaskDef } from './tasks/task-def'
 
 const TASKS: TaskDef[] = [hopper, halfcheetah, walker2d, ant, reacherArm, pointMaze, cartpole, pickPlace, pushT]
 
+/** The key under which registered folder tasks travel to worker threads. */
+const ENV_KEY = 'iwb.folderTasks'
+
+interface FolderTask {
+  spec: FolderTaskSpec
+  def: TaskDef
+}
+
+let folderTasks: Map<string, FolderTask> | null = null
+
+/** This thread's folder tasks: in a worker, those registered in its parent before it started. */
+function folder(): Map<string, FolderTask> {
+  if (!folderTasks) {
+    folderTasks = new Map()
+    const inherited = getEnvironmentData(ENV_KEY) as FolderTaskSpec[] | undefined
+    for (const spec of inherited ?? []) folderTasks.set(spec.info.id, { spec, def: folderTaskDef(spec) })
+  }
+  return folderTasks
+}
+
+function publish(): void {
+  setEnvironmentData(ENV_KEY, [...folder().values()].map((t) => t.spec) as never)
+}
+
+/** True for the shipped tasks (which folder tasks may not replace). */
+export function isStaticTask(taskId: string): boolean {
+  return TASKS.some((d) => d.info.id === taskId)
+}
+
+/**
+ * Register a checked folder task (checkTaskFolder) for this process and the workers it starts from now on.
+ * Registering the same id again replaces it (a workspace re-added its task); a shipped task's id is refused.
+ */
+export function registerFolderTask(spec: FolderTaskSpec): TaskInfo {
+  if (isStaticTask(spec.info.id)) {
+    throw new Error(`task '${spec.info.id}' is a shipped task; give your task another id`)
+  }
+  folder().set(spec.info.id, { spec, def: folderTaskDef(spec) })
+  xmlCache.delete(`folder:${spec.info.id}`)
+  publish()
+  return structuredClone(spec.info)
+}
+
+/** Forget the folder tasks (a different workspace was opened; tests). */
+export function clearFolderTasks(): void {
+  folder().clear()
+  publish()
+}
+
+/** The spec of a registered folder task, or null for a shipped or unknown task. */
+export function folderTaskSpec(taskId: string): FolderTaskSpec | null {
+  return folder().get(taskId)?.spec ?? null
+}
+
+function allDefs(): TaskDef[] {
+  return [...TASKS, ...[...folder().values()].map((t) => t.def)]
+}
+
 export function listTasks(): TaskInfo[] {
-  return TASKS.map((t) => structuredClone(t.info))
+  return allDefs().map((t) => structuredClone(t.info))
 }
 
 /**
@@ -23,8 +86,13 @@ export function listTasks(): TaskInfo[] {
  */
 export function taskDef(taskId: string): TaskDef {
   const [base, params] = taskId.split('@', 2)
-  const t = TASKS.find((d) => d.info.id === base)
-  if (!t) throw new Error(`unknown task '${base}' (known: ${TASKS.map((d) => d.info.id).join(', ')})`)
+  const t = TASKS.find((d) => d.info.id === base) ?? (params === undefined ? folder().get(base)?.def : undefined)
+  if (!t)
+    throw new Error(
+      `unknown task '${base}' (known: ${allDefs()
+        .map((d) => d.info.id)
+        .join(', ')})`,
+    )
   if (params === undefined) return t
   const m = /^fall=([0-9.]+)$/.exec(params)
   const angle = m ? Number(m[1]) : NaN
@@ -41,6 +109,8 @@ const xmlCache = new Map<string, string>()
 
 /** The task's MJCF text (read once). */
 export function taskMjcf(taskId: string): string {
+  const spec = folderTaskSpec(taskId)
+  if (spec) return folderModel(spec).xml
   const def = taskDef(taskId)
   let xml = xmlCache.get(def.mjcf)
   if (xml === undefined) {
@@ -53,7 +123,9 @@ export function taskMjcf(taskId: string): string {
 /** A fresh environment of the task, already reset with seed 0. Close it when done. */
 export async function makeEnv(taskId: string): Promise<MujocoEnv> {
   const def = taskDef(taskId)
-  const sim = await loadModelFromString(taskMjcf(taskId), { source: def.mjcf })
+  const spec = folderTaskSpec(taskId)
+  const model = spec ? folderModel(spec) : { xml: taskMjcf(taskId), assets: {} }
+  const sim = await loadModelFromString(model.xml, { assets: model.assets, source: def.mjcf })
   try {
     return new MujocoEnv(def, sim)
   } catch (e) {

@@ -200,6 +200,20 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE evaluations ADD COLUMN success_rate REAL;
     `,
   },
+  {
+    version: 8,
+    name: 'folder tasks: the files of tasks added to the workspace (task.json, MJCF, meshes, textures)',
+    sql: `
+      -- a workspace stays self-contained: its own tasks' files live in it, not in a folder that may move
+      CREATE TABLE task_files (
+        task_id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        content BLOB NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (task_id, path)
+      );
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

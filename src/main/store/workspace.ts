@@ -549,6 +549,32 @@ export class Workspace {
     )
   }
 
+  /** Store a folder task's files (task.json, model, assets), replacing any earlier files of that task, atomically. */
+  saveTaskFiles(taskId: string, files: Readonly<Record<string, Uint8Array>>): void {
+    const now = new Date().toISOString()
+    this.write(() => {
+      this.prepare('DELETE FROM task_files WHERE task_id = ?').run(taskId)
+      const insert = this.prepare('INSERT INTO task_files (task_id, path, content, added_at) VALUES (?, ?, ?, ?)')
+      for (const [path, content] of Object.entries(files)) insert.run(taskId, path, Buffer.from(content), now)
+    })
+  }
+
+  /** The folder tasks stored in this workspace: task id -> files by relative path. */
+  taskFiles(): Map<string, Record<string, Uint8Array>> {
+    const rows = this.prepare('SELECT task_id, path, content FROM task_files ORDER BY task_id, path').all() as {
+      task_id: string
+      path: string
+      content: Buffer
+    }[]
+    const out = new Map<string, Record<string, Uint8Array>>()
+    for (const r of rows) {
+      let files = out.get(r.task_id)
+      if (!files) out.set(r.task_id, (files = {}))
+      files[r.path] = new Uint8Array(r.content)
+    }
+    return out
+  }
+
   tasks(): TaskUse[] {
     const rows = this.prepare(
       'SELECT task_id, mjcf_hash, mujoco_version, first_used_at, last_used_at FROM tasks ORDER BY task_id, id',

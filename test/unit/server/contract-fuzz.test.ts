@@ -23,6 +23,8 @@ const BASE: { [M in MethodName]: unknown } = {
   'app.version': {},
   'tasks.list': {},
   'tasks.geometry': { taskId: 'cartpole' },
+  // a folder without task.json: refused in one line, nothing stored
+  'tasks.add': { files: [{ path: 'model.xml', base64: '' }] },
   // an expert-only task: refused before a worker starts (the fuzz socket's one simulation is opened up front)
   'teleop.open': { taskId: 'hopper', seed: 1 },
   'teleop.action': { action: [0.1] },

@@ -83,6 +83,7 @@ export const command: Command = {
       ),
     )
     const reportOnly = v['report-only']
+    if (!reportOnly) expertFor(v.task) // the oracle is the expert: a task without one is refused before anything is stored
     const file = v.db ?? ensureDefaultWorkspaceFile()
     if (!v.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)
     const ws = openWorkspace(file)

@@ -93,6 +93,7 @@ export const command: Command = {
   async run(argv, io) {
     const args = parseRunArgs(argv)
     const { config } = args
+    expertFor(config.taskId) // the oracle is the expert: a task without one is refused before anything is stored
     const file = args.db ?? ensureDefaultWorkspaceFile()
     if (!args.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)
     const ws = openWorkspace(file)

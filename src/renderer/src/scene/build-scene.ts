@@ -81,8 +81,27 @@ export function geomGeometry(g: SceneGeom, extent: number): THREE.BufferGeometry
       return geo
     }
     case 'hfield':
-      return null
+      return g.hfield ? hfieldGeometry(g.hfield) : null
   }
+}
+
+/**
+ * A height field as a displaced grid in the geom's frame: elevation data in [0, 1] scaled by ztop, row r at
+ * y = -ry + 2 ry r / (nrow - 1), column c at x = -rx + 2 rx c / (ncol - 1) (MuJoCo's layout).
+ */
+export function hfieldGeometry(h: NonNullable<SceneGeom['hfield']>): THREE.BufferGeometry {
+  const [rx, ry, ztop] = h.size
+  const geo = new THREE.PlaneGeometry(2 * rx, 2 * ry, Math.max(1, h.ncol - 1), Math.max(1, h.nrow - 1))
+  const pos = geo.getAttribute('position')
+  for (let i = 0; i < pos.count; i++) {
+    // PlaneGeometry lists rows from +y down: row index in MuJoCo's order is flipped
+    const c = i % h.ncol
+    const r = h.nrow - 1 - Math.floor(i / h.ncol)
+    pos.setZ(i, (h.data[r * h.ncol + c] ?? 0) * ztop)
+  }
+  pos.needsUpdate = true
+  geo.computeVertexNormals()
+  return geo
 }
 
 export function buildScene(scene: SceneGeometry): SceneModel {

@@ -1,0 +1,77 @@
+// A task folder's task.json: one schema, its defaults and bounds, for the CLI (`iwb tasks check/add`), the page's
+// "Add task" and the workspace loader alike. docs/TASKS.md documents every field.
+import { z } from 'zod'
+import { GamepadAxisMap } from './contract'
+import { TASK_FILE_LIMITS } from './task-limits'
+
+export { TASK_FILE_LIMITS, TASK_UPLOAD_BASE64_CHARS } from './task-limits'
+
+/** Defaults for a task.json that gives only id and model (docs/TASKS.md). */
+export const TASK_FILE_DEFAULTS = {
+  /** physics steps per control step: with MuJoCo's default 2 ms timestep, 5 gives 100 Hz control */
+  frameSkip: 5,
+  /** control steps per episode (Gymnasium's MuJoCo tasks use 1000) */
+  horizon: 1000,
+} as const
+
+const name = z.string().min(1).max(200)
+const finite = z.number().finite()
+
+/** The small documented set of reward terms; reward = sum of weight * value per control step. */
+export const RewardTerm = z.discriminatedUnion('term', [
+  /** value: distance in metres between two sites */
+  z.object({ term: z.literal('site-distance'), siteA: name, siteB: name, weight: finite.default(-1) }).strict(),
+  /** value: world height (z) of a body's origin */
+  z.object({ term: z.literal('body-height'), body: name, weight: finite.default(1) }).strict(),
+  /** value: squared error of a hinge or slide joint's position from a target */
+  z.object({ term: z.literal('joint-error'), joint: name, target: finite, weight: finite.default(-1) }).strict(),
+  /** value: sum of squared actions */
+  z.object({ term: z.literal('control-cost'), weight: finite.default(-0.01) }).strict(),
+  /** value: 1 per step */
+  z.object({ term: z.literal('alive'), weight: finite.default(1) }).strict(),
+])
+export type RewardTerm = z.infer<typeof RewardTerm>
+
+export const TaskFile = z
+  .object({
+    /** lower-case letters, digits and dashes: it names the task everywhere (CLI flags, the store) */
+    id: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{0,62}$/,
+        'must be 1-63 lower-case letters, digits or dashes, not starting with a dash',
+      ),
+    /** the MJCF file, at the top of the folder (meshes and textures may sit in sub-folders) */
+    model: z.string().regex(/^[^/\\]+\.xml$/i, 'must name an .xml file at the top of the task folder'),
+    title: z.string().min(1).max(200).optional(),
+    description: z.string().max(2000).optional(),
+    frameSkip: z.number().int().min(1).max(TASK_FILE_LIMITS.frameSkip).default(TASK_FILE_DEFAULTS.frameSkip),
+    horizon: z.number().int().min(1).max(TASK_FILE_LIMITS.horizon).default(TASK_FILE_DEFAULTS.horizon),
+    observations: z
+      .object({
+        qpos: z.boolean().default(true),
+        qvel: z.boolean().default(true),
+        /** named MJCF sensors, appended after qpos and qvel in this order */
+        sensors: z.array(name).max(TASK_FILE_LIMITS.sensors).default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** the gamepad mapping; default: stick axis i drives action i (first four actuators) */
+    gamepad: z.array(GamepadAxisMap).max(16).optional(),
+    reward: z.array(RewardTerm).max(TASK_FILE_LIMITS.rewardTerms).default([]),
+    /** success when the two sites are closer than `below` metres (reported as info.success) */
+    success: z.object({ siteA: name, siteB: name, below: z.number().positive().finite() }).strict().optional(),
+    /** the body the page's tracking camera follows (default: the first body after the world) */
+    trackBody: name.optional(),
+    /** Cartesian control of this site (needs end-effector control, docs/TASKS.md) */
+    endEffector: z.object({ site: name }).strict().optional(),
+  })
+  .strict()
+export type TaskFile = z.infer<typeof TaskFile>
+
+/** One line for the first problem in a task.json: "task.json: reward.0.siteA: Required". */
+export function taskFileProblem(error: z.ZodError): string {
+  const issue = error.issues[0]
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''
+  return `task.json: ${where}${issue.message}`
+}

@@ -1,0 +1,152 @@
+// Task folders: a task.json with only id and model gives a working task; every kind of bad input is one line
+// and registers nothing. Real MuJoCo compiles every model here.
+import { afterEach, describe, expect, it } from 'vitest'
+import { TASK_FILE_DEFAULTS } from '../../../src/shared/task-file'
+import {
+  clearFolderTasks,
+  folderTaskSpec,
+  listTasks,
+  makeEnv,
+  registerFolderTask,
+} from '../../../src/main/sim/registry'
+import { checkTaskFolder, readTaskFolder, type TaskFiles } from '../../../src/main/sim/tasks/folder-task'
+
+const MINIMAL = 'test/fixtures/tasks/minimal'
+const SHOWCASE = 'test/fixtures/tasks/showcase'
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
+const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
+
+afterEach(() => clearFolderTasks())
+
+describe('a task folder with only id and model', () => {
+  it('takes every actuator as an action in its ctrlrange, qpos and qvel as observation, the documented defaults', async () => {
+    const spec = await checkTaskFolder(readTaskFolder(MINIMAL), MINIMAL)
+    const { info } = spec
+    expect(info.id).toBe('fixture-minimal')
+    expect(info.actDim).toBe(2)
+    // slider.xml: 'push' has ctrlrange -1 1; 'twist' is unlimited and gets [-1, 1].
+    expect(info.actionLow).toEqual([-1, -1])
+    expect(info.actionHigh).toEqual([1, 1])
+    expect(info.horizon).toBe(TASK_FILE_DEFAULTS.horizon)
+    // timestep 0.004 s with the default frame skip
+    expect(info.controlHz).toBeCloseTo(1 / (0.004 * TASK_FILE_DEFAULTS.frameSkip), 6)
+    expect(info.gamepad!.map((g) => [g.action, g.source, g.label])).toEqual([
+      [0, 'axis0', 'push'],
+      [1, 'axis1', 'twist'],
+    ])
+
+    registerFolderTask(spec)
+    expect(listTasks().map((t) => t.id)).toContain('fixture-minimal')
+    const env = await makeEnv('fixture-minimal')
+    try {
+      const obs0 = env.reset(1)
+      expect(obs0.length).toBe(info.obsDim) // nq + nv = 2 + 2
+      expect(info.obsDim).toBe(4)
+      let last = env.step([1, 0])
+      for (let i = 0; i < 19; i++) last = env.step([1, 0])
+      expect(last.observation[0]).toBeGreaterThan(obs0[0]) // pushed along +x
+      expect(last.reward).toBe(0) // no reward terms
+      expect(env.step([2, 0]).info.clipped).toBe(true)
+    } finally {
+      env.close()
+    }
+  })
+
+  it('computes sensor observations, reward terms and success from task.json', async () => {
+    const spec = registerFolderTask(await checkTaskFolder(readTaskFolder(SHOWCASE), SHOWCASE))
+    // nq 3 + 7 (free ball), nv 3 + 6, sensors 1 + 3
+    expect(spec.obsDim).toBe(10 + 9 + 4)
+    const env = await makeEnv('fixture-showcase')
+    try {
+      const r = env.step([0, 0, 0])
+      const d = r.info.distance as number
+      expect(r.info.success).toBe(d < 0.05)
+      // site-distance (weight -1) + control cost 0 + alive 0.1
+      expect(r.reward).toBeCloseTo(-d + 0.1, 9)
+      // the framepos sensor (last 3) is the tip site's world position
+      env.sim.kinematics()
+      const tip = env.sim.data.site_xpos as Float64Array
+      const id = env.sim.id('site', 'tip')
+      const obs = env.observe()
+      expect(Array.from(obs.slice(-3), (v, i) => Math.abs(v - tip[3 * id + i]) < 0.05)).toEqual([true, true, true])
+      const kinds = new Set(env.geometry().geoms.map((g) => g.type))
+      for (const k of ['mesh', 'hfield', 'ellipsoid', 'cylinder', 'plane']) expect(kinds).toContain(k)
+    } finally {
+      env.close()
+    }
+  })
+})
+
+describe('bad task folders: one clear line, nothing registered', () => {
+  const base = readTaskFolder(SHOWCASE)
+  const xml = dec(base['showcase.xml'])
+  const without = (path: string): TaskFiles => Object.fromEntries(Object.entries(base).filter(([k]) => k !== path))
+  const withJson = (json: unknown): TaskFiles => ({ ...base, 'task.json': enc(JSON.stringify(json)) })
+  const cases: [string, TaskFiles, RegExp][] = [
+    [
+      'an MJCF error: MuJoCo own message with its line',
+      { ...base, 'showcase.xml': enc(xml.replace('<geom name="egg"', '<geom name="egg" bogus="1"')) },
+      /^MJCF error in .*showcase\.xml: Schema violation: unrecognized attribute: 'bogus' \(Element 'geom', line \d+\)$/,
+    ],
+    [
+      'a missing mesh',
+      without('meshes/torus.stl'),
+      /needs the file 'meshes\/torus\.stl', which is not in the task folder$/,
+    ],
+    ['a missing texture', without('textures/checker.png'), /needs the file 'textures\/checker\.png'/],
+    [
+      'a model without actuators',
+      { ...base, 'showcase.xml': enc(xml.replace(/<actuator>[\s\S]*<\/actuator>/, '')) },
+      /^showcase\.xml has no actuators/,
+    ],
+    [
+      'an unknown sensor',
+      withJson({ id: 'x', model: 'showcase.xml', observations: { sensors: ['nope'] } }),
+      /^task\.json: observations\.sensors\.0: no sensor named 'nope' in showcase\.xml$/,
+    ],
+    [
+      'an unknown site',
+      withJson({ id: 'x', model: 'showcase.xml', success: { siteA: 'tip', siteB: 'goal', below: 0.1 } }),
+      /^task\.json: success\.siteB: no site named 'goal'/,
+    ],
+    [
+      'an unknown actuator in the gamepad mapping',
+      withJson({ id: 'x', model: 'showcase.xml', gamepad: [{ action: 7, source: 'axis0', scale: 1, label: 'a' }] }),
+      /^task\.json: gamepad\.0\.action: 7 but showcase\.xml has 3 actuators$/,
+    ],
+    ['a schema error', withJson({ id: 'Bad Id', model: 'showcase.xml' }), /^task\.json: id: must be/],
+    [
+      'an unknown reward term',
+      withJson({ id: 'x', model: 'showcase.xml', reward: [{ term: 'speed' }] }),
+      /^task\.json: reward\.0\.term: /,
+    ],
+    [
+      'a model not in the folder',
+      withJson({ id: 'x', model: 'other.xml' }),
+      /^task\.json: model 'other\.xml' is not in the task folder$/,
+    ],
+    ['no task.json', without('task.json'), /^no task\.json at the top of the task folder$/],
+  ]
+  for (const [what, files, message] of cases) {
+    it(what, async () => {
+      const before = listTasks().length
+      const err = await checkTaskFolder(files, 'dir').then(
+        () => null,
+        (e: unknown) => e as Error,
+      )
+      expect(err?.message).toMatch(message)
+      expect(err?.message).not.toContain('\n')
+      expect(listTasks().length).toBe(before)
+      expect(folderTaskSpec('x')).toBeNull()
+    })
+  }
+
+  it('refuses a path outside the folder and a shipped task id', async () => {
+    await expect(checkTaskFolder({ ...base, '../evil.xml': enc('') }, 'dir')).rejects.toThrow(
+      /not a plain relative path/,
+    )
+    const spec = await checkTaskFolder(withJson({ id: 'hopper', model: 'showcase.xml' }), 'dir')
+    expect(() => registerFolderTask(spec)).toThrow(/shipped task/)
+    expect(listTasks().filter((t) => t.id === 'hopper')).toHaveLength(1)
+  })
+})
