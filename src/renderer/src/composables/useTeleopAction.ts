@@ -41,6 +41,8 @@ export function useTeleopAction(
         failed = false
       })
       .catch((err: unknown) => {
+        // An action sent for a task the page has since left (a switch or a reopen raced it) failing is expected.
+        if (task.value !== t) return
         if (!failed) onError(err) // report once per outage, not 50 times a second
         failed = true
         last = ''
