@@ -6,11 +6,13 @@
 // The one departure from STAGGER as published: query k+1's state is drawn from the rollout distribution of
 // the policy trained on the labels before query k (one label behind), because the rollout runs while label k
 // is still being answered (two behind when the answer to k comes before the update for k-1 is done: the rollout
-// then starts at once rather than wait for it; with `ahead: 2`, as the page's sessions run, one more). The draw itself is STAGGER's: t ~ U{1..H-1} from a fresh seeded reset, redrawn
-// with no label and no cost when the episode ends before t (Gymnasium's truncation at t counts as reached).
+// then starts at once rather than wait for it; with `ahead: 2`, as the page's sessions run, one more; on a pool,
+// a draw issued before a candidate was found may serve the next one, one more again). The draw itself is
+// STAGGER's: t ~ U{1..H-1} from a fresh seeded reset, redrawn with no label and no cost when the episode ends
+// before t (Gymnasium's truncation at t counts as reached).
 //
-// With a rollout pool the draws run on its worker threads, one per worker at a time, and the first one in draw
-// order that reaches its t is taken: the same rejection sampling, done in parallel. That matters early on, when
+// With a rollout pool the draws run on its worker threads as a stream, one per worker at a time, and the first
+// one in draw order that reaches its t is taken: the same rejection sampling, done in parallel. That matters early on, when
 // the learner falls within a few dozen steps and a query costs about H steps of failed draws: a person who
 // answers at once otherwise waits for all of them one after another (profiled on Hopper: the rollout was
 // nearly all of the time between a commit and the next prompt; the store, messaging and frames a few ms).
@@ -48,7 +50,7 @@ export interface LookaheadOptions {
     }
   >
   /** run the draws on these rollout threads (sim/rollout-pool) in parallel instead of on `spare` */
-  pool?: { readonly size: number; run(requests: EpisodeRequest[]): Promise<EpisodeResult[]> }
+  pool?: { readonly size: number; runOne(request: EpisodeRequest): Promise<EpisodeResult> }
   /**
    * queries prepared ahead (default 1). With 2 a second candidate rolls out while the first waits, so one long
    * rollout (a learner that now survives to a late t) no longer delays the prompt after a quick answer; its
@@ -62,12 +64,22 @@ export interface LookaheadOptions {
   leadSeconds?: number
 }
 
+/** a draw on the pool: its step, reset seed and the first state index it returns */
+interface PoolDraw {
+  t: number
+  seed: number
+  statesFrom: number
+  result: Promise<EpisodeResult>
+}
+
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 export class LookaheadStagger implements Algorithm {
   readonly name = 'stagger'
   /** the candidates being prepared, oldest first */
   private ahead: Promise<LookaheadCandidate | null>[] = []
+  /** the pool's draws in flight, in draw order */
+  private inflight: PoolDraw[] = []
   private stopped = false
   /** settles the pending rollout's wait for a fresher learner */
   private hurry: (() => void) | null = null
@@ -114,12 +126,7 @@ export class LookaheadStagger implements Algorithm {
     for (;;) {
       if (ctx.signal?.aborted || this.stopped) return null
       const learner = await this.opts.latestLearner(hurry)
-      if (this.opts.pool && learner.spec) {
-        const found = await this.drawOnPool(ctx, learner.spec, leadLen)
-        if (found === null) return null
-        if (found) return found
-        continue
-      }
+      if (this.opts.pool && learner.spec) return this.drawOnPool(ctx, leadLen, hurry)
       const act = learner.sample
         ? (o: Float64Array) => learner.sample!(o, ctx.rng)
         : (o: Float64Array) => learner.act(o)
@@ -155,46 +162,54 @@ export class LookaheadStagger implements Algorithm {
   }
 
   /**
-   * One batch of draws on the pool (one per thread): the first that reaches its t, undefined when none did (draw
-   * again), null when the session is stopping. Every draw's t, seed and sampling seed come from the runner's
-   * generators in draw order, as on `spare`.
+   * Draws on the pool as a stream: one per thread in flight, in draw order, each with the newest learner at its
+   * issue; the results are looked at in draw order and the first that reached its t is taken (the same rejection
+   * sampling as on `spare`, done in parallel). A draw still in flight when a candidate is found stays in the stream
+   * for the next one, so no thread waits for the slowest of a batch and no draw is thrown away. Null when the
+   * session is stopping. Every draw's t, seed and sampling seed come from the runner's generators in draw order.
    */
   private async drawOnPool(
     ctx: RoundContext,
-    spec: PolicySpec,
     leadLen: number,
-  ): Promise<LookaheadCandidate | null | undefined> {
+    hurry: Promise<void>,
+  ): Promise<LookaheadCandidate | null> {
     const pool = this.opts.pool!
-    const H = ctx.task.horizon
-    const draws = Array.from({ length: Math.max(1, pool.size) }, () => ({
-      t: 1 + ctx.rng.int(H - 1),
-      seed: ctx.nextSeed(),
-      sampleSeed: ctx.rng.int(0x7fffffff),
-    }))
-    const results = await pool.run(
-      draws.map((d) => ({ spec, seed: d.seed, sampleSeed: d.sampleSeed, maxSteps: d.t, states: true })),
-    )
-    if (ctx.signal?.aborted || this.stopped) return null
-    for (let i = 0; i < draws.length; i++) {
-      const { t, seed } = draws[i]
-      const r = results[i]
+    for (;;) {
+      while (this.inflight.length < Math.max(1, pool.size)) {
+        const learner = await this.opts.latestLearner(hurry)
+        if (ctx.signal?.aborted || this.stopped) return null
+        this.inflight.push(this.issue(ctx, learner.spec!, leadLen))
+      }
+      const { t, seed, statesFrom, result } = this.inflight.shift()!
+      const r = await result
+      if (ctx.signal?.aborted || this.stopped) return null
       this.rollouts++
       if (r.length !== t || r.terminated || !r.states) {
         this.redraws++
         continue
       }
-      // states holds t + 1 rows: the reset state and the state after each step
-      const size = r.states.length / (t + 1)
-      const row = (k: number): Float64Array => r.states!.slice(k * size, (k + 1) * size)
+      // states holds the rows from statesFrom to t: the lead-up, then the state reached at t
+      const size = r.states.length / (t + 1 - statesFrom)
+      const row = (k: number): Float64Array => r.states!.slice((k - statesFrom) * size, (k - statesFrom + 1) * size)
       const lead: Float64Array[] = []
-      for (let k = Math.max(0, t - leadLen); k < t; k++) lead.push(row(k))
+      for (let k = statesFrom; k < t; k++) lead.push(row(k))
       const state = row(t)
       // the observation at t, from the state (what the runner's env shows once put there)
       this.opts.spare.setState(state)
       this.prepared++
       return { t, observation: Float64Array.from(this.opts.spare.observe()), state, lead, seed }
     }
-    return undefined
+  }
+
+  private issue(ctx: RoundContext, spec: PolicySpec, leadLen: number): PoolDraw {
+    const t = 1 + ctx.rng.int(ctx.task.horizon - 1)
+    const seed = ctx.nextSeed()
+    const sampleSeed = ctx.rng.int(0x7fffffff)
+    const statesFrom = Math.max(0, t - leadLen)
+    const result = this.opts.pool!.runOne({ spec, seed, sampleSeed, maxSteps: t, states: true, statesFrom })
+    // a draw left in flight when the session stops is never awaited: its failure (the pool closing) is not news
+    result.catch(() => undefined)
+    return { t, seed, statesFrom, result }
   }
 
   private async drop(): Promise<void> {
@@ -202,6 +217,7 @@ export class LookaheadStagger implements Algorithm {
     this.hurry?.()
     const pending = this.ahead.splice(0)
     await Promise.all(pending.map((p) => p.catch(() => null)))
+    await Promise.all(this.inflight.splice(0).map((d) => d.result.catch(() => null)))
   }
 }
 

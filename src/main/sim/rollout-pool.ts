@@ -46,6 +46,11 @@ class WorkerHandle {
     worker.postMessage(init)
   }
 
+  /** requests sent and not yet answered */
+  get busy(): number {
+    return this.pending.size
+  }
+
   request<T extends WorkerReply>(make: (id: number) => WorkerRequest, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.failed) return Promise.reject(this.failed)
     const id = this.nextId++
@@ -125,6 +130,21 @@ export class RolloutPool {
       }),
     )
     return results
+  }
+
+  /**
+   * One episode on the least busy worker, on its own: for a stream of draws whose results are looked at one by
+   * one as they come (a batch through run() waits for its slowest episode).
+   */
+  async runOne(request: EpisodeRequest): Promise<EpisodeResult> {
+    if (this.closed) throw new Error('RolloutPool is closed')
+    const h = this.handles.reduce((a, b) => (b.busy < a.busy ? b : a))
+    const reply = await h.request<Extract<WorkerReply, { type: 'run' }>>((id) => ({
+      type: 'run',
+      id,
+      requests: [request],
+    }))
+    return reply.results[0]
   }
 
   /** Mean and standard deviation of the returns of deterministic episodes with the given seeds. */

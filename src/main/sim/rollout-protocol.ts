@@ -17,6 +17,8 @@ export interface EpisodeRequest {
   /** return observations (and actions, rewards); with states also the full physics states */
   record?: boolean
   states?: boolean
+  /** with states: only the states from this step on (row 0 is the state after statesFrom steps) */
+  statesFrom?: number
   /** return sum, sum of squares and count of the observations acted on (ARS running statistics) */
   obsStats?: boolean
 }
@@ -39,7 +41,7 @@ export interface EpisodeResult {
   /** length x actDim */
   actions?: Float64Array
   rewards?: Float64Array
-  /** (length + 1) x stateSize */
+  /** (length + 1 - statesFrom) x stateSize */
   states?: Float64Array
   obsStats?: ObsStats
 }

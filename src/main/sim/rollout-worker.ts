@@ -49,6 +49,7 @@ function runEpisode(req: EpisodeRequest): EpisodeResult {
     rewardOffset: req.subtractSurvival ? survival : 0,
     record: req.record,
     states: req.states,
+    statesFrom: req.statesFrom,
     onObservation: stats
       ? (o) => {
           stats!.n++
@@ -66,7 +67,7 @@ function runEpisode(req: EpisodeRequest): EpisodeResult {
     out.actions = flat(r.actions!, env.task.actDim)
     out.rewards = Float64Array.from(r.rewards!)
   }
-  if (r.states) out.states = flat(r.states, r.states[0].length)
+  if (r.states?.length) out.states = flat(r.states, r.states[0].length)
   if (stats) out.obsStats = { n: stats.n, sum: Array.from(stats.sum), sumSq: Array.from(stats.sumSq) }
   return out
 }

@@ -15,6 +15,8 @@ export interface RolloutOptions {
   /** keep observations, actions, rewards (and full physics states when states is true) */
   record?: boolean
   states?: boolean
+  /** keep the states from this step on only (a query needs the last second before its step, not the whole run) */
+  statesFrom?: number
   /** sees every observation the policy acts on (ARS's running statistics) */
   onObservation?: (obs: Float64Array) => void
 }
@@ -29,7 +31,7 @@ export interface RolloutResult {
   observations?: Float64Array[]
   actions?: Float64Array[]
   rewards?: number[]
-  /** states[t] is the full physics state before action t; one more than actions (the final state) */
+  /** states[t - statesFrom] is the full physics state before action t; the last is the final state */
   states?: Float64Array[]
 }
 
@@ -43,14 +45,15 @@ export function rollout(env: Env, policy: Policy, opts: RolloutOptions = {}): Ro
   let obs = env.reset(opts.seed)
   const max = opts.maxSteps ?? env.task.horizon
   const offset = opts.rewardOffset ?? 0
-  const rec = opts.record || opts.states
+  const rec = opts.record
   const result: RolloutResult = { ret: 0, length: 0, terminated: false, seed: opts.seed }
   if (rec) {
     result.observations = []
     result.actions = []
     result.rewards = []
   }
-  if (opts.states) result.states = [env.getState()]
+  const from = opts.statesFrom ?? 0
+  if (opts.states) result.states = from <= 0 ? [env.getState()] : []
   for (let t = 0; t < max; t++) {
     opts.onObservation?.(obs)
     const action = opts.sample && opts.rng ? opts.sample(obs, opts.rng) : policy.act(obs)
@@ -63,7 +66,7 @@ export function rollout(env: Env, policy: Policy, opts: RolloutOptions = {}): Ro
       result.actions!.push(Float64Array.from(action))
       result.rewards!.push(reward)
     }
-    if (opts.states) result.states!.push(env.getState())
+    if (opts.states && t + 1 >= from) result.states!.push(env.getState())
     obs = r.observation
     if (typeof r.info.success === 'boolean') result.success = r.info.success
     if (r.terminated) {
