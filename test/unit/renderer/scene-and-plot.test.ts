@@ -112,6 +112,16 @@ describe('comparison plot', () => {
     const groups = groupCurves(curves)
     expect(groups.map((g) => g.curves.map((c) => c.session.id))).toEqual([[1, 2], [3]])
     expect(groups[0].name).toContain('2 seeds: #1, #2')
+    // BC names where its labels came from and no cost ratio (it buys no queries)
+    expect(groups[1].name).toMatch(/^bc · expert states · /)
+    expect(groups[1].name).not.toContain(' C ')
+    const fromDemos = groupCurves([
+      {
+        session: { ...session(4), algo: 'bc' as const, offline: { kind: 'demos' as const, episodes: [1] } },
+        points: [],
+      },
+    ])
+    expect(fromDemos[0].name).toMatch(/^bc · demonstrations · /)
     const p = panelFor(groups, 'cost')
     expect(p.series).toHaveLength(2)
     expect(p.series[0].x).toEqual([10, 20, 40])

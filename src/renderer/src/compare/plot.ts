@@ -16,9 +16,19 @@ export interface Curve {
   points: EvaluationPoint[]
 }
 
+/**
+ * Who gave the labels: BC's come from its offline source alone (recorded demonstrations or expert states), the
+ * others' queries from the oracle (and WARM-STAGGER's offline share from demonstrations when it used them).
+ */
+function labelSource(s: SessionInfo): string {
+  const demos = s.offline?.kind === 'demos'
+  if (s.algo === 'bc') return demos ? 'demonstrations' : 'expert states'
+  return demos && s.algo === 'warm-stagger' ? `demonstrations + ${s.oracle}` : s.oracle
+}
+
 export function curveName(s: SessionInfo): string {
   const warm = s.algo === 'warm-stagger' && s.warmFraction !== null ? ` ${s.warmFraction}` : ''
-  return `#${s.id} ${s.algo}${warm} · ${s.oracle} · ${s.taskId}`
+  return `#${s.id} ${s.algo}${warm} · ${labelSource(s)} · ${s.taskId}`
 }
 
 /** Sessions that differ only in their seed: one curve, the mean over them with an 80% bootstrap band. */
@@ -45,8 +55,10 @@ export function groupCurves(curves: Curve[]): CurveGroup[] {
     // Sessions with the same seed are repeats (the same curve), not more seeds.
     const n = new Set(cs.map((c) => c.session.seed)).size
     const seeds = `${n} seed${n === 1 ? '' : 's'}${cs.length > n ? `, ${cs.length} sessions` : ''}`
+    // BC buys no queries: its cost ratio says nothing
+    const ratio = s.algo === 'bc' ? '' : ` · C ${s.costRatio}`
     return {
-      name: `${s.algo}${warm} · ${s.oracle} · ${s.taskId} · C ${s.costRatio} · budget ${s.budget} (${seeds}: ${ids})`,
+      name: `${s.algo}${warm} · ${labelSource(s)} · ${s.taskId}${ratio} · budget ${s.budget} (${seeds}: ${ids})`,
       color: colorAt(i),
       curves: cs,
     }
