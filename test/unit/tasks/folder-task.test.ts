@@ -13,6 +13,7 @@ import { checkTaskFolder, readTaskFolder, type TaskFiles } from '../../../src/ma
 
 const MINIMAL = 'test/fixtures/tasks/minimal'
 const SHOWCASE = 'test/fixtures/tasks/showcase'
+const EE_ARM = 'test/fixtures/tasks/ee-arm'
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
 
@@ -77,6 +78,50 @@ describe('a task folder with only id and model', () => {
   })
 })
 
+describe('a task folder with an endEffector', () => {
+  it('takes a Cartesian velocity of its site (x, y, z) and the gripper, and moves the site along it', async () => {
+    const spec = await checkTaskFolder(readTaskFolder(EE_ARM), EE_ARM)
+    // three axes in [-1, 1] of maxSpeed, then the gripper's -1..1 over its ctrlrange
+    expect(spec.info.actDim).toBe(4)
+    expect(spec.info.gamepad!.map((g) => g.source)).toEqual(['axis1', 'axis0', 'axis3', 'triggers'])
+    registerFolderTask(spec)
+    const env = await makeEnv('fixture-ee-arm')
+    try {
+      env.reset(0)
+      const tip = env.sim.id('site', 'tip')
+      const site = (): number[] => {
+        env.sim.kinematics()
+        return Array.from((env.sim.data.site_xpos as Float64Array).subarray(3 * tip, 3 * tip + 3))
+      }
+      const steps = 10
+      // 10 steps at 50 Hz with full command: 0.2 m/s x 0.2 s = 4 cm along the commanded direction
+      const expected = (0.2 * steps) / spec.info.controlHz
+      for (const dir of [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, -1],
+        [-1, -1, 0],
+      ]) {
+        const p0 = site()
+        for (let i = 0; i < steps; i++) env.step([...dir, 0])
+        const moved = site().map((v, i) => v - p0[i])
+        const len = Math.hypot(...moved)
+        const cos = moved.reduce((s, m, i) => s + m * dir[i], 0) / len / Math.hypot(...dir)
+        expect(Math.acos(Math.min(1, cos)) * (180 / Math.PI)).toBeLessThan(15)
+        expect(len).toBeGreaterThan(0.6 * expected * Math.min(1, Math.hypot(...dir)))
+      }
+      // gripper: +1 drives the finger to the top of its ctrlrange (0.025 m), -1 to the bottom
+      const finger = (env.sim.model.jnt_qposadr as Int32Array)[env.sim.requireId('joint', 'finger')]
+      for (let i = 0; i < 15; i++) env.step([0, 0, 0, 1])
+      expect(env.sim.qpos()[finger]).toBeGreaterThan(0.02)
+      for (let i = 0; i < 15; i++) env.step([0, 0, 0, -1])
+      expect(env.sim.qpos()[finger]).toBeLessThan(0.005)
+    } finally {
+      env.close()
+    }
+  })
+})
+
 describe('bad task folders: one clear line, nothing registered', () => {
   const base = readTaskFolder(SHOWCASE)
   const xml = dec(base['showcase.xml'])
@@ -113,6 +158,16 @@ describe('bad task folders: one clear line, nothing registered', () => {
       'an unknown actuator in the gamepad mapping',
       withJson({ id: 'x', model: 'showcase.xml', gamepad: [{ action: 7, source: 'axis0', scale: 1, label: 'a' }] }),
       /^task\.json: gamepad\.0\.action: 7 but showcase\.xml has 3 actuators$/,
+    ],
+    [
+      'an endEffector whose joints have no servo',
+      withJson({ id: 'x', model: 'showcase.xml', endEffector: { site: 'tip' } }),
+      /^task\.json: endEffector\.site: joint 'yaw' \(it moves site 'tip'\) needs a position or velocity servo/,
+    ],
+    [
+      'an unknown gripper actuator',
+      withJson({ id: 'x', model: 'showcase.xml', endEffector: { site: 'tip', gripper: 'hand' } }),
+      /^task\.json: endEffector\.gripper: no actuator named 'hand' in showcase\.xml$/,
     ],
     ['a schema error', withJson({ id: 'Bad Id', model: 'showcase.xml' }), /^task\.json: id: must be/],
     [
