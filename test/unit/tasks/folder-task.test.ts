@@ -10,6 +10,7 @@ import {
   registerFolderTask,
 } from '../../../src/main/sim/registry'
 import { checkTaskFolder, readTaskFolder, type TaskFiles } from '../../../src/main/sim/tasks/folder-task'
+import { sceneTexture } from '../../../src/main/sim/scene-textures'
 
 const MINIMAL = 'test/fixtures/tasks/minimal'
 const SHOWCASE = 'test/fixtures/tasks/showcase'
@@ -70,8 +71,23 @@ describe('a task folder with only id and model', () => {
       const id = env.sim.id('site', 'tip')
       const obs = env.observe()
       expect(Array.from(obs.slice(-3), (v, i) => Math.abs(v - tip[3 * id + i]) < 0.05)).toEqual([true, true, true])
-      const kinds = new Set(env.geometry().geoms.map((g) => g.type))
+      const geometry = env.geometry()
+      const kinds = new Set(geometry.geoms.map((g) => g.type))
       for (const k of ['mesh', 'hfield', 'ellipsoid', 'cylinder', 'plane']) expect(kinds).toContain(k)
+      // textures: the builtin checker floor, the PNG drum, the builtin cube crate, the skybox; RGBA bytes
+      const textureOf = (name: string) =>
+        geometry.textures![geometry.geoms.find((g) => g.name === name)!.texture!.index]
+      expect(textureOf('floor')).toMatchObject({ type: '2d', width: 64, height: 64 })
+      expect(textureOf('drum')).toMatchObject({ type: '2d', width: 32, height: 32 })
+      expect(textureOf('crate')).toMatchObject({ type: 'cube', width: 32, height: 6 * 32 })
+      expect(geometry.textures![geometry.skybox!].type).toBe('skybox')
+      const png = Buffer.from(textureOf('drum').rgba, 'base64')
+      expect(png.length).toBe(32 * 32 * 4)
+      // the PNG's first pixel (checker.png, made by make-showcase-assets.mjs) is its yellow square
+      expect(Array.from(png.subarray(0, 4))).toEqual([230, 200, 60, 255])
+      // a texture bigger than the bound is sampled down to it
+      const small = sceneTexture(env.sim, env.sim.requireId('texture', 'grid'), 16)
+      expect([small.width, small.height, Buffer.from(small.rgba, 'base64').length]).toEqual([16, 16, 16 * 16 * 4])
     } finally {
       env.close()
     }
