@@ -41,6 +41,14 @@ export const TaskInfo = z.object({
 })
 export type TaskInfo = z.infer<typeof TaskInfo>
 
+/** Bounds on the textures sent to the page: they decide the scene's size and the page's memory. */
+export const SCENE_TEXTURE_LIMITS = {
+  /** pixels a side of a 2d texture or of one cube face */
+  side: 256,
+  /** textures in one scene; geoms whose texture is beyond this are drawn in their colour */
+  count: 16,
+} as const
+
 /** One geom of the scene, in MuJoCo's terms (type names from mjtGeom). */
 export const SceneGeom = z.object({
   name: z.string(),
@@ -51,6 +59,8 @@ export const SceneGeom = z.object({
   quat: vec,
   rgba: vec,
   mesh: z.object({ vertices: vec, faces: z.array(z.number().int()) }).optional(),
+  /** the material's texture (an index into SceneGeometry.textures) and MuJoCo's texrepeat */
+  texture: z.object({ index: z.number().int().nonnegative(), repeat: vec }).optional(),
   /** a height field: nrow x ncol elevations in [0, 1], row-major from -y; size = [rx, ry, ztop, zbottom] */
   hfield: z
     .object({ nrow: z.number().int().positive(), ncol: z.number().int().positive(), size: vec, data: vec })
@@ -79,6 +89,24 @@ export const SceneGeometry = z.object({
   sites: z
     .array(z.object({ name: z.string(), body: z.number().int(), pos: vec, quat: vec, size: finite, rgba: vec }))
     .optional(),
+  /**
+   * The model's textures that geoms use, and its skybox: RGBA bytes in base64, rows bottom-up (MuJoCo's tex_data
+   * order), each face at most SCENE_TEXTURE_LIMITS.side pixels a side (larger ones are sampled down); a cube or skybox
+   * texture stacks its six faces (+x, -x, +y, -y, +z, -z), so height = 6 x width.
+   */
+  textures: z
+    .array(
+      z.object({
+        type: z.enum(['2d', 'cube', 'skybox']),
+        width: z.number().int().positive(),
+        height: z.number().int().positive(),
+        rgba: z.string(),
+      }),
+    )
+    .max(SCENE_TEXTURE_LIMITS.count)
+    .optional(),
+  /** the skybox texture's index in textures */
+  skybox: z.number().int().nonnegative().optional(),
   /** the model's own cameras: pose relative to their body, vertical field of view in degrees */
   cameras: z
     .array(z.object({ name: z.string(), body: z.number().int(), pos: vec, quat: vec, fovy: finite }))

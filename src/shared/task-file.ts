@@ -32,6 +32,30 @@ export const RewardTerm = z.discriminatedUnion('term', [
 ])
 export type RewardTerm = z.infer<typeof RewardTerm>
 
+/** Cartesian axes a task's end-effector action may command: world-frame velocity and angular rates. */
+export const EE_AXES = ['x', 'y', 'z', 'roll', 'pitch', 'yaw'] as const
+
+/** End-effector control of a task folder's model (docs/TASKS.md): the action is the site's velocity. */
+export const EndEffector = z
+  .object({
+    site: name,
+    /** the action's first components, in order, each in [-1, 1] of the full speed */
+    axes: z
+      .array(z.enum(EE_AXES))
+      .min(1)
+      .max(6)
+      .refine((a) => new Set(a).size === a.length, 'must not name an axis twice')
+      .default(['x', 'y', 'z', 'yaw']),
+    /** an actuator for the fingers: the action's last component, -1..1 over its ctrlrange */
+    gripper: name.optional(),
+    /** full-command linear speed, m/s (pick-place's 0.25) */
+    maxSpeed: z.number().positive().max(TASK_FILE_LIMITS.eeMaxSpeed).default(0.25),
+    /** full-command angular rate, rad/s (pick-place's 1.5) */
+    maxAngularSpeed: z.number().positive().max(TASK_FILE_LIMITS.eeMaxAngularSpeed).default(1.5),
+  })
+  .strict()
+export type EndEffector = z.infer<typeof EndEffector>
+
 export const TaskFile = z
   .object({
     /** lower-case letters, digits and dashes: it names the task everywhere (CLI flags, the store) */
@@ -63,8 +87,8 @@ export const TaskFile = z
     success: z.object({ siteA: name, siteB: name, below: z.number().positive().finite() }).strict().optional(),
     /** the body the page's tracking camera follows (default: the first body after the world) */
     trackBody: name.optional(),
-    /** Cartesian control of this site (needs end-effector control, docs/TASKS.md) */
-    endEffector: z.object({ site: name }).strict().optional(),
+    /** the action is a Cartesian velocity of this site (src/main/sim/ee-control.ts), plus the gripper if named */
+    endEffector: EndEffector.optional(),
   })
   .strict()
 export type TaskFile = z.infer<typeof TaskFile>

@@ -10,6 +10,9 @@ export const TASK_FILE_LIMITS = {
   horizon: 100_000,
   sensors: 64,
   rewardTerms: 16,
+  /** end-effector speeds at full command: m/s and rad/s */
+  eeMaxSpeed: 5,
+  eeMaxAngularSpeed: 10,
 } as const
 
 /** A page upload travels in one WebSocket message (16 MiB at most): larger folders go through `iwb tasks add`. */

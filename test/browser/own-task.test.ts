@@ -84,6 +84,10 @@ describe('your own model as a task', () => {
       await expect
         .poll(() => camera.locator('option').allTextContents(), { timeout: 60_000 })
         .toEqual(['free', 'track', 'top', 'side', 'camera overview', 'camera closeup'])
+      // the model's textures: the builtin checker floor, the PNG on the drum, the cube crate, and the skybox
+      const view = page.getByTestId('scene-view').first()
+      await expect.poll(() => view.getAttribute('data-textured')).toBe('3')
+      expect(await view.getAttribute('data-skybox')).toBe('yes')
       await camera.selectOption('camera overview')
       const pause = page.getByTestId('pause')
       await expect.poll(() => pause.isEnabled()).toBe(true)

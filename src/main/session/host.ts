@@ -8,6 +8,7 @@ import type { Worker } from 'node:worker_threads'
 import type { QueryPrompt, TakeoverLive } from '../../shared/contract'
 import type { HumanCommit } from '../learn/human-oracle'
 import type { SessionProgress } from '../learn/session-runner'
+import { taskCarry } from '../sim/registry'
 import type { Workspace } from '../store'
 import { startWorker } from '../workers'
 import type { FromSessionWorker, SessionOutcome, ToSessionWorker } from './protocol'
@@ -152,6 +153,7 @@ export class SessionHost {
       stopAfterLabels: o.stopAfterLabels,
       lookahead: o.lookahead,
       lookaheadWorkers: Math.min(4, o.lookaheadWorkers ?? o.evalWorkers ?? 0),
+      folderTask: taskCarry(config.taskId),
     } satisfies ToSessionWorker)
   }
 

@@ -3,6 +3,7 @@
 import type { QueryPrompt, TakeoverLive } from '../../shared/contract'
 import type { HumanCommit } from '../learn/human-oracle'
 import type { SessionProgress, SessionResult } from '../learn/session-runner'
+import type { FolderTaskSpec } from '../sim/tasks/folder-task'
 
 export interface RunRequest {
   type: 'run'
@@ -20,6 +21,8 @@ export interface RunRequest {
   lookahead?: boolean
   /** rollout workers for those lookahead draws, run in parallel (0: one after another in the session worker) */
   lookaheadWorkers: number
+  /** the session's task when it is a folder task (registry taskCarry): the worker builds it from this */
+  folderTask: FolderTaskSpec | null
 }
 
 export type ToSessionWorker =

@@ -14,7 +14,7 @@ import type { SessionLog } from '../learn/session-log'
 import { runSession, sessionTrainer, type SessionResult } from '../learn/session-runner'
 import type { Trainer } from '../learn/trainer'
 import type { Env } from '../sim/env'
-import { makeEnv, taskInfo } from '../sim/registry'
+import { adoptTask, makeEnv, taskInfo } from '../sim/registry'
 import { RolloutPool } from '../sim/rollout-pool'
 import { envTaskId, offlineShare } from '../../shared/session-config'
 import { demonstrationStates, type Demonstration } from '../learn/offline-source'
@@ -32,6 +32,7 @@ let person: LivePerson | null = null
 let running = false
 
 async function run(req: RunRequest): Promise<SessionOutcome> {
+  adoptTask(req.folderTask)
   const ws = openWorkspace(req.file)
   let viewer: Env | null = null
   let spare: Env | null = null

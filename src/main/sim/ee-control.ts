@@ -218,3 +218,97 @@ export function sitePose(sim: MjSim, siteId: number): { pos: Float64Array; mat: 
     mat: Float64Array.from((d.site_xmat as Float64Array).subarray(siteId * 9, siteId * 9 + 9)),
   }
 }
+
+/** mjtTrn: the actuator drives a joint directly */
+const TRN_JOINT = 0
+/** mjNBIAS: bias parameters per actuator */
+const NBIAS = 10
+
+export interface CartesianDriveOptions extends EeControlOptions {
+  /** the control period (s): one command is held for it */
+  dt: number
+  /** the gripper's actuator index, if any: apply() writes its command as given */
+  gripper?: number
+}
+
+/**
+ * Cartesian velocity control through the model's own servos: the one path from a site velocity to data.ctrl that
+ * pick-place and task folders with an `endEffector` share. Each arm joint must be driven by a velocity servo (its
+ * command is the joint velocity) or a position servo (its command is a target moved by the joint velocity each
+ * period, started from where the joint is).
+ */
+export interface CartesianDrive {
+  readonly ee: EeController
+  /** forget position targets (after a reset): the next apply() starts them at the current joint positions */
+  reset(): void
+  /** command the site's velocity (one value per axis) for this period; `grip` goes to the gripper actuator */
+  apply(velocity: ArrayLike<number>, grip?: number): void
+}
+
+/** How an actuator drives its joint: a velocity servo (bias -kv qdot) or a position servo (bias -kp q ...). */
+function servoKind(sim: MjSim, actuator: number): 'velocity' | 'position' | null {
+  const bias = sim.model.actuator_biasprm as Float64Array
+  if (bias[actuator * NBIAS + 1] !== 0) return 'position'
+  if (bias[actuator * NBIAS + 2] !== 0) return 'velocity'
+  return null
+}
+
+/** A position target may lead its joint by at most this (rad or m), so a blocked joint does not wind up. */
+const MAX_TARGET_LEAD = 0.2
+
+export function createCartesianDrive(sim: MjSim, options: CartesianDriveOptions): CartesianDrive {
+  if (!(options.dt > 0)) throw new RangeError('ee-control: dt must be > 0')
+  const ee = createEeController(sim, options)
+  const m = sim.model
+  const trnType = m.actuator_trntype as Int32Array
+  const trnId = m.actuator_trnid as Int32Array
+  const range = m.jnt_range as Float64Array
+  const n = ee.joints.length
+  const actuator = new Int32Array(n)
+  const position = new Uint8Array(n)
+  const lo = new Float64Array(n)
+  const hi = new Float64Array(n)
+  ee.joints.forEach((name, i) => {
+    const j = sim.requireId('joint', name)
+    let a = -1
+    for (let k = 0; k < sim.nu && a < 0; k++) if (trnType[k] === TRN_JOINT && trnId[2 * k] === j) a = k
+    const kind = a < 0 ? null : servoKind(sim, a)
+    if (kind === null) {
+      throw new Error(
+        `ee-control: joint '${name}' (it moves site '${options.site}') needs a position or velocity servo among the actuators`,
+      )
+    }
+    actuator[i] = a
+    position[i] = kind === 'position' ? 1 : 0
+    const limited = range[2 * j] < range[2 * j + 1]
+    lo[i] = limited ? range[2 * j] : -Infinity
+    hi[i] = limited ? range[2 * j + 1] : Infinity
+  })
+  if (options.gripper !== undefined && !(options.gripper >= 0 && options.gripper < sim.nu)) {
+    throw new RangeError(`ee-control: gripper actuator ${options.gripper} is not one of the model's ${sim.nu}`)
+  }
+  let target: Float64Array | null = null
+  return {
+    ee,
+    reset() {
+      target = null
+    },
+    apply(velocity, grip) {
+      const qdot = ee.jointVelocities(velocity, options.dt)
+      const ctrl = sim.ctrl()
+      const qpos = sim.qpos()
+      if (!target && position.some((p) => p === 1)) target = Float64Array.from(ee.qposAdr, (adr) => qpos[adr])
+      for (let i = 0; i < n; i++) {
+        if (!position[i]) {
+          ctrl[actuator[i]] = qdot[i]
+          continue
+        }
+        const q = qpos[ee.qposAdr[i]]
+        const t = target![i] + qdot[i] * options.dt
+        target![i] = Math.min(hi[i], Math.max(lo[i], Math.min(q + MAX_TARGET_LEAD, Math.max(q - MAX_TARGET_LEAD, t))))
+        ctrl[actuator[i]] = target![i]
+      }
+      if (options.gripper !== undefined && grip !== undefined) ctrl[options.gripper] = grip
+    },
+  }
+}

@@ -2,10 +2,17 @@
 // Action rule: an action of the wrong length, or with a NaN or infinite entry, throws a RangeError and is never
 // applied; finite entries outside [actionLow, actionHigh] are clipped to the bounds and the step's
 // info.clipped is true. Rewards and costs are computed from the clipped action.
-import type { Frame, SceneGeom, SceneGeometry, TaskInfo } from '../../shared/contract'
+import {
+  SCENE_TEXTURE_LIMITS,
+  type Frame,
+  type SceneGeom,
+  type SceneGeometry,
+  type TaskInfo,
+} from '../../shared/contract'
 import type { Env, StepResult } from './env'
 import type { MjSim } from './mujoco'
 import { createRng } from './rng'
+import { geomTexture, sceneTexture, skyboxTexture } from './scene-textures'
 import type { TaskDef, TaskLogic } from './tasks/task-def'
 
 /** contacts sent with a frame, and height-field cells sent for drawing: bounds on every frame's size */
@@ -134,6 +141,18 @@ export class MujocoEnv implements Env {
     const matRgba = m.mat_rgba as Float32Array
     const dataid = m.geom_dataid as Int32Array
     const r4 = (x: number): number => Math.round(x * 1e4) / 1e4
+    // Textures in the order geoms first use them, each once; beyond the bound geoms keep their colour.
+    const textures: NonNullable<SceneGeometry['textures']> = []
+    const textureIndex = new Map<number, number>()
+    const textureOf = (t: number): number | undefined => {
+      if (t < 0) return undefined
+      if (!textureIndex.has(t) && textures.length < SCENE_TEXTURE_LIMITS.count) {
+        textureIndex.set(t, textures.length)
+        textures.push(sceneTexture(sim, t))
+      }
+      return textureIndex.get(t)
+    }
+    const texrepeat = m.mat_texrepeat as Float32Array
     const geoms: SceneGeom[] = []
     for (let g = 0; g < sim.ngeom; g++) {
       const t = GEOM_TYPES[type[g]] ?? 'box'
@@ -159,6 +178,10 @@ export class MujocoEnv implements Env {
         }
       }
       if (t === 'hfield' && dataid[g] >= 0) geom.hfield = this.hfield(dataid[g])
+      const tex = textureOf(geomTexture(sim, g))
+      if (tex !== undefined) {
+        geom.texture = { index: tex, repeat: Array.from(texrepeat.subarray(2 * matid[g], 2 * matid[g] + 2)) }
+      }
       geoms.push(geom)
     }
     const lights = []
@@ -180,6 +203,7 @@ export class MujocoEnv implements Env {
     const stat = m.stat
     const extent = stat.extent
     stat.delete()
+    const skybox = textureOf(skyboxTexture(sim))
     const bodyNames: string[] = []
     for (let b = 0; b < sim.nbody; b++) bodyNames.push(sim.name('body', b) || (b === 0 ? 'world' : `body${b}`))
     return {
@@ -192,6 +216,8 @@ export class MujocoEnv implements Env {
       extent,
       sites: this.sites(),
       cameras: this.cameras(),
+      ...(textures.length ? { textures } : {}),
+      ...(skybox !== undefined ? { skybox } : {}),
     }
   }
 

@@ -37,6 +37,7 @@ export const ObjType = {
   light: 8,
   mesh: 10,
   hfield: 12,
+  texture: 13,
   actuator: 19,
   sensor: 20,
 } as const

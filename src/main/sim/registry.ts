@@ -1,9 +1,8 @@
 // The task registry: listTasks() is plain data (no WebAssembly); makeEnv() compiles the task's MJCF.
 // Static tasks ship in resources/mjcf; folder tasks (task.json + MJCF, docs/TASKS.md) are registered at run time
-// from the workspace. Registered specs are handed to every worker thread started afterwards through Node's
-// worker environment data, so rollout, teleop and session workers build the same env without the workspace.
+// from the workspace. A worker thread learns a folder task from the request that names it (taskCarry on the
+// sending side, adoptTask in the worker), so a worker started before the task was added still builds it.
 import { readFileSync } from 'node:fs'
-import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads'
 import type { TaskInfo } from '../../shared/contract'
 import type { Env } from './env'
 import { loadModelFromString } from './mujoco'
@@ -18,29 +17,14 @@ import type { TaskDef } from './tasks/task-def'
 
 const TASKS: TaskDef[] = [hopper, halfcheetah, walker2d, ant, reacherArm, pointMaze, cartpole, pickPlace, pushT]
 
-/** The key under which registered folder tasks travel to worker threads. */
-const ENV_KEY = 'iwb.folderTasks'
-
 interface FolderTask {
   spec: FolderTaskSpec
   def: TaskDef
 }
 
-let folderTasks: Map<string, FolderTask> | null = null
-
-/** This thread's folder tasks: in a worker, those registered in its parent before it started. */
-function folder(): Map<string, FolderTask> {
-  if (!folderTasks) {
-    folderTasks = new Map()
-    const inherited = getEnvironmentData(ENV_KEY) as FolderTaskSpec[] | undefined
-    for (const spec of inherited ?? []) folderTasks.set(spec.info.id, { spec, def: folderTaskDef(spec) })
-  }
-  return folderTasks
-}
-
-function publish(): void {
-  setEnvironmentData(ENV_KEY, [...folder().values()].map((t) => t.spec) as never)
-}
+/** This thread's folder tasks: registered from the workspace, or carried to this worker by a request. */
+const folderTasks = new Map<string, FolderTask>()
+const folder = (): Map<string, FolderTask> => folderTasks
 
 /** True for the shipped tasks (which folder tasks may not replace). */
 export function isStaticTask(taskId: string): boolean {
@@ -48,7 +32,7 @@ export function isStaticTask(taskId: string): boolean {
 }
 
 /**
- * Register a checked folder task (checkTaskFolder) for this process and the workers it starts from now on.
+ * Register a checked folder task (checkTaskFolder) for this thread; requests to workers carry it (taskCarry).
  * Registering the same id again replaces it (a workspace re-added its task); a shipped task's id is refused.
  */
 export function registerFolderTask(spec: FolderTaskSpec): TaskInfo {
@@ -56,15 +40,25 @@ export function registerFolderTask(spec: FolderTaskSpec): TaskInfo {
     throw new Error(`task '${spec.info.id}' is a shipped task; give your task another id`)
   }
   folder().set(spec.info.id, { spec, def: folderTaskDef(spec) })
-  xmlCache.delete(`folder:${spec.info.id}`)
-  publish()
   return structuredClone(spec.info)
+}
+
+/**
+ * What a request to a worker thread carries for the task it names: the folder task's spec (plain data, cloned
+ * with the message), or null for a shipped task. The worker passes it to adoptTask before building the env.
+ */
+export function taskCarry(taskId: string): FolderTaskSpec | null {
+  return folderTaskSpec(taskId.split('@', 1)[0])
+}
+
+/** In a worker: know the folder task a request carried (taskCarry), whenever this worker was started. */
+export function adoptTask(spec: FolderTaskSpec | null | undefined): void {
+  if (spec) registerFolderTask(spec)
 }
 
 /** Forget the folder tasks (a different workspace was opened; tests). */
 export function clearFolderTasks(): void {
   folder().clear()
-  publish()
 }
 
 /** The spec of a registered folder task, or null for a shipped or unknown task. */

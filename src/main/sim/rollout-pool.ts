@@ -3,6 +3,7 @@
 import type { Worker } from 'node:worker_threads'
 import { meanStd } from '../../shared/stats'
 import { startWorker } from '../workers'
+import { taskCarry } from './registry'
 import type { EpisodeRequest, EpisodeResult, WorkerReply, WorkerRequest } from './rollout-protocol'
 import { successShare } from './rollout'
 
@@ -94,7 +95,9 @@ export class RolloutPool {
     const n = Math.max(1, options.workers ?? 2)
     const handles: WorkerHandle[] = []
     for (let i = 0; i < n; i++)
-      handles.push(new WorkerHandle(startWorker(workerUrl()), { type: 'init', taskId, envs: 1 }))
+      handles.push(
+        new WorkerHandle(startWorker(workerUrl()), { type: 'init', taskId, envs: 1, folderTask: taskCarry(taskId) }),
+      )
     try {
       await Promise.all(handles.map((h) => h.ready))
     } catch (e) {
@@ -192,7 +195,12 @@ export class VectorEnv {
   ) {}
 
   static async create(taskId: string, k: number): Promise<VectorEnv> {
-    const h = new WorkerHandle(startWorker(workerUrl()), { type: 'init', taskId, envs: k })
+    const h = new WorkerHandle(startWorker(workerUrl()), {
+      type: 'init',
+      taskId,
+      envs: k,
+      folderTask: taskCarry(taskId),
+    })
     try {
       await h.ready
     } catch (e) {

@@ -1,5 +1,6 @@
 // Messages between RolloutPool / VectorEnv and rollout-worker.ts (plain data only).
 import type { PolicySpec } from './policy-spec'
+import type { FolderTaskSpec } from './tasks/folder-task'
 
 export interface EpisodeRequest {
   spec: PolicySpec
@@ -47,7 +48,8 @@ export interface EpisodeResult {
 }
 
 export type WorkerRequest =
-  | { type: 'init'; taskId: string; envs: number }
+  /** folderTask: the task's spec when it is a folder task (registry taskCarry), so any worker can build it */
+  | { type: 'init'; taskId: string; envs: number; folderTask: FolderTaskSpec | null }
   | { type: 'run'; id: number; requests: EpisodeRequest[] }
   | { type: 'vec.reset'; id: number; seeds: number[] }
   | { type: 'vec.step'; id: number; actions: Float64Array }

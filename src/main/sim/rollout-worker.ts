@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads'
 import type { MujocoEnv } from './mujoco-env'
 import { policyFromSpec, samplePolicy, type PolicySpec, type SpecPolicy } from './policy-spec'
-import { makeEnv, taskDef } from './registry'
+import { adoptTask, makeEnv, taskDef } from './registry'
 import { createRng } from './rng'
 import { rollout } from './rollout'
 import type { EpisodeRequest, EpisodeResult, WorkerReply, WorkerRequest } from './rollout-protocol'
@@ -84,6 +84,7 @@ const handle = async (msg: WorkerRequest): Promise<void> => {
   try {
     switch (msg.type) {
       case 'init': {
+        adoptTask(msg.folderTask)
         survival = taskDef(msg.taskId).survivalBonus
         for (let i = 0; i < Math.max(1, msg.envs); i++) envs.push(await makeEnv(msg.taskId))
         reply({ type: 'ready' })

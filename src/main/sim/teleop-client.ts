@@ -3,6 +3,7 @@
 import type { Worker } from 'node:worker_threads'
 import type { Frame, SceneGeometry, TaskInfo } from '../../shared/contract'
 import { startWorker } from '../workers'
+import { taskCarry } from './registry'
 import type { TeleopControl, TeleopStatus, TeleopStep } from './teleop-loop'
 import type { FromWorker, TeleopReply, TeleopRequest } from './teleop-protocol'
 
@@ -62,6 +63,11 @@ export class TeleopClient {
     })
   }
 
+  /** Start a worker without a simulation yet (open() gives it one, for any task registered by then). */
+  static start(callbacks: TeleopCallbacks): TeleopClient {
+    return new TeleopClient(startWorker(new URL('./teleop-worker.ts', import.meta.url)), callbacks)
+  }
+
   /** Start a worker and open the task's simulation in it. */
   static async open(
     taskId: string,
@@ -69,15 +75,24 @@ export class TeleopClient {
     callbacks: TeleopCallbacks,
     options: { historySeconds?: number; displayHz?: number } = {},
   ): Promise<{ client: TeleopClient; opened: TeleopOpened }> {
-    const client = new TeleopClient(startWorker(new URL('./teleop-worker.ts', import.meta.url)), callbacks)
+    const client = TeleopClient.start(callbacks)
     try {
-      const reply = await client.request({ kind: 'open', taskId, seed, ...options })
-      if (reply.kind !== 'opened') throw new Error(`unexpected teleop reply ${reply.kind}`)
-      return { client, opened: reply }
+      return { client, opened: await client.open(taskId, seed, options) }
     } catch (err) {
       await client.close()
       throw err
     }
+  }
+
+  /** Open the task's simulation in this worker (once); a folder task travels with the request. */
+  async open(
+    taskId: string,
+    seed: number,
+    options: { historySeconds?: number; displayHz?: number } = {},
+  ): Promise<TeleopOpened> {
+    const reply = await this.request({ kind: 'open', taskId, seed, ...options, folderTask: taskCarry(taskId) })
+    if (reply.kind !== 'opened') throw new Error(`unexpected teleop reply ${reply.kind}`)
+    return reply
   }
 
   private request(request: TeleopRequest): Promise<TeleopReply> {

@@ -1,10 +1,19 @@
 // Messages between the teleop client (main thread) and the teleop worker. Requests carry an id; the worker
 // answers each with a reply of the same id, and pushes frames, recorded steps and episode ends unasked.
 import type { Frame, SceneGeometry, TaskInfo } from '../../shared/contract'
+import type { FolderTaskSpec } from './tasks/folder-task'
 import type { TeleopControl, TeleopStatus, TeleopStep } from './teleop-loop'
 
 export type TeleopRequest =
-  | { kind: 'open'; taskId: string; seed: number; historySeconds?: number; displayHz?: number }
+  | {
+      kind: 'open'
+      taskId: string
+      seed: number
+      historySeconds?: number
+      displayHz?: number
+      /** the task's spec when it is a folder task (registry taskCarry): the worker may predate the task */
+      folderTask: FolderTaskSpec | null
+    }
   | { kind: 'control'; command: TeleopControl; value?: number }
   | { kind: 'record'; on: boolean }
   | { kind: 'status' }

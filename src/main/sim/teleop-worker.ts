@@ -1,7 +1,7 @@
 // Worker thread running one operator's live simulation (TeleopLoop), started by teleop-client.ts. Physics,
 // the real-time clock and the history buffer live here so the main process only forwards frames and steps.
 import { parentPort } from 'node:worker_threads'
-import { makeEnv } from './registry'
+import { adoptTask, makeEnv } from './registry'
 import { TeleopLoop } from './teleop-loop'
 import type { FromWorker, TeleopReply, TeleopRequest, ToWorker } from './teleop-protocol'
 
@@ -14,6 +14,7 @@ const post = (msg: FromWorker): void => port.postMessage(msg)
 async function handle(req: TeleopRequest): Promise<TeleopReply> {
   if (req.kind === 'open') {
     if (loop) throw new Error('this teleop worker already has a simulation')
+    adoptTask(req.folderTask)
     const env = await makeEnv(req.taskId)
     if (!env.task.operator) {
       env.close()

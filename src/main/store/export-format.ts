@@ -2,15 +2,22 @@
 // file per table. Both export.ts and import.ts build on these schemas, so what one writes the other accepts.
 import { z } from 'zod'
 import { SESSION_LIMITS, SessionConfigFields } from '../../shared/session-config'
+import { TASK_FILE_LIMITS } from '../../shared/task-limits'
 import { SETTING_SCHEMAS } from './types'
 
 export const EXPORT_FORMAT = 'imitation-workbench-export'
-export const EXPORT_VERSION = 1
+/** 2: task_files.jsonl carries the workspace's own tasks (version 1 exports have none and are still read) */
+export const EXPORT_VERSION = 2
+/** The first version whose exports list task_files.jsonl. */
+export const TASK_FILES_SINCE = 2
+/** A task file travels in pieces of at most this many bytes (a line stays far below the line bound). */
+export const TASK_FILE_CHUNK = 1 << 20
 
 /** Table files in dependency order: a row only refers to rows of files before it. */
 export const EXPORT_FILES = [
   'settings.jsonl',
   'tasks.jsonl',
+  'task_files.jsonl',
   'sessions.jsonl',
   'episodes.jsonl',
   'steps.jsonl',
@@ -66,6 +73,18 @@ export const rowSchemas = {
       mujocoVersion: z.string(),
       firstUsedAt: timestamp,
       lastUsedAt: timestamp,
+    })
+    .strict(),
+  // A folder task's file (docs/TASKS.md), in pieces: `offset` is where this piece's bytes start in the file.
+  'task_files.jsonl': z
+    .object({
+      taskId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+      path: z.string().min(1).max(300),
+      offset: z.number().int().nonnegative().max(TASK_FILE_LIMITS.fileBytes),
+      base64: z
+        .string()
+        .max(Math.ceil(TASK_FILE_CHUNK / 3) * 4)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/),
     })
     .strict(),
   // The running code's own schema (bounds included), so an import cannot store a session it could not run.

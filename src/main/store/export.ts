@@ -11,6 +11,7 @@ import {
   EXPORT_FILES,
   EXPORT_FORMAT,
   EXPORT_VERSION,
+  TASK_FILE_CHUNK,
   encodeVector,
   type ExportFile,
   type Manifest,
@@ -93,7 +94,11 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
     : ''
   const childFilter = scoped ? 'WHERE session_id IN (SELECT value FROM json_each(@ids))' : ''
 
-  const sources: Record<ExportFile, { sql: string; map: (r: Row) => unknown } | null> = {
+  // `pieces` gives several lines for one row (a task file split into TASK_FILE_CHUNK pieces).
+  const sources: Record<
+    ExportFile,
+    { sql: string; map: (r: Row) => unknown } | { sql: string; pieces: (r: Row) => unknown[] } | null
+  > = {
     'settings.jsonl': scoped
       ? null
       : {
@@ -113,6 +118,25 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         firstUsedAt: r.first_used_at,
         lastUsedAt: r.last_used_at,
       }),
+    },
+    'task_files.jsonl': {
+      // The workspace's own tasks (whole export), or those the exported sessions and episodes use.
+      sql: `SELECT task_id, path, content FROM task_files ${
+        scoped
+          ? `WHERE task_id IN (SELECT task_id FROM sessions ${sessionFilter} UNION SELECT task_id FROM episodes ${episodeFilter})`
+          : ''
+      } ORDER BY task_id, path`,
+      pieces: (r) => {
+        const content = r.content as Buffer
+        const out: unknown[] = []
+        // An empty file is one piece with no bytes, so it still travels.
+        for (let offset = 0; offset < content.length || offset === 0; offset += TASK_FILE_CHUNK) {
+          const base64 = content.subarray(offset, offset + TASK_FILE_CHUNK).toString('base64')
+          out.push({ taskId: r.task_id, path: r.path, offset, base64 })
+          if (content.length === 0) break
+        }
+        return out
+      },
     },
     'sessions.jsonl': {
       sql: `SELECT * FROM sessions ${sessionFilter} ORDER BY id`,
@@ -244,7 +268,10 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         try {
           const stmt = db.prepare(source.sql)
           const params = source.sql.includes('@ids') ? [{ ids }] : []
-          for (const row of stmt.iterate(...params)) out.write(source.map(row as Row))
+          for (const row of stmt.iterate(...params)) {
+            if ('pieces' in source) for (const piece of source.pieces(row as Row)) out.write(piece)
+            else out.write(source.map(row as Row))
+          }
         } finally {
           files[name] = out.close()
         }

@@ -2,6 +2,7 @@
 // written: the manifest, each file's sha256 and row count, every row against its schema, every reference
 // between rows. Then all rows go in under one transaction with fresh ids, so a bad export changes nothing.
 import { offlineKey, type OfflineSource } from '../../shared/session-config'
+import { TASK_FILE_LIMITS } from '../../shared/task-limits'
 import { createHash } from 'node:crypto'
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
@@ -13,6 +14,7 @@ import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
   Manifest,
+  TASK_FILES_SINCE,
   decodeVector,
   rowSchemas,
   type ExportFile,
@@ -45,6 +47,8 @@ export interface ImportResult {
 }
 
 const MAX_REPORTED = 20
+/** An export carries at most this many bytes of task files (each task within TASK_FILE_LIMITS). */
+const MAX_EXPORT_TASK_BYTES = 4 * TASK_FILE_LIMITS.totalBytes
 /** The longest line (a policy's weights are the largest rows: about 100 KB for a 64-unit MLP). */
 const MAX_LINE_CHARS = 16 * 2 ** 20
 const MAX_MANIFEST_BYTES = 2 ** 20
@@ -102,8 +106,14 @@ type Rows = { [F in ExportFile]: (row: ExportRow<F>, where: string) => void }
  * Stream every row of every listed file through `visit`, checking schema, row count and hash against the
  * manifest. Problems are collected (`problems`) rather than thrown, except that visit may throw.
  */
-function eachRow(dir: string, manifest: Manifest, visit: Partial<Rows>, problems: string[]): void {
-  for (const name of EXPORT_FILES) {
+function eachRow(
+  dir: string,
+  manifest: Manifest,
+  visit: Partial<Rows>,
+  problems: string[],
+  only: readonly ExportFile[] = EXPORT_FILES,
+): void {
+  for (const name of only) {
     const entry = manifest.files[name]
     if (!entry) continue
     const path = join(dir, name)
@@ -192,11 +202,87 @@ function readManifest(dir: string): Manifest {
       'invalid-export',
       `${path}: exported from workspace schema version ${parsed.data.schemaVersion}, newer than this workbench's ${SCHEMA_VERSION}`,
     )
-  // The exporter lists every table it writes (settings only for a whole workspace): fewer is not an export.
-  const expected = EXPORT_FILES.filter((f) => parsed.data.scope === 'workspace' || f !== 'settings.jsonl')
+  // The exporter lists every table it writes (settings only for a whole workspace, task files since version 2):
+  // fewer is not an export.
+  const expected = EXPORT_FILES.filter(
+    (f) =>
+      (parsed.data.scope === 'workspace' || f !== 'settings.jsonl') &&
+      (parsed.data.version >= TASK_FILES_SINCE || f !== 'task_files.jsonl'),
+  )
   const absent = expected.filter((f) => !Object.hasOwn(parsed.data.files, f))
   if (absent.length) throw new StoreError('invalid-export', `${path}: files lists no ${absent.join(', ')}`)
   return parsed.data
+}
+
+/** A task folder's files by relative path. */
+export type ExportTaskFiles = Map<string, Record<string, Uint8Array>>
+
+/** Put task_files.jsonl's pieces back together, checking order, paths and the task-folder bounds. */
+class TaskFileAssembler {
+  private readonly parts = new Map<string, Map<string, Buffer[]>>()
+  private readonly sizes = new Map<string, number>() // task\0path -> bytes so far
+  private total = 0
+
+  add(r: ExportRow<'task_files.jsonl'>, where: string, problems: string[]): void {
+    const path = r.path
+    const parts = path.split('/')
+    if (path.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\'))) {
+      problems.push(`${where}: '${path}' is not a plain relative path inside a task folder`)
+      return
+    }
+    const key = `${r.taskId}\0${path}`
+    const size = this.sizes.get(key) ?? 0
+    if (r.offset !== size) {
+      problems.push(`${where}: piece of ${r.taskId}/${path} at offset ${r.offset}, expected ${size}`)
+      return
+    }
+    const bytes = Buffer.from(r.base64, 'base64')
+    let files = this.parts.get(r.taskId)
+    if (!files) this.parts.set(r.taskId, (files = new Map()))
+    if (!files.has(path) && files.size >= TASK_FILE_LIMITS.files) {
+      problems.push(`${where}: task ${r.taskId} has more than ${TASK_FILE_LIMITS.files} files`)
+      return
+    }
+    this.total += bytes.length
+    if (size + bytes.length > TASK_FILE_LIMITS.fileBytes || this.total > MAX_EXPORT_TASK_BYTES) {
+      problems.push(`${where}: ${r.taskId}/${path} or the export's task files exceed their size bounds`)
+      return
+    }
+    this.sizes.set(key, size + bytes.length)
+    const pieces = files.get(path) ?? []
+    pieces.push(bytes)
+    files.set(path, pieces)
+  }
+
+  get tasks(): ExportTaskFiles {
+    const out: ExportTaskFiles = new Map()
+    for (const [task, files] of this.parts) {
+      const folder: Record<string, Uint8Array> = {}
+      for (const [path, pieces] of files) folder[path] = new Uint8Array(Buffer.concat(pieces))
+      out.set(task, folder)
+    }
+    return out
+  }
+}
+
+/**
+ * The task folders an export carries (task_files.jsonl), checked against the manifest, before anything is
+ * imported: the caller checks each with MuJoCo and lets its shapes into ImportOptions.tasks.
+ */
+export function readExportTaskFiles(dir: string): ExportTaskFiles {
+  const manifest = readManifest(dir)
+  const problems: string[] = []
+  const assembler = new TaskFileAssembler()
+  eachRow(dir, manifest, { 'task_files.jsonl': (r, where) => assembler.add(r, where, problems) }, problems, [
+    'task_files.jsonl',
+  ])
+  if (problems.length) {
+    throw new StoreError(
+      'invalid-export',
+      `export ${dir} was rejected, nothing was imported:\n  ${problems.join('\n  ')}`,
+    )
+  }
+  return assembler.tasks
 }
 
 /** Pass 1: every check, no writes. Throws StoreError('invalid-export') listing the problems. */
@@ -229,11 +315,16 @@ export function validateExport(dir: string, options: ImportOptions): Manifest {
       problems.push(`${where}: ${what} holds a value that is not a finite number`)
   }
   let lastStep = { episode: -1, index: -1 }
+  const assembler = new TaskFileAssembler()
   eachRow(
     dir,
     manifest,
     {
       'tasks.jsonl': (r, where) => void shapeOf(r.taskId, where),
+      'task_files.jsonl': (r, where) => {
+        assembler.add(r, where, problems)
+        if (r.offset === 0 && r.path === 'task.json') shapeOf(r.taskId, where)
+      },
       'sessions.jsonl': (r, where) => {
         unique(sessions, r.id, where)
         sessions.set(r.id, r.taskId)
@@ -340,6 +431,7 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
   const demoSessions: { id: number; offline: Extract<OfflineSource, { kind: 'demos' }> }[] = []
   const count = (name: ExportFile) => (result.rows[name] = (result.rows[name] ?? 0) + 1)
   const into = options.into
+  const assembler = new TaskFileAssembler()
   if (into !== undefined && manifest.sessionIds.length !== 1)
     throw new StoreError('invalid-export', `export ${dir} is not an export of one session`)
   try {
@@ -368,6 +460,10 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                    first_used_at = min(first_used_at, excluded.first_used_at), last_used_at = max(last_used_at, excluded.last_used_at)`,
               ).run(r.taskId, r.mjcfHash, r.mujocoVersion, r.firstUsedAt, r.lastUsedAt)
               count('tasks.jsonl')
+            },
+            'task_files.jsonl': (r, where) => {
+              assembler.add(r, where, problems)
+              count('task_files.jsonl')
             },
             'sessions.jsonl': (r) => {
               if (into !== undefined) {
@@ -525,6 +621,26 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
             offlineKey({ ...d.offline, episodes: (episodes as number[]).sort((a, b) => a - b) }),
             d.id,
           )
+        }
+        // The export's own tasks join the workspace; a task of the same id must be the same files.
+        const now = new Date().toISOString()
+        for (const [task, files] of assembler.tasks) {
+          const held = p('SELECT path, content FROM task_files WHERE task_id = ?').all(task) as {
+            path: string
+            content: Buffer
+          }[]
+          if (held.length === 0) {
+            const insert = p('INSERT INTO task_files (task_id, path, content, added_at) VALUES (?, ?, ?, ?)')
+            for (const [path, bytes] of Object.entries(files)) insert.run(task, path, Buffer.from(bytes), now)
+          } else if (
+            held.length !== Object.keys(files).length ||
+            held.some((h) => !files[h.path] || !Buffer.from(files[h.path]).equals(h.content))
+          ) {
+            throw new StoreError(
+              'invalid-export',
+              `export ${dir} carries a task '${task}' that differs from the workspace's task of that id; nothing was imported`,
+            )
+          }
         }
         // The files were checked a moment ago; if they changed since, roll everything back.
         if (problems.length)

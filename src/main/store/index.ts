@@ -15,7 +15,14 @@ export { SqliteSessionLog } from './sqlite-session-log'
 export { SCHEMA_VERSION, migrations } from './migrations'
 export * from './types'
 export { exportWorkspace, type ExportOptions, type ExportResult } from './export'
-export { importExport, validateExport, type ImportOptions, type ImportResult } from './import'
+export {
+  importExport,
+  validateExport,
+  readExportTaskFiles,
+  type ExportTaskFiles,
+  type ImportOptions,
+  type ImportResult,
+} from './import'
 export { EXPORT_FORMAT, EXPORT_VERSION } from './export-format'
 export { defaultWorkspaceFile, ensureDefaultWorkspaceFile } from './default-workspace'
 export { loadDemonstrations, resolveDemonstrations, returnPreview, type SessionDemonstration } from './demonstrations'

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exportWorkspace } from '../../../src/main/store/export'
+import { EXPORT_VERSION } from '../../../src/main/store/export-format'
 import { importExport } from '../../../src/main/store/import'
 import { openWorkspace, type Workspace } from '../../../src/main/store/workspace'
 import { StoreError } from '../../../src/main/store/errors'
@@ -104,6 +105,30 @@ function snapshot(ws: Workspace): unknown {
 }
 
 describe('export and import', () => {
+  it('reads a version 1 export (no task_files.jsonl); a version 2 export without it is refused', () => {
+    const src = openWorkspace(tmp.path('src.db'))
+    populate(src)
+    const out = tmp.path('export-v1')
+    exportWorkspace(src, out)
+    src.close()
+    const manifestPath = join(out, 'manifest.json')
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+      version: number
+      files: Record<string, unknown>
+    }
+    delete manifest.files['task_files.jsonl']
+    rmSync(join(out, 'task_files.jsonl'))
+    writeFileSync(manifestPath, JSON.stringify(manifest))
+    const dst = openWorkspace(tmp.path('dst.db'))
+    try {
+      expect(() => importExport(dst, out, { tasks })).toThrow(/files lists no task_files\.jsonl/)
+      writeFileSync(manifestPath, JSON.stringify({ ...manifest, version: 1 }))
+      expect(importExport(dst, out, { tasks }).sessions.size).toBe(2)
+    } finally {
+      dst.close()
+    }
+  })
+
   it('exports a session and imports it into another workspace with ids remapped', () => {
     const src = openWorkspace(tmp.path('src.db'))
     const { b, demo } = populate(src)
@@ -111,7 +136,7 @@ describe('export and import', () => {
     const { manifest } = exportWorkspace(src, out, { sessionIds: [b] })
     expect(manifest).toMatchObject({
       format: 'imitation-workbench-export',
-      version: 1,
+      version: EXPORT_VERSION,
       scope: 'sessions',
       sessionIds: [b],
     })

@@ -10,9 +10,11 @@ import {
   registerFolderTask,
 } from '../../../src/main/sim/registry'
 import { checkTaskFolder, readTaskFolder, type TaskFiles } from '../../../src/main/sim/tasks/folder-task'
+import { sceneTexture } from '../../../src/main/sim/scene-textures'
 
 const MINIMAL = 'test/fixtures/tasks/minimal'
 const SHOWCASE = 'test/fixtures/tasks/showcase'
+const EE_ARM = 'test/fixtures/tasks/ee-arm'
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
 
@@ -69,8 +71,67 @@ describe('a task folder with only id and model', () => {
       const id = env.sim.id('site', 'tip')
       const obs = env.observe()
       expect(Array.from(obs.slice(-3), (v, i) => Math.abs(v - tip[3 * id + i]) < 0.05)).toEqual([true, true, true])
-      const kinds = new Set(env.geometry().geoms.map((g) => g.type))
+      const geometry = env.geometry()
+      const kinds = new Set(geometry.geoms.map((g) => g.type))
       for (const k of ['mesh', 'hfield', 'ellipsoid', 'cylinder', 'plane']) expect(kinds).toContain(k)
+      // textures: the builtin checker floor, the PNG drum, the builtin cube crate, the skybox; RGBA bytes
+      const textureOf = (name: string) =>
+        geometry.textures![geometry.geoms.find((g) => g.name === name)!.texture!.index]
+      expect(textureOf('floor')).toMatchObject({ type: '2d', width: 64, height: 64 })
+      expect(textureOf('drum')).toMatchObject({ type: '2d', width: 32, height: 32 })
+      expect(textureOf('crate')).toMatchObject({ type: 'cube', width: 32, height: 6 * 32 })
+      expect(geometry.textures![geometry.skybox!].type).toBe('skybox')
+      const png = Buffer.from(textureOf('drum').rgba, 'base64')
+      expect(png.length).toBe(32 * 32 * 4)
+      // the PNG's first pixel (checker.png, made by make-showcase-assets.mjs) is its yellow square
+      expect(Array.from(png.subarray(0, 4))).toEqual([230, 200, 60, 255])
+      // a texture bigger than the bound is sampled down to it
+      const small = sceneTexture(env.sim, env.sim.requireId('texture', 'grid'), 16)
+      expect([small.width, small.height, Buffer.from(small.rgba, 'base64').length]).toEqual([16, 16, 16 * 16 * 4])
+    } finally {
+      env.close()
+    }
+  })
+})
+
+describe('a task folder with an endEffector', () => {
+  it('takes a Cartesian velocity of its site (x, y, z) and the gripper, and moves the site along it', async () => {
+    const spec = await checkTaskFolder(readTaskFolder(EE_ARM), EE_ARM)
+    // three axes in [-1, 1] of maxSpeed, then the gripper's -1..1 over its ctrlrange
+    expect(spec.info.actDim).toBe(4)
+    expect(spec.info.gamepad!.map((g) => g.source)).toEqual(['axis1', 'axis0', 'axis3', 'triggers'])
+    registerFolderTask(spec)
+    const env = await makeEnv('fixture-ee-arm')
+    try {
+      env.reset(0)
+      const tip = env.sim.id('site', 'tip')
+      const site = (): number[] => {
+        env.sim.kinematics()
+        return Array.from((env.sim.data.site_xpos as Float64Array).subarray(3 * tip, 3 * tip + 3))
+      }
+      const steps = 10
+      // 10 steps at 50 Hz with full command: 0.2 m/s x 0.2 s = 4 cm along the commanded direction
+      const expected = (0.2 * steps) / spec.info.controlHz
+      for (const dir of [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, -1],
+        [-1, -1, 0],
+      ]) {
+        const p0 = site()
+        for (let i = 0; i < steps; i++) env.step([...dir, 0])
+        const moved = site().map((v, i) => v - p0[i])
+        const len = Math.hypot(...moved)
+        const cos = moved.reduce((s, m, i) => s + m * dir[i], 0) / len / Math.hypot(...dir)
+        expect(Math.acos(Math.min(1, cos)) * (180 / Math.PI)).toBeLessThan(15)
+        expect(len).toBeGreaterThan(0.6 * expected * Math.min(1, Math.hypot(...dir)))
+      }
+      // gripper: +1 drives the finger to the top of its ctrlrange (0.025 m), -1 to the bottom
+      const finger = (env.sim.model.jnt_qposadr as Int32Array)[env.sim.requireId('joint', 'finger')]
+      for (let i = 0; i < 15; i++) env.step([0, 0, 0, 1])
+      expect(env.sim.qpos()[finger]).toBeGreaterThan(0.02)
+      for (let i = 0; i < 15; i++) env.step([0, 0, 0, -1])
+      expect(env.sim.qpos()[finger]).toBeLessThan(0.005)
     } finally {
       env.close()
     }
@@ -113,6 +174,16 @@ describe('bad task folders: one clear line, nothing registered', () => {
       'an unknown actuator in the gamepad mapping',
       withJson({ id: 'x', model: 'showcase.xml', gamepad: [{ action: 7, source: 'axis0', scale: 1, label: 'a' }] }),
       /^task\.json: gamepad\.0\.action: 7 but showcase\.xml has 3 actuators$/,
+    ],
+    [
+      'an endEffector whose joints have no servo',
+      withJson({ id: 'x', model: 'showcase.xml', endEffector: { site: 'tip' } }),
+      /^task\.json: endEffector\.site: joint 'yaw' \(it moves site 'tip'\) needs a position or velocity servo/,
+    ],
+    [
+      'an unknown gripper actuator',
+      withJson({ id: 'x', model: 'showcase.xml', endEffector: { site: 'tip', gripper: 'hand' } }),
+      /^task\.json: endEffector\.gripper: no actuator named 'hand' in showcase\.xml$/,
     ],
     ['a schema error', withJson({ id: 'Bad Id', model: 'showcase.xml' }), /^task\.json: id: must be/],
     [

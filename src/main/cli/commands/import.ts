@@ -1,6 +1,17 @@
 // `iwb import --db FILE --from PATH`: a workbench export folder (validated completely, ids remapped), a robomimic
 // HDF5 file or a LeRobot dataset folder (its episodes become demonstrations). All or nothing.
-import { detectFormat, importExport, insertDataset, openWorkspace, readDataset, validateDataset } from '../../store'
+import { registerWorkspaceTasks } from '../../api/workspace-tasks'
+import { registerFolderTask } from '../../sim/registry'
+import { checkTaskFolder } from '../../sim/tasks/folder-task'
+import {
+  detectFormat,
+  importExport,
+  insertDataset,
+  openWorkspace,
+  readDataset,
+  readExportTaskFiles,
+  validateDataset,
+} from '../../store'
 import { z } from 'zod'
 import { flag, parseCommandArgs } from '../args'
 import type { Command } from '../command'
@@ -44,9 +55,22 @@ export const command: Command = {
         ws.close()
       }
     }
-    const tasks = await taskShapes()
+    // The export's own tasks (task_files.jsonl) are checked with MuJoCo before anything is written, and run here
+    // beside the target workspace's tasks so the rows of either can be checked against their shapes.
+    const carried = readExportTaskFiles(from)
     const ws = openWorkspace(db)
     try {
+      await registerWorkspaceTasks(ws)
+      for (const [taskId, files] of carried) {
+        try {
+          registerFolderTask(await checkTaskFolder(files, `${from} task ${taskId}`))
+        } catch (e) {
+          throw new Error(
+            `export ${from}: task ${taskId}: ${e instanceof Error ? e.message : String(e)}; nothing was imported`,
+          )
+        }
+      }
+      const tasks = await taskShapes()
       const result = importExport(ws, from, { tasks })
       const sessions = Object.fromEntries(result.sessions)
       const rows = Object.fromEntries(Object.entries(result.rows).map(([f, n]) => [f.replace('.jsonl', ''), n]))

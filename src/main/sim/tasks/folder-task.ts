@@ -4,7 +4,14 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import type { GamepadAxisMap, TaskInfo } from '../../../shared/contract'
-import { TASK_FILE_LIMITS, TaskFile, taskFileProblem, type RewardTerm } from '../../../shared/task-file'
+import {
+  TASK_FILE_LIMITS,
+  TaskFile,
+  taskFileProblem,
+  type EndEffector,
+  type RewardTerm,
+} from '../../../shared/task-file'
+import { createCartesianDrive, type CartesianDrive, type EeAxis } from '../ee-control'
 import { loadModelFromString, type MjSim, type ObjTypeName } from '../mujoco'
 import type { TaskDef, TaskLogic } from './task-def'
 
@@ -164,6 +171,53 @@ function defaultGamepad(sim: MjSim): GamepadAxisMap[] {
   return out
 }
 
+/** The sticks pick-place uses for each Cartesian axis (docs/TASKS.md); other axes take a free stick. */
+const EE_STICK: Record<EeAxis, { source: GamepadAxisMap['source']; label: string }> = {
+  x: { source: 'axis1', label: 'forward / back (x)' },
+  y: { source: 'axis0', label: 'left / right (y)' },
+  z: { source: 'axis3', label: 'up / down (z)' },
+  yaw: { source: 'axis2', label: 'turn (yaw)' },
+  roll: { source: 'axis2', label: 'roll' },
+  pitch: { source: 'axis3', label: 'pitch' },
+}
+
+/** The default gamepad of an end-effector task: pick-place's sticks, the triggers for the gripper. */
+function eeGamepad(ee: EndEffector): GamepadAxisMap[] {
+  const out: GamepadAxisMap[] = []
+  const taken = new Set<string>()
+  const sticks = ['axis0', 'axis1', 'axis2', 'axis3'] as const
+  ee.axes.forEach((axis, action) => {
+    const want = EE_STICK[axis].source
+    const source = !taken.has(want) ? want : sticks.find((s) => !taken.has(s))
+    if (!source) return
+    taken.add(source)
+    // Stick up and right read negative: -1 makes up/forward/left positive, as in pick-place.
+    out.push({ action, source, scale: -1, label: `${ee.site} ${EE_STICK[axis].label}` })
+  })
+  if (ee.gripper) {
+    out.push({ action: ee.axes.length, source: 'triggers', scale: 1, label: `${ee.gripper} (right trigger: high end)` })
+  }
+  return out
+}
+
+/** An actuator's command range; an unlimited one (ctrlrange 0 0) takes [-1, 1]. */
+function ctrlRange(sim: MjSim, a: number): [number, number] {
+  const range = sim.model.actuator_ctrlrange as Float64Array
+  const lo = range[2 * a]
+  const hi = range[2 * a + 1]
+  return lo < hi ? [lo, hi] : [-1, 1]
+}
+
+/** The Cartesian drive of an end-effector task (one code path with pick-place: ee-control's CartesianDrive). */
+function eeDrive(sim: MjSim, ee: EndEffector, frameSkip: number): CartesianDrive {
+  return createCartesianDrive(sim, {
+    site: ee.site,
+    axes: [...ee.axes],
+    dt: sim.timestep * frameSkip,
+    gripper: ee.gripper === undefined ? undefined : sim.requireId('actuator', ee.gripper),
+  })
+}
+
 /** Validate a task folder fully: schema, model, every name it uses. Nothing is registered. */
 export async function checkTaskFolder(files: TaskFiles, source = 'task folder'): Promise<FolderTaskSpec> {
   checkFileBounds(files)
@@ -193,23 +247,37 @@ export async function checkTaskFolder(files: TaskFiles, source = 'task folder'):
       requireName(sim, 'site', file.success.siteA, 'success.siteA', model)
       requireName(sim, 'site', file.success.siteB, 'success.siteB', model)
     }
-    if (file.endEffector) requireName(sim, 'site', file.endEffector.site, 'endEffector.site', model)
+    const ee = file.endEffector
+    if (ee) {
+      requireName(sim, 'site', ee.site, 'endEffector.site', model)
+      if (ee.gripper) requireName(sim, 'actuator', ee.gripper, 'endEffector.gripper', model)
+      try {
+        eeDrive(sim, ee, file.frameSkip)
+      } catch (e) {
+        const why = (e instanceof Error ? e.message : String(e)).replace(/^ee-control: /, '')
+        throw new TaskFolderError(`task.json: endEffector.site: ${why}`)
+      }
+    }
+    const actDim = ee ? ee.axes.length + (ee.gripper ? 1 : 0) : sim.nu
     const trackBody = file.trackBody ?? (sim.nbody > 1 ? sim.name('body', 1) : 'world')
     if (file.trackBody) requireName(sim, 'body', file.trackBody, 'trackBody', model)
     file.gamepad?.forEach((g, i) => {
-      if (g.action >= sim.nu) {
-        throw new TaskFolderError(`task.json: gamepad.${i}.action: ${g.action} but ${model} has ${sim.nu} actuators`)
+      if (g.action >= actDim) {
+        throw new TaskFolderError(
+          ee
+            ? `task.json: gamepad.${i}.action: ${g.action} but the end-effector action has ${actDim} components`
+            : `task.json: gamepad.${i}.action: ${g.action} but ${model} has ${sim.nu} actuators`,
+        )
       }
     })
-    const range = sim.model.actuator_ctrlrange as Float64Array
     const actionLow: number[] = []
     const actionHigh: number[] = []
-    for (let a = 0; a < sim.nu; a++) {
-      const lo = range[2 * a]
-      const hi = range[2 * a + 1]
+    // An end-effector action is a velocity in [-1, 1] of full speed per axis and the gripper's -1..1.
+    for (let a = 0; a < actDim; a++) {
       // An unlimited actuator has ctrlrange 0 0 (MuJoCo requires lo < hi when limited): commands in [-1, 1].
-      actionLow.push(lo < hi ? lo : -1)
-      actionHigh.push(lo < hi ? hi : 1)
+      const [lo, hi] = ee ? [-1, 1] : ctrlRange(sim, a)
+      actionLow.push(lo)
+      actionHigh.push(hi)
     }
     const adim = sim.model.sensor_dim as Int32Array
     const sensorDim = file.observations.sensors.reduce((n, s) => n + adim[sim.id('sensor', s)], 0)
@@ -219,14 +287,18 @@ export async function checkTaskFolder(files: TaskFiles, source = 'task folder'):
       id: file.id,
       title: file.title ?? file.id,
       obsDim,
-      actDim: sim.nu,
+      actDim,
       controlHz: Math.round(1e6 / (sim.timestep * file.frameSkip)) / 1e6,
       horizon: file.horizon,
       operator: true,
       actionLow,
       actionHigh,
-      gamepad: file.gamepad ?? defaultGamepad(sim),
-      description: file.description ?? `Your own model (${model}): ${sim.nu} actuators, no expert.`,
+      gamepad: file.gamepad ?? (ee ? eeGamepad(ee) : defaultGamepad(sim)),
+      description:
+        file.description ??
+        (ee
+          ? `Your own model (${model}): the velocity of site ${ee.site} (${ee.axes.join(', ')})${ee.gripper ? ` and ${ee.gripper}` : ''}, no expert.`
+          : `Your own model (${model}): ${sim.nu} actuators, no expert.`),
     }
     return { file, info, trackBody, files }
   } finally {
@@ -297,12 +369,25 @@ export function folderTaskDef(spec: FolderTaskSpec): TaskDef {
       })
       const needsPositions =
         file.reward.some((t) => t.term === 'site-distance' || t.term === 'body-height') || !!success
+      const ee = file.endEffector
+      const drive = ee ? eeDrive(sim, ee, file.frameSkip) : null
+      const grip = ee?.gripper ? ctrlRange(sim, sim.requireId('actuator', ee.gripper)) : null
+      const rotational = new Set<EeAxis>(['roll', 'pitch', 'yaw'])
+      const velocity = new Float64Array(ee ? ee.axes.length : 0)
       return {
         reset() {
           // The model's own initial state (qpos0, or its keyframe-free default): task.json has no noise to add.
+          drive?.reset()
         },
         applyAction(a) {
-          sim.ctrl().set(a)
+          if (!drive || !ee) {
+            sim.ctrl().set(a)
+            return
+          }
+          ee.axes.forEach((axis, i) => {
+            velocity[i] = a[i] * (rotational.has(axis) ? ee.maxAngularSpeed : ee.maxSpeed)
+          })
+          drive.apply(velocity, grip ? grip[0] + ((a[ee.axes.length] + 1) / 2) * (grip[1] - grip[0]) : undefined)
         },
         beforeStep() {},
         afterStep(action) {

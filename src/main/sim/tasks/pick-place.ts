@@ -3,7 +3,7 @@
 // the fingers' speed; ee-control turns that into joint velocities for the velocity servos, holding the gripper
 // pointed down. Cube and zone live in qpos, so the physics state holds the whole task.
 import type { MjSim } from '../mujoco'
-import { createEeController, sitePose } from '../ee-control'
+import { createCartesianDrive, sitePose } from '../ee-control'
 import { clip, sumSq, type TaskDef } from './task-def'
 
 /** The arm's rest posture: the gripper 14 cm above the table, pointing down, fingers across world y. */
@@ -72,13 +72,16 @@ export const pickPlace: TaskDef = {
   survivalBonus: 0,
   bind(sim: MjSim) {
     const dt = sim.timestep * 20
-    const ee = createEeController(sim, {
+    const drive = createCartesianDrive(sim, {
       site: 'grip',
       joints: ['joint1', 'joint2', 'joint3', 'joint4', 'joint5', 'joint6', 'joint7'],
       axes: ['x', 'y', 'z', 'roll', 'pitch', 'yaw'],
       rest: PANDA_HOME,
       postureGain: 0.5,
+      dt,
+      gripper: sim.requireId('actuator', 'gripper'),
     })
+    const ee = drive.ee
     const adr = (joint: string): number => (sim.model.jnt_qposadr as Int32Array)[sim.requireId('joint', joint)]
     const finger = adr('finger_left')
     const fingerR = adr('finger_right')
@@ -94,6 +97,7 @@ export const pickPlace: TaskDef = {
     }
     return {
       reset(rng) {
+        drive.reset()
         const q = sim.qpos()
         PANDA_HOME.forEach((v, i) => (q[ee.qposAdr[i]] = v + rng.uniform(-0.03, 0.03)))
         q[finger] = q[fingerR] = PICK.fingerOpen
@@ -121,11 +125,8 @@ export const pickPlace: TaskDef = {
         cmd[3] = -PICK.uprightGain * mat[5]
         cmd[4] = PICK.uprightGain * mat[2]
         cmd[5] = a[3] * PICK.maxYawRate
-        const qdot = ee.jointVelocities(cmd, dt)
-        const ctrl = sim.ctrl()
-        ctrl.set(qdot)
         // Grip command: 0 or less opens fully, up to 1 closes (squeezing what is between the fingers).
-        ctrl[7] = PICK.fingerOpen * (1 - clip(a[4], 0, 1))
+        drive.apply(cmd, PICK.fingerOpen * (1 - clip(a[4], 0, 1)))
       },
       beforeStep() {},
       afterStep(a) {

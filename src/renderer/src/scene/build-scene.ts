@@ -16,7 +16,38 @@ export interface SceneModel {
   applyFrame(xpos: ArrayLike<number>, xquat: ArrayLike<number>): void
   /** keep directional lights (and their shadow boxes) centred on a moving robot */
   followLights(center: THREE.Vector3): void
+  /** the model's skybox as a cube texture (z up: show it with backgroundRotation x = pi/2), or null */
+  background: THREE.CubeTexture | null
+  /** geoms drawn with their model texture */
+  textured: number
   dispose(): void
+}
+
+type SceneTexture = NonNullable<SceneGeometry['textures']>[number]
+
+/** A texture's RGBA bytes (base64 in the scene). */
+function textureBytes(t: SceneTexture): Uint8Array {
+  const bin = atob(t.rgba)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+/** One face of a scene texture (a 2d texture is its only face) as a repeating three.js texture. */
+function faceTexture(t: SceneTexture, bytes: Uint8Array, face: number): THREE.DataTexture {
+  const faces = t.type === '2d' ? 1 : 6
+  const h = Math.floor(t.height / faces)
+  const size = t.width * h * 4
+  // Rows are bottom-up in MuJoCo's tex_data, as WebGL uploads them without flipY.
+  const tex = new THREE.DataTexture(bytes.slice(face * size, (face + 1) * size), t.width, h, THREE.RGBAFormat)
+  tex.colorSpace = THREE.SRGBColorSpace
+  tex.wrapS = tex.wrapT = THREE.RepeatWrapping
+  tex.magFilter = THREE.LinearFilter
+  tex.minFilter = THREE.LinearMipmapLinearFilter
+  tex.generateMipmaps = true
+  tex.anisotropy = 4
+  tex.needsUpdate = true
+  return tex
 }
 
 /** MuJoCo quaternions are w-first; three.js is x, y, z, w. */
@@ -118,6 +149,21 @@ export function buildScene(scene: SceneGeometry): SceneModel {
   const disposables: { dispose(): void }[] = []
   const checker = checkerTexture()
   if (checker) disposables.push(checker)
+  let texturedGeoms = 0
+  // Each model texture decoded once; geoms share its faces (a plane's repeat needs its own clone).
+  const faces = new Map<number, THREE.DataTexture[]>()
+  const facesOf = (index: number): THREE.DataTexture[] | null => {
+    const t = scene.textures?.[index]
+    if (!t) return null
+    let list = faces.get(index)
+    if (!list) {
+      const bytes = textureBytes(t)
+      list = Array.from({ length: t.type === '2d' ? 1 : 6 }, (_, f) => faceTexture(t, bytes, f))
+      disposables.push(...list)
+      faces.set(index, list)
+    }
+    return list
+  }
 
   for (const g of scene.geoms) {
     const alpha = g.rgba[3] ?? 1
@@ -126,8 +172,31 @@ export function buildScene(scene: SceneGeometry): SceneModel {
     if (!geometry) continue
     disposables.push(geometry)
     const color = new THREE.Color().setRGB(g.rgba[0] ?? 0.5, g.rgba[1] ?? 0.5, g.rgba[2] ?? 0.5, THREE.SRGBColorSpace)
-    let material: THREE.Material
-    if (g.type === 'plane') {
+    let material: THREE.Material | THREE.Material[]
+    const textured = g.texture ? facesOf(g.texture.index) : null
+    if (textured && g.texture) {
+      texturedGeoms++
+      const [rx, ry] = [g.texture.repeat[0] ?? 1, g.texture.repeat[1] ?? 1]
+      const make = (face: THREE.DataTexture): THREE.MeshStandardMaterial => {
+        const map = face.clone()
+        // A plane's texrepeat counts per metre (MuJoCo's texuniform, how floors are written); others per face.
+        if (g.type === 'plane') {
+          const p = (geometry as THREE.PlaneGeometry).parameters
+          map.repeat.set(rx * p.width, ry * p.height)
+        } else map.repeat.set(rx, ry)
+        disposables.push(map)
+        return new THREE.MeshStandardMaterial({
+          map,
+          color,
+          roughness: g.type === 'plane' ? 0.9 : 0.6,
+          metalness: 0,
+          transparent: alpha < 1,
+          opacity: alpha,
+        })
+      }
+      // A cube texture on a box: one face each (+x, -x, +y, -y, +z, -z, BoxGeometry's order too).
+      material = textured.length === 6 && g.type === 'box' ? textured.map(make) : make(textured[0])
+    } else if (g.type === 'plane') {
       const map = checker?.clone() ?? null
       if (map) {
         const w = (geometry as THREE.PlaneGeometry).parameters.width
@@ -147,7 +216,7 @@ export function buildScene(scene: SceneGeometry): SceneModel {
         opacity: alpha,
       })
     }
-    disposables.push(material)
+    disposables.push(...(Array.isArray(material) ? material : [material]))
     const mesh = new THREE.Mesh(geometry, material)
     mesh.name = g.name
     mesh.position.set(g.pos[0] ?? 0, g.pos[1] ?? 0, g.pos[2] ?? 0)
@@ -168,10 +237,24 @@ export function buildScene(scene: SceneGeometry): SceneModel {
   }
   root.add(new THREE.HemisphereLight(0xdfe8f5, 0x303540, 1.1))
 
+  let background: THREE.CubeTexture | null = null
+  const sky = scene.skybox !== undefined ? facesOf(scene.skybox) : null
+  if (sky && sky.length === 6) {
+    background = new THREE.CubeTexture(sky as unknown as HTMLImageElement[])
+    background.format = THREE.RGBAFormat
+    background.colorSpace = THREE.SRGBColorSpace
+    background.generateMipmaps = false
+    background.minFilter = THREE.LinearFilter
+    background.needsUpdate = true
+    disposables.push(background)
+  }
+
   const q = new THREE.Quaternion()
   return {
     root,
     bodies,
+    background,
+    textured: texturedGeoms,
     applyFrame(xpos, xquat) {
       const n = Math.min(bodies.length, Math.floor(xpos.length / 3), Math.floor(xquat.length / 4))
       for (let b = 0; b < n; b++) {
