@@ -114,7 +114,9 @@ describe('the study queue', () => {
         },
         'a worker in the middle of a session with a checkpoint',
         120_000, // long only on a loaded machine: the workers start their sessions in seconds
-      )
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; the workers said:\n${a.stderr().slice(-1000)}\n${b.stderr().slice(-1000)}`)
+      })
       killed = mid.w
       killed.proc.kill('SIGKILL')
       const outcomes = await sweep
