@@ -38,6 +38,8 @@ export const QUEUE_LIMITS = {
   concurrency: { min: 1, max: 16 },
   /** seconds a worker's lock on a job lasts without renewal: after it a killed worker's job is taken up again */
   lockSeconds: { min: 2, max: 600 },
+  /** seconds between a running job's checkpoints in Redis (only when the session stored new labels) */
+  checkpointSeconds: { min: 0.1, max: 600 },
 } as const
 
 export const QueueWorkerSettings = z
@@ -45,6 +47,11 @@ export const QueueWorkerSettings = z
     url: QueueUrl,
     concurrency: z.number().int().min(QUEUE_LIMITS.concurrency.min).max(QUEUE_LIMITS.concurrency.max).default(1),
     lockSeconds: z.number().int().min(QUEUE_LIMITS.lockSeconds.min).max(QUEUE_LIMITS.lockSeconds.max).default(30),
+    checkpointSeconds: z
+      .number()
+      .min(QUEUE_LIMITS.checkpointSeconds.min)
+      .max(QUEUE_LIMITS.checkpointSeconds.max)
+      .default(5),
   })
   .strict()
 export type QueueWorkerSettings = z.output<typeof QueueWorkerSettings>

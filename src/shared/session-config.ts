@@ -13,6 +13,23 @@ export type Schedule = z.infer<typeof Schedule>
 export const Loss = z.enum(['nll', 'mse'])
 export type Loss = z.infer<typeof Loss>
 
+/**
+ * The version of each algorithm this code runs, part of a session's configuration: a change of what an algorithm
+ * does with the same configuration bumps it, so sessions run the old way are never reused, resumed or queued as
+ * the new way's (they still display and export). Sessions stored before the stamp are version 1.
+ * dagger 2: the learner drives from round one (beta_i = 0), a staircase of short rounds (was beta_1 = 1).
+ * warm-stagger 2: no extra fit at the switch to queries (it had 500 Adam steps no other algorithm got).
+ */
+export const ALGO_VERSIONS: Readonly<Record<Algo, number>> = {
+  bc: 1,
+  dagger: 2,
+  stagger: 1,
+  'warm-stagger': 2,
+  'hg-dagger': 1,
+}
+/** Bound on a stored version (an export's rows are checked against it). */
+export const MAX_ALGO_VERSION = 1_000
+
 /** Bounds on every number that decides how much time or memory a session takes. */
 export const SESSION_LIMITS = {
   budget: 100_000,
@@ -125,13 +142,24 @@ export const SessionConfigFields = z.object({
    * mistakes unrecoverable sooner (the `recoverability` study). null: the task's own (Hopper 0.2, Walker2d 1).
    */
   fallAngle: z.number().min(SESSION_LIMITS.fallAngle.min).max(SESSION_LIMITS.fallAngle.max).nullable().default(null),
+  /** the version of the algorithm that ran (ALGO_VERSIONS); omitted: the version this code runs */
+  algoVersion: z.number().int().min(1).max(MAX_ALGO_VERSION).optional(),
 })
 
 export const SessionConfig = SessionConfigFields.strict()
   .transform((c) => ({
     ...c,
     warmFraction: c.algo === 'warm-stagger' ? (c.warmFraction ?? DEFAULT_WARM_FRACTION) : null,
+    algoVersion: c.algoVersion ?? ALGO_VERSIONS[c.algo],
   }))
+  .superRefine((c, ctx) => {
+    if (c.algoVersion !== ALGO_VERSIONS[c.algo])
+      ctx.addIssue({
+        code: 'custom',
+        path: ['algoVersion'],
+        message: `this workbench runs ${c.algo} version ${ALGO_VERSIONS[c.algo]}, not ${c.algoVersion} (older sessions are shown and exported, not run)`,
+      })
+  })
   .refine((c) => c.budget / c.costRatio <= SESSION_LIMITS.queries, {
     message: `budget / cost ratio may imply at most ${SESSION_LIMITS.queries} queries`,
     path: ['costRatio'],

@@ -31,7 +31,7 @@ import { SimulatedPerson, Takeover, type Supervisor } from './takeover'
 import { startTrainer, type Trainer, type UpdateResult } from './trainer'
 import { WarmStagger } from './warm-stagger'
 import { mean } from '../../shared/stats'
-import { envTaskId } from '../../shared/session-config'
+import { ALGO_VERSIONS, envTaskId } from '../../shared/session-config'
 
 export interface SessionProgress {
   labels: number
@@ -156,6 +156,11 @@ function countSteps(env: Env): Env & { steps: number } {
 export async function runSession(opts: RunSessionOptions): Promise<SessionResult> {
   const { log, oracle, signal } = opts
   const config = log.config
+  // A session run by another version of its algorithm cannot be continued by this one (its labels came the old way).
+  if (config.algoVersion !== ALGO_VERSIONS[config.algo])
+    throw new Error(
+      `this session ran ${config.algo} version ${config.algoVersion}; this workbench runs version ${ALGO_VERSIONS[config.algo]} and cannot continue it (start a new session)`,
+    )
   const env = countSteps(await opts.makeEnv(envTaskId(config)))
   const task = env.task
   const evaluator = opts.evaluator ?? localEvaluator(await opts.makeEnv(envTaskId(config)))

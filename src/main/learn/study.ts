@@ -54,6 +54,8 @@ export interface StudyOptions {
   /** default: PAPER_BUDGETS for the paper's tasks, OTHER_BUDGET otherwise */
   budget?: number
   evalEpisodes?: number
+  /** points of the budget evaluated at (default EVAL_POINTS) */
+  evalPoints?: number
   schedule?: Schedule
   epochs?: number | null
   warmSizes?: readonly number[]
@@ -77,14 +79,14 @@ export function studyBudget(task: string, budget?: number): number {
 
 /**
  * The arms of a study. BC's labels cost 1 whatever C is, so its sessions are stored once (at C = 1) and drawn
- * in every cost ratio's figure. Evaluations at EVAL_POINTS points of the budget.
+ * in every cost ratio's figure. Evaluations at EVAL_POINTS (or `evalPoints`) points of the budget.
  */
 export function studyArms(name: StudyName, o: StudyOptions): StudyArm[] {
   const budget = studyBudget(o.task, o.budget)
   const base = {
     taskId: o.task,
     budget,
-    evalEvery: Math.max(1, Math.round(budget / EVAL_POINTS)),
+    evalEvery: Math.max(1, Math.round(budget / (o.evalPoints ?? EVAL_POINTS))),
     evalEpisodes: o.evalEpisodes ?? PAPER_EVAL_EPISODES,
     schedule: o.schedule ?? 'incremental',
     epochs: o.epochs ?? null,

@@ -5,9 +5,12 @@
 // of the study's workspace, once: import.ts checks it like any export and runs in one transaction.
 //
 // A job's id is the hash of its canonical configuration, so a rerun finds a finished job's result still in Redis
-// instead of running it again (finished sessions are not even queued: planSession reuses them). A worker that dies
-// mid-session stops renewing its lock; after lockSeconds another worker's stalled-job check puts the job back in
-// the queue and a worker runs it again from the start (the runner is deterministic given the configuration).
+// instead of running it again (finished sessions are not even queued: planSession reuses them). While a session
+// runs, its worker publishes the scratch workspace (its labels and last round checkpoint) to Redis every few
+// seconds. A worker that dies mid-session stops renewing its lock; after lockSeconds another worker's stalled-job
+// check puts the job back in the queue, and the worker that takes it restores that checkpoint and continues from
+// it (the runner resumes exactly, and is deterministic given the configuration: any checkpoint of the job is a
+// prefix of its one run).
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
@@ -40,6 +43,13 @@ const MAX_STALLED = 2
 const EVENTS_KEPT = 1000
 /** Progress messages per job and second at most (every evaluation is sent). */
 const PROGRESS_EVERY_MS = 250
+/** A scratch workspace larger than this is not published as a checkpoint (its job would then start over). */
+export const MAX_CHECKPOINT_BYTES = 64 * 2 ** 20
+
+/** The Redis hash holding a running job's latest checkpoint: `labels` (a count, to read) and `db` (the file). */
+export function checkpointKey(jobId: string): string {
+  return `${QUEUE_NAME}:checkpoint:${jobId}`
+}
 
 /** What a job carries: the configuration alone (the worker makes the session in its scratch workspace). */
 export interface SessionJobData {
@@ -313,7 +323,8 @@ export interface QueueWorkerOptions extends QueueWorkerSettingsInput {
 export interface QueueWorker {
   /** stop taking jobs; `force` also leaves the running ones (another worker takes them after the lock expires) */
   close(force?: boolean): Promise<void>
-  readonly counts: { done: number; failed: number }
+  /** jobs finished and failed here, and jobs taken up from another worker's checkpoint */
+  readonly counts: { done: number; failed: number; resumed: number }
 }
 
 /** Take jobs from the queue at `url` and run their sessions here, `concurrency` at a time, until closed. */
@@ -328,9 +339,18 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   await probeQueue(settings.url)
   const root = scratch ?? tmpdir()
   mkdirSync(root, { recursive: true })
-  const counts = { done: 0, failed: 0 }
+  const counts = { done: 0, failed: 0, resumed: 0 }
   const lockDuration = settings.lockSeconds * 1000
-  const worker = new Worker<SessionJobData, SessionBundle>(QUEUE_NAME, (job) => runJob(job, root, log), {
+  // checkpoints go through their own connection (BullMQ's may be blocked waiting for jobs)
+  const checkpoints = connection(settings.url)
+  const context: JobContext = {
+    root,
+    log,
+    redis: checkpoints,
+    checkpointMs: settings.checkpointSeconds * 1000,
+    onResumed: () => counts.resumed++,
+  }
+  const worker = new Worker<SessionJobData, SessionBundle>(QUEUE_NAME, (job) => runJob(job, context), {
     connection: connection(settings.url),
     concurrency: settings.concurrency,
     lockDuration,
@@ -354,43 +374,75 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   await worker.waitUntilReady()
   return {
     counts,
-    close: (force = false) => worker.close(force),
+    close: async (force = false) => {
+      await worker.close(force)
+      checkpoints.disconnect()
+    },
   }
 }
 
-/** One job: the session in a scratch workspace through the one SessionHost, returned as a one-session export. */
-async function runJob(
-  job: Job<SessionJobData, SessionBundle>,
-  root: string,
-  log?: (l: string) => void,
-): Promise<SessionBundle> {
+interface JobContext {
+  root: string
+  log?: (l: string) => void
+  redis: Redis
+  checkpointMs: number
+  onResumed: () => void
+}
+
+/**
+ * One job: the session in a scratch workspace through the one SessionHost, returned as a one-session export. The
+ * workspace starts from the job's checkpoint in Redis when another worker left one, and is published there while
+ * the session runs.
+ */
+async function runJob(job: Job<SessionJobData, SessionBundle>, ctx: JobContext): Promise<SessionBundle> {
+  const { log } = ctx
   // The job's data came over the network: the running code's own schema checks it, and it must match its id.
   const config = SessionConfig.parse(job.data.config)
   if (jobIdFor(config) !== job.id) throw new Error(`job ${job.id} does not carry the configuration its id names`)
   const why = queueable(config)
   if (why) throw new Error(`job ${job.id} cannot run on a queue worker: ${why}`)
   log?.(`${job.id}: ${config.taskId} ${algoLabel(config)} seed ${config.seed} budget ${config.budget}`)
-  const dir = mkdtempSync(join(root, 'iwb-worker-'))
+  const key = checkpointKey(job.id)
+  const dir = mkdtempSync(join(ctx.root, 'iwb-worker-'))
   try {
-    const ws = openWorkspace(join(dir, 'session.sqlite'))
+    const file = join(dir, 'session.sqlite')
+    const restored = await restoreCheckpoint(ctx, job.id, key, file, config)
+    const ws = openWorkspace(file)
     let result: SessionOutcome | null
     try {
-      const { sessionId } = ws.createSession(config)
-      let last = 0
-      const host = new SessionHost({
-        ws,
-        sessionId,
-        owner: `iwb worker (job ${job.id})`,
-        onProgress: (p) => {
-          const now = Date.now()
-          if (now - last < PROGRESS_EVERY_MS && !p.evaluation) return
-          last = now
-          job.updateProgress(p as unknown as Record<string, unknown>).catch(() => {})
-        },
-      })
-      const outcome = await host.done
-      if (outcome.status !== 'finished') throw new Error(outcome.error ?? `the session ended ${outcome.status}`)
-      result = outcome.result
+      let sessionId = restored?.sessionId ?? null
+      if (restored) {
+        // the copy still names the dead worker's lease
+        ws.dropLease(restored.sessionId)
+        ctx.onResumed()
+        log?.(`${job.id}: resumed from a checkpoint at ${restored.labels} labels`)
+      }
+      sessionId ??= ws.createSession(config).sessionId
+      if (ws.sessionInfo(sessionId).status === 'finished') {
+        result = null
+      } else {
+        let last = 0
+        const host = new SessionHost({
+          ws,
+          sessionId,
+          owner: `iwb worker (job ${job.id})`,
+          onProgress: (p) => {
+            const now = Date.now()
+            if (now - last < PROGRESS_EVERY_MS && !p.evaluation) return
+            last = now
+            job.updateProgress(p as unknown as Record<string, unknown>).catch(() => {})
+          },
+        })
+        const publisher = publishCheckpoints(ctx, ws, sessionId, key, restored?.labels ?? 0)
+        let outcome: HostOutcome
+        try {
+          outcome = await host.done
+        } finally {
+          await publisher.stop()
+        }
+        if (outcome.status !== 'finished') throw new Error(outcome.error ?? `the session ended ${outcome.status}`)
+        result = outcome.result
+      }
       exportWorkspace(ws, join(dir, 'export'), { sessionIds: [sessionId] })
     } finally {
       ws.close()
@@ -408,8 +460,93 @@ async function runJob(
       throw new Error(
         `the session's export is ${(chars / 2 ** 20).toFixed(0)} MiB, more than a queue result carries (${MAX_BUNDLE_CHARS / 2 ** 20} MiB)`,
       )
+    // the result is what a rerun takes now; the checkpoint has served (it expires anyway)
+    await ctx.redis.del(key).catch(() => {})
     return { files, result }
   } finally {
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The job's checkpoint from Redis into `file`, if there is one this code can continue: the session of exactly
+ * this configuration in it, with its stored labels. Anything else (none, another schema or algorithm version, a
+ * damaged copy) is said in one line and the job starts over.
+ */
+async function restoreCheckpoint(
+  ctx: JobContext,
+  jobId: string,
+  key: string,
+  file: string,
+  config: SessionConfig,
+): Promise<{ sessionId: number; labels: number } | null> {
+  const bytes = await ctx.redis.hgetBuffer(key, 'db')
+  if (!bytes) return null
+  try {
+    writeFileSync(file, bytes)
+    const ws = openWorkspace(file)
+    try {
+      const sessionId = ws.findResumable(config) ?? ws.findFinished(config)
+      if (sessionId === null) throw new Error('it holds no session of this configuration')
+      return { sessionId, labels: ws.sessionInfo(sessionId).labels }
+    } finally {
+      ws.close()
+    }
+  } catch (err) {
+    ctx.log?.(`${jobId}: its checkpoint cannot be continued (${(err as Error).message}); starting over`)
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
+    return null
+  }
+}
+
+/**
+ * Publish the scratch workspace to Redis every `checkpointMs` while the session stores new labels: one HSET of
+ * its label count and a consistent copy of the file (at most MAX_CHECKPOINT_BYTES), kept KEEP_SECONDS.
+ */
+function publishCheckpoints(
+  ctx: JobContext,
+  ws: Workspace,
+  sessionId: number,
+  key: string,
+  from: number,
+): { stop: () => Promise<void> } {
+  let published = from
+  let inFlight: Promise<unknown> | null = null
+  let warned = false
+  const tick = (): void => {
+    if (inFlight) return
+    let labels: number
+    let bytes: Buffer
+    try {
+      labels = ws.sessionInfo(sessionId).labels
+      if (labels <= published) return
+      bytes = ws.snapshot()
+    } catch {
+      return // a busy workspace this once: the next tick tries again
+    }
+    if (bytes.length > MAX_CHECKPOINT_BYTES) {
+      if (!warned)
+        ctx.log?.(
+          `session ${sessionId}: its workspace is ${(bytes.length / 2 ** 20).toFixed(0)} MiB, more than a checkpoint carries (${MAX_CHECKPOINT_BYTES / 2 ** 20} MiB); not published`,
+        )
+      warned = true
+      return
+    }
+    inFlight = ctx.redis
+      .multi()
+      .hset(key, 'labels', String(labels), 'db', bytes)
+      .expire(key, KEEP_SECONDS)
+      .exec()
+      .then(() => (published = labels))
+      .catch(() => {}) // Redis away this once: the next tick tries again
+      .finally(() => (inFlight = null))
+  }
+  const timer = setInterval(tick, ctx.checkpointMs)
+  timer.unref()
+  return {
+    stop: async () => {
+      clearInterval(timer)
+      await inFlight
+    },
   }
 }

@@ -1,7 +1,7 @@
 // The portable export format (documented in docs/STORE.md): a directory with manifest.json and one JSON-lines
 // file per table. Both export.ts and import.ts build on these schemas, so what one writes the other accepts.
 import { z } from 'zod'
-import { SESSION_LIMITS, SessionConfigFields } from '../../shared/session-config'
+import { MAX_ALGO_VERSION, SESSION_LIMITS, SessionConfigFields } from '../../shared/session-config'
 import { TASK_FILE_LIMITS } from '../../shared/task-limits'
 import { SETTING_SCHEMAS } from './types'
 
@@ -95,6 +95,8 @@ export const rowSchemas = {
     finishedAt: timestamp.nullable(),
     /** since schema 4; older exports have none */
     note: z.string().max(1000).nullable().default(null),
+    /** since schema 9; older exports' sessions ran each algorithm's first version */
+    algoVersion: z.number().int().min(1).max(MAX_ALGO_VERSION).default(1),
   })
     .strict()
     .refine((r) => r.budget / r.costRatio <= SESSION_LIMITS.queries, {

@@ -157,6 +157,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         offline: OfflineSource.parse(JSON.parse(r.offline as string)),
         daggerStates: r.dagger_states,
         fallAngle: r.fall_angle,
+        algoVersion: r.algo_version,
         status: r.status,
         createdAt: r.created_at,
         finishedAt: r.finished_at,

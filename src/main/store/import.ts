@@ -479,9 +479,9 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
               }
               const info = p(
                 `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-                   eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, note, status, created_at,
-                   finished_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                   eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, note, status,
+                   created_at, finished_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 r.taskId,
                 r.algo,
@@ -498,6 +498,7 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 offlineKey(r.offline),
                 r.daggerStates,
                 r.fallAngle,
+                r.algoVersion,
                 r.note,
                 r.status,
                 r.createdAt,

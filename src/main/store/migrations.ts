@@ -214,6 +214,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: "the algorithm's version in the session config",
+    sql: `
+      -- which version of its algorithm a session ran (shared/session-config.ts ALGO_VERSIONS); sessions from before
+      -- the stamp count as version 1 (DAgger with beta_1 = 1, WARM-STAGGER with its extra fit at the switch)
+      ALTER TABLE sessions ADD COLUMN algo_version INTEGER NOT NULL DEFAULT 1;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

@@ -359,6 +359,7 @@ interface SessionRow {
   offline: string
   dagger_states: number | null
   fall_angle: number | null
+  algo_version: number
   note: string | null
   status: string
   created_at: string
@@ -395,7 +396,7 @@ const ONE_SESSION_SUMMARY = `
     (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
   FROM sessions s WHERE s.id = ?`
 
-/** A config in column order (task_id .. epochs, offline): createSession and the lookups bind the same list. */
+/** A config in column order (task_id .. algo_version): createSession and the lookups bind the same list. */
 function configValues(c: SessionConfig): (string | number | null)[] {
   return [
     c.taskId,
@@ -413,12 +414,13 @@ function configValues(c: SessionConfig): (string | number | null)[] {
     offlineKey(c.offline),
     c.daggerStates,
     c.fallAngle,
+    c.algoVersion,
   ]
 }
 
 const SAME_CONFIG = `task_id = ? AND algo = ? AND warm_fraction IS ? AND oracle = ? AND budget = ? AND seed = ?
   AND cost_ratio = ? AND schedule = ? AND loss = ? AND eval_every = ? AND eval_episodes = ? AND epochs IS ?
-  AND offline = ? AND dagger_states IS ? AND fall_angle IS ?`
+  AND offline = ? AND dagger_states IS ? AND fall_angle IS ? AND algo_version = ?`
 
 function configOf(r: SessionRow): SessionConfig {
   return {
@@ -437,6 +439,7 @@ function configOf(r: SessionRow): SessionConfig {
     offline: OfflineSource.parse(JSON.parse(r.offline)),
     daggerStates: r.dagger_states,
     fallAngle: r.fall_angle,
+    algoVersion: r.algo_version,
   }
 }
 
@@ -601,8 +604,8 @@ export class Workspace {
       Number(
         this.prepare(
           `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-             eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, status, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
+             eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, status, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
         ).run(...configValues(config), new Date().toISOString()).lastInsertRowid,
       ),
     )
@@ -674,6 +677,22 @@ export class Workspace {
     this.write(() =>
       this.prepare('DELETE FROM session_leases WHERE session_id = ? AND token = ?').run(sessionId, token),
     )
+  }
+
+  /**
+   * Forget the session's lease, whoever holds it: for a copy of another process's workspace (the study queue's
+   * checkpoints), whose holder runs elsewhere if at all.
+   */
+  dropLease(sessionId: number): void {
+    this.write(() => this.prepare('DELETE FROM session_leases WHERE session_id = ?').run(sessionId))
+  }
+
+  /**
+   * The whole file as it is now, from one consistent read (committed rounds only, each with its checkpoint):
+   * the study queue publishes a running job's scratch workspace this way.
+   */
+  snapshot(): Buffer {
+    return this.db.serialize()
   }
 
   /** Who runs the session now (a live lease), or null. */

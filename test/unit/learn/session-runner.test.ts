@@ -6,6 +6,7 @@ import { expertFor } from '../../../src/main/experts/registry'
 import { MemorySessionLog, type SessionConfig } from '../../../src/main/learn/session-log'
 import { runSession } from '../../../src/main/learn/session-runner'
 import { ExpertOracle, type Answer, type Oracle, type Query } from '../../../src/main/learn/oracle'
+import { ALGO_VERSIONS } from '../../../src/shared/session-config'
 
 const TASK = 'reacher-arm'
 const expert = expertFor(TASK)
@@ -27,6 +28,7 @@ function config(over: Partial<SessionConfig> = {}): SessionConfig {
     offline: { kind: 'expert' },
     daggerStates: null,
     fallAngle: null,
+    algoVersion: ALGO_VERSIONS[over.algo ?? 'stagger'],
     ...over,
   }
 }

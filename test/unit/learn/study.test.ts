@@ -25,6 +25,8 @@ describe('study arms', () => {
     expect(configs.filter((c) => c.algo === 'bc').every((c) => c.costRatio === 1)).toBe(true)
     expect([...new Set(configs.map((c) => c.seed))]).toEqual([10, 11, 12])
     expect(studyArms('paper', { ...base, task: 'walker2d' })[0].configs[0].budget).toBe(5000)
+    // a reduced study: fewer evaluation points
+    expect(studyArms('paper', { ...base, evalPoints: 10 })[0].configs[0].evalEvery).toBe(100)
   })
 
   it('warm-size: offline shares in states, refused beyond the budget', () => {

@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { LEASE_TTL_MS } from '../../../src/main/session/host'
 import { waitFor } from '../../wait-for'
 
 export const IWB = fileURLToPath(new URL('../../../bin/iwb.js', import.meta.url))
@@ -103,4 +104,41 @@ export function expectClose(
         return `evaluation ${i} return ${j}: ${x.returns[j]} vs ${y.returns[j]}`
   }
   return null
+}
+
+/** Labels stored in the workspace (every session), read from outside. */
+export const labelCount = (db: string): number =>
+  query<{ n: number }>(db, 'SELECT count(*) AS n FROM labels')[0]?.n ?? 0
+
+/**
+ * The SIGKILL-and-resume loop: `iwb run ARGS --db DB` killed (SIGKILL, at whatever it was doing) once the
+ * workspace holds `killAt[i]` labels (or it ended), each time the dead process's lease left to expire, then the
+ * same command run to its end with --json. Returns the label counts stored at each kill, the last run's exit
+ * code and its JSON line.
+ */
+export async function killAndResume(
+  args: readonly string[],
+  db: string,
+  killAt: readonly number[],
+): Promise<{ killedAt: number[]; exitCode: number | null; line: { status: string; sessionId: number } }> {
+  const killedAt: number[] = []
+  for (const k of killAt) {
+    const child = iwb(['run', ...args, '--db', db])
+    try {
+      await poll(() => labelCount(db) >= k || child.proc.exitCode !== null, `${k} labels`)
+    } finally {
+      child.proc.kill('SIGKILL')
+      await child.exit
+    }
+    killedAt.push(labelCount(db))
+    // The dead process's lease expires on its own; then the same command resumes.
+    await poll(() => {
+      const l = query<{ heartbeat_at: number }>(db, 'SELECT heartbeat_at FROM session_leases')[0]
+      return !l || Date.now() - l.heartbeat_at >= LEASE_TTL_MS
+    }, 'the lease to expire')
+  }
+  const last = iwb(['run', ...args, '--db', db, '--json'])
+  const exitCode = await last.exit
+  const line = JSON.parse(last.stdout().trim().split('\n').pop() ?? 'null') as { status: string; sessionId: number }
+  return { killedAt, exitCode, line }
 }

@@ -1,14 +1,16 @@
 // The study queue with real parts: a private redis-server, two `iwb worker` processes, one SIGKILLed in the middle
-// of a session. The sweep still completes with each session exactly once in the study's workspace, with the same
-// labels and curves as running in this process; a rerun takes the results from Redis without any worker.
+// of a session once that session's checkpoint is in Redis. The other worker continues the session from that
+// checkpoint; the sweep completes with each session exactly once in the study's workspace, with the same labels and
+// curves as running in this process; a rerun takes the results from Redis without any worker.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sessionConfig, type SessionConfig } from '../../../src/shared/session-config'
 import type { QueuedState } from '../../../src/shared/queue'
 import { startRedisServer, type RedisServer } from '../../../src/main/bench/redis-server'
-import { jobIdFor } from '../../../src/main/session/queue'
+import { checkpointKey, jobIdFor } from '../../../src/main/session/queue'
 import { planSession, runSweep } from '../../../src/main/session/sweep'
 import { openWorkspace } from '../../../src/main/store'
 import { expectClose, iwb, poll, query, storedSession, type Child } from './helpers'
@@ -66,12 +68,22 @@ describe('the study queue', () => {
     }
   })
 
-  it('completes a sweep with a worker killed mid-session: each session once, as if run here', async () => {
+  it('completes a sweep with a worker killed mid-session: continued from its checkpoint, each session once, as if run here', async () => {
     const file = join(dir, 'study.db')
     const { ws, plans } = plansIn(file)
     const jobIndex = new Map(CONFIGS.map((c, i) => [jobIdFor(c), i]))
     const start = (): Child => {
-      const w = iwb(['worker', '--queue', redis.url, '--lock-seconds', '2', '--scratch', join(dir, 'scratch')])
+      const w = iwb([
+        'worker',
+        '--queue',
+        redis.url,
+        '--lock-seconds',
+        '2',
+        '--checkpoint-seconds',
+        '0.1',
+        '--scratch',
+        join(dir, 'scratch'),
+      ])
       workers.push(w)
       return w
     }
@@ -79,7 +91,8 @@ describe('the study queue', () => {
     const states: QueuedState[][] = CONFIGS.map(() => [])
     const progressed = new Set<number>()
     let killed: Child | null = null
-    let mid: { w: Child; id: string } | null = null
+    let mid: { w: Child; id: string; labels: number } | null = null
+    const redisClient = new Redis(redis.url, { maxRetriesPerRequest: 1 })
     try {
       const sweep = runSweep(ws, plans, {
         owner: 'queue test',
@@ -87,15 +100,23 @@ describe('the study queue', () => {
         onState: (i, s) => states[i].push(s),
         onProgress: (i) => progressed.add(i),
       })
-      // Kill the worker that has started a session which has reported progress (the session is mid-way).
-      mid = await poll(() => {
-        for (const w of [a, b]) {
-          const started = [...w.stderr().matchAll(/(session-[0-9a-f]+): reacher-arm/g)].map((m) => m[1])
-          const id = started.find((j) => !w.stderr().includes(`${j}: done`))
-          if (id && progressed.has(jobIndex.get(id)!)) return { w, id }
-        }
-        return null
-      }, 'a worker in the middle of a session')
+      // Kill the worker that runs a session whose checkpoint (with some labels, not all) is in Redis.
+      mid = await poll(
+        async () => {
+          for (const w of [a, b]) {
+            const started = [...w.stderr().matchAll(/(session-[0-9a-f]+): reacher-arm/g)].map((m) => m[1])
+            const id = started.find((j) => !w.stderr().includes(`${j}: done`))
+            if (!id || !progressed.has(jobIndex.get(id)!)) continue
+            const labels = Number(await redisClient.hget(checkpointKey(id), 'labels'))
+            if (labels > 0 && labels < 12) return { w, id, labels }
+          }
+          return null
+        },
+        'a worker in the middle of a session with a checkpoint',
+        120_000, // long only on a loaded machine: the workers start their sessions in seconds
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; the workers said:\n${a.stderr().slice(-1000)}\n${b.stderr().slice(-1000)}`)
+      })
       killed = mid.w
       killed.proc.kill('SIGKILL')
       const outcomes = await sweep
@@ -104,11 +125,18 @@ describe('the study queue', () => {
         ['finished', null],
       ])
       expect(outcomes.map((o) => o.result?.labels)).toEqual([12, 12])
-      // the killed worker's session went to the other worker and ran again there
+      // the killed worker's session went to the other worker, which continued it from the checkpoint
       const survivor = killed === a ? b : a
       expect(survivor.stderr()).toContain(`${mid.id}: done`)
+      const from = new RegExp(`${mid.id}: resumed from a checkpoint at (\\d+) labels`).exec(survivor.stderr())
+      expect(from).not.toBeNull()
+      expect(Number(from![1])).toBeGreaterThanOrEqual(mid.labels)
+      expect(Number(from![1])).toBeLessThanOrEqual(12)
       for (const s of states) expect(s.at(-1)).toBe('done')
+      // a finished job's checkpoint is gone from Redis
+      expect(await redisClient.exists(...CONFIGS.map((c) => checkpointKey(jobIdFor(c))))).toBe(0)
     } finally {
+      redisClient.disconnect()
       ws.close()
     }
     // Exactly once: two sessions, each with its budget's labels and one curve point per evaluation.
@@ -136,6 +164,8 @@ describe('the study queue', () => {
     // A rerun into another workspace with every worker gone: the results are still in Redis, nothing runs again.
     for (const w of workers) if (w.proc.exitCode === null && w.proc.signalCode === null) w.proc.kill('SIGTERM')
     await Promise.all(workers.map((w) => w.exit))
+    // the survivor's count: one job taken up from a checkpoint
+    expect(workers.find((w) => w !== killed)!.stderr()).toMatch(/, 1 taken up from a checkpoint\n/)
     const again = plansIn(join(dir, 'again.db'))
     try {
       const outcomes = await runSweep(again.ws, again.plans, { owner: 'queue test (rerun)', queue: redis.url })

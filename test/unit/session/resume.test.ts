@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { command as run } from '../../../src/main/cli/commands/run'
-import { LEASE_TTL_MS } from '../../../src/main/session/host'
-import { expectClose, iwb, poll, query, storedSession } from './helpers'
+import { expectClose, killAndResume, query, storedSession } from './helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'iwb-resume-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -31,8 +30,6 @@ const FLAGS = [
 ]
 const KILL_AT = [6, 25, 41, 52] // labels seen in the store before each kill: offline, around the switch, queries
 
-const labelCount = (db: string): number => query<{ n: number }>(db, 'SELECT count(*) AS n FROM labels')[0]?.n ?? 0
-
 describe('resume after a kill', () => {
   it('stores the same labels and curve as an uninterrupted session', async () => {
     const refDb = join(dir, 'reference.db')
@@ -44,25 +41,8 @@ describe('resume after a kill', () => {
     expect(ref.labels.length).toBe(60) // 40 offline at cost 1 + 20 queries at cost 2
 
     const db = join(dir, 'killed.db')
-    const killedAt: number[] = []
-    for (const k of KILL_AT) {
-      const child = iwb(['run', ...FLAGS, '--db', db])
-      try {
-        await poll(() => labelCount(db) >= k || child.proc.exitCode !== null, `${k} labels`)
-      } finally {
-        child.proc.kill('SIGKILL')
-        await child.exit
-      }
-      killedAt.push(labelCount(db))
-      // The dead process's lease expires on its own; then the same command resumes.
-      await poll(() => {
-        const l = query<{ heartbeat_at: number }>(db, 'SELECT heartbeat_at FROM session_leases')[0]
-        return !l || Date.now() - l.heartbeat_at >= LEASE_TTL_MS
-      }, 'the lease to expire')
-    }
-    const last = iwb(['run', ...FLAGS, '--db', db, '--json'])
-    expect(await last.exit).toBe(0)
-    const line = JSON.parse(last.stdout().trim().split('\n').pop()!)
+    const { killedAt, exitCode, line } = await killAndResume(FLAGS, db, KILL_AT)
+    expect(exitCode).toBe(0)
     expect(line.status).toBe('finished')
 
     // Killed at increasing points before the end, each time with work stored.

@@ -7,10 +7,9 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { command as run } from '../../../src/main/cli/commands/run'
 import type { TakeoverEpisode } from '../../../src/main/learn/takeover'
-import { LEASE_TTL_MS } from '../../../src/main/session/host'
 import { openWorkspace } from '../../../src/main/store'
 import { taskInfo } from '../../../src/main/sim/registry'
-import { expectClose, iwb, poll, query, storedSession } from './helpers'
+import { expectClose, killAndResume, query, storedSession } from './helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'iwb-takeover-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -33,7 +32,6 @@ const FLAGS = [
   '--eval-episodes',
   '2',
 ]
-const labelCount = (db: string): number => query<{ n: number }>(db, 'SELECT count(*) AS n FROM labels')[0]?.n ?? 0
 
 function episodes(db: string, sessionId: number): TakeoverEpisode[] {
   const ws = openWorkspace(db)
@@ -75,25 +73,16 @@ describe('takeover with the simulated person', () => {
     )
 
     // Killed part-way (mid-episode or mid-commit), its lease left to expire, then resumed by the same command.
+    // after the first episode's commit: the kill lands in a later episode
     const db = join(dir, 'killed.db')
-    const child = iwb(['run', ...FLAGS, '--db', db])
-    try {
-      // after the first episode's commit: the kill lands in a later episode
-      await poll(() => labelCount(db) >= 1 || child.proc.exitCode !== null, 'the first episode')
-    } finally {
-      child.proc.kill('SIGKILL')
-      await child.exit
-    }
-    const killedAt = labelCount(db)
+    const {
+      killedAt: [killedAt],
+      exitCode,
+      line,
+    } = await killAndResume(FLAGS, db, [1])
     expect(killedAt).toBeGreaterThan(0)
     expect(killedAt).toBeLessThan(BUDGET / C)
-    await poll(() => {
-      const l = query<{ heartbeat_at: number }>(db, 'SELECT heartbeat_at FROM session_leases')[0]
-      return !l || Date.now() - l.heartbeat_at >= LEASE_TTL_MS
-    }, 'the lease to expire')
-    const last = iwb(['run', ...FLAGS, '--db', db, '--json'])
-    expect(await last.exit).toBe(0)
-    const line = JSON.parse(last.stdout().trim().split('\n').pop()!)
+    expect(exitCode).toBe(0)
     expect(expectClose(ref, storedSession(db, line.sessionId))).toBeNull()
     expect(episodes(db, line.sessionId)).toEqual(log)
   }, 240_000)

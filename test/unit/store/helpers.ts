@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync, chmodSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SessionConfig } from '../../../src/main/learn/session-log'
+import { ALGO_VERSIONS } from '../../../src/shared/session-config'
 
 export function tempDir(): {
   dir: string
@@ -42,6 +43,7 @@ export function sampleConfig(overrides: Partial<SessionConfig> = {}): SessionCon
     loss: 'nll',
     evalEvery: 20,
     evalEpisodes: 5,
+    algoVersion: ALGO_VERSIONS[overrides.algo ?? 'stagger'],
     ...overrides,
   }
 }

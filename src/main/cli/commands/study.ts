@@ -59,6 +59,7 @@ function parseStudyArgs(argv: string[]) {
       'cost-ratios': { type: 'string' },
       budget: { type: 'string' },
       'eval-episodes': { type: 'string' },
+      'eval-points': { type: 'string' },
       schedule: { type: 'string' },
       epochs: { type: 'string' },
       'warm-sizes': { type: 'string' },
@@ -79,6 +80,7 @@ function parseStudyArgs(argv: string[]) {
         'cost-ratios': listOf(flag.number(SESSION_LIMITS.costRatio.min, SESSION_LIMITS.costRatio.max), 16).optional(),
         budget: flag.int(1, SESSION_LIMITS.budget).optional(),
         'eval-episodes': flag.int(1, SESSION_LIMITS.evalEpisodes).optional(),
+        'eval-points': flag.int(1, 1000).optional(),
         schedule: flag.oneOf(['incremental', 'scratch']).optional(),
         epochs: flag.int(1, SESSION_LIMITS.epochs).optional(),
         'warm-sizes': listOf(flag.int(1, SESSION_LIMITS.budget), 8).optional(),
@@ -104,10 +106,10 @@ export const command: Command = {
   usage:
     'iwb study paper|cost-sweep|warm-size|recoverability|mixture --task T --report DIR [--seeds K] [--seed-base S]\n' +
     '          [--db FILE] [--json] [--algos a,b,...] [--cost-ratios 1,2,5,10] [--budget N] [--eval-episodes E]\n' +
-    '          [--schedule incremental|scratch [--epochs N]] [--warm-sizes 50,200,800] [--fall-angles 0.1,0.2,...]\n' +
+    '          [--eval-points P] [--schedule incremental|scratch [--epochs N]] [--warm-sizes 50,200,800] [--fall-angles 0.1,0.2,...]\n' +
     '          [--parallel P] [--queue redis://[:PASSWORD@]HOST[:PORT]] [--report-only]\n' +
     "  paper: BC, DAgger, STAGGER, WARM-STAGGER 1/2 1/4 1/8 at C 1 and 2, 10 seeds, the authors' budgets\n" +
-    '  (Hopper, Ant 1000; HalfCheetah, Walker2d 5000), 25 evaluation episodes at 20 points; cost-sweep: BC and\n' +
+    '  (Hopper, Ant 1000; HalfCheetah, Walker2d 5000), 25 evaluation episodes at 20 points (--eval-points); cost-sweep: BC and\n' +
     '  STAGGER at C 1,2,5,10 and the crossover; warm-size: WARM-STAGGER with 50, 200, 800 offline states;\n' +
     '  recoverability: hopper/walker2d with the fall angle tightened and loosened; mixture: the final policy\n' +
     '  against the uniform mixture of the policies saved during training. Finished sessions are reused.',
@@ -135,6 +137,7 @@ export const command: Command = {
         costRatios,
         budget: v.budget,
         evalEpisodes: v['eval-episodes'],
+        evalPoints: v['eval-points'],
         schedule: v.schedule,
         epochs: v.epochs,
         warmSizes: v['warm-sizes'],

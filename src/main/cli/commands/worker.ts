@@ -10,9 +10,12 @@ export const command: Command = {
   name: 'worker',
   summary: 'run sessions from the study queue (iwb compare --queue) until stopped',
   usage:
-    'iwb worker --queue redis://[:PASSWORD@]HOST[:PORT] [--concurrency N] [--lock-seconds S] [--scratch DIR] [--json]\n' +
+    'iwb worker --queue redis://[:PASSWORD@]HOST[:PORT] [--concurrency N] [--lock-seconds S] [--checkpoint-seconds S]\n' +
+    '           [--scratch DIR] [--json]\n' +
     `  --concurrency   sessions at once in this process (default 1, at most ${QUEUE_LIMITS.concurrency.max}; each about 440 MB)\n` +
     `  --lock-seconds  a job whose worker stops renewing its lock this long goes to another worker (default 30, ${QUEUE_LIMITS.lockSeconds.min}..${QUEUE_LIMITS.lockSeconds.max})\n` +
+    `  --checkpoint-seconds  how often a running session's checkpoint goes to Redis (default 5, ${QUEUE_LIMITS.checkpointSeconds.min}..${QUEUE_LIMITS.checkpointSeconds.max}): a\n` +
+    "                  worker that takes over a dead worker's job continues from it\n" +
     "  --scratch       where each job's scratch workspace goes (default: the temporary folder)\n" +
     '  --json          one JSON line per finished or failed job on stdout\n' +
     '  Ctrl-C (SIGINT) or SIGTERM stops taking jobs and leaves the running ones to other workers.',
@@ -22,6 +25,7 @@ export const command: Command = {
         queue: { type: 'string' },
         concurrency: { type: 'string' },
         'lock-seconds': { type: 'string' },
+        'checkpoint-seconds': { type: 'string' },
         scratch: { type: 'string' },
         json: { type: 'boolean' },
       },
@@ -29,6 +33,9 @@ export const command: Command = {
         queue: flag.text(),
         concurrency: flag.int(QUEUE_LIMITS.concurrency.min, QUEUE_LIMITS.concurrency.max).default(1),
         'lock-seconds': flag.int(QUEUE_LIMITS.lockSeconds.min, QUEUE_LIMITS.lockSeconds.max).default(30),
+        'checkpoint-seconds': flag
+          .number(QUEUE_LIMITS.checkpointSeconds.min, QUEUE_LIMITS.checkpointSeconds.max)
+          .default(5),
         scratch: flag.text().optional(),
         json: z.boolean().default(false),
       }),
@@ -47,6 +54,7 @@ export const command: Command = {
       url,
       concurrency: v.concurrency,
       lockSeconds: v['lock-seconds'],
+      checkpointSeconds: v['checkpoint-seconds'],
       scratch: v.scratch,
       log: (line) => io.err(line),
       onState: (jobId, state) => {
@@ -61,7 +69,9 @@ export const command: Command = {
     const signal = await stopped
     io.err(`${signal}: stopping; running sessions go to another worker after ${v['lock-seconds']} s`)
     await worker.close(true)
-    io.err(`done ${worker.counts.done}, failed ${worker.counts.failed}`)
+    io.err(
+      `done ${worker.counts.done}, failed ${worker.counts.failed}, ${worker.counts.resumed} taken up from a checkpoint`,
+    )
     return 0
   },
 }
