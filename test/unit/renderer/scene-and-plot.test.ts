@@ -117,7 +117,11 @@ describe('comparison plot', () => {
     expect(groups[1].name).not.toContain(' C ')
     const fromDemos = groupCurves([
       {
-        session: { ...session(4), algo: 'bc' as const, offline: { kind: 'demos' as const, episodes: [1] } },
+        session: {
+          ...session(4),
+          algo: 'bc' as const,
+          offline: { kind: 'demos' as const, episodes: [1], operator: null },
+        },
         points: [],
       },
     ])
