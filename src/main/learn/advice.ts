@@ -150,7 +150,7 @@ export function advise(
         ? `${o.algo} reaches it at cost ${fmt(o.costToTarget)} (${o.labelsToTarget !== null ? Math.round(o.labelsToTarget) : '?'} labels, ${o.seeds} seed${o.seeds === 1 ? '' : 's'}).`
         : `${o.algo} does not reach it within cost ${fmt(o.maxCost)} (final return ${fmt(o.finalReturn)}).`,
     ),
-    "Rule of thumb (Li & Zhang): interaction pays while C < R/mu, R how recoverable the task's mistakes are and mu how much the learner's states differ from the expert's.",
+    'Rule of thumb (Li & Zhang): interaction pays while C < R/mu, R the largest return and mu (at most R) what one mistake can cost once the expert takes over (small when mistakes are recoverable).',
     breakEven !== null
       ? `On these curves STAGGER needs ${Math.round(stOpt!.labelsToTarget!)} queries and BC cost ${fmt(bcOpt!.costToTarget!)}, so interaction pays while C < ${fmt(breakEven)}; at C = ${costRatio} it ${costRatio < breakEven ? 'pays' : 'does not pay'}.`
       : 'The break-even C cannot be read from these curves (BC or STAGGER does not reach the target within its budget).',
