@@ -123,6 +123,13 @@ export const adviceService: ServiceFactory = (ctx) => {
           ...extra,
         })
       }
+      const update = (sessionId: number): void => {
+        try {
+          ctx.broadcaster.broadcast('session.update', ws.sessionInfo(sessionId))
+        } catch {
+          // the workspace is closing
+        }
+      }
       const ac = new AbortController()
       const unregister = (await useJobs(ctx)).register(jobId, async () => {
         ac.abort()
@@ -134,17 +141,14 @@ export const adviceService: ServiceFactory = (ctx) => {
         parallel: lanes.lanes,
         signal: ac.signal,
         onProgress: (i, p) => {
+          if (!current.has(i)) update(todo[i].sessionId) // the sessions list shows it running
           current.set(i, p)
           emit()
         },
         onDone: (i, o) => {
           current.delete(i)
           if (o.status === 'finished') finished++
-          try {
-            ctx.broadcaster.broadcast('session.update', ws.sessionInfo(o.sessionId))
-          } catch {
-            // the workspace is closing
-          }
+          update(o.sessionId)
           if (!ac.signal.aborted) emit()
         },
       }).then(
