@@ -2,6 +2,7 @@
 // WebSocket, in-process calls in tests) validates payloads against these schemas at the boundary.
 import { z } from 'zod'
 import { Algo, OfflineSource, OracleKind, SESSION_LIMITS, SessionConfig } from './session-config'
+import { AdviceRunSettings } from './advice'
 import { TASK_FILE_LIMITS, TASK_UPLOAD_BASE64_CHARS } from './task-limits'
 
 export { Algo, OfflineSource, OracleKind, SessionConfig }
@@ -280,6 +281,27 @@ export const Advice = z.object({
 })
 export type Advice = z.infer<typeof Advice>
 
+/** Advice at cost ratio C with the settings of the expert-oracle sessions behind it. */
+export const AdviceRequest = z
+  .object({
+    taskId: z.string().max(200),
+    costRatio: z.number().min(SESSION_LIMITS.costRatio.min).max(SESSION_LIMITS.costRatio.max),
+  })
+  .extend(AdviceRunSettings.shape)
+  .strict()
+
+/** The sessions behind the advice at C: each stored finished (reused), stored unfinished (resumed) or missing. */
+export const AdvicePlan = z.object({
+  taskId: z.string(),
+  costRatio: finite,
+  ratios: z.array(finite),
+  total: z.number().int(),
+  finished: z.number().int(),
+  unfinished: z.number().int(),
+  missing: z.number().int(),
+})
+export type AdvicePlan = z.infer<typeof AdvicePlan>
+
 /** A label's cost in the person's seconds, measured from the workspace (`iwb cost`). */
 export const HumanCost = z.object({
   taskId: z.string().nullable(),
@@ -441,6 +463,17 @@ export const methods = {
       })
       .strict(),
     output: Advice.nullable(),
+  },
+
+  /** the sessions the advice at C reads (BC once; STAGGER, WARM-STAGGER at C/2, C, 2C): how many are stored */
+  'advice.plan': { input: AdviceRequest, output: AdvicePlan },
+  /**
+   * Run the missing and unfinished ones through the session host, within the running-session cap; progress
+   * events (kind 'advice', done/total in sessions) carry the job id; jobs.cancel pauses them (a later run resumes).
+   */
+  'advice.run': {
+    input: AdviceRequest,
+    output: AdvicePlan.extend({ jobId: z.string().nullable(), parallel: z.number().int().nonnegative() }),
   },
 
   'jobs.cancel': { input: z.object({ jobId: z.string() }).strict(), output: z.object({ ok: z.boolean() }) },

@@ -1,28 +1,15 @@
 // The Advice panel in the Sessions view: with expert curves stored in the workspace (constructed through the
 // store's APIs), asking at two cost ratios gives the algorithm with the least cost to the target at each, the
 // explanation and the curves behind it; with no curves stored it says how to make them.
-import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { sessionConfig } from '../../src/shared/session-config'
 import { ADVICE_FRACTION } from '../../src/main/learn/advice'
 import { openWorkspace } from '../../src/main/store'
-import { launchChromium } from './helpers/chromium'
-import type { TestServer } from './helpers/server'
-import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+import { useWorkbenchPage } from './helpers/use-page'
+import { screenshot, shownErrors } from './support/workbench'
 import { waitFor } from '../wait-for'
 
-let browser: Browser
-let served: TestServer
-
-beforeAll(async () => {
-  served = await startWorkbench()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await served?.close()
-})
+const wb = useWorkbenchPage()
 
 // Curves rising linearly from START by RISE over the cost (labels) named, then flat: BC and WARM-STAGGER by cost,
 // STAGGER by queries (its cost is queries x C).
@@ -57,13 +44,13 @@ function storeCurves(file: string): void {
 
 describe('Advice panel', () => {
   it('advises from stored curves at two cost ratios and shows the curves', async () => {
-    const { page, errors } = await openPage(browser, served, 'sessions')
+    const { page, errors } = await wb.open('sessions')
     // Nothing stored yet: the panel says how to run the curves.
     await page.getByTestId('advice-task').selectOption('reacher-arm')
     await page.getByTestId('advice-ask').click()
     await page.getByTestId('advice-none').waitFor({ timeout: 30_000 })
 
-    storeCurves(join(served.dir, 'workspace.db'))
+    storeCurves(wb.db)
     const choice = page.getByTestId('advice-choice')
     const ask = async (c: number): Promise<string> => {
       const before = (await choice.count()) ? await choice.textContent() : null

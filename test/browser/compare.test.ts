@@ -1,23 +1,12 @@
 // The comparison view in Chromium: two short sessions with the simulated expert (started from the Sessions
 // view), then their learning curves drawn against cost, labels and human seconds, with the table and exports.
 import { readFileSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from './helpers/chromium'
-import type { TestServer } from './helpers/server'
-import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { useWorkbenchPage } from './helpers/use-page'
+import { screenshot, shownErrors } from './support/workbench'
 
-let browser: Browser
-let served: TestServer
-
-beforeAll(async () => {
-  served = await startWorkbench()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await served?.close()
-})
+const wb = useWorkbenchPage()
 
 async function startSession(page: Page, algo: string): Promise<void> {
   await page.getByTestId('session-task').selectOption('cartpole')
@@ -31,7 +20,7 @@ async function startSession(page: Page, algo: string): Promise<void> {
 
 describe('Compare view', () => {
   it('draws the curves of two finished sessions against cost, labels and human seconds', async () => {
-    const { page, errors } = await openPage(browser, served, 'sessions')
+    const { page, errors } = await wb.open('sessions')
     await startSession(page, 'bc')
     await page.locator('[data-testid="session-1"]').waitFor()
     await startSession(page, 'dagger')

@@ -1,24 +1,18 @@
 // The dataset viewer in Chromium against the real browser mode: three cartpole demonstrations recorded with MuJoCo
 // in the workspace; the viewer lists them, its timeline (scrub, play) moves the 3D replay and the plots' marker,
 // a tag is kept in the store, and deleting one episode leaves the others' steps untouched.
-import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { makeEnv } from '../../src/main/sim/registry'
 import { openWorkspace } from '../../src/main/store'
-import { launchChromium } from './helpers/chromium'
-import type { TestServer } from './helpers/server'
-import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+import { useWorkbenchPage } from './helpers/use-page'
+import { screenshot, shownErrors } from './support/workbench'
 
-let browser: Browser
-let served: TestServer
 const ids: number[] = []
 const LENGTH = 60
+const wb = useWorkbenchPage()
 
 beforeAll(async () => {
-  served = await startWorkbench()
-  browser = await launchChromium()
-  const ws = openWorkspace(join(served.dir, 'workspace.db'))
+  const ws = openWorkspace(wb.db)
   const env = await makeEnv('cartpole')
   try {
     for (let e = 0; e < 3; e++) {
@@ -38,13 +32,9 @@ beforeAll(async () => {
     ws.close()
   }
 })
-afterAll(async () => {
-  await browser?.close()
-  await served?.close()
-})
 
 const stepsOf = (id: number): number => {
-  const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+  const ws = openWorkspace(wb.db, { readonly: true })
   try {
     return ws.loadEpisode(id).steps.length
   } finally {
@@ -54,7 +44,7 @@ const stepsOf = (id: number): number => {
 
 describe('dataset viewer', () => {
   it('replays an episode along its timeline, tags it, and deletes another without touching the rest', async () => {
-    const { page, errors } = await openPage(browser, served, 'datasets')
+    const { page, errors } = await wb.open('datasets')
     await page.getByTestId('datasets-task').selectOption('cartpole')
     const rows = page.getByTestId('datasets-episodes').locator('tbody tr')
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(3)
@@ -86,7 +76,7 @@ describe('dataset viewer', () => {
     await page.getByRole('textbox', { name: 'tags (comma separated)' }).fill('good,  smooth , good')
     await page.getByRole('button', { name: 'save tags' }).click()
     await expect.poll(() => rows.filter({ hasText: 'smooth' }).count()).toBe(1)
-    const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    const ws = openWorkspace(wb.db, { readonly: true })
     try {
       expect(ws.episodeTags('cartpole').get(ids[1])).toEqual(['good', 'smooth'])
     } finally {

@@ -1,27 +1,15 @@
 // The person's loop in Chromium against the real browser mode: record two demonstrations in the Teleop view with
 // the virtual gamepad, then start BC on exactly those two from the Sessions form, and find every label of the
 // session in the SQLite workspace pointing at a step of one of them.
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/main/store'
-import { launchChromium } from './helpers/chromium'
-import type { TestServer } from './helpers/server'
+import { useWorkbenchPage } from './helpers/use-page'
 import { setAxes, setButton } from './support/virtual-gamepad'
-import { openPage, screenshot, shownErrors, startWorkbench } from './support/workbench'
+import { screenshot, shownErrors } from './support/workbench'
 import { waitFor } from '../wait-for'
 
-let browser: Browser
-let served: TestServer
-
-beforeAll(async () => {
-  served = await startWorkbench()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await served?.close()
-})
+const wb = useWorkbenchPage()
 
 /** Record one demonstration of at least `steps` steps, driving with the left stick while the bumper is held. */
 async function recordDemo(page: Page, steps: number, axes: { 0: number; 1: number }): Promise<number> {
@@ -52,7 +40,7 @@ async function recordDemo(page: Page, steps: number, axes: { 0: number; 1: numbe
 
 describe('demonstrations to a session', () => {
   it('trains BC on exactly the two demonstrations recorded with the pad, chosen in the Sessions form', async () => {
-    const { page, errors } = await openPage(browser, served, 'teleop')
+    const { page, errors } = await wb.open('teleop')
     await expect
       .poll(() => page.getByTestId('input-source').textContent(), { timeout: 60_000 })
       .toContain('Virtual pad')
@@ -82,7 +70,7 @@ describe('demonstrations to a session', () => {
     expect(errors).toEqual([])
     await page.close()
 
-    const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    const ws = openWorkspace(wb.db, { readonly: true })
     try {
       const [session] = ws.listSessions()
       expect(session).toMatchObject({

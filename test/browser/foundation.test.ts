@@ -2,32 +2,25 @@
 // and shows the versions.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectErrors, launchChromium } from './helpers/chromium'
-import { startTestServer, type TestServer } from './helpers/server'
+import { describe, expect, it } from 'vitest'
+import { collectErrors } from './helpers/chromium'
+import { startTestServer } from './helpers/server'
+import { useWorkbenchPage } from './helpers/use-page'
 import { repoRoot } from '../../src/main/server/page'
 
-let browser: Browser
-let served: TestServer
-
-beforeAll(async () => {
-  served = await startTestServer({ token: 'browser-test-token' })
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await served?.close()
-})
+const wb = useWorkbenchPage({ start: () => startTestServer({ token: 'browser-test-token' }) })
 
 describe('the page in Chromium', () => {
   it('connects through the WebSocket with the URL token and shows the versions from app.version', async () => {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } })
+    const page = await wb.browser.newPage({ viewport: { width: 1000, height: 700 } })
     const errors = collectErrors(page)
-    await page.goto(served.url)
+    await page.goto(wb.served.url)
     const versions = page.getByTestId('versions')
     await versions.waitFor({ timeout: 30_000 })
-    const expected = await served.workbench.handlers['app.version']!({}, { id: 't', emit: () => {}, onClose: () => {} })
+    const expected = await wb.served.workbench.handlers['app.version']!(
+      {},
+      { id: 't', emit: () => {}, onClose: () => {} },
+    )
     expect(await page.getByTestId('version-workbench').textContent()).toBe(expected.workbench)
     expect(await page.getByTestId('version-mujoco').textContent()).toBe(expected.mujoco)
     expect(await page.getByTestId('version-sqlite').textContent()).toMatch(/^3\.\d+/)
@@ -39,8 +32,8 @@ describe('the page in Chromium', () => {
   })
 
   it('answers a raw call from the page and reports a malformed one as an error', async () => {
-    const page = await browser.newPage()
-    await page.goto(served.url)
+    const page = await wb.browser.newPage()
+    await page.goto(wb.served.url)
     const replies = await page.evaluate(async () => {
       // runs in the page; globalThis is its window
       const location = (globalThis as unknown as { location: { search: string; host: string } }).location
@@ -63,8 +56,8 @@ describe('the page in Chromium', () => {
   })
 
   it('is refused without the token', async () => {
-    const page = await browser.newPage()
-    const response = await page.goto(served.url.replace(/\?token=.*/, ''))
+    const page = await wb.browser.newPage()
+    const response = await page.goto(wb.served.url.replace(/\?token=.*/, ''))
     expect(response?.status()).toBe(401)
     await page.close()
   })

@@ -1,25 +1,14 @@
 // The manipulation tasks in the Teleop view, in Chromium against the real browser mode: the arm with its gripper
 // and the Push-T board are drawn, the legend says what the sticks and triggers do, and driving with the virtual
 // gamepad moves what is drawn (the scene's pixels change). Screenshots: artifacts/screenshots/teleop-<task>.png.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from './helpers/chromium'
-import type { TestServer } from './helpers/server'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { useWorkbenchPage } from './helpers/use-page'
 import { setAxes, setButton } from './support/virtual-gamepad'
-import { openPage, screenshot, shownErrors, startWorkbench, waitForFrames } from './support/workbench'
+import { screenshot, shownErrors, waitForFrames } from './support/workbench'
 import { taskInfo } from '../../src/main/sim/registry'
 
-let browser: Browser
-let served: TestServer
-
-beforeAll(async () => {
-  served = await startWorkbench()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await served?.close()
-})
+const wb = useWorkbenchPage()
 
 const sceneShot = (page: Page): Promise<Buffer> => page.getByTestId('scene-view').first().screenshot()
 
@@ -31,7 +20,7 @@ const DRIVES = [
 
 describe('Teleop view with the manipulation tasks', () => {
   it('draws each task, lists its controls and moves when driven', async () => {
-    const { page } = await openPage(browser, served, 'teleop')
+    const { page } = await wb.open('teleop')
     // the first task is open before another is chosen
     await waitForFrames(page, 1)
     for (const [id, axes] of DRIVES) {

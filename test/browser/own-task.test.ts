@@ -1,26 +1,14 @@
 // Your own model as a task, in Chromium against the real browser mode: "Add task" uploads a task folder, the
 // task is teleoperated, recorded and replayed; the viewer draws a model nobody here wrote (meshes, a height
 // field, an ellipsoid, a transparent box, sites, cameras) with its toggles on.
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/main/store'
-import { launchChromium } from './helpers/chromium'
-import type { TestServer } from './helpers/server'
-import { openPage, screenshot, shownErrors, startWorkbench, waitForFrames } from './support/workbench'
+import { useWorkbenchPage } from './helpers/use-page'
+import { screenshot, shownErrors, waitForFrames } from './support/workbench'
 import { waitFor } from '../wait-for'
 
-let browser: Browser
-let served: TestServer
-
-beforeAll(async () => {
-  served = await startWorkbench()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await served?.close()
-})
+const wb = useWorkbenchPage()
 
 async function addTask(page: Page, dir: string, id: string): Promise<void> {
   await page.getByTestId('add-task-input').setInputFiles(dir)
@@ -34,7 +22,7 @@ const canvasShot = (page: Page): Promise<Buffer> => page.locator('canvas.scene-c
 
 describe('your own model as a task', () => {
   it('adds a folder with only id and model, records a demonstration and replays it', async () => {
-    const { page, errors } = await openPage(browser, served, 'teleop')
+    const { page, errors } = await wb.open('teleop')
     await addTask(page, 'test/fixtures/tasks/minimal', 'fixture-minimal')
     await page.getByTestId('record-start').click()
     await page.getByTestId('recording-badge').waitFor()
@@ -59,7 +47,7 @@ describe('your own model as a task', () => {
     // Teleop view's own race, seen with shipped tasks too); anything else on the banner is a failure here.
     expect((await shownErrors(page)).filter((e) => !race.test(e))).toEqual([])
     expect(errors.filter((e) => !/no teleoperation open/.test(e))).toEqual([])
-    const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    const ws = openWorkspace(wb.db, { readonly: true })
     try {
       expect(ws.episodeInfo(episodeId)).toMatchObject({
         taskId: 'fixture-minimal',
@@ -76,7 +64,7 @@ describe('your own model as a task', () => {
     'draws meshes, a height field and the viewer toggles (axes, contacts, sites, frames, cameras)',
     { timeout: 240_000 },
     async () => {
-      const { page, errors } = await openPage(browser, served, 'teleop')
+      const { page, errors } = await wb.open('teleop')
       await addTask(page, 'test/fixtures/tasks/showcase', 'fixture-showcase')
       // the model's own cameras are offered beside the presets
       const camera = page.getByTestId('scene-camera')

@@ -1,28 +1,16 @@
 // Answering queries in Chromium: a STAGGER session with the person as the oracle, three queries answered with
 // the virtual pad, the keyboard and the mouse; the store then holds three query labels with their costs and the
 // page's timings (prompt -> first input, prompt -> commit).
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/main/store'
-import { launchChromium } from './helpers/chromium'
-import type { TestServer } from './helpers/server'
+import { useWorkbenchPage } from './helpers/use-page'
 import { pressFor, setAxes, setButton, tapButton } from './support/virtual-gamepad'
 import { framesBetween, slowAnimationFrames } from './support/slow-frames'
-import { openPage, screenshot, shownErrors, startWorkbench, waitForReplay } from './support/workbench'
+import { screenshot, shownErrors, waitForReplay } from './support/workbench'
 import { waitFor } from '../wait-for'
 
-let browser: Browser
-let served: TestServer
-
-beforeAll(async () => {
-  served = await startWorkbench()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await served?.close()
-})
+const wb = useWorkbenchPage()
 
 async function waitForQuery(page: Page, notId: string | null): Promise<string> {
   const badge = page.getByTestId('query-id')
@@ -51,7 +39,7 @@ async function waitForActionChange(page: Page, before: string): Promise<void> {
 
 describe('Query view', () => {
   it('answers three STAGGER queries (pad, keyboard, mouse) and the store has the labels, costs and timings', async () => {
-    const { page, errors } = await openPage(browser, served, 'sessions')
+    const { page, errors } = await wb.open('sessions')
     await page.getByTestId('session-task').selectOption('reacher-arm')
     await page.getByTestId('session-algo').selectOption('stagger')
     await page.getByTestId('oracle-human').check()
@@ -114,7 +102,7 @@ describe('Query view', () => {
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 120_000 }).toBe('finished')
     await screenshot(page, 'sessions')
 
-    const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    const ws = openWorkspace(wb.db, { readonly: true })
     try {
       const [session] = ws.listSessions()
       expect(session).toMatchObject({ algo: 'stagger', oracle: 'human', labels: 3, status: 'finished' })
@@ -152,7 +140,7 @@ describe('Query view', () => {
   })
 
   it('takes a 50 ms press of A between two frames while the page draws 2 frames a second', async () => {
-    const { page, errors } = await openPage(browser, served, 'sessions', (p) => slowAnimationFrames(p, 2))
+    const { page, errors } = await wb.open('sessions', (p) => slowAnimationFrames(p, 2))
     await page.getByTestId('session-task').selectOption('reacher-arm')
     await page.getByTestId('session-algo').selectOption('stagger')
     await page.getByTestId('oracle-human').check()
@@ -176,7 +164,7 @@ describe('Query view', () => {
   })
 
   it('offers a session paused by its page closing for resuming in the Query view', async () => {
-    const first = await openPage(browser, served, 'sessions')
+    const first = await wb.open('sessions')
     await first.page.getByTestId('session-task').selectOption('reacher-arm')
     await first.page.getByTestId('session-algo').selectOption('stagger')
     await first.page.getByTestId('oracle-human').check()
@@ -186,7 +174,7 @@ describe('Query view', () => {
     await waitForQuery(first.page, null)
     await first.page.close() // the person's page goes away with a query waiting: the session pauses
 
-    const { page, errors } = await openPage(browser, served, 'query')
+    const { page, errors } = await wb.open('query')
     const resume = page.locator('[data-testid^="resume-"]').first()
     await expect.poll(() => resume.count(), { timeout: 60_000, interval: 500 }).toBe(1)
     await screenshot(page, 'query-paused')

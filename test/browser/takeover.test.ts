@@ -1,35 +1,22 @@
 // Takeover in Chromium: a person's takeover session (hg-dagger) on reacher-arm. The learner drives live; the
 // virtual pad holds RB and pushes the left stick, the page shows that the person drives, and the store holds
 // 'intervention' labels with the pad's action, their cost C and the held seconds; the episode log is plotted.
-import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/main/store'
 import { taskInfo } from '../../src/main/sim/registry'
-import { launchChromium } from './helpers/chromium'
-import type { TestServer } from './helpers/server'
+import { useWorkbenchPage } from './helpers/use-page'
 import { setAxes, setButton } from './support/virtual-gamepad'
-import { openPage, screenshot, shownErrors, startWorkbench, waitForFrames } from './support/workbench'
+import { screenshot, shownErrors, waitForFrames } from './support/workbench'
 import { waitFor } from '../wait-for'
 
-let browser: Browser
-let served: TestServer
-
-beforeAll(async () => {
-  served = await startWorkbench()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await served?.close()
-})
+const wb = useWorkbenchPage()
 
 const BUDGET = 20
 const C = 2
 
 describe('Takeover view', () => {
   it('records intervention labels while the virtual pad holds the bumper', async () => {
-    const { page, errors } = await openPage(browser, served, 'takeover')
+    const { page, errors } = await wb.open('takeover')
     await page.getByTestId('takeover-task').selectOption('reacher-arm')
     await page.getByTestId('takeover-budget').fill(String(BUDGET))
     await page.getByTestId('takeover-cost-ratio').fill(String(C))
@@ -54,7 +41,7 @@ describe('Takeover view', () => {
       message: 'the takeover to register',
     })
     await screenshot(page, 'takeover-driving')
-    const row = () => openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    const row = () => openWorkspace(wb.db, { readonly: true })
     await waitFor(
       () => {
         const ws = row()
@@ -75,7 +62,7 @@ describe('Takeover view', () => {
     await screenshot(page, 'takeover-finished')
     expect(await shownErrors(page)).toEqual([])
 
-    const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    const ws = openWorkspace(wb.db, { readonly: true })
     try {
       const [session] = ws.listSessions()
       expect(session).toMatchObject({ algo: 'hg-dagger', oracle: 'human', labels: BUDGET / C, status: 'finished' })

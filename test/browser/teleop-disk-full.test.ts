@@ -1,62 +1,66 @@
 // The disk fills while a person records in the page: the real `iwb serve` runs under a file-size limit (`ulimit
 // -f`; Node ignores SIGXFSZ, so writes past it fail with EFBIG as on a full disk), Chromium drives the Teleop view.
 // The page must say at once that recording failed, and the workspace keeps the steps saved before the fault.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ensurePageBuilt, repoRoot } from '../../src/main/server/page'
 import { openWorkspace } from '../../src/main/store'
-import { launchChromium } from './helpers/chromium'
-import type { TestServer } from './helpers/server'
-import { openPage, screenshot, shownErrors } from './support/workbench'
+import { useWorkbenchPage, type Served } from './helpers/use-page'
+import { screenshot, shownErrors } from './support/workbench'
 import { waitFor } from '../wait-for'
 
-let browser: Browser
-let dir: string
 let file: string
-let child: ChildProcess
-let url = ''
 
-beforeAll(async () => {
+// The real `iwb serve` in a child process under the file-size limit; stop() ends it by SIGTERM, close() also
+// removes its folder.
+async function serveUnderLimit(): Promise<Served & { stop(): Promise<void> }> {
   await ensurePageBuilt((line) => console.log(line)) // here, not in the limited child
-  dir = mkdtempSync(join(tmpdir(), 'iwb-browser-full-'))
+  const dir = mkdtempSync(join(tmpdir(), 'iwb-browser-full-'))
   file = join(dir, 'workspace.db')
   openWorkspace(file).close()
   // Room for the workspace as created plus 40 KiB of write-ahead log: a recording fills it within seconds.
   const kib = Math.ceil((statSync(file).size + 40 * 1024) / 1024)
   const cmd = `ulimit -f ${kib} && exec "${process.execPath}" bin/iwb.js serve --port 0 --no-open --db "${file}"`
-  child = spawn('bash', ['-c', cmd], {
+  const child = spawn('bash', ['-c', cmd], {
     cwd: repoRoot,
     env: { ...process.env, TSX_DISABLE_CACHE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  let out = ''
-  child.stdout!.on('data', (d) => (out += String(d)))
-  child.stderr!.on('data', (d) => (out += String(d)))
-  url = (
-    await waitFor(() => /serving at (\S+)/.exec(out)?.[1], {
-      message: `iwb serve to listen (${out})`,
-      timeoutMs: 60_000,
-    })
-  ).trim()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  if (child && child.exitCode === null) {
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null) return
     const exited = new Promise((resolve) => child.once('exit', resolve))
     child.kill('SIGTERM')
     await exited
   }
-  rmSync(dir, { recursive: true, force: true })
-})
+  const close = async (): Promise<void> => {
+    await stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  let out = ''
+  child.stdout!.on('data', (d) => (out += String(d)))
+  child.stderr!.on('data', (d) => (out += String(d)))
+  try {
+    const url = (
+      await waitFor(() => /serving at (\S+)/.exec(out)?.[1], {
+        message: `iwb serve to listen (${out})`,
+        timeoutMs: 60_000,
+      })
+    ).trim()
+    return { url, close, stop }
+  } catch (e) {
+    await close()
+    throw e
+  }
+}
+
+const wb = useWorkbenchPage({ start: serveUnderLimit })
 
 describe('Teleop view on a full disk', () => {
   it('says at once that recording failed, and the workspace keeps the steps saved before the fault', async () => {
-    const { page } = await openPage(browser, { url } as TestServer, 'teleop')
+    const { page } = await wb.open('teleop')
     const record = page.getByTestId('record-start')
     await expect.poll(() => record.isEnabled(), { timeout: 60_000 }).toBe(true)
     const clicked = Date.now()
@@ -85,9 +89,7 @@ describe('Teleop view on a full disk', () => {
     console.log(`disk full in the page: failure shown ${shownAfterMs} ms after Record, ${m[2]} of ${m[3]} steps kept`)
 
     // stop the server, then read the file without the limit
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    await exited
+    await wb.served.stop()
     const ws = openWorkspace(file)
     try {
       expect(ws.episodeInfo(Number(m[1]))).toMatchObject({ complete: false, interrupted: true, steps: Number(m[2]) })

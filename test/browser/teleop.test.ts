@@ -1,30 +1,17 @@
 // Teleoperation in Chromium against the real browser mode: drive the reacher arm with the virtual gamepad while
 // recording, keep the demonstration, and find it (with the pad's actions) in the SQLite workspace.
-import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/main/store'
-import { launchChromium } from './helpers/chromium'
-import type { TestServer } from './helpers/server'
+import { useWorkbenchPage } from './helpers/use-page'
 import { setAxes, setButton } from './support/virtual-gamepad'
-import { openPage, screenshot, shownErrors, startWorkbench, waitForFrames } from './support/workbench'
+import { screenshot, shownErrors, waitForFrames } from './support/workbench'
 import { waitFor } from '../wait-for'
 
-let browser: Browser
-let served: TestServer
-
-beforeAll(async () => {
-  served = await startWorkbench()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await served?.close()
-})
+const wb = useWorkbenchPage()
 
 describe('Teleop view', () => {
   it('records a demonstration driven by the virtual gamepad and the store holds it', async () => {
-    const { page, errors } = await openPage(browser, served, 'teleop')
+    const { page, errors } = await wb.open('teleop')
     const record = page.getByTestId('record-start')
     await expect.poll(() => record.isEnabled(), { timeout: 60_000 }).toBe(true)
     await expect.poll(() => page.getByTestId('input-source').textContent()).toContain('Virtual pad')
@@ -121,7 +108,7 @@ describe('Teleop view', () => {
     await expect.poll(() => page.getByText(/^step \d+$/).textContent()).toBe(`step ${target}`)
     expect(await shownErrors(page)).toEqual([])
 
-    const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    const ws = openWorkspace(wb.db, { readonly: true })
     try {
       const info = ws.episodeInfo(episodeId)
       expect(info).toMatchObject({ taskId: 'reacher-arm', kind: 'demonstration', complete: true })
@@ -140,7 +127,7 @@ describe('Teleop view', () => {
   })
 
   it('starts a reset cartpole on the first input, and keeps the operator named in the page with the demonstration', async () => {
-    const { page, errors } = await openPage(browser, served, 'teleop')
+    const { page, errors } = await wb.open('teleop')
     await expect.poll(() => page.getByTestId('record-start').isEnabled(), { timeout: 60_000 }).toBe(true)
     await page.getByTestId('teleop-task').selectOption('cartpole')
     await expect.poll(() => page.getByTestId('record-start').isEnabled(), { timeout: 60_000 }).toBe(true)
@@ -177,7 +164,7 @@ describe('Teleop view', () => {
     expect(errors).toEqual([])
     await page.close()
 
-    const ws = openWorkspace(join(served.dir, 'workspace.db'), { readonly: true })
+    const ws = openWorkspace(wb.db, { readonly: true })
     try {
       const row = ws.db.prepare('SELECT operator, task_id FROM episodes WHERE id = ?').get(episodeId)
       expect(row).toEqual({ operator: 'Ada', task_id: 'cartpole' })

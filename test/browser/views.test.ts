@@ -1,29 +1,17 @@
 // Each view at 1280x800 with every operator task's robot (screenshots under artifacts/screenshots/), and the
 // input rules that need a real page: keyboard fallback, input ignored while unfocused, and pad reading that
 // survives an unrelated page error.
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from './helpers/chromium'
-import type { TestServer } from './helpers/server'
+import { describe, expect, it } from 'vitest'
+import { useWorkbenchPage } from './helpers/use-page'
 import { setAxes } from './support/virtual-gamepad'
 import { waitFor } from '../wait-for'
-import { openPage, screenshot, shownErrors, startWorkbench, waitForFrames, waitForReplay } from './support/workbench'
+import { screenshot, shownErrors, waitForFrames, waitForReplay } from './support/workbench'
 
-let browser: Browser
-let served: TestServer
-
-beforeAll(async () => {
-  served = await startWorkbench()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await served?.close()
-})
+const wb = useWorkbenchPage()
 
 describe('the views at 1280x800', () => {
   it('shows each operator task in the Teleop view and the empty Query, Sessions and Compare views', async () => {
-    const { page, errors } = await openPage(browser, served, 'teleop')
+    const { page, errors } = await wb.open('teleop')
     const select = page.getByTestId('teleop-task')
     await expect.poll(() => page.getByTestId('record-start').isEnabled(), { timeout: 60_000 }).toBe(true)
     const tasks = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
@@ -48,7 +36,7 @@ describe('the views at 1280x800', () => {
   })
 
   it('draws a hopper query (a task without a teleop simulation) and skipping it leaves no label', async () => {
-    const { page, errors } = await openPage(browser, served, 'sessions')
+    const { page, errors } = await wb.open('sessions')
     await page.getByTestId('session-task').selectOption('hopper')
     await page.getByTestId('session-algo').selectOption('stagger')
     await page.getByTestId('oracle-human').check()
@@ -77,7 +65,7 @@ describe('the views at 1280x800', () => {
   })
 
   it('drives with the keyboard, ignores input while unfocused, and keeps polling the pad after a page error', async () => {
-    const { page, errors } = await openPage(browser, served, 'teleop')
+    const { page, errors } = await wb.open('teleop')
     await expect.poll(() => page.getByTestId('record-start').isEnabled(), { timeout: 60_000 }).toBe(true)
     const deadman = page.getByTestId('deadman')
 
@@ -105,7 +93,7 @@ describe('the views at 1280x800', () => {
   })
 
   it('shows a first-run guide to the workflow that stays dismissed, and the episode time limit while driving', async () => {
-    const { page, errors } = await openPage(browser, served, 'teleop')
+    const { page, errors } = await wb.open('teleop')
     const guide = page.getByTestId('first-run-guide')
     await guide.waitFor()
     await expect

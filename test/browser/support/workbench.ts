@@ -49,7 +49,7 @@ export interface OpenedPage {
 
 export async function openPage(
   browser: Browser,
-  served: TestServer,
+  served: Pick<TestServer, 'url'>,
   view = 'teleop',
   /** more init scripts, installed before the page loads */
   setup?: (page: Page) => Promise<void>,

@@ -15,3 +15,13 @@ export function testHandlers(): ServiceHandlers {
     },
   }
 }
+
+/** A person's small STAGGER session: it waits on its first query without using the cores. */
+export const PERSON_SESSION = {
+  taskId: 'reacher-arm',
+  algo: 'stagger',
+  oracle: 'human',
+  budget: 10,
+  costRatio: 1,
+  evalEpisodes: 1,
+} as const

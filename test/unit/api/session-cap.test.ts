@@ -10,15 +10,9 @@ import { connectInProcess, type InProcessApi } from '../../../src/main/api/in-pr
 import { queriesService } from '../../../src/main/api/services/queries'
 import { makeSessionsService } from '../../../src/main/api/services/sessions'
 import { waitFor } from '../../wait-for'
+import { PERSON_SESSION } from './fixtures'
 
-const START = {
-  taskId: 'reacher-arm',
-  algo: 'stagger',
-  oracle: 'human',
-  budget: 10,
-  costRatio: 1,
-  evalEpisodes: 1,
-} as const
+const START = PERSON_SESSION
 
 describe('the running-sessions cap', () => {
   let dir: string

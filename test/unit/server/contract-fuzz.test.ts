@@ -47,6 +47,9 @@ const BASE: { [M in MethodName]: unknown } = {
   'takeover.steer': { sessionId: 1, held: true, action: [0.2, -0.1] },
   'takeover.episodes': { sessionId: 1 },
   'advice.get': { taskId: 'reacher-arm', costRatio: 2 },
+  'advice.plan': { taskId: 'reacher-arm', costRatio: 2, budget: 4, seeds: 1 },
+  // an unknown task: refused in one line before any session is stored (a mutated task id runs tiny sessions)
+  'advice.run': { taskId: 'no-such-task', costRatio: 2, budget: 2, seeds: 1, evalEvery: 1, evalEpisodes: 1 },
   'jobs.cancel': { jobId: 'session-1' },
 }
 

@@ -29,6 +29,8 @@ export const sessionJobId = (sessionId: number): string => `session-${sessionId}
 
 export class SessionManager {
   private readonly runs = new Map<number, SessionHost>()
+  /** lanes lent to sweeps run beside the manager (the advice's curves): they count against the cap too */
+  private lent = 0
   private closed = false
 
   constructor(
@@ -188,11 +190,36 @@ export class SessionManager {
     return r
   }
 
+  /**
+   * Lanes for a sweep of sessions run outside the manager (runSweep: the advice's curves), counted against the
+   * running-session cap like started sessions until released. Grants up to `want`; throws when none is free.
+   */
+  lend(want: number): { lanes: number; release(): void } {
+    if (this.closed) throw new Error('the workbench is closing')
+    const free = this.maxRunning() - this.runs.size - this.lent
+    if (free < 1) this.checkCapacity()
+    const lanes = Math.max(1, Math.min(want, free))
+    this.lent += lanes
+    let released = false
+    return {
+      lanes,
+      release: () => {
+        if (released) return
+        released = true
+        this.lent -= lanes
+      },
+    }
+  }
+
+  private maxRunning(): number {
+    return this.options.maxRunning ?? workbenchLimits().sessions
+  }
+
   private checkCapacity(): void {
-    const max = this.options.maxRunning ?? workbenchLimits().sessions
-    if (this.runs.size >= max) {
+    const running = this.runs.size + this.lent
+    if (running >= this.maxRunning()) {
       throw new Error(
-        `${this.runs.size} sessions are running on this workbench, the most it runs at once; pause or cancel one first`,
+        `${running} sessions are running on this workbench, the most it runs at once; pause or cancel one first`,
       )
     }
   }

@@ -5,19 +5,14 @@
 // finished ones are reused, so a second call only reads. Writes the curves behind the advice as SVG and PNG.
 import { writeFileSync } from 'node:fs'
 import { z } from 'zod'
-import { SESSION_LIMITS, sessionConfig } from '../../../shared/session-config'
+import { ADVICE_RUN_DEFAULTS as D, ADVICE_RUN_LIMITS as L } from '../../../shared/advice'
+import { SESSION_LIMITS } from '../../../shared/session-config'
 import { expertFor } from '../../experts/registry'
-import {
-  adviceConfigs,
-  adviceSvg,
-  advise,
-  evaluationSettings,
-  ratiosAround,
-  storedAdviceRuns,
-} from '../../learn/advice'
+import { adviceSvg, advise, evaluationSettings, storedAdviceRuns } from '../../learn/advice'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { svgToPng } from '../../learn/report/png'
-import { planSession, runSweep } from '../../session/sweep'
+import { planAdvice } from '../../session/advice-plan'
+import { runSweep } from '../../session/sweep'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
 import { flag, parseCommandArgs } from '../args'
@@ -44,10 +39,10 @@ function parseAdviseArgs(argv: string[]) {
       // The hook for the measured C (`iwb cost`): until it is read from the workspace, it is given here.
       'cost-ratio': flag.number(SESSION_LIMITS.costRatio.min, SESSION_LIMITS.costRatio.max).optional(),
       db: flag.text().optional(),
-      budget: flag.int(2, 10_000).default(60),
-      seeds: flag.int(1, 20).default(2),
-      'eval-every': flag.int(1, SESSION_LIMITS.evalEvery).default(10),
-      'eval-episodes': flag.int(1, 100).default(5),
+      budget: flag.int(L.budget.min, L.budget.max).default(D.budget),
+      seeds: flag.int(L.seeds.min, L.seeds.max).default(D.seeds),
+      'eval-every': flag.int(L.evalEvery.min, L.evalEvery.max).default(D.evalEvery),
+      'eval-episodes': flag.int(L.evalEpisodes.min, L.evalEpisodes.max).default(D.evalEpisodes),
       parallel: flag.int(1, 16).default(2),
       out: flag.text().optional(),
       'no-run': z.boolean().default(false),
@@ -75,23 +70,19 @@ export const command: Command = {
     const file = v.db ?? ensureDefaultWorkspaceFile()
     if (!v.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)
     const started = Date.now()
-    const ratios = ratiosAround(c, SESSION_LIMITS.costRatio.min, SESSION_LIMITS.costRatio.max)
-    const configs = adviceConfigs(
-      sessionConfig({
-        taskId: v.task,
-        algo: 'bc',
-        budget: v.budget,
-        evalEvery: v['eval-every'],
-        evalEpisodes: v['eval-episodes'],
-      }),
-      ratios,
-      v.seeds,
-    ).map((cfg) => sessionConfig(cfg))
     const ws = openWorkspace(file)
     try {
       let ran = 0
       if (!v['no-run']) {
-        const plans = configs.map((cfg) => planSession(ws, cfg)!)
+        const request = {
+          taskId: v.task,
+          costRatio: c,
+          budget: v.budget,
+          seeds: v.seeds,
+          evalEvery: v['eval-every'],
+          evalEpisodes: v['eval-episodes'],
+        }
+        const plans = planAdvice(ws, request, { create: true }).plans.map((p) => p!)
         const todo = plans.filter((p) => p.kind !== 'finished')
         ran = todo.length
         if (todo.length) {
