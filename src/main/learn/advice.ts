@@ -5,7 +5,7 @@
 // The explanation is the paper's rule of thumb: interaction pays while C < R/mu. The curves give the break-even
 // directly: STAGGER needs L labels (cost L*C), BC needs cost B, so STAGGER is cheaper while C < B / L.
 import type { SessionInfo } from '../../shared/contract'
-import { algoLabel, parseAlgoLabel, type SessionConfig } from '../../shared/session-config'
+import { ALGO_VERSIONS, algoLabel, parseAlgoLabel, type SessionConfig } from '../../shared/session-config'
 import { colorAt, renderFigure, summarizeRuns, type Figure, type Series } from '../../shared/plot'
 import { mean } from '../../shared/stats'
 import type { EvaluationRecord } from './session-log'
@@ -66,7 +66,9 @@ export function adviceConfigs(
     const { algo, warmFraction } = parseAlgoLabel(label)
     // BC labels are offline (cost 1 whatever C is): one set of sessions, at the first ratio.
     for (const costRatio of algo === 'bc' ? ratios.slice(0, 1) : ratios)
-      for (let seed = 0; seed < seeds; seed++) out.push({ ...base, algo, warmFraction, costRatio, seed })
+      // each algorithm at the version this code runs, not the base's (BC's) version
+      for (let seed = 0; seed < seeds; seed++)
+        out.push({ ...base, algo, warmFraction, costRatio, seed, algoVersion: ALGO_VERSIONS[algo] })
   }
   return out
 }
