@@ -26,7 +26,7 @@ import {
 } from '../../shared/queue'
 import { algoLabel, SessionConfig } from '../../shared/session-config'
 import type { SessionProgress } from '../learn/session-runner'
-import { exportWorkspace, importExport, openWorkspace, type Workspace } from '../store'
+import { EXPORT_FILES, exportWorkspace, importExport, openWorkspace, type Workspace } from '../store'
 import { LEASE_TTL_MS, HEARTBEAT_MS, SessionHost, type HostOutcome } from './host'
 import type { SessionOutcome } from './protocol'
 import type { SessionPlan } from './sweep'
@@ -297,7 +297,8 @@ function land(
   try {
     for (const [name, text] of Object.entries(bundle.files)) {
       // Only the export's own file names: a result names files, it never chooses paths.
-      if (!/^[a-z]+\.(jsonl|json)$/.test(name)) throw new Error(`the result names a file '${name.slice(0, 40)}'`)
+      if (name !== 'manifest.json' && !(EXPORT_FILES as readonly string[]).includes(name))
+        throw new Error(`the result names a file '${name.slice(0, 40)}'`)
       writeFileSync(join(dir, name), text)
     }
     const exported = SessionConfig.parse(

@@ -23,7 +23,7 @@ export {
   type ImportOptions,
   type ImportResult,
 } from './import'
-export { EXPORT_FORMAT, EXPORT_VERSION } from './export-format'
+export { EXPORT_FILES, EXPORT_FORMAT, EXPORT_VERSION } from './export-format'
 export { defaultWorkspaceFile, ensureDefaultWorkspaceFile } from './default-workspace'
 export { loadDemonstrations, resolveDemonstrations, returnPreview, type SessionDemonstration } from './demonstrations'
 export {
