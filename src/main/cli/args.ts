@@ -15,6 +15,7 @@
 // main prints it with the command's usage and exits 2. Numbers always have explicit finite bounds.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { z } from 'zod'
+import { queueUrl } from '../session/queue'
 import { listTasks } from '../sim/registry'
 import { UsageError } from './command'
 
@@ -133,3 +134,15 @@ function describeIssue(
 }
 
 const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ')
+
+/** A --queue flag (compare, study, worker): the Redis URL checked, or a usage error that does not repeat a password. */
+export function queueFlag(value: string): string
+export function queueFlag(value: string | undefined): string | undefined
+export function queueFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  try {
+    return queueUrl(value)
+  } catch (err) {
+    throw new UsageError(`--queue: ${(err as Error).message}`)
+  }
+}

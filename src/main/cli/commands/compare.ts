@@ -6,10 +6,9 @@ import { algoLabel, SESSION_LIMITS } from '../../../shared/session-config'
 import { expertFor } from '../../experts/registry'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { writeReport } from '../../learn/report/report'
-import { queueUrl } from '../../session/queue'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
-import { flag, parseCommandArgs } from '../args'
+import { flag, parseCommandArgs, queueFlag } from '../args'
 import { UsageError, type Command } from '../command'
 import { runConfigs } from '../run-configs'
 import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
@@ -40,7 +39,7 @@ function parseCompareArgs(argv: string[]) {
         seeds: flag.int(1, 1000).default(5),
         'seed-base': flag.int(0, SESSION_LIMITS.seed).default(0),
         parallel: flag.int(1, 64).default(2),
-        // checked by queueUrl below, whose message does not repeat a password
+        // checked by queueFlag below, whose message does not repeat a password
         queue: flag.text().optional(),
         report: flag.text(),
         'report-only': z.boolean().default(false),
@@ -66,14 +65,7 @@ export const command: Command = {
     const v = parseCompareArgs(argv)
     const reportDir = v.report
     const { seeds, parallel } = v
-    let queue: string | undefined
-    if (v.queue !== undefined) {
-      try {
-        queue = queueUrl(v.queue)
-      } catch (err) {
-        throw new UsageError(`--queue: ${(err as Error).message}`)
-      }
-    }
+    const queue = queueFlag(v.queue)
     // --offline names the offline labels of the algorithms that take them (bc, warm-stagger); the others ask only.
     const flagsFor = (algo: string) =>
       algo === 'bc' || algo === 'warm-stagger' ? v : { ...v, offline: undefined, operator: undefined }

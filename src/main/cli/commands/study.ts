@@ -26,10 +26,9 @@ import {
 } from '../../learn/study'
 import type { MlpWeights } from '../../sim/policy-spec'
 import { taskInfo } from '../../sim/registry'
-import { queueUrl } from '../../session/queue'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
-import { flag, parseCommandArgs } from '../args'
+import { flag, parseCommandArgs, queueFlag } from '../args'
 import { UsageError, type Command } from '../command'
 import { runConfigs } from '../run-configs'
 import { algoFlag } from '../session-flags'
@@ -86,7 +85,7 @@ function parseStudyArgs(argv: string[]) {
         'warm-sizes': listOf(flag.int(1, SESSION_LIMITS.budget), 8).optional(),
         'fall-angles': listOf(flag.number(SESSION_LIMITS.fallAngle.min, SESSION_LIMITS.fallAngle.max), 8).optional(),
         parallel: flag.int(1, 64).default(2),
-        // checked by queueUrl, whose message does not repeat a password
+        // checked by queueFlag, whose message does not repeat a password
         queue: flag.text().optional(),
         'report-only': z.boolean().default(false),
       })
@@ -116,14 +115,7 @@ export const command: Command = {
   async run(argv, io) {
     const started = Date.now()
     const { name, v } = parseStudyArgs(argv)
-    let queue: string | undefined
-    if (v.queue !== undefined) {
-      try {
-        queue = queueUrl(v.queue)
-      } catch (err) {
-        throw new UsageError(`--queue: ${(err as Error).message}`)
-      }
-    }
+    const queue = queueFlag(v.queue)
     const defaults = STUDY_DEFAULTS[name]
     const task = v.task
     const costRatios = [...new Set(v['cost-ratios'] ?? defaults.costRatios)].sort((a, b) => a - b)

@@ -2,9 +2,9 @@
 // run them here until stopped. Start any number, on any machine that reaches the Redis; docs/QUEUE.md.
 import { z } from 'zod'
 import { QUEUE_LIMITS, redactQueueUrl } from '../../../shared/queue'
-import { queueUrl, startQueueWorker } from '../../session/queue'
-import { flag, parseCommandArgs } from '../args'
-import { UsageError, type Command } from '../command'
+import { startQueueWorker } from '../../session/queue'
+import { flag, parseCommandArgs, queueFlag } from '../args'
+import type { Command } from '../command'
 
 export const command: Command = {
   name: 'worker',
@@ -40,12 +40,7 @@ export const command: Command = {
         json: z.boolean().default(false),
       }),
     }).values
-    let url: string
-    try {
-      url = queueUrl(v.queue)
-    } catch (err) {
-      throw new UsageError(`--queue: ${(err as Error).message}`)
-    }
+    const url = queueFlag(v.queue)
     const stopped = new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'))
       process.once('SIGTERM', () => resolve('SIGTERM'))
