@@ -173,6 +173,13 @@ export async function sweepOnQueue(
       }
   }, HEARTBEAT_MS)
   heartbeat.unref()
+  /** a planned session's outcome as the workspace has it now */
+  const outcome = (sessionId: number, result: HostOutcome['result'], error: string | null): HostOutcome => ({
+    sessionId,
+    status: status(ws, sessionId),
+    result,
+    error,
+  })
   const settle = (i: number, o: HostOutcome, state: QueuedState): void => {
     out[i] = o
     opts.onState?.(i, state)
@@ -201,16 +208,7 @@ export async function sweepOnQueue(
           ttlMs: LEASE_TTL_MS,
         })
       } catch (err) {
-        settle(
-          i,
-          {
-            sessionId: plan.sessionId,
-            status: status(ws, plan.sessionId),
-            result: null,
-            error: (err as Error).message,
-          },
-          'failed',
-        )
+        settle(i, outcome(plan.sessionId, null, (err as Error).message), 'failed')
         continue
       }
       leases.set(plan.sessionId, token)
@@ -230,28 +228,15 @@ export async function sweepOnQueue(
           try {
             const bundle = await Promise.race([job.waitUntilFinished(events), aborted])
             land(ws, plan, bundle, shapes)
-            settle(
-              i,
-              { sessionId: plan.sessionId, status: status(ws, plan.sessionId), result: bundle.result, error: null },
-              'done',
-            )
+            settle(i, outcome(plan.sessionId, bundle.result, null), 'done')
           } catch (err) {
             if (opts.signal?.aborted) {
               // The job stays on the queue; the same command later takes its result.
-              out[i] = { sessionId: plan.sessionId, status: status(ws, plan.sessionId), result: null, error: null }
+              out[i] = outcome(plan.sessionId, null, null)
               opts.onDone?.(i, out[i])
               return
             }
-            settle(
-              i,
-              {
-                sessionId: plan.sessionId,
-                status: status(ws, plan.sessionId),
-                result: null,
-                error: (err as Error).message,
-              },
-              'failed',
-            )
+            settle(i, outcome(plan.sessionId, null, (err as Error).message), 'failed')
           } finally {
             leases.delete(plan.sessionId)
             try {
