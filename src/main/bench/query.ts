@@ -13,7 +13,14 @@ import { jobsService } from '../api/services/jobs'
 import { queriesService } from '../api/services/queries'
 import { makeSessionsService } from '../api/services/sessions'
 import { expertFor } from '../experts/registry'
-import { policyFromSpec } from '../sim/policy-spec'
+import { learnerSpec, type RoundContext } from '../learn/algorithm'
+import { trainingSeed } from '../learn/evaluation'
+import { LookaheadStagger } from '../learn/lookahead-stagger'
+import { countSteps } from '../learn/session-runner'
+import { policyFromSpec, type MlpWeights, type SpecPolicy } from '../sim/policy-spec'
+import { makeEnv } from '../sim/registry'
+import { createRng } from '../sim/rng'
+import { openWorkspace } from '../store'
 
 export interface QueryBenchOptions {
   task?: string
@@ -29,6 +36,8 @@ export interface QueryBenchOptions {
   thinkMs?: number
   /** a workspace file to keep; default a temporary one, removed afterwards */
   db?: string
+  /** accepted draws per saved policy when measuring the draw cost on one thread (0: skip) */
+  drawSamples?: number
   log?: (line: string) => void
 }
 
@@ -45,12 +54,68 @@ export interface QueryBenchResult {
   evalRounds: number
   /** session start to first prompt */
   firstPromptMs: number
+  /**
+   * What one exact STAGGER draw costs on one thread (rejection sampling: rollouts of the learner until one reaches
+   * its t ~ U{1..H-1}), for the policies the session saved, measured after it: mean and p95 over the draws.
+   * Divided by the draw threads it is the latency a person who answers at once cannot get under.
+   */
+  drawCost: { policies: number; draws: number; meanMs: number; p95Ms: number; stepsPerDraw: number } | null
+  /** the threads the session drew on (the session manager's lookahead workers) */
+  drawWorkers: number
   seconds: number
   labels: number
   cost: number
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100
+
+/** The lookahead threads the page's session manager gives a person's STAGGER (its evalWorkers default, 2). */
+const DRAW_WORKERS = 2
+
+/**
+ * Time exact STAGGER draws of each policy the session saved, on this thread with LookaheadStagger's own draw loop
+ * (the one a session without a pool runs): `samples` accepted draws per policy.
+ */
+async function measureDrawCost(
+  file: string,
+  sessionId: number,
+  taskId: string,
+  samples: number,
+): Promise<QueryBenchResult['drawCost']> {
+  if (samples <= 0) return null
+  const ws = openWorkspace(file)
+  const policies = ws.openSession(sessionId).policies()
+  ws.close()
+  if (policies.length === 0) return null
+  const env = countSteps(await makeEnv(taskId))
+  const times: number[] = []
+  try {
+    for (const p of policies) {
+      const learner: SpecPolicy = policyFromSpec(learnerSpec(p.weights as MlpWeights, env.task))
+      const draw = new LookaheadStagger({ spare: env, latestLearner: () => Promise.resolve(learner) })
+      let resets = 0
+      const ctx = {
+        task: env.task,
+        rng: createRng(trainingSeed(p.labels, 0x7ffffff0)),
+        nextSeed: () => trainingSeed(p.labels, resets++),
+      } as unknown as RoundContext
+      for (let i = 0; i < samples; i++) {
+        const t0 = performance.now()
+        await draw.prepare(ctx)
+        times.push(performance.now() - t0)
+      }
+    }
+  } finally {
+    env.close()
+  }
+  return {
+    policies: policies.length,
+    draws: times.length,
+    meanMs: round2(mean(times)),
+    p95Ms: round2(quantile(times, 0.95)),
+    stepsPerDraw: round2(env.steps / times.length),
+  }
+}
 
 export async function runQueryBench(opts: QueryBenchOptions = {}): Promise<QueryBenchResult> {
   const task = opts.task ?? 'hopper'
@@ -124,6 +189,8 @@ export async function runQueryBench(opts: QueryBenchOptions = {}): Promise<Query
       if ((i + 1) % 10 === 0) opts.log?.(`${i + 1}/${n} queries, last ${latencies[latencies.length - 1].toFixed(1)} ms`)
     }
     const info = await api.call('sessions.control', { sessionId: session.id, command: 'cancel' })
+    const seconds = (performance.now() - started) / 1000
+    const drawCost = await measureDrawCost(file, session.id, task, opts.drawSamples ?? 20)
     return {
       task,
       queries: n,
@@ -135,7 +202,9 @@ export async function runQueryBench(opts: QueryBenchOptions = {}): Promise<Query
       meanMs: round2(mean(latencies)),
       evalRounds,
       firstPromptMs: round2(firstPromptMs),
-      seconds: round2((performance.now() - started) / 1000),
+      drawCost,
+      drawWorkers: DRAW_WORKERS,
+      seconds: round2(seconds),
       labels: info.labels,
       cost: info.cost,
     }

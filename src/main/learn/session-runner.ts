@@ -129,7 +129,7 @@ export function sessionTrainer(config: SessionConfig, env: Env, where: 'local' |
 }
 
 /** The env with a count of every step() (rollout steps, for the benchmark's sim-only baseline). */
-function countSteps(env: Env): Env & { steps: number } {
+export function countSteps(env: Env): Env & { steps: number } {
   const counted = {
     steps: 0,
     get task() {

@@ -1,5 +1,5 @@
 // `iwb bench query [--task T] [--queries N] [--json]`: time from committing an answer to the next query prompt
-// (target: p95 <= 150 ms on Hopper-sized tasks).
+// (target: p95 <= 150 ms on Hopper-sized tasks), and what one exact STAGGER draw costs, the floor under it.
 import { runQueryBench } from '../../bench/query'
 import { z } from 'zod'
 import { flag, MAX_SEED, parseCommandArgs } from '../args'
@@ -42,6 +42,10 @@ export const command: Command = {
       io.out(`${r.task}: ${r.queries} queries answered with the expert's action, ${r.thinkMs} ms after each prompt`)
       io.out(`  commit -> next prompt: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms`)
       io.out(`  (${r.evalRounds} of them followed by an evaluation round; first prompt after ${r.firstPromptMs} ms)`)
+      if (r.drawCost)
+        io.out(
+          `  one exact STAGGER draw of the session's policies on one thread: mean ${r.drawCost.meanMs} ms, p95 ${r.drawCost.p95Ms} ms (${r.drawCost.stepsPerDraw} steps); on ${r.drawWorkers} draw threads a quick answer waits at least ~${(r.drawCost.meanMs / r.drawWorkers).toFixed(0)} ms on average`,
+        )
     }
     io.out(JSON.stringify(r))
     return 0
