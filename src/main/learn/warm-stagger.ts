@@ -31,6 +31,14 @@ export class WarmStagger implements Algorithm {
     if (this.supply.restore) this.supply.restore(s.offline)
   }
 
+  /**
+   * The state WARM-STAGGER has before its switch when BC's offline supply is in `bcState` (BehaviourCloning.state()):
+   * a session forked from its BC twin continues from it (shared/warm-fork.ts).
+   */
+  static beforeSwitch(bcState: unknown): { switched: false; offline?: unknown } {
+    return bcState === null || bcState === undefined ? { switched: false } : { switched: false, offline: bcState }
+  }
+
   /** The offline share of the budget, in whole labels. */
   get offlineBudget(): number {
     return Math.floor(this.fraction * this.budget)

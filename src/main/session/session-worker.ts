@@ -11,7 +11,7 @@ import { LivePerson } from '../learn/live-person'
 import { LookaheadStagger, trackLatestLearner } from '../learn/lookahead-stagger'
 import { ExpertOracle, type Oracle } from '../learn/oracle'
 import type { SessionLog } from '../learn/session-log'
-import { runSession, sessionTrainer, type SessionResult } from '../learn/session-runner'
+import { runSession, sessionTrainer, type SessionProgress, type SessionResult } from '../learn/session-runner'
 import type { Trainer } from '../learn/trainer'
 import type { Env } from '../sim/env'
 import { adoptTask, makeEnv, taskInfo } from '../sim/registry'
@@ -20,6 +20,9 @@ import { envTaskId, offlineShare } from '../../shared/session-config'
 import { demonstrationStates, type Demonstration } from '../learn/offline-source'
 import { loadDemonstrations, openWorkspace, type Workspace } from '../store'
 import type { FromSessionWorker, RunRequest, SessionOutcome, ToSessionWorker } from './protocol'
+import { forkFromTwin, type Fork } from './warm-fork'
+import { forkPhase } from '../../shared/warm-fork'
+import { mean } from '../../shared/stats'
 
 const port = parentPort
 if (!port) throw new Error('the session worker must run in a worker thread')
@@ -41,9 +44,12 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
   let evaluator: Evaluator | undefined
   let drawPool: RolloutPool | undefined
   try {
-    const log = watchQueries(ws.openSession(req.sessionId, req.leaseToken))
+    const stored = ws.openSession(req.sessionId, req.leaseToken)
+    const log = watchQueries(stored)
     const config = log.config
     const demonstrations = demonstrationsFor(ws, req.sessionId, config)
+    const fork = forkFromTwin(ws, stored, demonstrations)
+    if (fork) post({ type: 'progress', progress: forkProgress(ws, req.sessionId, fork) })
     const expert = hasExpert(config.taskId) ? expertFor(config.taskId) : null
     let history: StateHistory | null = null
     let oracle: Oracle
@@ -138,6 +144,22 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
     await evaluator?.close()
     await drawPool?.close()
     ws.close()
+  }
+}
+
+/** What a forked session reports once: why its first part was instant. */
+function forkProgress(ws: Workspace, sessionId: number, fork: Fork): SessionProgress {
+  const info = ws.sessionInfo(sessionId)
+  const evals = ws.openSession(sessionId).evaluations()
+  const last = evals[evals.length - 1]
+  return {
+    labels: info.labels,
+    cost: info.cost,
+    budget: info.budget,
+    humanSeconds: info.humanSeconds,
+    phase: forkPhase(fork.twinSessionId, fork.labels),
+    lastReturn: last ? mean(last.returns) : null,
+    lastSuccessRate: last?.successRate ?? null,
   }
 }
 

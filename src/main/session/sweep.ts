@@ -75,10 +75,14 @@ export async function runSweep(
   const running = new Set<SessionHost>()
   const stop = (): void => void Promise.all([...running].map((h) => h.stop('pause')))
   opts.signal?.addEventListener('abort', stop)
+  // BC first and WARM-STAGGER last: a WARM-STAGGER session that starts after its BC twin has passed its switch
+  // copies the twin's offline prefix instead of computing it again (warm-fork.ts; the results are the same).
+  const rank = (p: SessionPlan): number => (p.config.algo === 'bc' ? 0 : p.config.algo === 'warm-stagger' ? 2 : 1)
+  const order = plans.map((_, i) => i).sort((a, b) => rank(plans[a]) - rank(plans[b]) || a - b)
   let next = 0
   const lane = async (): Promise<void> => {
-    while (next < plans.length) {
-      const i = next++
+    while (next < order.length) {
+      const i = order[next++]
       const plan = plans[i]
       if (plan.kind === 'finished' || opts.signal?.aborted) {
         out[i] = { sessionId: plan.sessionId, status: ws.sessionInfo(plan.sessionId).status, result: null, error: null }

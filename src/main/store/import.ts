@@ -441,7 +441,15 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
         if (into !== undefined) {
           if (ws.sessionInfo(into).status === 'finished')
             throw new StoreError('invalid-export', `session ${into} is finished already; nothing was imported`)
-          for (const table of ['labels', 'queries', 'policies', 'evaluations', 'session_checkpoints', 'episodes'])
+          for (const table of [
+            'labels',
+            'queries',
+            'policies',
+            'evaluations',
+            'session_checkpoints',
+            'session_fork_checkpoints',
+            'episodes',
+          ])
             p(`DELETE FROM ${table} WHERE session_id = ?`).run(into)
         }
         eachRow(

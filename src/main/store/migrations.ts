@@ -223,6 +223,21 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN algo_version INTEGER NOT NULL DEFAULT 1;
     `,
   },
+  {
+    version: 10,
+    name: 'fork checkpoints: a BC session keeps a few checkpoints for its WARM-STAGGER twins',
+    sql: `
+      -- a BC session's checkpoint at some evaluation points up to half its budget (shared/warm-fork.ts bounds them),
+      -- kept beside the latest one: a WARM-STAGGER session with the same prefix copies one and continues from it
+      CREATE TABLE session_fork_checkpoints (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        labels INTEGER NOT NULL,
+        state BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, labels)
+      );
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

@@ -17,6 +17,7 @@ import type { LabelSource } from '../../shared/contract'
 import { decodeState, encodeState, fromBlob, fromBlobOrNull, toBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import { meanStd } from '../../shared/stats'
+import { keepsForkCheckpoint } from '../../shared/warm-fork'
 
 export const SESSION_STATUSES: readonly SessionStatus[] = [
   'created',
@@ -96,24 +97,78 @@ export class SqliteSessionLog implements SessionLog {
 
   commitRound(round: RoundCommit): number[] {
     return this.transaction(() => {
-      if (this.leaseToken !== null) {
-        const held = this.prepare('SELECT token, owner FROM session_leases WHERE session_id = ?').get(
-          this.sessionId,
-        ) as { token: string; owner: string } | undefined
-        if (held?.token !== this.leaseToken)
-          throw new StoreError(
-            'busy',
-            `session ${this.sessionId} was taken over by ${held?.owner ?? 'another process'}; this run stops`,
-          )
-      }
+      this.checkLease()
       const ids = round.labels.map((l) => this.addLabel(l))
       for (const q of round.queries) this.addQuery({ ...q.query, labelId: ids[q.labelIndex] })
-      if (round.checkpoint)
-        this.prepare(
-          `INSERT INTO session_checkpoints (session_id, labels, state, created_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT(session_id) DO UPDATE SET labels = excluded.labels, state = excluded.state, created_at = excluded.created_at`,
-        ).run(this.sessionId, round.checkpoint.labels, encodeState(round.checkpoint), new Date().toISOString())
+      if (round.checkpoint) this.saveCheckpoint(round.checkpoint)
       return ids
+    })
+  }
+
+  /** Inside a write: throw when this run's lease is no longer the session's. */
+  private checkLease(): void {
+    if (this.leaseToken === null) return
+    const held = this.prepare('SELECT token, owner FROM session_leases WHERE session_id = ?').get(this.sessionId) as
+      { token: string; owner: string } | undefined
+    if (held?.token !== this.leaseToken)
+      throw new StoreError(
+        'busy',
+        `session ${this.sessionId} was taken over by ${held?.owner ?? 'another process'}; this run stops`,
+      )
+  }
+
+  /** Inside a write: the latest checkpoint, and a BC session's fork checkpoint at its kept points. */
+  private saveCheckpoint(checkpoint: SessionCheckpoint): void {
+    const state = encodeState(checkpoint)
+    const now = new Date().toISOString()
+    this.prepare(
+      `INSERT INTO session_checkpoints (session_id, labels, state, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(session_id) DO UPDATE SET labels = excluded.labels, state = excluded.state, created_at = excluded.created_at`,
+    ).run(this.sessionId, checkpoint.labels, state, now)
+    if (keepsForkCheckpoint(this.config, checkpoint.labels))
+      this.prepare(
+        'INSERT OR REPLACE INTO session_fork_checkpoints (session_id, labels, state, created_at) VALUES (?, ?, ?, ?)',
+      ).run(this.sessionId, checkpoint.labels, state, now)
+  }
+
+  /**
+   * Start this session (with nothing stored yet) from its twin's first `checkpoint.labels` labels, in one
+   * transaction: those labels (every field), the twin's evaluations at no more labels and the policy saved with
+   * each, and `checkpoint` (the twin's, with this session's algorithm state). False when this session has labels
+   * or a checkpoint already, or the twin holds fewer labels.
+   */
+  startFrom(twinSessionId: number, checkpoint: SessionCheckpoint): boolean {
+    const k = checkpoint.labels
+    return this.transaction(() => {
+      this.checkLease()
+      const has = this.prepare(
+        `SELECT (SELECT count(*) FROM labels WHERE session_id = ?) + (SELECT count(*) FROM session_checkpoints WHERE session_id = ?)
+           + (SELECT count(*) FROM evaluations WHERE session_id = ?) AS n`,
+      ).get(this.sessionId, this.sessionId, this.sessionId) as { n: number }
+      if (has.n > 0) return false
+      const copied = this.prepare(
+        `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index, created_at)
+           SELECT ?, source, cost, observation, state, action, human_seconds, episode_id, step_index, created_at
+           FROM labels WHERE session_id = ? ORDER BY id LIMIT ?`,
+      ).run(this.sessionId, twinSessionId, k).changes
+      if (copied !== k) throw new StoreError('io', `session ${twinSessionId} holds ${copied} labels, not ${k}`)
+      this.prepare(
+        `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, success_rate, created_at)
+           SELECT ?, labels, cost, human_seconds, returns, mean, std, success_rate, created_at
+           FROM evaluations WHERE session_id = ? AND labels <= ?
+             AND labels IN (SELECT labels FROM policies WHERE session_id = ?) ORDER BY labels, id`,
+      ).run(this.sessionId, twinSessionId, k, twinSessionId)
+      // Evaluations with the policy saved after them (one stored a moment ago may still wait for its policy: this
+      // session then runs it again, the same episodes), and that policy (not one saved when the twin was paused).
+      this.prepare(
+        `INSERT INTO policies (session_id, labels, backend, weights, created_at)
+           SELECT ?, labels, backend, weights, created_at FROM policies WHERE id IN (
+             SELECT min(id) FROM policies WHERE session_id = ? AND labels <= ?
+               AND labels IN (SELECT labels FROM evaluations WHERE session_id = ?) GROUP BY labels)
+           ORDER BY id`,
+      ).run(this.sessionId, twinSessionId, k, twinSessionId)
+      this.saveCheckpoint(checkpoint)
+      return true
     })
   }
 

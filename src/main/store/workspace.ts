@@ -5,9 +5,10 @@ import Database from 'better-sqlite3'
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { EvaluationPoint, SessionInfo } from '../../shared/contract'
-import type { QueryRecord, SessionConfig, SessionLog, SessionStatus } from '../learn/session-log'
+import type { QueryRecord, SessionCheckpoint, SessionConfig, SessionLog, SessionStatus } from '../learn/session-log'
 import { OfflineSource, offlineKey } from '../../shared/session-config'
-import { fromBlob } from './codec'
+import { isTwin } from '../../shared/warm-fork'
+import { decodeState, fromBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations'
 import { EpisodeRecorder, type RecorderOptions } from './recorder'
@@ -633,6 +634,31 @@ export class Workspace {
       `SELECT id FROM sessions WHERE ${SAME_CONFIG} AND status = 'finished' ORDER BY id DESC LIMIT 1`,
     ).get(...configValues(config)) as { id: number } | undefined
     return row ? row.id : null
+  }
+
+  /**
+   * The BC twin a WARM-STAGGER session can start from (shared/warm-fork.ts): the BC session with the kept
+   * checkpoint at the most labels, at most `maxLabels`, that `accept` takes (the latest session among equals).
+   */
+  findTwin(
+    config: SessionConfig,
+    maxLabels: number,
+    accept: (checkpoint: SessionCheckpoint) => boolean = () => true,
+  ): { sessionId: number; checkpoint: SessionCheckpoint } | null {
+    if (config.algo !== 'warm-stagger' || maxLabels < 1) return null
+    const rows = this.prepare(
+      `SELECT s.*, f.labels AS fork_labels FROM sessions s JOIN session_fork_checkpoints f ON f.session_id = s.id
+       WHERE s.algo = 'bc' AND s.task_id = ? AND s.seed = ? AND f.labels <= ? ORDER BY f.labels DESC, s.id DESC`,
+    ).all(config.taskId, config.seed, maxLabels) as (SessionRow & { fork_labels: number })[]
+    for (const r of rows) {
+      if (!isTwin(configOf(r), config)) continue
+      const { state } = this.prepare(
+        'SELECT state FROM session_fork_checkpoints WHERE session_id = ? AND labels = ?',
+      ).get(r.id, r.fork_labels) as { state: Buffer }
+      const checkpoint = decodeState(state) as SessionCheckpoint
+      if (accept(checkpoint)) return { sessionId: r.id, checkpoint }
+    }
+    return null
   }
 
   // ---- leases: a session runs in one place at a time --------------------------------------------------

@@ -14,6 +14,7 @@ import type { Command, CommandIO } from '../command'
 import { progressBar } from '../progress'
 import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 import { mean } from '../../../shared/stats'
+import { FORK_PHASE } from '../../../shared/warm-fork'
 
 export interface RunArgs {
   config: SessionConfig
@@ -55,14 +56,17 @@ async function hostOne(ws: Workspace, sessionId: number, config: SessionConfig, 
     sessionId,
     owner: 'iwb run',
     evalWorkers: 2,
-    onProgress: (p) =>
+    onProgress: (p) => {
+      // once: why the first part of a WARM-STAGGER session was instant
+      if (FORK_PHASE.test(p.phase)) io.err(p.phase)
       bar.update(
         p.cost,
         p.lastReturn === null
           ? p.phase
           : `return ${p.lastReturn.toFixed(0)}` +
               (p.lastSuccessRate != null ? `, success ${(100 * p.lastSuccessRate).toFixed(0)} %` : ''),
-      ),
+      )
+    },
   })
   const onSignal = (): void => {
     io.err('pausing at the end of this round (resume with the same command)')
