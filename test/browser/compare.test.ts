@@ -26,7 +26,7 @@ describe('Compare view', () => {
     await startSession(page, 'dagger')
     for (const id of [1, 2]) {
       await expect
-        .poll(() => page.getByTestId(`session-${id}`).getAttribute('data-status'), { timeout: 240_000, interval: 500 })
+        .poll(() => page.getByTestId(`session-${id}`).getAttribute('data-status'), { timeout: 90_000, interval: 500 })
         .toBe('finished')
     }
     expect(await shownErrors(page)).toEqual([])
