@@ -17,6 +17,7 @@ import { learnerSpec, type RoundContext } from '../learn/algorithm'
 import { trainingSeed } from '../learn/evaluation'
 import { LookaheadStagger } from '../learn/lookahead-stagger'
 import { countSteps } from '../learn/session-runner'
+import { drawThreads } from '../session/host'
 import { policyFromSpec, type MlpWeights, type SpecPolicy } from '../sim/policy-spec'
 import { makeEnv } from '../sim/registry'
 import { createRng } from '../sim/rng'
@@ -68,9 +69,6 @@ export interface QueryBenchResult {
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100
-
-/** The lookahead threads the page's session manager gives a person's STAGGER (its evalWorkers default, 2). */
-const DRAW_WORKERS = 2
 
 /**
  * Time exact STAGGER draws of each policy the session saved, on this thread with LookaheadStagger's own draw loop
@@ -203,7 +201,7 @@ export async function runQueryBench(opts: QueryBenchOptions = {}): Promise<Query
       evalRounds,
       firstPromptMs: round2(firstPromptMs),
       drawCost,
-      drawWorkers: DRAW_WORKERS,
+      drawWorkers: drawThreads(),
       seconds: round2(seconds),
       labels: info.labels,
       cost: info.cost,

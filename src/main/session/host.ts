@@ -3,7 +3,7 @@
 // one place), keeps it alive with a heartbeat, starts the session worker, relays its progress and query prompts,
 // and settles the session's status and lease when the worker ends, however it ends.
 import { randomUUID } from 'node:crypto'
-import { hostname } from 'node:os'
+import { availableParallelism, hostname } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import type { QueryPrompt, TakeoverLive } from '../../shared/contract'
 import type { HumanCommit } from '../learn/human-oracle'
@@ -16,6 +16,18 @@ import type { FromSessionWorker, SessionOutcome, ToSessionWorker } from './proto
 /** A lease not renewed for this long belongs to a process that died; resume may take it over. */
 export const LEASE_TTL_MS = 8000
 export const HEARTBEAT_MS = 1000
+
+/** the most rollout threads a person's STAGGER draws its prompts on */
+export const MAX_DRAW_THREADS = 4
+
+/**
+ * Draw threads for a person's STAGGER on this machine: the cores but one (the session's own thread), at least 2
+ * and at most MAX_DRAW_THREADS. An exact draw costs H/2 to H control steps, so a person who answers at once waits
+ * about that divided by the threads (docs/PERSON.md, `iwb bench query`).
+ */
+export function drawThreads(cores = availableParallelism()): number {
+  return Math.min(MAX_DRAW_THREADS, Math.max(2, cores - 1))
+}
 
 export interface HostOptions {
   /** the host thread's connection: the lease and the session's status are written through it */
@@ -152,7 +164,7 @@ export class SessionHost {
       evalWorkers: o.evalWorkers ?? 0,
       stopAfterLabels: o.stopAfterLabels,
       lookahead: o.lookahead,
-      lookaheadWorkers: Math.min(4, o.lookaheadWorkers ?? o.evalWorkers ?? 0),
+      lookaheadWorkers: Math.min(MAX_DRAW_THREADS, o.lookaheadWorkers ?? o.evalWorkers ?? 0),
       folderTask: taskCarry(config.taskId),
     } satisfies ToSessionWorker)
   }

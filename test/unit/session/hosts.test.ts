@@ -12,6 +12,7 @@ import { jobsService } from '../../../src/main/api/services/jobs'
 import { makeSessionsService } from '../../../src/main/api/services/sessions'
 import { command as compare } from '../../../src/main/cli/commands/compare'
 import { command as run } from '../../../src/main/cli/commands/run'
+import { drawThreads, MAX_DRAW_THREADS } from '../../../src/main/session/host'
 import type { CommandIO } from '../../../src/main/cli/command'
 import { expectClose, poll, storedSession } from './helpers'
 
@@ -125,4 +126,18 @@ describe('one session host', () => {
       cmpLine.sessions[0].sessionId,
     )
   }, 240_000)
+})
+
+describe("draw threads for a person's STAGGER", () => {
+  it('uses the cores but one, at least 2 and at most MAX_DRAW_THREADS', () => {
+    expect([1, 2, 3, 4, 8, 64].map((cores) => drawThreads(cores))).toEqual([
+      2,
+      2,
+      2,
+      3,
+      MAX_DRAW_THREADS,
+      MAX_DRAW_THREADS,
+    ])
+    expect(MAX_DRAW_THREADS).toBe(4)
+  })
 })

@@ -9,7 +9,7 @@ import { sessionConfig, type SessionConfigInput } from '../../../shared/session-
 import { hasExpert } from '../../experts/registry'
 import type { HumanCommit } from '../../learn/human-oracle'
 import type { SessionProgress } from '../../learn/session-runner'
-import { SessionHost } from '../../session/host'
+import { drawThreads, SessionHost } from '../../session/host'
 import { taskInfo } from '../../sim/registry'
 import { resolveDemonstrations, type Workspace } from '../../store'
 import type { Broadcaster } from '../service-types'
@@ -232,6 +232,7 @@ export class SessionManager {
       sessionId,
       owner: this.options.owner ?? 'the workbench',
       evalWorkers: this.options.evalWorkers ?? 2,
+      lookaheadWorkers: drawThreads(),
       stopAfterLabels: run.stopAfterLabels,
       onProgress: (p) => this.progress(sessionId, p),
       onPrompt: (p) => this.broadcaster.broadcast('query.prompt', p),
