@@ -49,7 +49,7 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
     const config = log.config
     const demonstrations = demonstrationsFor(ws, req.sessionId, config)
     const fork = forkFromTwin(ws, stored, demonstrations)
-    if (fork) post({ type: 'progress', progress: forkProgress(ws, req.sessionId, fork) })
+    if (fork) post({ type: 'progress', progress: forkProgress(ws, stored, fork) })
     const expert = hasExpert(config.taskId) ? expertFor(config.taskId) : null
     let history: StateHistory | null = null
     let oracle: Oracle
@@ -148,9 +148,9 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
 }
 
 /** What a forked session reports once: why its first part was instant. */
-function forkProgress(ws: Workspace, sessionId: number, fork: Fork): SessionProgress {
-  const info = ws.sessionInfo(sessionId)
-  const evals = ws.openSession(sessionId).evaluations()
+function forkProgress(ws: Workspace, log: SessionLog & { readonly sessionId: number }, fork: Fork): SessionProgress {
+  const info = ws.sessionInfo(log.sessionId)
+  const evals = log.evaluations()
   const last = evals[evals.length - 1]
   return {
     labels: info.labels,
