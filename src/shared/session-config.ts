@@ -12,6 +12,13 @@ export const Schedule = z.enum(['incremental', 'scratch'])
 export type Schedule = z.infer<typeof Schedule>
 export const Loss = z.enum(['nll', 'mse'])
 export type Loss = z.infer<typeof Loss>
+/**
+ * How the learner standardises its observations: 'data', from the labels so far (refreshed as they grow), or
+ * 'expert', the simulated expert's fixed state statistics, as the authors' learners saw them (their environments
+ * normalised observations with the expert's saved statistics, the same for every algorithm).
+ */
+export const Standardise = z.enum(['data', 'expert'])
+export type Standardise = z.infer<typeof Standardise>
 
 /**
  * The version of each algorithm this code runs, part of a session's configuration: a change of what an algorithm
@@ -128,6 +135,7 @@ export const SessionConfigFields = z.object({
   /** 'incremental' (a few Adam steps per label) or the authors' 'scratch' retraining after every label */
   schedule: Schedule.default('incremental'),
   loss: Loss.default('nll'),
+  standardise: Standardise.default('data'),
   /** the authors evaluated every 50 labels over 25 episodes */
   evalEvery: z.number().int().min(1).max(SESSION_LIMITS.evalEvery).default(50),
   evalEpisodes: z.number().int().min(1).max(SESSION_LIMITS.evalEpisodes).default(25),

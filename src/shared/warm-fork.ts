@@ -26,7 +26,7 @@ export function keepsForkCheckpoint(
 
 /**
  * The fields that decide BC's first labels, checkpoints and evaluations: the environment (task, fall angle), every
- * generator (seed), the offline source, the trainer (schedule, loss, epochs) and the curve's points and episodes.
+ * generator (seed), the offline source, the trainer (schedule, loss, standardisation, epochs) and the curve's points and episodes.
  * Not the budget (an expert state or a demonstration draw never looks at what is left beyond "at least one"), the
  * cost ratio (offline labels cost 1), the oracle (offline labels come from the expert or the demonstrations),
  * nor WARM-STAGGER's own fraction and version.
@@ -37,6 +37,7 @@ const TWIN_FIELDS = [
   'seed',
   'schedule',
   'loss',
+  'standardise',
   'epochs',
   'evalEvery',
   'evalEpisodes',

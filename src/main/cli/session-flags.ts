@@ -10,6 +10,7 @@ import {
   type Loss,
   type Schedule,
   type SessionConfigInput,
+  type Standardise,
 } from '../../shared/session-config'
 import { flag } from './args'
 import { UsageError } from './command'
@@ -20,6 +21,7 @@ export const SESSION_OPTIONS = {
   'cost-ratio': { type: 'string' },
   schedule: { type: 'string' },
   loss: { type: 'string' },
+  standardise: { type: 'string' },
   epochs: { type: 'string' },
   'eval-every': { type: 'string' },
   'eval-episodes': { type: 'string' },
@@ -35,6 +37,8 @@ export const SESSION_SCHEMA = {
   'cost-ratio': flag.number(SESSION_LIMITS.costRatio.min, SESSION_LIMITS.costRatio.max).optional(),
   schedule: flag.oneOf(['incremental', 'scratch'] as const satisfies readonly Schedule[]).optional(),
   loss: flag.oneOf(['nll', 'mse'] as const satisfies readonly Loss[]).optional(),
+  /** 'data' or 'expert': the learner's observation statistics */
+  standardise: flag.oneOf(['data', 'expert'] as const satisfies readonly Standardise[]).optional(),
   epochs: flag.int(1, SESSION_LIMITS.epochs).optional(),
   'eval-every': flag.int(1, SESSION_LIMITS.evalEvery).optional(),
   'eval-episodes': flag.int(1, SESSION_LIMITS.evalEpisodes).optional(),
@@ -77,6 +81,7 @@ export function configFromFlags(
     costRatio: v['cost-ratio'],
     schedule: v.schedule,
     loss: v.loss,
+    standardise: v.standardise,
     epochs: v.epochs,
     evalEvery: v['eval-every'],
     evalEpisodes: v['eval-episodes'],

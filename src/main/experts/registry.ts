@@ -68,3 +68,14 @@ export function expertFor(taskId: string): PolicySpec {
   if (!file) throw new Error(`no expert for task '${taskId}': train one with \`iwb expert train --task ${taskId}\``)
   return file.spec
 }
+
+/**
+ * The expert's fixed state statistics, for learners that standardise as the authors' did (session config
+ * standardise 'expert'): the running mean and deviation of the states its ARS training visited.
+ */
+export function expertStandardisation(taskId: string): { mean: number[]; std: number[] } {
+  const spec = expertFor(taskId)
+  if (spec.kind !== 'linear')
+    throw new Error(`task '${taskId}' has a scripted expert without state statistics: standardise from the data`)
+  return { mean: spec.mu.slice(), std: spec.sigma.slice() }
+}

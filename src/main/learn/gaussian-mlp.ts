@@ -18,6 +18,14 @@ export interface GaussianMlpOptions {
   /** expert actions are clipped to these bounds before the loss (defaults: unbounded) */
   actionLow?: ArrayLike<number>
   actionHigh?: ArrayLike<number>
+  /** the input standardisation the fresh weights see from the start (default: none, mean 0 and std 1) */
+  standardisation?: Standardisation
+}
+
+/** Fixed observation statistics: x' = (x - mean) / std per dimension. */
+export interface Standardisation {
+  mean: ArrayLike<number>
+  std: ArrayLike<number>
 }
 
 /** Everything training continues from: raw variables, the input standardisation and Adam's state. */
@@ -119,10 +127,13 @@ export class GaussianMlp {
       return tf.variable(tf.fill([actDim], options.logStdInit ?? -1), true)
     })
     this.optimizer = tf.train.adam(this.learningRate)
-    this.obsMean = new Float64Array(obsDim)
-    this.obsStd = new Float64Array(obsDim).fill(1)
-    this.meanT = tf.zeros([obsDim]) as Tensor1D
-    this.invStdT = tf.ones([obsDim]) as Tensor1D
+    const st = options.standardisation
+    if (st && (st.mean.length !== obsDim || st.std.length !== obsDim))
+      throw new RangeError(`standardisation has ${st.mean.length} dimensions, the observations ${obsDim}`)
+    this.obsMean = st ? Float64Array.from(st.mean) : new Float64Array(obsDim)
+    this.obsStd = st ? Float64Array.from(st.std, (v) => Math.max(v, 1e-6)) : new Float64Array(obsDim).fill(1)
+    this.meanT = tf.tensor1d(Float32Array.from(this.obsMean))
+    this.invStdT = tf.tensor1d(Float32Array.from(this.obsStd, (v) => 1 / v))
     this.low = options.actionLow ? tf.tensor1d(Array.from(options.actionLow)) : null
     this.high = options.actionHigh ? tf.tensor1d(Array.from(options.actionHigh)) : null
   }

@@ -29,6 +29,7 @@ import type {
 import { Stagger } from './stagger'
 import { SimulatedPerson, Takeover, type Supervisor } from './takeover'
 import { startTrainer, type Trainer, type UpdateResult } from './trainer'
+import { expertStandardisation } from '../experts/registry'
 import { WarmStagger } from './warm-stagger'
 import { mean } from '../../shared/stats'
 import { ALGO_VERSIONS, envTaskId } from '../../shared/session-config'
@@ -123,6 +124,7 @@ export function sessionTrainer(config: SessionConfig, env: Env, where: 'local' |
       schedule: config.schedule,
       seed: config.seed,
       ...(config.epochs !== null ? { epochs: config.epochs } : {}),
+      ...(config.standardise === 'expert' ? { standardisation: expertStandardisation(config.taskId) } : {}),
     },
     where,
   )

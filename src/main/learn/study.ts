@@ -3,7 +3,13 @@
 // return, area under the return-versus-cost curve, the cost to reach 80% / 90% of the way to the expert, and for
 // cost sweeps the cost ratio where BC overtakes STAGGER. Plain functions of configurations and evaluations; the
 // CLI (`iwb study`) runs the sessions and src/main/learn/report/study-report.ts draws them.
-import { parseAlgoLabel, sessionConfig, type Schedule, type SessionConfig } from '../../shared/session-config'
+import {
+  parseAlgoLabel,
+  sessionConfig,
+  type Schedule,
+  type SessionConfig,
+  type Standardise,
+} from '../../shared/session-config'
 import { summarizeRuns } from '../../shared/plot'
 import { bootstrapBand, bootstrapStatisticBand, mean } from '../../shared/stats'
 import type { PolicySpec } from '../sim/policy-spec'
@@ -58,6 +64,7 @@ export interface StudyOptions {
   evalPoints?: number
   schedule?: Schedule
   epochs?: number | null
+  standardise?: Standardise
   warmSizes?: readonly number[]
   fallAngles?: readonly number[]
 }
@@ -90,6 +97,7 @@ export function studyArms(name: StudyName, o: StudyOptions): StudyArm[] {
     evalEpisodes: o.evalEpisodes ?? PAPER_EVAL_EPISODES,
     schedule: o.schedule ?? 'incremental',
     epochs: o.epochs ?? null,
+    standardise: o.standardise ?? 'data',
   }
   const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i)
   const arm = (label: string, costRatio: number, group: string, fallAngle: number | null = null): StudyArm => {

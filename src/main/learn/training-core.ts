@@ -4,7 +4,7 @@
 //  - scratch (the authors' schedule): a fresh network trained for many epochs on an 80/20 split, keeping the
 //    weights with the best validation loss.
 import type { Tf } from './backend'
-import { GaussianMlp, type LossKind, type MlpState } from './gaussian-mlp'
+import { GaussianMlp, type LossKind, type MlpState, type Standardisation } from './gaussian-mlp'
 import type { MlpWeights } from '../sim/policy-spec'
 import { createRng, type Rng, type RngState } from '../sim/rng'
 
@@ -27,6 +27,8 @@ export interface TrainerOptions {
   /** scratch: epochs per update (the authors used 2000; default 50) */
   epochs?: number
   hidden?: number[]
+  /** fixed observation statistics (the expert's); absent: standardise from the labels, refreshed as they grow */
+  standardisation?: Standardisation
 }
 
 /** The trainer's state apart from its data (which is rebuilt from the stored labels, in order). */
@@ -84,6 +86,7 @@ export class TrainingCore {
       seed,
       actionLow: o.actionLow,
       actionHigh: o.actionHigh,
+      standardisation: o.standardisation,
     })
   }
 
@@ -124,7 +127,7 @@ export class TrainingCore {
 
   /** Refresh the standardisation as the data grows (often early, then every doubling). */
   private maybeNormalise(net: GaussianMlp, force = false): void {
-    if (this.n === 0) return
+    if (this.n === 0 || this.options.standardisation) return
     if (force || this.n >= Math.max(10, 2 * this.normalisedAt) || (this.n < 100 && this.n - this.normalisedAt >= 10)) {
       const s = this.statistics()
       net.setNormalizer(s.mean, s.std)
@@ -215,6 +218,9 @@ export class TrainingCore {
   /** Continue from stored weights (resume). The standardisation is already folded into them. */
   load(weights: MlpWeights): void {
     this.net.loadWeights(weights)
+    // Fixed statistics: unfold them from the first layer again (the same function), so training sees them.
+    if (this.options.standardisation)
+      this.net.setNormalizer(this.options.standardisation.mean, this.options.standardisation.std)
     this.normalisedAt = 0
     this.fresh = 0
   }

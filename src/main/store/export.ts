@@ -158,6 +158,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         daggerStates: r.dagger_states,
         fallAngle: r.fall_angle,
         algoVersion: r.algo_version,
+        standardise: r.standardise,
         status: r.status,
         createdAt: r.created_at,
         finishedAt: r.finished_at,

@@ -487,9 +487,9 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
               }
               const info = p(
                 `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-                   eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, note, status,
-                   created_at, finished_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                   eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, standardise, note,
+                   status, created_at, finished_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 r.taskId,
                 r.algo,
@@ -507,6 +507,7 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 r.daggerStates,
                 r.fallAngle,
                 r.algoVersion,
+                r.standardise,
                 r.note,
                 r.status,
                 r.createdAt,

@@ -238,6 +238,14 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: "standardise: the learner's observation statistics, from the data or the expert's fixed ones",
+    sql: `
+      -- shared/session-config.ts Standardise; sessions stored before it standardised from their labels
+      ALTER TABLE sessions ADD COLUMN standardise TEXT NOT NULL DEFAULT 'data';
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

@@ -361,6 +361,7 @@ interface SessionRow {
   dagger_states: number | null
   fall_angle: number | null
   algo_version: number
+  standardise: string
   note: string | null
   status: string
   created_at: string
@@ -416,12 +417,14 @@ function configValues(c: SessionConfig): (string | number | null)[] {
     c.daggerStates,
     c.fallAngle,
     c.algoVersion,
+    c.standardise,
   ]
 }
 
 const SAME_CONFIG = `task_id = ? AND algo = ? AND warm_fraction IS ? AND oracle = ? AND budget = ? AND seed = ?
   AND cost_ratio = ? AND schedule = ? AND loss = ? AND eval_every = ? AND eval_episodes = ? AND epochs IS ?
-  AND offline = ? AND dagger_states IS ? AND fall_angle IS ? AND algo_version = ?`
+  AND offline = ? AND dagger_states IS ? AND fall_angle IS ? AND algo_version = ?
+  AND standardise = ?`
 
 function configOf(r: SessionRow): SessionConfig {
   return {
@@ -441,6 +444,7 @@ function configOf(r: SessionRow): SessionConfig {
     daggerStates: r.dagger_states,
     fallAngle: r.fall_angle,
     algoVersion: r.algo_version,
+    standardise: r.standardise as SessionConfig['standardise'],
   }
 }
 
@@ -605,8 +609,9 @@ export class Workspace {
       Number(
         this.prepare(
           `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-             eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, status, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
+             eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, standardise, status,
+             created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
         ).run(...configValues(config), new Date().toISOString()).lastInsertRowid,
       ),
     )

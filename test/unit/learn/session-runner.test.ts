@@ -22,6 +22,7 @@ function config(over: Partial<SessionConfig> = {}): SessionConfig {
     costRatio: 1,
     schedule: 'incremental',
     loss: 'nll',
+    standardise: 'data',
     evalEvery: 10,
     evalEpisodes: 2,
     epochs: null,

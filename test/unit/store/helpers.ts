@@ -41,6 +41,7 @@ export function sampleConfig(overrides: Partial<SessionConfig> = {}): SessionCon
     costRatio: 2,
     schedule: 'incremental',
     loss: 'nll',
+    standardise: 'data',
     evalEvery: 20,
     evalEpisodes: 5,
     algoVersion: ALGO_VERSIONS[overrides.algo ?? 'stagger'],

@@ -55,7 +55,7 @@ export const command: Command = {
   summary: 'run algorithms x seeds with the shipped expert and write a report (plots, CSV, HTML)',
   usage:
     'iwb compare --task T --algos bc,stagger,warm-stagger:0.25,... [--budget N] [--seeds K] [--cost-ratio C] --report DIR\n' +
-    '            [--db FILE] [--eval-every K] [--eval-episodes E] [--schedule S [--epochs N]] [--loss L]\n' +
+    '            [--db FILE] [--eval-every K] [--eval-episodes E] [--schedule S [--epochs N]] [--loss L] [--standardise data|expert]\n' +
     '            [--offline expert|demos[:ID,ID,...] [--operator O]] [--parallel P] [--seed-base S] [--report-only] [--json]\n' +
     '            [--queue redis://[:PASSWORD@]HOST[:PORT]]\n' +
     '  --queue sends the sessions to `iwb worker` processes through Redis (docs/QUEUE.md) instead of running them here\n' +

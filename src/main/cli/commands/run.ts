@@ -87,7 +87,7 @@ export const command: Command = {
   summary: 'run one learning session (BC, DAgger, STAGGER, WARM-STAGGER) with the shipped expert as oracle',
   usage:
     'iwb run --task T --algo bc|dagger|stagger|warm-stagger[:fraction] [--budget N] [--seed S] [--cost-ratio C]\n' +
-    '        [--schedule incremental|scratch [--epochs N]] [--loss nll|mse] [--eval-every K] [--eval-episodes E]\n' +
+    '        [--schedule incremental|scratch [--epochs N]] [--loss nll|mse] [--standardise data|expert] [--eval-every K] [--eval-episodes E]\n' +
     '        [--offline expert|demos[:ID,ID,...] [--operator O]] [--db FILE] [--new] [--json]\n' +
     '  budget is annotation cost (offline label 1, query C); defaults: budget 1000, seed 0, C 1, eval every 50 over\n' +
     '  25 episodes. The session is stored in --db (default: the workspace the page uses). The same command again\n' +

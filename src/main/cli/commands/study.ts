@@ -2,7 +2,13 @@
 // compare`'s (run-configs.ts: finished sessions with the whole configuration reused, unfinished ones resumed), the
 // expert measured on the same evaluation episodes, then the figures and the report.
 import { z } from 'zod'
-import { algoLabel, envTaskId, SESSION_LIMITS, type SessionConfig } from '../../../shared/session-config'
+import {
+  algoLabel,
+  envTaskId,
+  SESSION_LIMITS,
+  type Standardise,
+  type SessionConfig,
+} from '../../../shared/session-config'
 import { bootstrapBand, mean } from '../../../shared/stats'
 import { expertFor } from '../../experts/registry'
 import { learnerSpec } from '../../learn/algorithm'
@@ -61,6 +67,7 @@ function parseStudyArgs(argv: string[]) {
       'eval-points': { type: 'string' },
       schedule: { type: 'string' },
       epochs: { type: 'string' },
+      standardise: { type: 'string' },
       'warm-sizes': { type: 'string' },
       'fall-angles': { type: 'string' },
       parallel: { type: 'string' },
@@ -82,6 +89,7 @@ function parseStudyArgs(argv: string[]) {
         'eval-points': flag.int(1, 1000).optional(),
         schedule: flag.oneOf(['incremental', 'scratch']).optional(),
         epochs: flag.int(1, SESSION_LIMITS.epochs).optional(),
+        standardise: flag.oneOf(['data', 'expert'] as const satisfies readonly Standardise[]).optional(),
         'warm-sizes': listOf(flag.int(1, SESSION_LIMITS.budget), 8).optional(),
         'fall-angles': listOf(flag.number(SESSION_LIMITS.fallAngle.min, SESSION_LIMITS.fallAngle.max), 8).optional(),
         parallel: flag.int(1, 64).default(2),
@@ -105,7 +113,7 @@ export const command: Command = {
   usage:
     'iwb study paper|cost-sweep|warm-size|recoverability|mixture --task T --report DIR [--seeds K] [--seed-base S]\n' +
     '          [--db FILE] [--json] [--algos a,b,...] [--cost-ratios 1,2,5,10] [--budget N] [--eval-episodes E]\n' +
-    '          [--eval-points P] [--schedule incremental|scratch [--epochs N]] [--warm-sizes 50,200,800] [--fall-angles 0.1,0.2,...]\n' +
+    '          [--eval-points P] [--schedule incremental|scratch [--epochs N]] [--standardise data|expert] [--warm-sizes 50,200,800] [--fall-angles 0.1,0.2,...]\n' +
     '          [--parallel P] [--queue redis://[:PASSWORD@]HOST[:PORT]] [--report-only]\n' +
     "  paper: BC, DAgger, STAGGER, WARM-STAGGER 1/2 1/4 1/8 at C 1 and 2, 10 seeds, the authors' budgets\n" +
     '  (Hopper, Ant 1000; HalfCheetah, Walker2d 5000), 25 evaluation episodes at 20 points (--eval-points); cost-sweep: BC and\n' +
@@ -132,6 +140,7 @@ export const command: Command = {
         evalPoints: v['eval-points'],
         schedule: v.schedule,
         epochs: v.epochs,
+        standardise: v.standardise,
         warmSizes: v['warm-sizes'],
         fallAngles: v['fall-angles'],
       })
@@ -210,7 +219,7 @@ export const command: Command = {
 
       const notes = [
         `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${v.parallel} at a time; workspace ${file}.`,
-        `Training schedule: ${configs[0].schedule}${configs[0].epochs ? ` (${configs[0].epochs} epochs per retraining)` : ''}.`,
+        `Training schedule: ${configs[0].schedule}${configs[0].epochs ? ` (${configs[0].epochs} epochs per retraining)` : ''}; observations standardised from ${configs[0].standardise === 'expert' ? "the expert's fixed statistics" : 'the labels'}.`,
         ...[...variants].map(
           ([id, x]) => `${id}: expert ${x.expert.toFixed(1)}, untrained learner ${x.start.toFixed(1)}.`,
         ),
