@@ -69,6 +69,11 @@ export function expertFor(taskId: string): PolicySpec {
   return file.spec
 }
 
+/** Whether the task's expert carries state statistics (a shipped linear expert; scripted ones do not). */
+export function hasExpertStatistics(taskId: string): boolean {
+  return !hasScriptedExpert(taskId) && !folderTaskSpec(taskId) && existsSync(expertPath(taskId))
+}
+
 /**
  * The expert's fixed state statistics, for learners that standardise as the authors' did (session config
  * standardise 'expert'): the running mean and deviation of the states its ARS training visited.

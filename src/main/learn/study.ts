@@ -12,6 +12,7 @@ import {
 } from '../../shared/session-config'
 import { summarizeRuns } from '../../shared/plot'
 import { bootstrapBand, bootstrapStatisticBand, mean } from '../../shared/stats'
+import { hasExpertStatistics } from '../experts/registry'
 import type { PolicySpec } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
 import { firstReach } from './advice'
@@ -57,6 +58,8 @@ export interface StudyOptions {
   seedBase: number
   algos: readonly string[]
   costRatios: readonly number[]
+  /** default: studyStandardise(task) */
+  standardise?: Standardise
   /** default: PAPER_BUDGETS for the paper's tasks, OTHER_BUDGET otherwise */
   budget?: number
   evalEpisodes?: number
@@ -64,7 +67,6 @@ export interface StudyOptions {
   evalPoints?: number
   schedule?: Schedule
   epochs?: number | null
-  standardise?: Standardise
   warmSizes?: readonly number[]
   fallAngles?: readonly number[]
 }
@@ -78,6 +80,14 @@ export interface StudyArm {
   group: string
   fallAngle: number | null
   configs: SessionConfig[]
+}
+
+/**
+ * Studies reproduce the authors' protocol, so their learners standardise by the expert's fixed statistics where the
+ * task's expert has them (the authors' environments did); tasks with a scripted expert standardise from the data.
+ */
+export function studyStandardise(task: string): Standardise {
+  return hasExpertStatistics(task) ? 'expert' : 'data'
 }
 
 export function studyBudget(task: string, budget?: number): number {
@@ -97,7 +107,7 @@ export function studyArms(name: StudyName, o: StudyOptions): StudyArm[] {
     evalEpisodes: o.evalEpisodes ?? PAPER_EVAL_EPISODES,
     schedule: o.schedule ?? 'incremental',
     epochs: o.epochs ?? null,
-    standardise: o.standardise ?? 'data',
+    standardise: o.standardise ?? studyStandardise(o.task),
   }
   const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i)
   const arm = (label: string, costRatio: number, group: string, fallAngle: number | null = null): StudyArm => {

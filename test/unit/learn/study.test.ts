@@ -29,6 +29,12 @@ describe('study arms', () => {
     expect(studyArms('paper', { ...base, evalPoints: 10 })[0].configs[0].evalEvery).toBe(100)
   })
 
+  it("standardises by the expert's statistics where the expert has them (the authors' protocol), else by the data", () => {
+    expect(studyConfigs(studyArms('paper', base)).every((c) => c.standardise === 'expert')).toBe(true)
+    expect(studyArms('paper', { ...base, task: 'cartpole' })[0].configs[0].standardise).toBe('data')
+    expect(studyArms('paper', { ...base, standardise: 'data' })[0].configs[0].standardise).toBe('data')
+  })
+
   it('warm-size: offline shares in states, refused beyond the budget', () => {
     const arms = studyArms('warm-size', { ...base, warmSizes: [50, 200, 800] })
     expect(arms.map((a) => a.algo)).toEqual([

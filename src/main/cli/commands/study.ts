@@ -119,7 +119,9 @@ export const command: Command = {
     '  (Hopper, Ant 1000; HalfCheetah, Walker2d 5000), 25 evaluation episodes at 20 points (--eval-points); cost-sweep: BC and\n' +
     '  STAGGER at C 1,2,5,10 and the crossover; warm-size: WARM-STAGGER with 50, 200, 800 offline states;\n' +
     '  recoverability: hopper/walker2d with the fall angle tightened and loosened; mixture: the final policy\n' +
-    '  against the uniform mixture of the policies saved during training. Finished sessions are reused.',
+    '  against the uniform mixture of the policies saved during training. Learners standardise their observations by\n' +
+    "  the expert's fixed statistics where it has them, as the authors' did (--standardise data: from the labels).\n" +
+    '  Finished sessions are reused.',
   async run(argv, io) {
     const started = Date.now()
     const { name, v } = parseStudyArgs(argv)
