@@ -74,13 +74,18 @@ export function hasExpertStatistics(taskId: string): boolean {
   return !hasScriptedExpert(taskId) && !folderTaskSpec(taskId) && existsSync(expertPath(taskId))
 }
 
+/** Refuses, in one line, a session that would standardise by statistics its task's expert does not have. */
+export function assertStandardisable(taskId: string, standardise: 'data' | 'expert'): void {
+  if (standardise === 'expert' && !hasExpertStatistics(taskId))
+    throw new Error(`task '${taskId}' has no expert with state statistics: standardise from the data`)
+}
+
 /**
  * The expert's fixed state statistics, for learners that standardise as the authors' did (session config
  * standardise 'expert'): the running mean and deviation of the states its ARS training visited.
  */
 export function expertStandardisation(taskId: string): { mean: number[]; std: number[] } {
-  const spec = expertFor(taskId)
-  if (spec.kind !== 'linear')
-    throw new Error(`task '${taskId}' has a scripted expert without state statistics: standardise from the data`)
+  assertStandardisable(taskId, 'expert')
+  const spec = expertFor(taskId) as LinearSpec
   return { mean: spec.mu.slice(), std: spec.sigma.slice() }
 }

@@ -3,6 +3,7 @@
 // through the study queue (queue.ts) on `iwb worker` processes anywhere.
 import type { QueuedState } from '../../shared/queue'
 import type { SessionConfig } from '../../shared/session-config'
+import { assertStandardisable } from '../experts/registry'
 import type { SessionProgress } from '../learn/session-runner'
 import type { Workspace } from '../store'
 import { SessionHost, type HostOutcome } from './host'
@@ -32,6 +33,7 @@ export function planSession(
       return { config, sessionId: resumable, kind: 'resume', storedLabels: ws.sessionInfo(resumable).labels }
   }
   if (opts.create === false) return null
+  assertStandardisable(config.taskId, config.standardise) // before the session is stored
   return { config, sessionId: ws.createSession(config).sessionId, kind: 'new', storedLabels: 0 }
 }
 

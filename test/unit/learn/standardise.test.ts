@@ -57,7 +57,9 @@ describe('standardisation', () => {
     const spec = expertFor('hopper')
     if (spec.kind !== 'linear') throw new Error('hopper ships a linear expert')
     expect(expertStandardisation('hopper')).toEqual({ mean: spec.mu, std: spec.sigma })
-    expect(() => expertStandardisation('reacher-arm')).toThrow(/^task 'reacher-arm' has a scripted expert/)
+    expect(() => expertStandardisation('reacher-arm')).toThrow(
+      /^task 'reacher-arm' has no expert with state statistics/,
+    )
     const env = await makeEnv('hopper')
     const trainer = await sessionTrainer(
       sessionConfig({ taskId: 'hopper', algo: 'stagger', standardise: 'expert' }),
@@ -94,6 +96,12 @@ describe('standardisation', () => {
         })
         expect(isTwin(cfg({ standardise: 'expert' }), cfg({ algo: 'warm-stagger', standardise: 'expert' }))).toBe(true)
         expect(isTwin(cfg({}), cfg({ algo: 'warm-stagger', standardise: 'expert' }))).toBe(false)
+        // refused before a session is stored: the two-link arm's expert is scripted, without statistics
+        const before = ws.listSessions().length
+        expect(() =>
+          planSession(ws, sessionConfig({ taskId: 'reacher-arm', algo: 'bc', standardise: 'expert' })),
+        ).toThrow(/^task 'reacher-arm' has no expert with state statistics: standardise from the data$/)
+        expect(ws.listSessions()).toHaveLength(before)
 
         exportWorkspace(ws, tmp.path('export'), { sessionIds: [expert.sessionId] })
         const other = openWorkspace(tmp.path('other.db'))

@@ -6,7 +6,7 @@
 import { TakeoverEpisode, type Input, type Output, type QueryPrompt, type SessionInfo } from '../../../shared/contract'
 import { workbenchLimits } from '../../../shared/limits'
 import { sessionConfig, type SessionConfigInput } from '../../../shared/session-config'
-import { hasExpert } from '../../experts/registry'
+import { assertStandardisable, hasExpert } from '../../experts/registry'
 import type { HumanCommit } from '../../learn/human-oracle'
 import type { SessionProgress } from '../../learn/session-runner'
 import { drawThreads, SessionHost } from '../../session/host'
@@ -81,6 +81,7 @@ export class SessionManager {
     if (config.offline.kind === 'demos') resolveDemonstrations(this.ws, task.id, config.offline)
     if (config.oracle === 'expert' && !hasExpert(task.id))
       throw new Error(`task ${task.id} has no simulated expert; use oracle 'human'`)
+    assertStandardisable(task.id, config.standardise)
     this.checkCapacity() // before the session is stored: a refused start leaves nothing behind
     const log = this.ws.createSession(config)
     this.launch(log.sessionId, run)
