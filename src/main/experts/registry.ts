@@ -86,6 +86,6 @@ export function assertStandardisable(taskId: string, standardise: 'data' | 'expe
  */
 export function expertStandardisation(taskId: string): { mean: number[]; std: number[] } {
   assertStandardisable(taskId, 'expert')
-  const spec = expertFor(taskId) as LinearSpec
+  const { spec } = loadExpertFile(taskId)!
   return { mean: spec.mu.slice(), std: spec.sigma.slice() }
 }

@@ -2,13 +2,7 @@
 // compare`'s (run-configs.ts: finished sessions with the whole configuration reused, unfinished ones resumed), the
 // expert measured on the same evaluation episodes, then the figures and the report.
 import { z } from 'zod'
-import {
-  algoLabel,
-  envTaskId,
-  SESSION_LIMITS,
-  type Standardise,
-  type SessionConfig,
-} from '../../../shared/session-config'
+import { algoLabel, envTaskId, SESSION_LIMITS, type SessionConfig } from '../../../shared/session-config'
 import { bootstrapBand, mean } from '../../../shared/stats'
 import { expertFor } from '../../experts/registry'
 import { learnerSpec } from '../../learn/algorithm'
@@ -37,7 +31,7 @@ import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
 import { flag, parseCommandArgs, queueFlag } from '../args'
 import { UsageError, type Command } from '../command'
 import { runConfigs } from '../run-configs'
-import { algoFlag } from '../session-flags'
+import { algoFlag, SESSION_SCHEMA } from '../session-flags'
 
 /** A comma-separated list of at most `max` values, each read by `item`. */
 function listOf<T extends z.ZodType<unknown, string>>(item: T, max: number) {
@@ -89,7 +83,7 @@ function parseStudyArgs(argv: string[]) {
         'eval-points': flag.int(1, 1000).optional(),
         schedule: flag.oneOf(['incremental', 'scratch']).optional(),
         epochs: flag.int(1, SESSION_LIMITS.epochs).optional(),
-        standardise: flag.oneOf(['data', 'expert'] as const satisfies readonly Standardise[]).optional(),
+        standardise: SESSION_SCHEMA.standardise,
         'warm-sizes': listOf(flag.int(1, SESSION_LIMITS.budget), 8).optional(),
         'fall-angles': listOf(flag.number(SESSION_LIMITS.fallAngle.min, SESSION_LIMITS.fallAngle.max), 8).optional(),
         parallel: flag.int(1, 64).default(2),
