@@ -22,6 +22,9 @@ export interface GaussianMlpOptions {
   standardisation?: Standardisation
 }
 
+/** The smallest deviation an input is divided by (a constant input must not blow up). */
+const MIN_STD = 1e-6
+
 /** Fixed observation statistics: x' = (x - mean) / std per dimension. */
 export interface Standardisation {
   mean: ArrayLike<number>
@@ -131,7 +134,7 @@ export class GaussianMlp {
     if (st && (st.mean.length !== obsDim || st.std.length !== obsDim))
       throw new RangeError(`standardisation has ${st.mean.length} dimensions, the observations ${obsDim}`)
     this.obsMean = st ? Float64Array.from(st.mean) : new Float64Array(obsDim)
-    this.obsStd = st ? Float64Array.from(st.std, (v) => Math.max(v, 1e-6)) : new Float64Array(obsDim).fill(1)
+    this.obsStd = st ? Float64Array.from(st.std, (v) => Math.max(v, MIN_STD)) : new Float64Array(obsDim).fill(1)
     this.meanT = tf.tensor1d(Float32Array.from(this.obsMean))
     this.invStdT = tf.tensor1d(Float32Array.from(this.obsStd, (v) => 1 / v))
     this.low = options.actionLow ? tf.tensor1d(Array.from(options.actionLow)) : null
@@ -223,7 +226,7 @@ export class GaussianMlp {
     const newW = new Float32Array(W.length)
     const newB = Float64Array.from(b)
     for (let j = 0; j < this.obsDim; j++) {
-      const s = Math.max(std[j], 1e-6)
+      const s = Math.max(std[j], MIN_STD)
       // x' = (x - m)/s ; old: W_j (x - m0)/s0. Matching: W'_j = W_j s/s0, b' = b + W_j (m - m0)/s0
       const ratio = s / this.obsStd[j]
       const shift = (mean[j] - this.obsMean[j]) / this.obsStd[j]
