@@ -52,12 +52,15 @@ export const SESSION_LIMITS = {
   demoEpisodes: 1_000,
   /** DAgger's random states per rollout (a horizon is at most 1000 steps) */
   daggerStates: 1_000,
-  /** a planar walker's fall angle in radians (beyond a half turn the torso is upside down) */
+  /** a fall angle in radians (beyond a half turn the torso or the pole is upside down) */
   fallAngle: { min: 0.01, max: 3.2 },
 } as const
 
-/** Tasks whose fall angle is a session parameter (the planar walkers' healthy torso angle, Gymnasium v5). */
-export const FALL_ANGLE_TASKS: readonly string[] = ['hopper', 'walker2d']
+/**
+ * Tasks whose fall angle is a session parameter: the planar walkers' healthy torso angle (Gymnasium v5) and the
+ * cart-pole's tip-over angle. Past it the episode ends (an absorbing failure).
+ */
+export const FALL_ANGLE_TASKS: readonly string[] = ['hopper', 'walker2d', 'cartpole']
 
 /** WARM-STAGGER's offline share when none is given (the authors' largest, 1/2). */
 export const DEFAULT_WARM_FRACTION = 0.5
@@ -185,7 +188,7 @@ export const SessionConfig = SessionConfigFields.strict()
     path: ['daggerStates'],
   })
   .refine((c) => c.fallAngle === null || FALL_ANGLE_TASKS.includes(c.taskId), {
-    message: `only ${FALL_ANGLE_TASKS.join(' and ')} take a fall angle`,
+    message: `only ${FALL_ANGLE_TASKS.join(', ')} take a fall angle`,
     path: ['fallAngle'],
   })
 export type SessionConfig = z.output<typeof SessionConfig>

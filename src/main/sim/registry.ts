@@ -4,6 +4,7 @@
 // sending side, adoptTask in the worker), so a worker started before the task was added still builds it.
 import { readFileSync } from 'node:fs'
 import type { TaskInfo } from '../../shared/contract'
+import { FALL_ANGLE_TASKS } from '../../shared/session-config'
 import type { Env } from './env'
 import { loadModelFromString } from './mujoco'
 import { MujocoEnv } from './mujoco-env'
@@ -91,7 +92,7 @@ export function taskDef(taskId: string): TaskDef {
   const m = /^fall=([0-9.]+)$/.exec(params)
   const angle = m ? Number(m[1]) : NaN
   if (!t.withFallAngle || !(angle > 0 && angle < 4))
-    throw new Error(`task '${base}' has no variant '${params}' (hopper and walker2d take fall=RADIANS)`)
+    throw new Error(`task '${base}' has no variant '${params}' (${FALL_ANGLE_TASKS.join(', ')} take fall=RADIANS)`)
   return t.withFallAngle(angle, taskId)
 }
 

@@ -1,8 +1,8 @@
 // A task variant named by its id ('hopper@fall=0.05'): the recoverability study's fall angle, honoured by the env.
 import { describe, expect, it } from 'vitest'
-import { makeEnv, taskDef } from '../../../src/main/sim/registry'
+import { listTasks, makeEnv, taskDef } from '../../../src/main/sim/registry'
 import { createRng } from '../../../src/main/sim/rng'
-import { envTaskId, sessionConfig } from '../../../src/shared/session-config'
+import { envTaskId, FALL_ANGLE_TASKS, sessionConfig } from '../../../src/shared/session-config'
 
 /** Steps until the episode ends under the same seeded random actions. */
 async function episodeLength(taskId: string): Promise<number> {
@@ -29,13 +29,26 @@ describe('fall angle', () => {
     expect(loose).toBeGreaterThanOrEqual(normal)
   })
 
-  it('is part of the session config, only for the planar walkers, and names the env', () => {
+  it("the cart-pole's tip-over angle is its fall angle", async () => {
+    const tight = await episodeLength('cartpole@fall=0.1')
+    const normal = await episodeLength('cartpole')
+    expect(tight).toBeLessThan(normal)
+  })
+
+  it('exactly the tasks that build the variant take it in a session config', () => {
+    const withVariant = listTasks()
+      .map((t) => t.id)
+      .filter((id) => taskDef(id).withFallAngle !== undefined)
+    expect([...withVariant].sort()).toEqual([...FALL_ANGLE_TASKS].sort())
+  })
+
+  it('is part of the session config, only for the tasks that have it, and names the env', () => {
     const c = sessionConfig({ taskId: 'hopper', algo: 'stagger', fallAngle: 0.1 })
     expect(envTaskId(c)).toBe('hopper@fall=0.1')
     expect(taskDef(envTaskId(c)).info.id).toBe('hopper@fall=0.1')
     expect(envTaskId(sessionConfig({ taskId: 'hopper', algo: 'stagger' }))).toBe('hopper')
-    expect(() => sessionConfig({ taskId: 'cartpole', algo: 'stagger', fallAngle: 0.1 })).toThrow(/fall angle/)
+    expect(() => sessionConfig({ taskId: 'reacher-arm', algo: 'stagger', fallAngle: 0.1 })).toThrow(/fall angle/)
     expect(() => sessionConfig({ taskId: 'hopper', algo: 'stagger', fallAngle: 0 })).toThrow(/fallAngle/)
-    expect(() => taskDef('cartpole@fall=0.1')).toThrow(/no variant/)
+    expect(() => taskDef('reacher-arm@fall=0.1')).toThrow(/no variant/)
   })
 })

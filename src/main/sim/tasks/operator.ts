@@ -227,6 +227,37 @@ export const pointMaze: TaskDef = {
 // ---------------------------------------------------------------- cartpole
 export const CARTPOLE = { maxAngle: 0.6, maxX: 1.45 }
 
+/** The cart-pole's logic with the pole's tip-over angle at `maxAngle` (an absorbing failure). */
+function cartpoleLogic(maxAngle: number): TaskDef['bind'] {
+  return (sim: MjSim) => ({
+    reset(rng) {
+      const q = sim.qpos()
+      const v = sim.qvel()
+      for (let i = 0; i < 2; i++) {
+        q[i] += rng.uniform(-0.05, 0.05)
+        v[i] += rng.uniform(-0.05, 0.05)
+      }
+    },
+    applyAction(a) {
+      sim.ctrl()[0] = a[0]
+    },
+    beforeStep() {},
+    afterStep() {
+      const q = sim.qpos()
+      const fell = !(Math.abs(q[1]) <= maxAngle && Math.abs(q[0]) <= CARTPOLE.maxX)
+      return { reward: 1, terminated: fell }
+    },
+    observe(out) {
+      const q = sim.qpos()
+      const v = sim.qvel()
+      out[0] = q[0]
+      out[1] = q[1]
+      out[2] = v[0]
+      out[3] = v[1]
+    },
+  })
+}
+
 export const cartpole: TaskDef = {
   info: {
     id: 'cartpole',
@@ -249,33 +280,8 @@ export const cartpole: TaskDef = {
   frameSkip: 2,
   trackBody: 'cart',
   survivalBonus: 0,
-  bind(sim: MjSim) {
-    return {
-      reset(rng) {
-        const q = sim.qpos()
-        const v = sim.qvel()
-        for (let i = 0; i < 2; i++) {
-          q[i] += rng.uniform(-0.05, 0.05)
-          v[i] += rng.uniform(-0.05, 0.05)
-        }
-      },
-      applyAction(a) {
-        sim.ctrl()[0] = a[0]
-      },
-      beforeStep() {},
-      afterStep() {
-        const q = sim.qpos()
-        const fell = !(Math.abs(q[1]) <= CARTPOLE.maxAngle && Math.abs(q[0]) <= CARTPOLE.maxX)
-        return { reward: 1, terminated: fell }
-      },
-      observe(out) {
-        const q = sim.qpos()
-        const v = sim.qvel()
-        out[0] = q[0]
-        out[1] = q[1]
-        out[2] = v[0]
-        out[3] = v[1]
-      },
-    }
+  bind: cartpoleLogic(CARTPOLE.maxAngle),
+  withFallAngle(angle, id) {
+    return { ...cartpole, info: { ...cartpole.info, id }, bind: cartpoleLogic(angle) }
   },
 }

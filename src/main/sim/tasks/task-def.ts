@@ -34,7 +34,10 @@ export interface TaskDef {
   /** survival bonus per step, subtracted by the ARS trainer (1 for Hopper/Walker2d/Ant) */
   survivalBonus: number
   bind(sim: MjSim): TaskLogic
-  /** planar walkers: the same task ending at another torso angle (an absorbing fall), under the variant's id */
+  /**
+   * the same task ending at another torso or pole angle (an absorbing fall), under the variant's id; exactly the
+   * tasks of FALL_ANGLE_TASKS (shared/session-config.ts) have it
+   */
   withFallAngle?(angle: number, id: string): TaskDef
 }
 
