@@ -43,14 +43,22 @@ const TWIN_FIELDS = [
   'evalEpisodes',
 ] as const satisfies readonly (keyof SessionConfig)[]
 
+/**
+ * What decides a BC session's offline prefix, as text: equal for a BC session run by this code's BC and every
+ * WARM-STAGGER session it is a twin of (the study queue looks twins up by it).
+ */
+export function twinKey(config: SessionConfig): string {
+  const fields = Object.fromEntries(TWIN_FIELDS.map((k) => [k, config[k]]))
+  return JSON.stringify({ ...fields, offline: offlineKey(config.offline), bc: ALGO_VERSIONS.bc })
+}
+
 /** `bc` is a BC session, run by this code's BC, whose offline prefix is `warm`'s (a WARM-STAGGER session's). */
 export function isTwin(bc: SessionConfig, warm: SessionConfig): boolean {
   return (
     bc.algo === 'bc' &&
     bc.algoVersion === ALGO_VERSIONS.bc &&
     warm.algo === 'warm-stagger' &&
-    offlineKey(bc.offline) === offlineKey(warm.offline) &&
-    TWIN_FIELDS.every((k) => bc[k] === warm[k])
+    twinKey(bc) === twinKey(warm)
   )
 }
 

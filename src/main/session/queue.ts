@@ -10,7 +10,9 @@
 // seconds. A worker that dies mid-session stops renewing its lock; after lockSeconds another worker's stalled-job
 // check puts the job back in the queue, and the worker that takes it restores that checkpoint and continues from
 // it (the runner resumes exactly, and is deterministic given the configuration: any checkpoint of the job is a
-// prefix of its one run).
+// prefix of its one run). A worker that finishes a BC session also leaves its workspace in Redis under the session's
+// twin key (shared/warm-fork.ts): a WARM-STAGGER job of the same prefix then starts in a copy of it and forks from
+// the twin as a local sweep does, instead of computing the offline prefix again.
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
@@ -25,6 +27,7 @@ import {
   type QueueWorkerSettingsInput,
 } from '../../shared/queue'
 import { algoLabel, SessionConfig } from '../../shared/session-config'
+import { twinKey } from '../../shared/warm-fork'
 import type { SessionProgress } from '../learn/session-runner'
 import { EXPORT_FILES, exportWorkspace, importExport, openWorkspace, type Workspace } from '../store'
 import { LEASE_TTL_MS, HEARTBEAT_MS, SessionHost, type HostOutcome } from './host'
@@ -49,6 +52,11 @@ export const MAX_CHECKPOINT_BYTES = 64 * 2 ** 20
 /** The Redis hash holding a running job's latest checkpoint: `labels` (a count, to read) and `db` (the file). */
 export function checkpointKey(jobId: string): string {
   return `${QUEUE_NAME}:checkpoint:${jobId}`
+}
+
+/** The Redis key of the finished BC session that WARM-STAGGER jobs of `config`'s offline prefix can fork from. */
+export function twinRedisKey(config: SessionConfig): string {
+  return `${QUEUE_NAME}:twin:${createHash('sha256').update(twinKey(config)).digest('hex').slice(0, 40)}`
 }
 
 /** What a job carries: the configuration alone (the worker makes the session in its scratch workspace). */
@@ -393,6 +401,7 @@ async function runJob(job: Job<SessionJobData, SessionBundle>, ctx: JobContext):
   try {
     const file = join(dir, 'session.sqlite')
     const restored = await restoreCheckpoint(ctx, job.id, key, file, config)
+    const twin = restored ? null : await restoreTwin(ctx, job.id, file, config)
     const ws = openWorkspace(file)
     let result: SessionOutcome | null
     try {
@@ -404,6 +413,7 @@ async function runJob(job: Job<SessionJobData, SessionBundle>, ctx: JobContext):
         log?.(`${job.id}: resumed from a checkpoint at ${restored.labels} labels`)
       }
       sessionId ??= ws.createSession(config).sessionId
+      if (twin) log?.(`${job.id}: starts beside its BC twin from ${twin}`)
       if (ws.sessionInfo(sessionId).status === 'finished') {
         result = null
       } else {
@@ -428,6 +438,7 @@ async function runJob(job: Job<SessionJobData, SessionBundle>, ctx: JobContext):
         }
         if (outcome.status !== 'finished') throw new Error(outcome.error ?? `the session ended ${outcome.status}`)
         result = outcome.result
+        if (config.algo === 'bc') await publishTwin(ctx, ws, config)
       }
       exportWorkspace(ws, join(dir, 'export'), { sessionIds: [sessionId] })
     } finally {
@@ -452,6 +463,51 @@ async function runJob(job: Job<SessionJobData, SessionBundle>, ctx: JobContext):
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * A WARM-STAGGER job's start: the workspace of its BC twin's finished session from Redis into `file`, if a worker
+ * left one (the session worker then forks from the twin). Anything unusable is said in one line and the job runs
+ * in full. Returns the host the twin ran on, or null.
+ */
+async function restoreTwin(
+  ctx: JobContext,
+  jobId: string,
+  file: string,
+  config: SessionConfig,
+): Promise<string | null> {
+  if (config.algo !== 'warm-stagger') return null
+  const [bytes, host] = await Promise.all([
+    ctx.redis.hgetBuffer(twinRedisKey(config), 'db'),
+    ctx.redis.hget(twinRedisKey(config), 'host'),
+  ]).catch(() => [null, null] as const)
+  if (!bytes) return null
+  try {
+    writeFileSync(file, bytes)
+    openWorkspace(file).close() // a copy this code cannot open is not started from
+    return host ?? 'another worker'
+  } catch (err) {
+    ctx.log?.(`${jobId}: its BC twin's workspace cannot be used (${(err as Error).message}); running in full`)
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
+    return null
+  }
+}
+
+/** A finished BC session's workspace into Redis under its twin key, for WARM-STAGGER jobs (at most MAX_CHECKPOINT_BYTES). */
+async function publishTwin(ctx: JobContext, ws: Workspace, config: SessionConfig): Promise<void> {
+  let bytes: Buffer
+  try {
+    bytes = ws.snapshot()
+  } catch {
+    return // its WARM-STAGGER twins run in full
+  }
+  if (bytes.length > MAX_CHECKPOINT_BYTES) return
+  await ctx.redis
+    .multi()
+    .hset(twinRedisKey(config), 'db', bytes, 'host', hostname())
+    .expire(twinRedisKey(config), KEEP_SECONDS)
+    .exec()
+    .catch(() => {}) // Redis away: the twins run in full
 }
 
 /**

@@ -63,24 +63,29 @@ export async function runSweep(
   opts: SweepOptions,
 ): Promise<HostOutcome[]> {
   const out: HostOutcome[] = new Array(plans.length)
+  // BC first and WARM-STAGGER last: a WARM-STAGGER session that starts after its BC twin has passed its switch
+  // copies the twin's offline prefix instead of computing it again (warm-fork.ts; the results are the same). The
+  // queue takes jobs in the order they are added.
+  const rank = (p: SessionPlan): number => (p.config.algo === 'bc' ? 0 : p.config.algo === 'warm-stagger' ? 2 : 1)
+  const order = plans.map((_, i) => i).sort((a, b) => rank(plans[a]) - rank(plans[b]) || a - b)
   if (opts.queue !== undefined) {
     const url = queueUrl(opts.queue)
     const todo: number[] = []
-    plans.forEach((plan, i) => {
-      if (plan.kind !== 'finished' && !opts.signal?.aborted) return void todo.push(i)
+    for (const i of order) {
+      const plan = plans[i]
+      if (plan.kind !== 'finished' && !opts.signal?.aborted) {
+        todo.push(i)
+        continue
+      }
       out[i] = { sessionId: plan.sessionId, status: ws.sessionInfo(plan.sessionId).status, result: null, error: null }
       opts.onDone?.(i, out[i])
-    })
+    }
     if (todo.length) await sweepOnQueue(ws, plans, todo, url, opts, out)
     return out
   }
   const running = new Set<SessionHost>()
   const stop = (): void => void Promise.all([...running].map((h) => h.stop('pause')))
   opts.signal?.addEventListener('abort', stop)
-  // BC first and WARM-STAGGER last: a WARM-STAGGER session that starts after its BC twin has passed its switch
-  // copies the twin's offline prefix instead of computing it again (warm-fork.ts; the results are the same).
-  const rank = (p: SessionPlan): number => (p.config.algo === 'bc' ? 0 : p.config.algo === 'warm-stagger' ? 2 : 1)
-  const order = plans.map((_, i) => i).sort((a, b) => rank(plans[a]) - rank(plans[b]) || a - b)
   let next = 0
   const lane = async (): Promise<void> => {
     while (next < order.length) {

@@ -9,8 +9,9 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sessionConfig, type SessionConfig } from '../../../src/shared/session-config'
 import type { QueuedState } from '../../../src/shared/queue'
+import { FORK_PHASE } from '../../../src/shared/warm-fork'
 import { startRedisServer, type RedisServer } from '../../../src/main/bench/redis-server'
-import { checkpointKey, jobIdFor } from '../../../src/main/session/queue'
+import { checkpointKey, jobIdFor, twinRedisKey } from '../../../src/main/session/queue'
 import { planSession, runSweep } from '../../../src/main/session/sweep'
 import { openWorkspace } from '../../../src/main/store'
 import { expectClose, iwb, poll, query, storedSession, type Child } from './helpers'
@@ -176,5 +177,51 @@ describe('the study queue', () => {
     again.plans.forEach((p, i) =>
       expect(expectClose(storedSession(join(dir, 'again.db'), p.sessionId), stored[i])).toBeNull(),
     )
+  }, 300_000)
+
+  it('forks a WARM-STAGGER job from its BC twin run on the queue: the same session as run here in full', async () => {
+    const base = { taskId: 'reacher-arm', budget: 40, seed: 3, evalEvery: 10, evalEpisodes: 2 } as const
+    const bc = sessionConfig({ ...base, algo: 'bc' })
+    // offline share 20 (a kept point of BC's), then 10 queries at cost 2
+    const warm = sessionConfig({ ...base, algo: 'warm-stagger', warmFraction: 0.5, costRatio: 2 })
+    const w = iwb(['worker', '--queue', redis.url, '--scratch', join(dir, 'scratch-fork')])
+    workers.push(w)
+    const file = join(dir, 'fork.db')
+    const ws = openWorkspace(file)
+    // WARM-STAGGER planned first: the sweep still queues its twin before it
+    const plans = [planSession(ws, warm)!, planSession(ws, bc)!]
+    const phases: string[][] = [[], []]
+    const redisClient = new Redis(redis.url, { maxRetriesPerRequest: 1 })
+    try {
+      const outcomes = await runSweep(ws, plans, {
+        owner: 'queue fork test',
+        queue: redis.url,
+        onProgress: (i, p) => phases[i].push(p.phase),
+      })
+      expect(outcomes.map((o) => [o.status, o.error])).toEqual([
+        ['finished', null],
+        ['finished', null],
+      ])
+      expect(await redisClient.exists(twinRedisKey(bc))).toBe(1)
+      expect(w.stderr()).toContain(`${jobIdFor(warm)}: starts beside its BC twin`)
+      expect(phases[0].filter((p) => FORK_PHASE.test(p))).toHaveLength(1)
+      expect(phases[1].filter((p) => FORK_PHASE.test(p))).toHaveLength(0)
+    } finally {
+      redisClient.disconnect()
+      ws.close()
+    }
+    expect(query<{ n: number }>(file, 'SELECT count(*) AS n FROM sessions')[0].n).toBe(2)
+    // The same WARM-STAGGER configuration run here from nothing stores the same session.
+    const localFile = join(dir, 'fork-local.db')
+    const local = openWorkspace(localFile)
+    const plan = planSession(local, warm)!
+    try {
+      expect((await runSweep(local, [plan], { owner: 'queue fork test (local)' }))[0].status).toBe('finished')
+    } finally {
+      local.close()
+    }
+    const forked = storedSession(file, plans[0].sessionId)
+    expect(forked.labels).toHaveLength(30)
+    expect(expectClose(storedSession(localFile, plan.sessionId), forked)).toBeNull()
   }, 300_000)
 })
