@@ -101,7 +101,8 @@ describe('iwb study', () => {
   it('refuses an unknown study and out-of-bounds flags with one line', async () => {
     await expect(study.run(['nope', ...SMALL, '--report', dir], io())).rejects.toThrow(UsageError)
     await expect(study.run(['paper', ...SMALL, '--seeds', '1000', '--report', dir], io())).rejects.toThrow(/--seeds/)
-    await expect(study.run(['recoverability', ...SMALL, '--report', dir], io())).rejects.toThrow(/fall angle/)
+    const arm = SMALL.map((a) => (a === 'cartpole' ? 'reacher-arm' : a))
+    await expect(study.run(['recoverability', ...arm, '--report', dir], io())).rejects.toThrow(/fall angle/)
     await expect(study.run(['cost-sweep', ...SMALL, '--algos', 'stagger', '--report', dir], io())).rejects.toThrow(
       /needs bc and stagger/,
     )

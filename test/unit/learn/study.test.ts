@@ -57,7 +57,7 @@ describe('study arms', () => {
       'stagger fall=1',
     ])
     expect(arms[3].configs.every((c) => c.fallAngle === 1)).toBe(true)
-    expect(() => studyArms('recoverability', { ...base, task: 'cartpole' })).toThrow(/fall angle/)
+    expect(() => studyArms('recoverability', { ...base, task: 'reacher-arm' })).toThrow(/fall angle/)
   })
 
   it('scratch schedule and DAgger with m states per rollout are part of the configuration', () => {
