@@ -2,7 +2,13 @@
 // compare`'s (run-configs.ts: finished sessions with the whole configuration reused, unfinished ones resumed), the
 // expert measured on the same evaluation episodes, then the figures and the report.
 import { z } from 'zod'
-import { algoLabel, envTaskId, SESSION_LIMITS, type SessionConfig } from '../../../shared/session-config'
+import {
+  algoLabel,
+  envTaskId,
+  FALL_ANGLE_TASKS,
+  SESSION_LIMITS,
+  type SessionConfig,
+} from '../../../shared/session-config'
 import { bootstrapBand, mean } from '../../../shared/stats'
 import { expertFor } from '../../experts/registry'
 import { learnerSpec } from '../../learn/algorithm'
@@ -112,7 +118,7 @@ export const command: Command = {
     "  paper: BC, DAgger, STAGGER, WARM-STAGGER 1/2 1/4 1/8 at C 1 and 2, 10 seeds, the authors' budgets\n" +
     '  (Hopper, Ant 1000; HalfCheetah, Walker2d 5000), 25 evaluation episodes at 20 points (--eval-points); cost-sweep: BC and\n' +
     '  STAGGER at C 1,2,5,10 and the crossover; warm-size: WARM-STAGGER with 50, 200, 800 offline states;\n' +
-    '  recoverability: hopper/walker2d with the fall angle tightened and loosened; mixture: the final policy\n' +
+    `  recoverability: ${FALL_ANGLE_TASKS.join('/')} with the fall angle tightened and loosened; mixture: the final policy\n` +
     '  against the uniform mixture of the policies saved during training. Learners standardise their observations by\n' +
     "  the expert's fixed statistics where it has them, as the authors' did (--standardise data: from the labels).\n" +
     '  Finished sessions are reused.',
