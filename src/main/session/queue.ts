@@ -465,6 +465,16 @@ async function runJob(job: Job<SessionJobData, SessionBundle>, ctx: JobContext):
   }
 }
 
+/** A workspace copy from Redis that could not be used, with the files SQLite keeps beside it. */
+function removeWorkspaceCopy(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
+}
+
+/** One hash in Redis, written at once and kept KEEP_SECONDS (checkpoints and twins). */
+function putHash(redis: Redis, key: string, fields: Record<string, string | Buffer>): Promise<unknown> {
+  return redis.multi().hset(key, fields).expire(key, KEEP_SECONDS).exec()
+}
+
 /**
  * A WARM-STAGGER job's start: the workspace of its BC twin's finished session from Redis into `file`, if a worker
  * left one (the session worker then forks from the twin). Anything unusable is said in one line and the job runs
@@ -477,18 +487,15 @@ async function restoreTwin(
   config: SessionConfig,
 ): Promise<string | null> {
   if (config.algo !== 'warm-stagger') return null
-  const [bytes, host] = await Promise.all([
-    ctx.redis.hgetBuffer(twinRedisKey(config), 'db'),
-    ctx.redis.hget(twinRedisKey(config), 'host'),
-  ]).catch(() => [null, null] as const)
+  const [bytes, host] = await ctx.redis.hmgetBuffer(twinRedisKey(config), 'db', 'host').catch(() => [null, null])
   if (!bytes) return null
   try {
     writeFileSync(file, bytes)
     openWorkspace(file).close() // a copy this code cannot open is not started from
-    return host ?? 'another worker'
+    return host?.toString() ?? 'another worker'
   } catch (err) {
     ctx.log?.(`${jobId}: its BC twin's workspace cannot be used (${(err as Error).message}); running in full`)
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
+    removeWorkspaceCopy(file)
     return null
   }
 }
@@ -502,12 +509,8 @@ async function publishTwin(ctx: JobContext, ws: Workspace, config: SessionConfig
     return // its WARM-STAGGER twins run in full
   }
   if (bytes.length > MAX_CHECKPOINT_BYTES) return
-  await ctx.redis
-    .multi()
-    .hset(twinRedisKey(config), 'db', bytes, 'host', hostname())
-    .expire(twinRedisKey(config), KEEP_SECONDS)
-    .exec()
-    .catch(() => {}) // Redis away: the twins run in full
+  // Redis away: the twins run in full
+  await putHash(ctx.redis, twinRedisKey(config), { db: bytes, host: hostname() }).catch(() => {})
 }
 
 /**
@@ -536,7 +539,7 @@ async function restoreCheckpoint(
     }
   } catch (err) {
     ctx.log?.(`${jobId}: its checkpoint cannot be continued (${(err as Error).message}); starting over`)
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
+    removeWorkspaceCopy(file)
     return null
   }
 }
@@ -574,11 +577,7 @@ function publishCheckpoints(
       warned = true
       return
     }
-    inFlight = ctx.redis
-      .multi()
-      .hset(key, 'labels', String(labels), 'db', bytes)
-      .expire(key, KEEP_SECONDS)
-      .exec()
+    inFlight = putHash(ctx.redis, key, { labels: String(labels), db: bytes })
       .then(() => (published = labels))
       .catch(() => {}) // Redis away this once: the next tick tries again
       .finally(() => (inFlight = null))
