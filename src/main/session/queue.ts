@@ -12,7 +12,8 @@
 // it (the runner resumes exactly, and is deterministic given the configuration: any checkpoint of the job is a
 // prefix of its one run). A worker that finishes a BC session also leaves its workspace in Redis under the session's
 // twin key (shared/warm-fork.ts): a WARM-STAGGER job of the same prefix then starts in a copy of it and forks from
-// the twin as a local sweep does, instead of computing the offline prefix again.
+// the twin as a local sweep does, instead of computing the offline prefix again. A twin that finished in the study's
+// own workspace (run there before, or imported) is published by the submitting process before its WARM-STAGGER job.
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
@@ -26,10 +27,10 @@ import {
   type QueuedState,
   type QueueWorkerSettingsInput,
 } from '../../shared/queue'
-import { algoLabel, SessionConfig } from '../../shared/session-config'
+import { algoLabel, offlineShare, SessionConfig } from '../../shared/session-config'
 import { twinKey } from '../../shared/warm-fork'
 import type { SessionProgress } from '../learn/session-runner'
-import { EXPORT_FILES, exportWorkspace, importExport, openWorkspace, type Workspace } from '../store'
+import { EXPORT_FILES, exportWorkspace, importExport, openWorkspace, type TaskShapes, type Workspace } from '../store'
 import { LEASE_TTL_MS, HEARTBEAT_MS, SessionHost, type HostOutcome } from './host'
 import type { SessionOutcome } from './protocol'
 import type { SessionPlan } from './sweep'
@@ -162,8 +163,9 @@ export async function sweepOnQueue(
   }
   await probeQueue(url)
   const shapes = await taskShapes([...new Set(indices.map((i) => plans[i].config.taskId))])
+  const redis = connection(url)
   const queue = new Queue<SessionJobData, SessionBundle>(QUEUE_NAME, {
-    connection: connection(url),
+    connection: redis,
     streams: { events: { maxLen: EVENTS_KEPT } },
   })
   const events = new QueueEvents(QUEUE_NAME, { connection: connection(url) })
@@ -222,6 +224,8 @@ export async function sweepOnQueue(
       leases.set(plan.sessionId, token)
       const jobId = jobIdFor(plan.config)
       byJob.set(jobId, [...(byJob.get(jobId) ?? []), i])
+      // its twin may have run here, not on the queue: published now, the job forks all the same
+      await publishStudyTwin(redis, ws, plan.config, shapes).catch(() => false)
       const job = await queue.add(
         'session',
         { config: plan.config },
@@ -267,6 +271,7 @@ export async function sweepOnQueue(
       }
     await events.close().catch(() => {})
     await queue.close().catch(() => {})
+    redis.disconnect()
   }
 }
 
@@ -511,6 +516,40 @@ async function publishTwin(ctx: JobContext, ws: Workspace, config: SessionConfig
   if (bytes.length > MAX_CHECKPOINT_BYTES) return
   // Redis away: the twins run in full
   await putHash(ctx.redis, twinRedisKey(config), { db: bytes, host: hostname() }).catch(() => {})
+}
+
+/**
+ * A WARM-STAGGER plan's twin that is in the study's workspace (run there before, or imported) but was never left in
+ * Redis by a worker: published as a worker would, the session alone with its fork checkpoints, so the job forks
+ * instead of computing the offline prefix again. Nothing when Redis holds a twin already. Returns whether it did.
+ */
+async function publishStudyTwin(
+  redis: Redis,
+  ws: Workspace,
+  config: SessionConfig,
+  shapes: TaskShapes,
+): Promise<boolean> {
+  if (config.algo !== 'warm-stagger' || (await redis.exists(twinRedisKey(config)))) return false
+  const twin = ws.findTwin(config, offlineShare(config))
+  if (!twin) return false
+  const dir = mkdtempSync(join(tmpdir(), 'iwb-queue-twin-'))
+  try {
+    exportWorkspace(ws, join(dir, 'export'), { sessionIds: [twin.sessionId] })
+    const copy = openWorkspace(join(dir, 'twin.sqlite'))
+    let bytes: Buffer
+    try {
+      const id = importExport(copy, join(dir, 'export'), { tasks: shapes }).sessions.get(twin.sessionId)!
+      copy.addForkCheckpoints(id, ws.forkCheckpoints(twin.sessionId))
+      bytes = copy.snapshot()
+    } finally {
+      copy.close()
+    }
+    if (bytes.length > MAX_CHECKPOINT_BYTES) return false
+    await putHash(redis, twinRedisKey(config), { db: bytes, host: `${hostname()} (the study's workspace)` })
+    return true
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 /**

@@ -666,6 +666,23 @@ export class Workspace {
     return null
   }
 
+  /** A BC session's kept fork checkpoints as stored: they travel with a copy of the session (the study queue). */
+  forkCheckpoints(sessionId: number): ForkCheckpointRow[] {
+    return this.prepare(
+      'SELECT labels, state, created_at AS createdAt FROM session_fork_checkpoints WHERE session_id = ? ORDER BY labels',
+    ).all(sessionId) as ForkCheckpointRow[]
+  }
+
+  /** Keep `rows` (forkCheckpoints of the same session in another workspace) as session `sessionId`'s. */
+  addForkCheckpoints(sessionId: number, rows: readonly ForkCheckpointRow[]): void {
+    this.write(() => {
+      const put = this.prepare(
+        'INSERT OR REPLACE INTO session_fork_checkpoints (session_id, labels, state, created_at) VALUES (?, ?, ?, ?)',
+      )
+      for (const r of rows) put.run(sessionId, r.labels, r.state, r.createdAt)
+    })
+  }
+
   // ---- leases: a session runs in one place at a time --------------------------------------------------
 
   /**
@@ -956,6 +973,13 @@ export class Workspace {
   get isOpen(): boolean {
     return !this.closed
   }
+}
+
+/** One kept fork checkpoint of a BC session, encoded as stored. */
+export interface ForkCheckpointRow {
+  labels: number
+  state: Buffer
+  createdAt: string
 }
 
 export interface StoredQuery extends QueryRecord {

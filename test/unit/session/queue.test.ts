@@ -2,8 +2,8 @@
 // of a session once that session's checkpoint is in Redis. The other worker continues the session from that
 // checkpoint; the sweep completes with each session exactly once in the study's workspace, with the same labels and
 // curves as running in this process; a rerun takes the results from Redis without any worker.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -223,5 +223,48 @@ describe('the study queue', () => {
     const forked = storedSession(file, plans[0].sessionId)
     expect(forked.labels).toHaveLength(30)
     expect(expectClose(storedSession(localFile, plan.sessionId), forked)).toBeNull()
+  }, 300_000)
+
+  it("forks a WARM-STAGGER job from a BC twin that ran in the study's workspace, not on the queue", async () => {
+    const base = { taskId: 'reacher-arm', budget: 40, seed: 5, evalEvery: 10, evalEpisodes: 2 } as const
+    const bc = sessionConfig({ ...base, algo: 'bc' })
+    const warm = sessionConfig({ ...base, algo: 'warm-stagger', warmFraction: 0.5, costRatio: 2 })
+    const w = iwb(['worker', '--queue', redis.url, '--scratch', join(dir, 'scratch-study-twin')])
+    workers.push(w)
+    const file = join(dir, 'study-twin.db')
+    const ws = openWorkspace(file)
+    const reference = join(dir, 'study-twin-local.db')
+    const redisClient = new Redis(redis.url, { maxRetriesPerRequest: 1 })
+    const phases: string[] = []
+    try {
+      // BC runs here, without the queue; a copy of the workspace then forks WARM-STAGGER here too
+      expect((await runSweep(ws, [planSession(ws, bc)!], { owner: 'study twin test' }))[0].status).toBe('finished')
+      writeFileSync(reference, ws.snapshot())
+      expect(await redisClient.exists(twinRedisKey(bc))).toBe(0)
+      const plan = planSession(ws, warm)!
+      const [o] = await runSweep(ws, [plan], {
+        owner: 'study twin test',
+        queue: redis.url,
+        onProgress: (_, p) => phases.push(p.phase),
+      })
+      expect([o.status, o.error]).toEqual(['finished', null])
+      expect(phases.filter((p) => FORK_PHASE.test(p))).toHaveLength(1)
+      expect(workers.map((x) => x.stderr()).join('')).toContain(
+        `${jobIdFor(warm)}: starts beside its BC twin from ${hostname()} (the study's workspace)`,
+      )
+      const local = openWorkspace(reference)
+      try {
+        const lp = planSession(local, warm)!
+        expect((await runSweep(local, [lp], { owner: 'study twin test (local)' }))[0].status).toBe('finished')
+        const forked = storedSession(file, plan.sessionId)
+        expect(forked.labels).toHaveLength(30)
+        expect(expectClose(storedSession(reference, lp.sessionId), forked)).toBeNull()
+      } finally {
+        local.close()
+      }
+    } finally {
+      redisClient.disconnect()
+      ws.close()
+    }
   }, 300_000)
 })
