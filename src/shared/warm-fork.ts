@@ -62,9 +62,12 @@ export function isTwin(bc: SessionConfig, warm: SessionConfig): boolean {
   )
 }
 
-/** The progress phase a forked session reports once. */
-export function forkPhase(twinSessionId: number, labels: number): string {
-  return `continued from BC session ${twinSessionId} at ${labels} labels`
+/**
+ * The progress phase a forked session reports once. `twin` names the BC session it continued from: "BC session 3"
+ * in a workspace; on the study queue, where that id is the worker's scratch workspace's, the twin's host.
+ */
+export function forkPhase(twin: string, labels: number): string {
+  return `continued from ${twin} at ${labels} labels`
 }
 
-export const FORK_PHASE = /^continued from BC session \d+ at \d+ labels$/
+export const FORK_PHASE = /^continued from (BC session \d+|its BC twin on .+) at (\d+) labels$/

@@ -28,7 +28,7 @@ import {
   type QueueWorkerSettingsInput,
 } from '../../shared/queue'
 import { algoLabel, offlineShare, SessionConfig } from '../../shared/session-config'
-import { twinKey } from '../../shared/warm-fork'
+import { FORK_PHASE, forkPhase, twinKey } from '../../shared/warm-fork'
 import type { SessionProgress } from '../learn/session-runner'
 import { EXPORT_FILES, exportWorkspace, importExport, openWorkspace, type TaskShapes, type Workspace } from '../store'
 import { LEASE_TTL_MS, HEARTBEAT_MS, SessionHost, type HostOutcome } from './host'
@@ -427,10 +427,13 @@ async function runJob(job: Job<SessionJobData, SessionBundle>, ctx: JobContext):
           ws,
           sessionId,
           owner: `iwb worker (job ${job.id})`,
-          onProgress: (p) => {
+          onProgress: (progress) => {
             const now = Date.now()
-            if (now - last < PROGRESS_EVERY_MS && !p.evaluation) return
+            const fork = twin ? FORK_PHASE.exec(progress.phase) : null
+            if (now - last < PROGRESS_EVERY_MS && !progress.evaluation && !fork) return
             last = now
+            // the twin's id here is the scratch workspace's, which the study never sees
+            const p = fork ? { ...progress, phase: forkPhase(`its BC twin on ${twin}`, Number(fork[2])) } : progress
             job.updateProgress(p as unknown as Record<string, unknown>).catch(() => {})
           },
         })

@@ -157,7 +157,7 @@ function forkProgress(ws: Workspace, log: SessionLog & { readonly sessionId: num
     cost: info.cost,
     budget: info.budget,
     humanSeconds: info.humanSeconds,
-    phase: forkPhase(fork.twinSessionId, fork.labels),
+    phase: forkPhase(`BC session ${fork.twinSessionId}`, fork.labels),
     lastReturn: last ? mean(last.returns) : null,
     lastSuccessRate: last?.successRate ?? null,
   }

@@ -248,7 +248,10 @@ describe('the study queue', () => {
         onProgress: (_, p) => phases.push(p.phase),
       })
       expect([o.status, o.error]).toEqual(['finished', null])
-      expect(phases.filter((p) => FORK_PHASE.test(p))).toHaveLength(1)
+      // named by the host the twin came from, not by its id in the worker's scratch workspace
+      expect(phases.filter((p) => FORK_PHASE.test(p))).toEqual([
+        `continued from its BC twin on ${hostname()} (the study's workspace) at 20 labels`,
+      ])
       expect(workers.map((x) => x.stderr()).join('')).toContain(
         `${jobIdFor(warm)}: starts beside its BC twin from ${hostname()} (the study's workspace)`,
       )

@@ -76,7 +76,9 @@ describe('WARM-STAGGER forked from its BC twin', () => {
         ).map((r) => r.labels),
       ).toEqual([10, 20])
       const forked = await host(ws, WARM)
-      expect(forked.phases.filter((p) => FORK_PHASE.test(p))).toEqual([forkPhase(bc.sessionId, offlineShare(WARM))])
+      expect(forked.phases.filter((p) => FORK_PHASE.test(p))).toEqual([
+        forkPhase(`BC session ${bc.sessionId}`, offlineShare(WARM)),
+      ])
 
       expect(scratch.phases.some((p) => FORK_PHASE.test(p))).toBe(false)
 
