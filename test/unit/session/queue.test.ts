@@ -35,6 +35,13 @@ const CONFIGS: SessionConfig[] = [0, 1].map((seed) =>
   sessionConfig({ taskId: 'reacher-arm', algo: 'bc', budget: 12, seed, evalEvery: 6, evalEpisodes: 1 }),
 )
 
+/** The one worker of the fork tests (started by the first that runs): the only worker alive by then. */
+let forker: Child | null = null
+function forkWorker(): Child {
+  if (!forker) workers.push((forker = iwb(['worker', '--queue', redis.url, '--scratch', join(dir, 'scratch-fork')])))
+  return forker
+}
+
 function plansIn(file: string) {
   const ws = openWorkspace(file)
   return { ws, plans: CONFIGS.map((c) => planSession(ws, c)!) }
@@ -184,8 +191,7 @@ describe('the study queue', () => {
     const bc = sessionConfig({ ...base, algo: 'bc' })
     // offline share 20 (a kept point of BC's), then 10 queries at cost 2
     const warm = sessionConfig({ ...base, algo: 'warm-stagger', warmFraction: 0.5, costRatio: 2 })
-    const w = iwb(['worker', '--queue', redis.url, '--scratch', join(dir, 'scratch-fork')])
-    workers.push(w)
+    const w = forkWorker()
     const file = join(dir, 'fork.db')
     const ws = openWorkspace(file)
     // WARM-STAGGER planned first: the sweep still queues its twin before it
@@ -229,8 +235,7 @@ describe('the study queue', () => {
     const base = { taskId: 'reacher-arm', budget: 40, seed: 5, evalEvery: 10, evalEpisodes: 2 } as const
     const bc = sessionConfig({ ...base, algo: 'bc' })
     const warm = sessionConfig({ ...base, algo: 'warm-stagger', warmFraction: 0.5, costRatio: 2 })
-    const w = iwb(['worker', '--queue', redis.url, '--scratch', join(dir, 'scratch-study-twin')])
-    workers.push(w)
+    const w = forkWorker()
     const file = join(dir, 'study-twin.db')
     const ws = openWorkspace(file)
     const reference = join(dir, 'study-twin-local.db')
@@ -252,7 +257,7 @@ describe('the study queue', () => {
       expect(phases.filter((p) => FORK_PHASE.test(p))).toEqual([
         `continued from its BC twin on ${hostname()} (the study's workspace) at 20 labels`,
       ])
-      expect(workers.map((x) => x.stderr()).join('')).toContain(
+      expect(w.stderr()).toContain(
         `${jobIdFor(warm)}: starts beside its BC twin from ${hostname()} (the study's workspace)`,
       )
       const local = openWorkspace(reference)
