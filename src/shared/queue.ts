@@ -2,6 +2,9 @@
 // Redis URL that names the queue, and the bounds on what a queue worker holds (sessions at once, lock time).
 import { z } from 'zod'
 
+/** The queue's name in Redis, and the prefix of the keys it keeps beside its jobs (checkpoints, twins). */
+export const QUEUE_NAME = 'iwb-sessions'
+
 /** The longest URL accepted (a host name, a port, a password and a database number fit many times over). */
 const MAX_URL = 2048
 

@@ -14,6 +14,7 @@
 // twin key (shared/warm-fork.ts): a WARM-STAGGER job of the same prefix then starts in a copy of it and forks from
 // the twin as a local sweep does, instead of computing the offline prefix again. A twin that finished in the study's
 // own workspace (run there before, or imported) is published by the submitting process before its WARM-STAGGER job.
+// Those copies in Redis, checkpoints and twins, are queue-copies.ts.
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
@@ -21,24 +22,32 @@ import { join } from 'node:path'
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import {
+  QUEUE_NAME,
   QueueUrl,
   QueueWorkerSettings,
   redactQueueUrl,
   type QueuedState,
   type QueueWorkerSettingsInput,
 } from '../../shared/queue'
-import { algoLabel, offlineShare, SessionConfig } from '../../shared/session-config'
-import { FORK_PHASE, forkPhase, twinKey } from '../../shared/warm-fork'
+import { algoLabel, SessionConfig } from '../../shared/session-config'
+import { FORK_PHASE, forkPhase } from '../../shared/warm-fork'
 import type { SessionProgress } from '../learn/session-runner'
-import { EXPORT_FILES, exportWorkspace, importExport, openWorkspace, type TaskShapes, type Workspace } from '../store'
+import { EXPORT_FILES, exportWorkspace, importExport, openWorkspace, type Workspace } from '../store'
 import { LEASE_TTL_MS, HEARTBEAT_MS, SessionHost, type HostOutcome } from './host'
 import type { SessionOutcome } from './protocol'
 import type { SessionPlan } from './sweep'
+import {
+  checkpointKey,
+  KEEP_SECONDS,
+  publishCheckpoints,
+  publishStudyTwin,
+  publishTwin,
+  restoreCheckpoint,
+  restoreTwin,
+  type CopyContext,
+} from './queue-copies'
 import { taskShapes } from './task-shapes'
 
-export const QUEUE_NAME = 'iwb-sessions'
-/** Finished and failed jobs stay in Redis this long, so a rerun within it takes their results instead of rerunning. */
-const KEEP_SECONDS = 7 * 24 * 3600
 /** A session's export travels as one Redis value; a larger one fails its job with this said. */
 export const MAX_BUNDLE_CHARS = 64 * 2 ** 20
 /** A worker whose job stalled (its lock expired) this many times more fails it: a session that kills every worker. */
@@ -47,18 +56,6 @@ const MAX_STALLED = 2
 const EVENTS_KEPT = 1000
 /** Progress messages per job and second at most (every evaluation is sent). */
 const PROGRESS_EVERY_MS = 250
-/** A scratch workspace larger than this is not published as a checkpoint (its job would then start over). */
-export const MAX_CHECKPOINT_BYTES = 64 * 2 ** 20
-
-/** The Redis hash holding a running job's latest checkpoint: `labels` (a count, to read) and `db` (the file). */
-export function checkpointKey(jobId: string): string {
-  return `${QUEUE_NAME}:checkpoint:${jobId}`
-}
-
-/** The Redis key of the finished BC session that WARM-STAGGER jobs of `config`'s offline prefix can fork from. */
-export function twinRedisKey(config: SessionConfig): string {
-  return `${QUEUE_NAME}:twin:${createHash('sha256').update(twinKey(config)).digest('hex').slice(0, 40)}`
-}
 
 /** What a job carries: the configuration alone (the worker makes the session in its scratch workspace). */
 export interface SessionJobData {
@@ -380,11 +377,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   }
 }
 
-interface JobContext {
+interface JobContext extends CopyContext {
   root: string
-  log?: (l: string) => void
-  redis: Redis
-  checkpointMs: number
   onResumed: () => void
 }
 
@@ -470,166 +464,5 @@ async function runJob(job: Job<SessionJobData, SessionBundle>, ctx: JobContext):
     return { files, result }
   } finally {
     rmSync(dir, { recursive: true, force: true })
-  }
-}
-
-/** A workspace copy from Redis that could not be used, with the files SQLite keeps beside it. */
-function removeWorkspaceCopy(file: string): void {
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
-}
-
-/** One hash in Redis, written at once and kept KEEP_SECONDS (checkpoints and twins). */
-function putHash(redis: Redis, key: string, fields: Record<string, string | Buffer>): Promise<unknown> {
-  return redis.multi().hset(key, fields).expire(key, KEEP_SECONDS).exec()
-}
-
-/**
- * A WARM-STAGGER job's start: the workspace of its BC twin's finished session from Redis into `file`, if a worker
- * left one (the session worker then forks from the twin). Anything unusable is said in one line and the job runs
- * in full. Returns the host the twin ran on, or null.
- */
-async function restoreTwin(
-  ctx: JobContext,
-  jobId: string,
-  file: string,
-  config: SessionConfig,
-): Promise<string | null> {
-  if (config.algo !== 'warm-stagger') return null
-  const [bytes, host] = await ctx.redis.hmgetBuffer(twinRedisKey(config), 'db', 'host').catch(() => [null, null])
-  if (!bytes) return null
-  try {
-    writeFileSync(file, bytes)
-    openWorkspace(file).close() // a copy this code cannot open is not started from
-    return host?.toString() ?? 'another worker'
-  } catch (err) {
-    ctx.log?.(`${jobId}: its BC twin's workspace cannot be used (${(err as Error).message}); running in full`)
-    removeWorkspaceCopy(file)
-    return null
-  }
-}
-
-/** A finished BC session's workspace into Redis under its twin key, for WARM-STAGGER jobs (at most MAX_CHECKPOINT_BYTES). */
-async function publishTwin(ctx: JobContext, ws: Workspace, config: SessionConfig): Promise<void> {
-  let bytes: Buffer
-  try {
-    bytes = ws.snapshot()
-  } catch {
-    return // its WARM-STAGGER twins run in full
-  }
-  if (bytes.length > MAX_CHECKPOINT_BYTES) return
-  // Redis away: the twins run in full
-  await putHash(ctx.redis, twinRedisKey(config), { db: bytes, host: hostname() }).catch(() => {})
-}
-
-/**
- * A WARM-STAGGER plan's twin that is in the study's workspace (run there before, or imported) but was never left in
- * Redis by a worker: published as a worker would, the session alone with its fork checkpoints, so the job forks
- * instead of computing the offline prefix again. Nothing when Redis holds a twin already. Returns whether it did.
- */
-async function publishStudyTwin(
-  redis: Redis,
-  ws: Workspace,
-  config: SessionConfig,
-  shapes: TaskShapes,
-): Promise<boolean> {
-  if (config.algo !== 'warm-stagger' || (await redis.exists(twinRedisKey(config)))) return false
-  const twin = ws.findTwin(config, offlineShare(config))
-  if (!twin) return false
-  const dir = mkdtempSync(join(tmpdir(), 'iwb-queue-twin-'))
-  try {
-    exportWorkspace(ws, join(dir, 'export'), { sessionIds: [twin.sessionId] })
-    const copy = openWorkspace(join(dir, 'twin.sqlite'))
-    let bytes: Buffer
-    try {
-      const id = importExport(copy, join(dir, 'export'), { tasks: shapes }).sessions.get(twin.sessionId)!
-      copy.addForkCheckpoints(id, ws.forkCheckpoints(twin.sessionId))
-      bytes = copy.snapshot()
-    } finally {
-      copy.close()
-    }
-    if (bytes.length > MAX_CHECKPOINT_BYTES) return false
-    await putHash(redis, twinRedisKey(config), { db: bytes, host: `${hostname()} (the study's workspace)` })
-    return true
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
-/**
- * The job's checkpoint from Redis into `file`, if there is one this code can continue: the session of exactly
- * this configuration in it, with its stored labels. Anything else (none, another schema or algorithm version, a
- * damaged copy) is said in one line and the job starts over.
- */
-async function restoreCheckpoint(
-  ctx: JobContext,
-  jobId: string,
-  key: string,
-  file: string,
-  config: SessionConfig,
-): Promise<{ sessionId: number; labels: number } | null> {
-  const bytes = await ctx.redis.hgetBuffer(key, 'db')
-  if (!bytes) return null
-  try {
-    writeFileSync(file, bytes)
-    const ws = openWorkspace(file)
-    try {
-      const sessionId = ws.findResumable(config) ?? ws.findFinished(config)
-      if (sessionId === null) throw new Error('it holds no session of this configuration')
-      return { sessionId, labels: ws.sessionInfo(sessionId).labels }
-    } finally {
-      ws.close()
-    }
-  } catch (err) {
-    ctx.log?.(`${jobId}: its checkpoint cannot be continued (${(err as Error).message}); starting over`)
-    removeWorkspaceCopy(file)
-    return null
-  }
-}
-
-/**
- * Publish the scratch workspace to Redis every `checkpointMs` while the session stores new labels: one HSET of
- * its label count and a consistent copy of the file (at most MAX_CHECKPOINT_BYTES), kept KEEP_SECONDS.
- */
-function publishCheckpoints(
-  ctx: JobContext,
-  ws: Workspace,
-  sessionId: number,
-  key: string,
-  from: number,
-): { stop: () => Promise<void> } {
-  let published = from
-  let inFlight: Promise<unknown> | null = null
-  let warned = false
-  const tick = (): void => {
-    if (inFlight) return
-    let labels: number
-    let bytes: Buffer
-    try {
-      labels = ws.sessionInfo(sessionId).labels
-      if (labels <= published) return
-      bytes = ws.snapshot()
-    } catch {
-      return // a busy workspace this once: the next tick tries again
-    }
-    if (bytes.length > MAX_CHECKPOINT_BYTES) {
-      if (!warned)
-        ctx.log?.(
-          `session ${sessionId}: its workspace is ${(bytes.length / 2 ** 20).toFixed(0)} MiB, more than a checkpoint carries (${MAX_CHECKPOINT_BYTES / 2 ** 20} MiB); not published`,
-        )
-      warned = true
-      return
-    }
-    inFlight = putHash(ctx.redis, key, { labels: String(labels), db: bytes })
-      .then(() => (published = labels))
-      .catch(() => {}) // Redis away this once: the next tick tries again
-      .finally(() => (inFlight = null))
-  }
-  const timer = setInterval(tick, ctx.checkpointMs)
-  timer.unref()
-  return {
-    stop: async () => {
-      clearInterval(timer)
-      await inFlight
-    },
   }
 }
