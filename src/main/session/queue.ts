@@ -165,6 +165,9 @@ export async function sweepOnQueue(
     connection: redis,
     streams: { events: { maxLen: EVENTS_KEPT } },
   })
+  // Each job waited on holds one 'closing' listener on the queue (BullMQ's waitUntilFinished): a study of more
+  // than ten sessions is not a leak.
+  queue.setMaxListeners(indices.length + 10)
   const events = new QueueEvents(QUEUE_NAME, { connection: connection(url) })
   // A Redis that goes away mid-sweep: ioredis reconnects; the waits go on until it is back (or Ctrl-C).
   queue.on('error', () => {})
