@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { flag, MAX_SEED, parseCommandArgs, type ArgsSpec } from '../../../src/main/cli/args'
-import { UsageError, type CommandIO } from '../../../src/main/cli/command'
+import { UsageError } from '../../../src/main/cli/command'
 import { main } from '../../../src/main/cli/main'
+import { capture } from './capture'
 
 const spec = {
   options: {
@@ -124,12 +125,6 @@ describe('parseCommandArgs', () => {
     expect(() => flag.number(2, 1)).toThrow(/bounds/)
   })
 })
-
-function capture(): CommandIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), tty: false }
-}
 
 /** `iwb ARGV` exits 2 with exactly one error line (matching `line`) and then the usage. */
 async function usageError(argv: string[], line: RegExp): Promise<void> {

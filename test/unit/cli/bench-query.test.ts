@@ -2,13 +2,7 @@
 // in-process API; the figures it prints are computed from the prompts it saw.
 import { describe, expect, it } from 'vitest'
 import { main } from '../../../src/main/cli/main'
-import type { CommandIO } from '../../../src/main/cli/command'
-
-function capture(): CommandIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), tty: false }
-}
+import { capture } from './capture'
 
 describe('iwb bench query', () => {
   it('answers every prompt and reports ordered latencies, its evaluation rounds and the draw cost', async () => {

@@ -5,15 +5,10 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { main, commands } from '../../../src/main/cli/main'
-import { UsageError, type Command, type CommandIO } from '../../../src/main/cli/command'
+import { UsageError, type Command } from '../../../src/main/cli/command'
 import { parseServeArgs } from '../../../src/main/cli/commands/serve'
 import { repoRoot } from '../../../src/main/server/page'
-
-function capture(): CommandIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), tty: false }
-}
+import { capture } from './capture'
 
 const echo: Command = {
   name: 'echo',
