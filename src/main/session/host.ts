@@ -38,6 +38,8 @@ export interface HostOptions {
   /** rollout workers for evaluation episodes (0: in the session worker); the curve is the same either way */
   evalWorkers?: number
   stopAfterLabels?: number
+  /** how a forked session's progress names its BC twin (default "BC session ID", the id in `ws`) */
+  twinName?: string
   lookahead?: boolean
   /** rollout workers for a person's lookahead draws (default: as many as evalWorkers) */
   lookaheadWorkers?: number
@@ -163,6 +165,7 @@ export class SessionHost {
       firstQueryId: queryIdBlock++ * 1_000_000 + 1,
       evalWorkers: o.evalWorkers ?? 0,
       stopAfterLabels: o.stopAfterLabels,
+      twinName: o.twinName,
       lookahead: o.lookahead,
       lookaheadWorkers: Math.min(MAX_DRAW_THREADS, o.lookaheadWorkers ?? o.evalWorkers ?? 0),
       folderTask: taskCarry(config.taskId),

@@ -17,6 +17,8 @@ export interface RunRequest {
   evalWorkers: number
   /** stop after this many labels in this run, leaving the session paused (tests) */
   stopAfterLabels?: number
+  /** how a forked session's progress names its BC twin, when not by its id in this workspace */
+  twinName?: string
   /** a person's STAGGER session rolls the next query out while one is answered (default true) */
   lookahead?: boolean
   /** rollout workers for those lookahead draws, run in parallel (0: one after another in the session worker) */

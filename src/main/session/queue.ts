@@ -30,7 +30,7 @@ import {
   type QueueWorkerSettingsInput,
 } from '../../shared/queue'
 import { algoLabel, SessionConfig } from '../../shared/session-config'
-import { FORK_PHASE, forkPhase } from '../../shared/warm-fork'
+import { FORK_PHASE } from '../../shared/warm-fork'
 import type { SessionProgress } from '../learn/session-runner'
 import { EXPORT_FILES, exportWorkspace, importExport, openWorkspace, type Workspace } from '../store'
 import { LEASE_TTL_MS, HEARTBEAT_MS, SessionHost, type HostOutcome } from './host'
@@ -424,14 +424,13 @@ async function runJob(job: Job<SessionJobData, SessionBundle>, ctx: JobContext):
           ws,
           sessionId,
           owner: `iwb worker (job ${job.id})`,
+          // the twin's id here is the scratch workspace's, which the study never sees
+          twinName: twin ? `its BC twin on ${twin}` : undefined,
           onProgress: (progress) => {
             const now = Date.now()
-            const fork = twin ? FORK_PHASE.exec(progress.phase) : null
-            if (now - last < PROGRESS_EVERY_MS && !progress.evaluation && !fork) return
+            if (now - last < PROGRESS_EVERY_MS && !progress.evaluation && !FORK_PHASE.test(progress.phase)) return
             last = now
-            // the twin's id here is the scratch workspace's, which the study never sees
-            const p = fork ? { ...progress, phase: forkPhase(`its BC twin on ${twin}`, Number(fork[2])) } : progress
-            job.updateProgress(p as unknown as Record<string, unknown>).catch(() => {})
+            job.updateProgress(progress as unknown as Record<string, unknown>).catch(() => {})
           },
         })
         const publisher = publishCheckpoints(ctx, ws, sessionId, key, restored?.labels ?? 0)

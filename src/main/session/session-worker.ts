@@ -49,7 +49,7 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
     const config = log.config
     const demonstrations = demonstrationsFor(ws, req.sessionId, config)
     const fork = forkFromTwin(ws, stored, demonstrations)
-    if (fork) post({ type: 'progress', progress: forkProgress(ws, stored, fork) })
+    if (fork) post({ type: 'progress', progress: forkProgress(ws, stored, fork, req.twinName) })
     const expert = hasExpert(config.taskId) ? expertFor(config.taskId) : null
     let history: StateHistory | null = null
     let oracle: Oracle
@@ -148,7 +148,12 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
 }
 
 /** What a forked session reports once: why its first part was instant. */
-function forkProgress(ws: Workspace, log: SessionLog & { readonly sessionId: number }, fork: Fork): SessionProgress {
+function forkProgress(
+  ws: Workspace,
+  log: SessionLog & { readonly sessionId: number },
+  fork: Fork,
+  twinName = `BC session ${fork.twinSessionId}`,
+): SessionProgress {
   const info = ws.sessionInfo(log.sessionId)
   const evals = log.evaluations()
   const last = evals[evals.length - 1]
@@ -157,7 +162,7 @@ function forkProgress(ws: Workspace, log: SessionLog & { readonly sessionId: num
     cost: info.cost,
     budget: info.budget,
     humanSeconds: info.humanSeconds,
-    phase: forkPhase(`BC session ${fork.twinSessionId}`, fork.labels),
+    phase: forkPhase(twinName, fork.labels),
     lastReturn: last ? mean(last.returns) : null,
     lastSuccessRate: last?.successRate ?? null,
   }
