@@ -5,7 +5,16 @@ export interface ProgressBar {
   finish(message?: string): void
 }
 
-export function progressBar(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
+export interface ProgressBarOptions {
+  /** work done before this run (finished sessions reused, labels stored before a resume): the bar starts there,
+   * and the time left is estimated from this run's own rate */
+  from?: number
+  stream?: NodeJS.WritableStream & { isTTY?: boolean }
+}
+
+export function progressBar(label: string, total: number, opts: ProgressBarOptions = {}): ProgressBar {
+  const stream = opts.stream ?? process.stderr
+  const from = Math.min(opts.from ?? 0, total)
   const tty = Boolean(stream.isTTY)
   const start = Date.now()
   let lastPrint = 0
@@ -15,7 +24,8 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
     const width = 28
     const filled = Math.round(frac * width)
     const secs = (Date.now() - start) / 1000
-    const eta = frac > 0 ? (secs / frac - secs).toFixed(0) : '?'
+    const ran = Math.min(done, total) - from
+    const eta = ran > 0 ? ((secs * (total - Math.min(done, total))) / ran).toFixed(0) : '?'
     return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total} ${secs.toFixed(0)}s eta ${eta}s ${message}`
   }
   return {

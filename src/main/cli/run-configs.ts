@@ -43,8 +43,11 @@ export async function runConfigs(
   if (reportOnly) plans.forEach((p) => (p.kind = 'finished'))
   const reused = plans.filter((p) => p.kind === 'finished').length
   if (reused) io.err(`reusing ${reused} finished session(s) stored with the same configuration`)
-  const bar = progressBar(opts.label, sum(plans.map((p) => p.config.budget)))
-  const spent = plans.map((p) => (p.kind === 'finished' ? p.config.budget : 0))
+  // what is stored already counts as spent, so the time left is estimated from this run's own work
+  const spent = plans.map((p) =>
+    p.kind === 'finished' ? p.config.budget : p.kind === 'resume' ? ws.sessionInfo(p.sessionId).cost : 0,
+  )
+  const bar = progressBar(opts.label, sum(plans.map((p) => p.config.budget)), { from: sum(spent) })
   // queued, running, done and failed on the bar when the sessions go through the queue
   const states: (QueuedState | undefined)[] = plans.map((p) => (p.kind === 'finished' ? 'done' : undefined))
   let last = ''

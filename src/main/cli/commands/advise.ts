@@ -11,13 +11,12 @@ import { expertFor } from '../../experts/registry'
 import { adviceSvg, advise, evaluationSettings, storedAdviceRuns } from '../../learn/advice'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { svgToPng } from '../../learn/report/png'
-import { planAdvice } from '../../session/advice-plan'
-import { runSweep } from '../../session/sweep'
+import { adviceSessionConfigs } from '../../session/advice-plan'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
 import { flag, parseCommandArgs } from '../args'
 import { UsageError, type Command } from '../command'
-import { progressBar } from '../progress'
+import { runConfigs } from '../run-configs'
 
 function parseAdviseArgs(argv: string[]) {
   return parseCommandArgs(argv, {
@@ -82,40 +81,14 @@ export const command: Command = {
           evalEvery: v['eval-every'],
           evalEpisodes: v['eval-episodes'],
         }
-        const plans = planAdvice(ws, request, { create: true }).plans.map((p) => p!)
-        const todo = plans.filter((p) => p.kind !== 'finished')
-        ran = todo.length
-        if (todo.length) {
-          io.err(`running ${todo.length} of ${plans.length} sessions (the others are stored)`)
-          const bar = progressBar(
-            `advise ${v.task}`,
-            todo.reduce((a, p) => a + p.config.budget, 0),
-          )
-          const spent = todo.map(() => 0)
-          const ac = new AbortController()
-          const onSignal = (): void => {
-            io.err('pausing the running sessions (the same command resumes them)')
-            ac.abort()
-          }
-          process.once('SIGINT', onSignal)
-          const outcomes = await runSweep(ws, todo, {
-            owner: 'iwb advise',
-            parallel: v.parallel,
-            signal: ac.signal,
-            onProgress: (i, p) => {
-              spent[i] = p.cost
-              bar.update(spent.reduce((a, b) => a + b, 0))
-            },
-            onDone: (i, o) => {
-              spent[i] = todo[i].config.budget
-              if (o.error) io.err(`session ${o.sessionId}: ${o.error}`)
-            },
-          }).finally(() => process.off('SIGINT', onSignal))
-          bar.finish()
-          if (ac.signal.aborted || outcomes.some((o) => o.status !== 'finished')) {
-            io.err('iwb advise: not every session finished; the advice below reads what is stored')
-          }
-        }
+        const { configs } = adviceSessionConfigs(request)
+        const runs = await runConfigs(ws, configs, io, {
+          owner: 'iwb advise',
+          label: `advise ${v.task}`,
+          parallel: v.parallel,
+        })
+        ran = configs.length - runs.reused
+        if (runs.failed.length) io.err('iwb advise: not every session finished; the advice below reads what is stored')
       }
       const runs = storedAdviceRuns(ws, v.task)
       if (runs.length === 0)

@@ -50,7 +50,9 @@ function storedResult(
 }
 
 async function hostOne(ws: Workspace, sessionId: number, config: SessionConfig, io: CommandIO): Promise<HostOutcome> {
-  const bar = progressBar(`${config.taskId} ${algoLabel(config)} seed ${config.seed}`, config.budget)
+  const bar = progressBar(`${config.taskId} ${algoLabel(config)} seed ${config.seed}`, config.budget, {
+    from: ws.sessionInfo(sessionId).cost,
+  })
   const host = new SessionHost({
     ws,
     sessionId,
