@@ -38,6 +38,10 @@ export interface PlotPanel {
   xLabel: string
   /** rotated label left of the y axis */
   yLabel?: string
+  /** 'zero' (default): x from 0, for curves against effort; 'data': the points' own range, padded (a setting swept) */
+  xFrom?: 'zero' | 'data'
+  /** pixels between the series side by side (default 0): bands of series measured at the same x stay apart */
+  dodge?: number
   series: readonly Series[]
   /** a dashed horizontal reference (e.g. the expert's return) */
   reference?: { y: number; label: string }
@@ -102,7 +106,7 @@ export function formatTick(v: number): string {
   const a = Math.abs(v)
   if (a >= 10000) return `${(v / 1000).toFixed(0)}k`
   if (a >= 100) return v.toFixed(0)
-  if (a >= 1) return String(Number(v.toFixed(1)))
+  if (a >= 1) return String(Number(v.toFixed(2)))
   return String(Number(v.toPrecision(2)))
 }
 
@@ -159,12 +163,12 @@ function panelSvg(p: PlotPanel, pw: number, ph: number, markersUpTo: number): st
   if (p.reference) ys.push(p.reference.y)
   const [xmin, xmax] = finiteRange(xs, [0, 1])
   const [ymin, ymax] = finiteRange(ys, [0, 1])
-  // x from 0 (no effort yet) to the last point; y padded so the curves clear the frame
-  const [x0, x1] = axisRange(Math.min(0, xmin), xmax)
+  // x from 0 (no effort yet) to the last point, or the swept setting's own range; y padded so the curves clear the frame
+  const [x0, x1] = p.xFrom === 'data' ? axisRange(xmin, xmax, 0.05) : axisRange(Math.min(0, xmin), xmax)
   const [y0, y1] = axisRange(ymin, ymax, 0.05)
   const xt = niceTicks(x0, x1)
   const yt = niceTicks(y0, y1)
-  const X = (v: number): number => L + ((v - x0) / (x1 - x0)) * (R - L)
+  const Xaxis = (v: number): number => L + ((v - x0) / (x1 - x0)) * (R - L)
   const Y = (v: number): number => B - ((v - y0) / (y1 - y0)) * (B - top)
   const out: string[] = []
   if (p.title)
@@ -176,9 +180,9 @@ function panelSvg(p: PlotPanel, pw: number, ph: number, markersUpTo: number): st
     )
   }
   for (const t of xt) {
-    out.push(`<line x1="${f1(X(t))}" x2="${f1(X(t))}" y1="${top}" y2="${B + 4}" stroke="#e3e8ee"/>`)
+    out.push(`<line x1="${f1(Xaxis(t))}" x2="${f1(Xaxis(t))}" y1="${top}" y2="${B + 4}" stroke="#e3e8ee"/>`)
     out.push(
-      `<text x="${f1(X(t))}" y="${B + 16}" font-size="10" text-anchor="middle" fill="#4a5664">${formatTick(t)}</text>`,
+      `<text x="${f1(Xaxis(t))}" y="${B + 16}" font-size="10" text-anchor="middle" fill="#4a5664">${formatTick(t)}</text>`,
     )
   }
   out.push(`<rect x="${L}" y="${top}" width="${R - L}" height="${B - top}" fill="none" stroke="#9aa6b4"/>`)
@@ -200,8 +204,10 @@ function panelSvg(p: PlotPanel, pw: number, ph: number, markersUpTo: number): st
       `<text x="${R - 4}" y="${f1(Y(p.reference.y) - 5)}" font-size="11" text-anchor="end" fill="#555555">${escapeXml(p.reference.label)}</text>`,
     )
   }
-  for (const given of p.series) {
+  for (const [k, given] of p.series.entries()) {
     const s = given.step ? stepwise(given) : given
+    const dx = (p.dodge ?? 0) * (k - (p.series.length - 1) / 2)
+    const X = (v: number): number => Xaxis(v) + dx
     const idx = s.x.map((_, i) => i).filter((i) => Number.isFinite(s.mean[i]))
     if (idx.length === 0) continue
     out.push(`<g class="series" data-series="${escapeXml(s.name)}">`)
@@ -211,6 +217,13 @@ function panelSvg(p: PlotPanel, pw: number, ph: number, markersUpTo: number): st
       const lower = banded.map((i) => `${f1(X(s.x[i]))},${f1(Y(s.lo[i]))}`).reverse()
       out.push(
         `<polygon class="band" points="${[...upper, ...lower].join(' ')}" fill="${s.color}" fill-opacity="0.18" stroke="none"/>`,
+      )
+    }
+    // a lone point's band is an error bar: a polygon of one point has no area
+    if (banded.length === 1 && s.hi[banded[0]] > s.lo[banded[0]]) {
+      const [i] = banded
+      out.push(
+        `<line class="band" x1="${f1(X(s.x[i]))}" x2="${f1(X(s.x[i]))}" y1="${f1(Y(s.hi[i]))}" y2="${f1(Y(s.lo[i]))}" stroke="${s.color}" stroke-opacity="0.45" stroke-width="6"/>`,
       )
     }
     const d = idx.map((i, k) => `${k ? ' L' : 'M'}${f1(X(s.x[i]))},${f1(Y(s.mean[i]))}`).join('')

@@ -124,6 +124,30 @@ describe('renderFigure', () => {
     expect(one).not.toContain('class="band"')
     expect(one.match(/class="curve"/g)).toHaveLength(1)
   })
+
+  it('puts a swept setting measured at one value inside the frame, its band an error bar', () => {
+    const lone = (xFrom?: 'data'): string =>
+      renderFigure({
+        panels: [
+          {
+            xLabel: 'cost ratio C',
+            xFrom,
+            series: [{ name: 'bc', color: '#000000', x: [2], mean: [10], lo: [8], hi: [12] }],
+          },
+        ],
+        legend: 'none',
+      })
+    const frame = (svg: string): [number, number] => {
+      const m = /<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"[^>]*fill="none"/.exec(svg)!
+      return [Number(m[1]), Number(m[1]) + Number(m[2])]
+    }
+    const dot = (svg: string): number => Number(/<circle cx="([\d.]+)"/.exec(svg)![1])
+    const [left, right] = frame(lone('data'))
+    expect(dot(lone('data'))).toBeCloseTo((left + right) / 2, 0)
+    expect(lone('data')).toMatch(/<line class="band" [^>]*y1="[\d.]+" y2="[\d.]+"/)
+    // from zero (curves against effort), the same point sits on the right edge of the frame
+    expect(dot(lone())).toBeCloseTo(frame(lone())[1], 0)
+  })
 })
 
 describe('CSV', () => {

@@ -79,6 +79,8 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
         title: `${input.task}: ${input.study} study, 80% bands`,
         xLabel,
         yLabel,
+        xFrom: 'data',
+        dodge: 8,
         series: summarySeries(input.study, input.results),
       },
     ],
