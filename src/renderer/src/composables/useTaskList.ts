@@ -5,8 +5,8 @@ import type { TaskInfo, WorkbenchApi } from '../../../shared/contract'
 
 export interface TaskList {
   tasks: ShallowRef<TaskInfo[]>
-  /** ask the workbench for its tasks; resolves to the list, or throws as the call does */
-  load(): Promise<TaskInfo[]>
+  /** ask the workbench for its tasks (throws as the call does) */
+  load(): Promise<void>
   /** a task added from a folder: listed at once; re-adding an id replaces it */
   added(task: TaskInfo): void
 }
@@ -20,7 +20,6 @@ export function useTaskList(api: WorkbenchApi): TaskList {
       const listed = await api.call('tasks.list', {})
       // the folder's own answer is the newest for its id
       tasks.value = [...listed.filter((t) => !addedHere.has(t.id)), ...addedHere.values()]
-      return tasks.value
     },
     added(task) {
       addedHere.delete(task.id) // re-added: listed last, as the newest
