@@ -46,23 +46,58 @@ export interface WireErrorOptions {
 
 /**
  * Turn anything thrown into the error a transport sends to the page: one line, every echoed piece of input cut
- * to ECHO_CHARS, the whole at most ERROR_MESSAGE_CHARS, never a stack trace.
+ * to ECHO_CHARS, the whole at most ERROR_MESSAGE_CHARS, never a stack trace. It never throws: a transport calls it
+ * from its last catch, so a failure here would end the process (issue #27: a 5.5 MB task id did).
  */
 export function toWireError(err: unknown, options: WireErrorOptions = {}): WireError {
-  const code = err instanceof ContractError ? err.code : 'failed'
-  let message = messageOf(err).replace(/\s*[\r\n]+\s*/g, ' ')
+  let code: WireError['code'] = 'failed'
+  try {
+    if (err instanceof ContractError) code = err.code
+    return { code, message: shapeMessage(messageOf(err), options) }
+  } catch {
+    return { code, message: UNSHOWN_MESSAGE }
+  }
+}
+
+/** What a caller hears when even shaping the error failed: generic, so nothing of the bad input can break it. */
+export const UNSHOWN_MESSAGE = 'the call failed, and its error message could not be shown'
+
+/**
+ * How much of a message the regular expressions below see. More is never shown, and one of them over a 5.5 MB
+ * run overflowed the stack; a few KB leaves room for the newline folding and path hiding to shorten it.
+ */
+export const SCAN_CHARS = 8 * 1024
+
+/** One line, paths hidden on request, long runs clipped; only the first SCAN_CHARS of `raw` are scanned. */
+function shapeMessage(raw: string, options: WireErrorOptions): string {
+  const dropped = Math.max(0, raw.length - SCAN_CHARS)
+  let message = raw.slice(0, SCAN_CHARS).replace(/\s*[\r\n]+\s*/g, ' ')
   if (options.hidePaths) message = hidePaths(message)
-  message = message.replace(LONG_RUN, (run) => clipText(run, ECHO_CHARS))
-  return { code, message: clipText(message, ERROR_MESSAGE_CHARS) }
+  const clipped = clipRuns(message, dropped)
+  return clipText(clipped.text, ERROR_MESSAGE_CHARS, clipped.counted ? 0 : dropped)
+}
+
+/**
+ * Every run longer than an echo cut to ECHO_CHARS. A run that reaches the cut at SCAN_CHARS also counts the
+ * `dropped` characters beyond it, so the reader gets one honest count (`counted` says it was given).
+ */
+function clipRuns(text: string, dropped: number): { text: string; counted: boolean } {
+  let counted = false
+  const out = text.replace(LONG_RUN, (run: string, offset: number) => {
+    const atCut = dropped > 0 && offset + run.length === text.length
+    if (atCut) counted = true
+    return clipText(run, ECHO_CHARS, atCut ? dropped : 0)
+  })
+  return { text: out, counted }
 }
 
 /** A run of text without spaces longer than an echo may be: a pasted blob, a 5 MB task id. */
 const LONG_RUN = new RegExp(`\\S{${ECHO_CHARS + 1},}`, 'g')
 
-/** `text` cut to `max` characters, saying how much was left out. */
-export function clipText(text: string, max: number): string {
-  if (text.length <= max) return text
-  return `${text.slice(0, max)}… (${text.length - max} more characters)`
+/** `text` cut to `max` characters, saying how much was left out (with `beyond` characters already cut before). */
+export function clipText(text: string, max: number, beyond = 0): string {
+  if (text.length <= max && beyond === 0) return text
+  return `${text.slice(0, max)}… (${Math.max(0, text.length - max) + beyond} more characters)`
 }
 
 /**

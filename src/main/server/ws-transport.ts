@@ -2,7 +2,7 @@
 // and events {event, payload}. Every call goes through dispatch; a malformed message gets an error reply.
 import type { WebSocket } from 'ws'
 import { ContractError, parseEvent, type EventName } from '../../shared/contract'
-import { dispatch, toWireError } from '../api/dispatch'
+import { dispatch, toWireError, UNSHOWN_MESSAGE } from '../api/dispatch'
 import type { EventHub } from '../api/events'
 import { createCloseHooks } from '../api/close-hooks'
 import type { ClientContext, ServiceHandlers } from '../api/service-types'
@@ -85,10 +85,23 @@ export function serveSocket(
         const result = await dispatch(handlers, msg.method, msg.input, client)
         send({ id, result })
       } catch (err) {
-        send({ id, error: toWireError(err, { hidePaths: options.remote }) })
+        sendError(id, err)
       }
     })()
   })
+  // The last catch of a message: toWireError never throws, and should a send still fail, the caller gets a
+  // generic reply rather than the process an unhandled rejection (issue #27: one message ended `iwb serve`).
+  const sendError = (id: string | number | null, err: unknown): void => {
+    try {
+      send({ id, error: toWireError(err, { hidePaths: options.remote }) })
+    } catch {
+      try {
+        send({ id, error: { code: 'failed', message: UNSHOWN_MESSAGE } })
+      } catch {
+        ws.terminate()
+      }
+    }
+  }
   ws.on('close', () => {
     unsubscribe?.()
     closeHooks.run()

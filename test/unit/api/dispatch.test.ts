@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { ContractError } from '../../../src/shared/contract'
-import { dispatch, toWireError } from '../../../src/main/api/dispatch'
+import { dispatch, SCAN_CHARS, toWireError, UNSHOWN_MESSAGE } from '../../../src/main/api/dispatch'
+import { createSceneService } from '../../../src/main/api/services/scene'
+import { ECHO_CHARS, ERROR_MESSAGE_CHARS } from '../../../src/shared/limits'
 import { connectInProcess } from '../../../src/main/api/in-process'
 import { createWorkbench } from '../../../src/main/api/compose'
 import type { ServiceFactory } from '../../../src/main/api/service-types'
@@ -61,6 +63,59 @@ describe('dispatch', () => {
     expect(e.message).toBe('jobs.cancel failed: no such job: throw')
     expect(toWireError(e)).toEqual({ code: 'failed', message: e.message })
     expect(toWireError('boom')).toEqual({ code: 'failed', message: 'boom' })
+  })
+})
+
+describe('error shaping of huge messages (issue #27)', () => {
+  const SIX_MB = 6_000_000
+
+  it('answers a 6 MB task id with a short error, one honest count, and keeps answering', async () => {
+    const handlers = { ...testHandlers(), ...createSceneService() }
+    const api = connectInProcess(handlers)
+    for (const hidePaths of [false, true]) {
+      const e = await failure(api.callRaw('tasks.geometry', { taskId: 't'.repeat(SIX_MB) }))
+      const wire = toWireError(e, { hidePaths })
+      expect(wire.code).toBe('failed')
+      expect(wire.message.length).toBeLessThanOrEqual(ERROR_MESSAGE_CHARS + 40)
+      expect(wire.message).not.toContain('t'.repeat(ECHO_CHARS + 1))
+      // what is shown is the message's start, and what is left out of it is counted once, in full
+      expect(wire.message).toMatch(/^tasks\.geometry failed: unknown task 't+… \(\d+ more characters\)$/)
+      const shown = wire.message.indexOf('…')
+      expect(e.message.startsWith(wire.message.slice(0, shown))).toBe(true)
+      const counts = [...wire.message.matchAll(/\((\d+) more characters\)/g)].map((m) => Number(m[1]))
+      expect(counts).toEqual([e.message.length - shown])
+    }
+    await expect(api.call('app.version', {})).resolves.toEqual(VERSIONS)
+    api.close()
+  })
+
+  it('bounds messages of many short words and many lines as well', () => {
+    const words = toWireError(new Error(`bad: ${'ab '.repeat(SIX_MB / 3)}`), { hidePaths: true })
+    expect(words.message.length).toBeLessThanOrEqual(ERROR_MESSAGE_CHARS + 40)
+    expect(words.message).toMatch(/^bad: ab ab .*… \(\d+ more characters\)$/)
+    const lines = toWireError(new Error(`/a/b/c\n`.repeat(SIX_MB / 7)), { hidePaths: true })
+    expect(lines.message).not.toContain('\n')
+    expect(lines.message).not.toContain('/a/b/')
+    const short = toWireError(new Error(`x ${'y'.repeat(SCAN_CHARS)}`))
+    expect(short.message).toBe(`x ${'y'.repeat(ECHO_CHARS)}… (${SCAN_CHARS - ECHO_CHARS} more characters)`)
+  })
+
+  it('answers a generic one-line error when shaping the error itself fails', () => {
+    const broken = Object.create(Error.prototype, {
+      message: {
+        get() {
+          throw new RangeError('Maximum call stack size exceeded')
+        },
+      },
+    }) as Error
+    expect(toWireError(broken)).toEqual({ code: 'failed', message: UNSHOWN_MESSAGE })
+    const contract = new ContractError('x', 'invalid-input')
+    Object.defineProperty(contract, 'message', {
+      get() {
+        throw new Error('no message')
+      },
+    })
+    expect(toWireError(contract)).toEqual({ code: 'invalid-input', message: UNSHOWN_MESSAGE })
   })
 })
 

@@ -80,6 +80,24 @@ describe('error replies over the WebSocket', () => {
     ws.close()
   })
 
+  it('answers a 6 MB task id on teleop.open and tasks.geometry with a short error, and keeps serving (issue #27)', async () => {
+    const huge = 'g'.repeat(6_000_000)
+    const sockets = [
+      await openSocket(`ws://127.0.0.1:${local.port}/api`),
+      await openSocket(`ws://127.0.0.1:${remote.port}/api`, { Authorization: `Bearer ${remote.token}` }),
+    ]
+    for (const ws of sockets) {
+      for (const method of ['teleop.open', 'tasks.geometry']) {
+        const r = await exchange(ws, JSON.stringify({ id: method, method, input: { taskId: huge } }))
+        expect(r.id).toBe(method)
+        expect(r.error?.message).toMatch(new RegExp(`^${method.replace('.', '\\.')} failed: unknown task 'g+… `))
+        expect(r.error!.message.length).toBeLessThanOrEqual(ERROR_MESSAGE_CHARS + 40)
+      }
+      expect((await exchange(ws, JSON.stringify({ id: 'next', method: 'tasks.list' }))).result).toBeInstanceOf(Array)
+      ws.close()
+    }
+  })
+
   it("keeps server paths out of a remote client's errors, and keeps the file name", async () => {
     const ws = await openSocket(`ws://127.0.0.1:${remote.port}/api`, { Authorization: `Bearer ${remote.token}` })
     const r = await exchange(ws, JSON.stringify({ id: 'c', method: 'sessions.curves', input: { sessionIds: [999] } }))
