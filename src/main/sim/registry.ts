@@ -15,8 +15,9 @@ import { cartpole, pointMaze, reacherArm } from './tasks/operator'
 import { pickPlace } from './tasks/pick-place'
 import { pushT } from './tasks/push-t'
 import type { TaskDef } from './tasks/task-def'
+import { twoWay } from './tasks/two-way'
 
-const TASKS: TaskDef[] = [hopper, halfcheetah, walker2d, ant, reacherArm, pointMaze, cartpole, pickPlace, pushT]
+const TASKS: TaskDef[] = [hopper, halfcheetah, walker2d, ant, reacherArm, pointMaze, cartpole, pickPlace, pushT, twoWay]
 
 interface FolderTask {
   spec: FolderTaskSpec

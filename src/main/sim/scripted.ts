@@ -4,6 +4,7 @@
 // policyFromSpec rebuilds a { kind: 'scripted' } spec in any worker; src/main/experts only picks them.
 import type { SpecPolicy } from './policy-spec'
 import { pickPlaceExpert, pushTExpert } from './scripted-manipulation'
+import { twoWayExpert } from './scripted-two-way'
 import { ARM, MAZE, mazeCellCenter, mazeCellOf, mazeDistances, mazeOpen } from './tasks/operator'
 
 const clip1 = (x: number): number => (x < -1 ? -1 : x > 1 ? 1 : x)
@@ -98,6 +99,7 @@ const SCRIPTED: Record<string, () => SpecPolicy> = {
   cartpole: cartpoleExpert,
   'pick-place': pickPlaceExpert,
   'push-t': pushTExpert,
+  'two-way': twoWayExpert,
 }
 
 export function hasScriptedExpert(taskId: string): boolean {
