@@ -1,7 +1,11 @@
 // Task folders: a task.json with only id and model gives a working task; every kind of bad input is one line
 // and registers nothing. Real MuJoCo compiles every model here.
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { TASK_FILE_DEFAULTS } from '../../../src/shared/task-file'
+import { TASK_FILE_DEFAULTS, TASK_FILE_LIMITS } from '../../../src/shared/task-file'
 import {
   clearFolderTasks,
   folderTaskSpec,
@@ -220,4 +224,69 @@ describe('bad task folders: one clear line, nothing registered', () => {
     expect(() => registerFolderTask(spec)).toThrow(/shipped task/)
     expect(listTasks().filter((t) => t.id === 'hopper')).toHaveLength(1)
   })
+})
+
+describe('a task folder on disk: only its own regular files are read (issue #27)', () => {
+  /** A copy of the minimal fixture in a temp folder, changed by `add`; returns readTaskFolder's error. */
+  const readWith = (add: (dir: string) => void): Error | null => {
+    const top = mkdtempSync(join(tmpdir(), 'iwb-task-links-'))
+    const dir = join(top, 'task')
+    try {
+      cpSync(MINIMAL, dir, { recursive: true })
+      add(dir)
+      readTaskFolder(dir)
+      return null
+    } catch (e) {
+      return e as Error
+    } finally {
+      rmSync(top, { recursive: true, force: true })
+    }
+  }
+  const refused = (err: Error | null, message: RegExp): void => {
+    expect(err?.name).toBe('TaskFolderError')
+    expect(err?.message).toMatch(message)
+    expect(err?.message).not.toContain('\n')
+    expect(err?.message).not.toContain(tmpdir()) // the entry's name inside the folder, not where the folder is
+  }
+
+  it('reads the plain copy', () => {
+    expect(readWith(() => {})).toBeNull()
+  })
+
+  it('refuses a symlinked file, naming it, and never reads what it points at', () => {
+    refuseLink('passwd', '/etc/passwd')
+    refuseLink('environ', '/proc/self/environ')
+    // inside a sub-folder, and pointing at a file of the folder itself: still refused
+    const err = readWith((dir) => {
+      mkdirSync(join(dir, 'meshes'))
+      symlinkSync(join(dir, 'slider.xml'), join(dir, 'meshes', 'copy.xml'))
+    })
+    refused(err, /^meshes\/copy\.xml in the task folder is a symbolic link; refused/)
+  })
+
+  it('refuses a symlinked folder and a dangling link', () => {
+    refused(
+      readWith((dir) => symlinkSync('/etc', join(dir, 'assets'))),
+      /^assets in the task folder is a symbolic link/,
+    )
+    refused(
+      readWith((dir) => symlinkSync(join(dir, 'nowhere'), join(dir, 'gone.png'))),
+      /^gone\.png in the task folder is a symbolic link/,
+    )
+  })
+
+  it('refuses a FIFO without hanging on it', () => {
+    const err = readWith((dir) => execFileSync('mkfifo', [join(dir, 'pipe.stl')]))
+    refused(err, /^pipe\.stl in the task folder is not a regular file or folder; refused$/)
+  })
+
+  it('names a file over the size bound by its name in the folder', () => {
+    const err = readWith((dir) => writeFileSync(join(dir, 'big.stl'), Buffer.alloc(TASK_FILE_LIMITS.fileBytes + 1)))
+    refused(err, /^big\.stl is \d+ bytes; a task file may have at most \d+$/)
+  })
+
+  function refuseLink(name: string, target: string): void {
+    const err = readWith((dir) => symlinkSync(target, join(dir, name)))
+    refused(err, new RegExp(`^${name} in the task folder is a symbolic link; refused`))
+  }
 })

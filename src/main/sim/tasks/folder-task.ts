@@ -1,7 +1,17 @@
 // A task from a folder: task.json (src/shared/task-file.ts) + an MJCF model + its mesh/texture assets.
 // checkTaskFolder compiles the model once and checks every name task.json uses; the resulting FolderTaskSpec is
 // plain data (structured-cloneable), so worker threads rebuild the same TaskDef from it without re-checking.
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  readdirSync,
+  statSync,
+  type Stats,
+} from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import type { GamepadAxisMap, TaskInfo } from '../../../shared/contract'
 import {
@@ -67,7 +77,11 @@ export function checkFileBounds(files: TaskFiles): void {
   }
 }
 
-/** Read a task folder from disk (hidden files skipped, sub-folders to a depth of 4), within the bounds. */
+/**
+ * Read a task folder from disk (hidden files skipped, sub-folders to a depth of 4), within the bounds. Only regular
+ * files and folders inside it are read: a symlink (it could name /etc/passwd) or a device, FIFO or socket is
+ * refused in one line naming the entry, never followed (issue #27).
+ */
 export function readTaskFolder(dir: string): TaskFiles {
   let st
   try {
@@ -82,26 +96,67 @@ export function readTaskFolder(dir: string): TaskFiles {
     for (const name of readdirSync(d).sort()) {
       if (name.startsWith('.')) continue
       const full = join(d, name)
-      const s = statSync(full)
+      const rel = relative(dir, full).split(sep).join('/')
+      const s = lstatSync(full) // lstat: a symlink is seen as one, not as what it points at
+      refuseUnlessPlain(s, rel)
       if (s.isDirectory()) {
         if (depth < MAX_DEPTH) walk(full, depth + 1)
         continue
       }
-      if (!s.isFile()) continue
       if (++count > TASK_FILE_LIMITS.files) {
         throw new TaskFolderError(`${dir} has more than ${TASK_FILE_LIMITS.files} files; at most that many are read`)
       }
-      if (s.size > TASK_FILE_LIMITS.fileBytes) {
-        throw new TaskFolderError(
-          `${full} is ${s.size} bytes; a task file may have at most ${TASK_FILE_LIMITS.fileBytes}`,
-        )
-      }
-      files[relative(dir, full).split(sep).join('/')] = new Uint8Array(readFileSync(full))
+      files[rel] = readPlainFile(full, rel)
     }
   }
   walk(dir, 0)
   checkFileBounds(files)
   return files
+}
+
+/** Refuse an entry that is neither a regular file nor a folder; `rel` is its name inside the task folder. */
+function refuseUnlessPlain(s: Stats, rel: string): void {
+  if (s.isSymbolicLink()) {
+    throw new TaskFolderError(`${rel} in the task folder is a symbolic link; refused (copy the file in instead)`)
+  }
+  if (!s.isFile() && !s.isDirectory()) {
+    throw new TaskFolderError(`${rel} in the task folder is not a regular file or folder; refused`)
+  }
+}
+
+/**
+ * One regular file's bytes, at most TASK_FILE_LIMITS.fileBytes. O_NOFOLLOW refuses a symlink swapped in after the
+ * lstat, O_NONBLOCK keeps a FIFO from hanging the open, and the read stops one byte past what fstat said.
+ */
+function readPlainFile(full: string, rel: string): Uint8Array {
+  let fd: number
+  try {
+    fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') refuseUnlessPlain(lstatSync(full), rel)
+    throw new TaskFolderError(`${rel} in the task folder cannot be read (${code ?? String(err)})`)
+  }
+  try {
+    const s = fstatSync(fd)
+    refuseUnlessPlain(s, rel)
+    if (s.isDirectory()) throw new TaskFolderError(`${rel} in the task folder changed while it was read; refused`)
+    if (s.size > TASK_FILE_LIMITS.fileBytes) {
+      throw new TaskFolderError(`${rel} is ${s.size} bytes; a task file may have at most ${TASK_FILE_LIMITS.fileBytes}`)
+    }
+    // One byte more than stat said: filling it means the file grew, and it is not read on.
+    const buf = Buffer.alloc(s.size + 1)
+    let n = 0
+    while (n < buf.length) {
+      const got = readSync(fd, buf, n, buf.length - n, null)
+      if (got === 0) break
+      n += got
+    }
+    if (n > s.size) throw new TaskFolderError(`${rel} in the task folder grew while it was read; refused`)
+    return new Uint8Array(buf.subarray(0, n))
+  } finally {
+    closeSync(fd)
+  }
 }
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
