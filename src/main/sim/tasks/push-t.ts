@@ -1,9 +1,11 @@
 // push-t: push a T-shaped block to a fixed goal pose with a round pusher driven in x, y (after PushT, Chi et al.
 // 2023, and LeRobot's gym-pusht: 10 Hz control, at most 300 steps). Success is a pose error below both
 // thresholds (PUSHT.successDistance, PUSHT.successAngle) instead of PushT's 95 % area coverage; they are of the
-// same order for this block (1 cm is a twelfth of the bar, 5 degrees moves the bar's ends by 5 mm).
+// same order for this block (1 cm is a twelfth of the bar, 5 degrees moves the bar's ends by 5 mm). Every step
+// also reports PushT's own measure, info.coverage: the share of the goal T's area the block covers (teeCoverage).
 import type { MjSim } from '../mujoco'
 import { sumSq, type TaskDef } from './task-def'
+import { shapeCoverage } from './tee-coverage'
 
 export const PUSHT = {
   /** goal pose of the block's frame (m, m, rad); the same green T is drawn in resources/mjcf/push-t.xml */
@@ -27,6 +29,11 @@ export const PUSHT = {
 /** Angle wrapped into (-pi, pi]. */
 export function wrapAngle(a: number): number {
   return Math.atan2(Math.sin(a), Math.cos(a))
+}
+
+/** The share of the goal T's area covered by the block at pose (x, y, yaw), in [0, 1] (exact; tee-coverage.ts). */
+export function teeCoverage(x: number, y: number, yaw: number): number {
+  return shapeCoverage(PUSHT.boxes, [x, y, yaw], PUSHT.goal)
 }
 
 /** Is the point (x, y), in the block's frame, inside the T grown by `margin`? */
@@ -104,7 +111,9 @@ export const pushT: TaskDef = {
         const success = dist < PUSHT.successDistance && angle < PUSHT.successAngle
         // Dense shaping: 10 cm of position error weighs as much as 1 rad of angle error.
         const reward = -10 * dist - angle - 0.01 * sumSq(a) + (success ? 10 : 0)
-        return { reward, terminated: success, info: { position_error: dist, angle_error: angle, success } }
+        const q = sim.qpos()
+        const coverage = teeCoverage(q[tx], q[ty], q[tyaw])
+        return { reward, terminated: success, info: { position_error: dist, angle_error: angle, coverage, success } }
       },
       observe(out) {
         const q = sim.qpos()
