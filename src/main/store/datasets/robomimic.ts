@@ -6,8 +6,9 @@
 //     actions (n, actDim) rewards (n) dones (n, uint8, 1 on the last step) states (n, stateSize): the full
 //     MuJoCo physics state before each action, so the episode replays exactly
 //   mask/train, mask/valid   byte strings of demo names (a seeded 90/10 split)
-import h5wasm from 'h5wasm/node'
+import h5wasm, { ExternalLink } from 'h5wasm/node'
 import { existsSync, renameSync, rmSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { StoreError } from '../errors'
 import { trainValidSplit } from './split'
 import { DATASET_LIMITS, type Dataset, type DatasetEpisode, type DatasetTask, type DatasetTasks } from './types'
@@ -116,19 +117,118 @@ function bad(file: string, why: string): StoreError {
   return new StoreError('invalid-export', `${file}: ${why}; nothing was imported`)
 }
 
-function matrix(file: string, ds: H5Dataset | null, path: string, n: number | null, width: number): Float64Array[] {
-  if (!ds || !(ds instanceof h5wasm.Dataset)) throw bad(file, `no dataset ${path}`)
+function matrix(
+  file: string,
+  ds: H5Dataset,
+  path: string,
+  n: number | null,
+  width: number,
+  inside: Inside,
+): Float64Array[] {
   const shape = ds.shape ?? []
   if (shape.length !== 2 || shape[1] !== width || (n !== null && shape[0] !== n))
     throw bad(file, `${path} has shape [${shape.join(', ')}], expected [${n ?? 'n'}, ${width}]`)
   if (shape[0] > DATASET_LIMITS.stepsPerEpisode)
     throw bad(file, `${path} has more than ${DATASET_LIMITS.stepsPerEpisode} steps`)
-  const flat = ds.value as ArrayLike<number> | null
+  const flat = inside.value(ds, path) as ArrayLike<number> | null
   if (!flat || typeof flat === 'string') throw bad(file, `${path} is not numeric`)
   const out: Float64Array[] = []
   for (let i = 0; i < shape[0]; i++)
     out.push(Float64Array.from(Array.prototype.slice.call(flat, i * width, (i + 1) * width) as number[]))
   return out
+}
+
+/**
+ * While a file is read, the HDF5 library may open no other file. External links, external raw storage (h5py's
+ * `external=`) and virtual datasets all name other files, absolute paths included (issue #27: /etc/passwd came in
+ * as actions); h5wasm shows only the virtual sources, so every open goes through this gate, which refuses any
+ * path but the file's own and remembers it. Install and release within one synchronous stretch of code.
+ */
+interface Confinement {
+  /** the paths refused so far */
+  outside: string[]
+  release(): void
+}
+
+/** What Emscripten's FS needs from us: its open, and the error its system calls turn into an errno. */
+interface EmscriptenFs {
+  open: (path: string, ...rest: unknown[]) => unknown
+  ErrnoError: new (errno: number) => Error
+}
+/** EACCES in Emscripten's (WASI) numbering: HDF5 sees "permission denied" and fails that open. */
+const WASI_EACCES = 2
+/** O_CREAT | O_EXCL and O_DIRECTORY (musl's values, which Emscripten uses). */
+const CREATE_NEW = 0o100 | 0o200
+const DIRECTORY = 0o200000
+
+/**
+ * An open that must make a new file reads nothing that exists: HDF5's throwing error handler writes its error
+ * stack through such a temporary file, and refusing it traps the wasm.
+ */
+function createsFresh(flags: unknown): boolean {
+  return typeof flags === 'number' && (flags & CREATE_NEW) === CREATE_NEW
+}
+
+/** A folder opened to list it holds no data: HDF5 lists its own plugin folders (not named by the file). */
+function listsFolder(flags: unknown): boolean {
+  return typeof flags === 'number' && (flags & DIRECTORY) === DIRECTORY
+}
+
+function confineTo(module: Awaited<typeof h5wasm.ready>, file: string): Confinement {
+  const fs = module.FS as unknown as EmscriptenFs
+  const own = resolve(file)
+  const open = fs.open
+  const outside: string[] = []
+  fs.open = function (this: unknown, path: string, flags: unknown, ...rest: unknown[]) {
+    if (resolve(String(path)) !== own && !createsFresh(flags) && !listsFolder(flags)) {
+      outside.push(String(path))
+      throw new fs.ErrnoError(WASI_EACCES)
+    }
+    return open.call(this, path, flags, ...rest)
+  }
+  return { outside, release: () => void (fs.open = open) }
+}
+
+/** Objects and values of one file, refused in one line when they lead out of it. */
+interface Inside {
+  dataset(group: H5Group, name: string, path: string): H5Dataset | null
+  value(ds: H5Dataset, path: string): unknown
+}
+
+function insideReader(file: string, gate: Confinement): Inside {
+  const refuse = (path: string, why: string): StoreError => bad(file, `${path} ${why}`)
+  // Anything the gate refused while `run` ran: the object at `path` reaches another file.
+  const guarded = <T>(path: string, run: () => T): T => {
+    const before = gate.outside.length
+    let result: T
+    try {
+      result = run()
+    } catch (e) {
+      if (!(e instanceof StoreError) && gate.outside.length > before)
+        throw refuse(path, 'keeps its data in another file')
+      throw e
+    }
+    if (gate.outside.length > before) throw refuse(path, 'keeps its data in another file')
+    return result
+  }
+  return {
+    dataset(group, name, path) {
+      const entity = guarded(path, () => {
+        const e = group.get(name) // the gate makes a link out of the file unresolvable: h5wasm returns the link
+        if (e instanceof ExternalLink) throw refuse(path, 'is an external link to another file')
+        return e
+      })
+      if (entity === null) return null
+      if (!(entity instanceof h5wasm.Dataset)) throw bad(file, `${path} is not a dataset`)
+      return entity
+    },
+    value(ds, path) {
+      // A virtual dataset whose source cannot be opened reads as fill values, so it is refused before reading.
+      if (guarded(path, () => ds.metadata.virtual_sources?.length))
+        throw refuse(path, 'is a virtual dataset (its data is in another file)')
+      return guarded(path, () => ds.value)
+    },
+  }
 }
 
 function demoOrder(name: string): number {
@@ -138,7 +238,17 @@ function demoOrder(name: string): number {
 
 /** Read a robomimic file into a dataset of a known task (env_args.env_name, or `taskId` when given). */
 export async function readRobomimic(file: string, tasks: DatasetTasks, taskId?: string): Promise<Dataset> {
-  await ready()
+  const module = await ready()
+  // From here on synchronous: the gate is released before anything else can use h5wasm.
+  const gate = confineTo(module, file)
+  try {
+    return readConfined(file, tasks, taskId, gate)
+  } finally {
+    gate.release()
+  }
+}
+
+function readConfined(file: string, tasks: DatasetTasks, taskId: string | undefined, gate: Confinement): Dataset {
   let f: H5File
   try {
     f = new h5wasm.File(file, 'r')
@@ -147,8 +257,10 @@ export async function readRobomimic(file: string, tasks: DatasetTasks, taskId?: 
   }
   // A damaged file can open with an invalid id (HDF5 prints its error stack) rather than throw.
   if (f.file_id < 0n) throw bad(file, 'not a readable HDF5 file')
+  const inside = insideReader(file, gate)
   try {
     const data = f.get('data')
+    if (data instanceof ExternalLink) throw bad(file, 'data is an external link to another file')
     if (!(data instanceof h5wasm.Group)) throw bad(file, 'no data group (not a robomimic file)')
     let name = taskId
     if (!name) {
@@ -159,7 +271,7 @@ export async function readRobomimic(file: string, tasks: DatasetTasks, taskId?: 
       } catch {
         throw bad(file, 'data.attrs.env_args is not JSON (give the task with --task)')
       }
-      if (typeof args.env_name !== 'string') throw bad(file, 'env_args has no env_name (give the task with --task)')
+      if (typeof args?.env_name !== 'string') throw bad(file, 'env_args has no env_name (give the task with --task)')
       name = args.env_name
     }
     const task = tasks.get(name)
@@ -172,23 +284,29 @@ export async function readRobomimic(file: string, tasks: DatasetTasks, taskId?: 
     let total = 0
     for (const demoName of names) {
       const demo = data.get(demoName)
+      if (demo instanceof ExternalLink) throw bad(file, `data/${demoName} is an external link to another file`)
       if (!(demo instanceof h5wasm.Group)) throw bad(file, `data/${demoName} is not a group`)
       const where = `data/${demoName}`
-      const actions = matrix(file, demo.get('actions') as H5Dataset | null, `${where}/actions`, null, task.actDim)
+      const required = (rel: string): H5Dataset => {
+        const ds = inside.dataset(demo, rel, `${where}/${rel}`)
+        if (!ds) throw bad(file, `no dataset ${where}/${rel}`)
+        return ds
+      }
+      const actions = matrix(file, required('actions'), `${where}/actions`, null, task.actDim, inside)
       const n = actions.length
       if (n === 0) throw bad(file, `${where} has no steps`)
       total += n
       if (total > DATASET_LIMITS.totalSteps) throw bad(file, `more than ${DATASET_LIMITS.totalSteps} steps in all`)
-      const observations = matrix(file, demo.get('obs/state') as H5Dataset | null, `${where}/obs/state`, n, task.obsDim)
-      const statesDs = demo.get('states') as H5Dataset | null
-      const states = statesDs ? matrix(file, statesDs, `${where}/states`, n, task.stateSize) : null
-      const rewardsDs = demo.get('rewards') as H5Dataset | null
+      const observations = matrix(file, required('obs/state'), `${where}/obs/state`, n, task.obsDim, inside)
+      const statesDs = inside.dataset(demo, 'states', `${where}/states`)
+      const states = statesDs ? matrix(file, statesDs, `${where}/states`, n, task.stateSize, inside) : null
+      const rewardsDs = inside.dataset(demo, 'rewards', `${where}/rewards`)
       let rewards = new Float64Array(n)
       if (rewardsDs) {
         const shape = rewardsDs.shape ?? []
         if (shape.length !== 1 || shape[0] !== n)
           throw bad(file, `${where}/rewards has shape [${shape.join(', ')}], expected [${n}]`)
-        rewards = Float64Array.from(rewardsDs.value as ArrayLike<number>)
+        rewards = Float64Array.from(inside.value(rewardsDs, `${where}/rewards`) as ArrayLike<number>)
       }
       const attr = (k: string): unknown => demo.attrs[k]?.value
       const id = attr('episode_id')
@@ -202,9 +320,12 @@ export async function readRobomimic(file: string, tasks: DatasetTasks, taskId?: 
         rewards,
       })
     }
+    // Nothing may have been opened besides the file, even where no read failed (a group behind an external link).
+    if (gate.outside.length) throw bad(file, 'an object in it leads to another file')
     return { task, episodes }
   } catch (e) {
     if (e instanceof StoreError) throw e
+    if (gate.outside.length) throw bad(file, 'an object in it leads to another file')
     throw bad(file, `not a readable robomimic file (${describe(e)})`)
   } finally {
     f.close()
@@ -212,9 +333,10 @@ export async function readRobomimic(file: string, tasks: DatasetTasks, taskId?: 
 }
 
 /** HDF5's errors as exceptions (by default its library prints its error stack on stderr and carries on). */
-async function ready(): Promise<void> {
+async function ready(): Promise<Awaited<typeof h5wasm.ready>> {
   const module = await h5wasm.ready
   module.activate_throwing_error_handler()
+  return module
 }
 
 /** One line from what h5wasm throws (strings as well as Errors; HDF5's stack: its innermost message). */
