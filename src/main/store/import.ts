@@ -4,11 +4,12 @@
 import { offlineKey, type OfflineSource } from '../../shared/session-config'
 import { TASK_FILE_LIMITS } from '../../shared/task-limits'
 import { createHash } from 'node:crypto'
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
 import { toBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
+import { openRegular } from './plain-file'
 import {
   EXPORT_FILES,
   EXPORT_FORMAT,
@@ -52,29 +53,6 @@ const MAX_EXPORT_TASK_BYTES = 4 * TASK_FILE_LIMITS.totalBytes
 /** The longest line (a policy's weights are the largest rows: about 100 KB for a 64-unit MLP). */
 const MAX_LINE_CHARS = 16 * 2 ** 20
 const MAX_MANIFEST_BYTES = 2 ** 20
-
-/**
- * Open a file of the export for reading: only a regular file inside the folder. A symlink (which could lead
- * anywhere) is refused without following it, and O_NONBLOCK keeps a FIFO from hanging the open.
- */
-function openRegular(path: string, what: string): number {
-  let fd: number
-  try {
-    if (lstatSync(path).isSymbolicLink()) throw new StoreError('invalid-export', `${what} is a symbolic link; refused`)
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
-  } catch (err) {
-    if (err instanceof StoreError) throw err
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new StoreError('invalid-export', `${what} is missing`)
-    if (code === 'ELOOP') throw new StoreError('invalid-export', `${what} is a symbolic link; refused`)
-    throw new StoreError('invalid-export', `${what} cannot be read (${code ?? String(err)})`)
-  }
-  if (!fstatSync(fd).isFile()) {
-    closeSync(fd)
-    throw new StoreError('invalid-export', `${what} is not a regular file; refused`)
-  }
-  return fd
-}
 
 /** Lines of a file, read synchronously in 1 MiB chunks, with the running sha256 of its bytes. */
 function* readLines(fd: number, hash: ReturnType<typeof createHash>): Generator<string> {

@@ -9,11 +9,12 @@
 // full MuJoCo state before the action, so an episode replays exactly), next.reward (float32), next.done, and the
 // index columns timestamp, frame_index, episode_index, index, task_index. Images have their place but are not
 // written yet: features "observation.images.<camera>" of dtype "video" with files at info.json's video_path.
-import { mkdirSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import { parquetReadObjects } from 'hyparquet'
 import { StoreError } from '../errors'
+import { openInside, readAtMost } from '../plain-file'
 import { DATASET_LIMITS, type Dataset, type DatasetEpisode, type DatasetTasks } from './types'
 
 export const LEROBOT_VERSION = 'v2.1'
@@ -216,12 +217,22 @@ function bad(path: string, why: string): StoreError {
   return new StoreError('invalid-export', `${path}: ${why}; nothing was imported`)
 }
 
+/**
+ * The bytes of one file of the dataset, at most `max`: a regular file inside `dir`, reached through no symlink
+ * (file or folder), by the rule the workbench's own import follows (plain-file.ts). A link could lead anywhere
+ * (/etc/passwd, /dev/zero), so it is refused in one line rather than followed (issue #27).
+ */
+function readPart(dir: string, rel: string, max: number): Buffer<ArrayBuffer> {
+  try {
+    return readAtMost(openInside(dir, rel), max, rel)
+  } catch (e) {
+    if (!(e instanceof StoreError)) throw e
+    throw bad(dir, / is missing$/.test(e.message) ? `no ${rel}` : e.message)
+  }
+}
+
 function readJson(dir: string, rel: string): unknown {
-  const file = join(dir, rel)
-  if (!existsSync(file)) throw bad(dir, `no ${rel}`)
-  if (statSync(file).size > DATASET_LIMITS.metaBytes)
-    throw bad(dir, `${rel} is larger than ${DATASET_LIMITS.metaBytes} bytes`)
-  const text = readFileSync(file, 'utf8')
+  const text = readPart(dir, rel, DATASET_LIMITS.metaBytes).toString('utf8')
   try {
     return rel.endsWith('.jsonl')
       ? text
@@ -312,9 +323,7 @@ export async function readLerobot(dir: string, tasks: DatasetTasks, taskId?: str
     total += length
     if (total > DATASET_LIMITS.totalSteps) throw bad(dir, `more than ${DATASET_LIMITS.totalSteps} steps in all`)
     const rel = dataPath(e)
-    const file = join(dir, rel)
-    if (!existsSync(file)) throw bad(dir, `no ${rel}`)
-    const bytes = readFileSync(file)
+    const bytes = readPart(dir, rel, DATASET_LIMITS.dataFileBytes)
     let frames: Record<string, unknown>[]
     try {
       const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)

@@ -43,4 +43,6 @@ export const DATASET_LIMITS = {
   vectorLength: 100_000,
   /** meta/*.json and *.jsonl files of a LeRobot folder */
   metaBytes: 64 * 2 ** 20,
+  /** one data file of a LeRobot folder (an episode's Parquet), read whole; the steps bound keeps real ones far below */
+  dataFileBytes: 2 ** 30,
 } as const
