@@ -12,10 +12,10 @@
 import { mkdirSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parquetWriteBuffer } from 'hyparquet-writer'
-import { parquetReadObjects } from 'hyparquet'
+import { parquetMetadata, parquetReadObjects, parquetSchema, type FileMetaData } from 'hyparquet'
 import { StoreError } from '../errors'
 import { openInside, readAtMost } from '../plain-file'
-import { DATASET_LIMITS, type Dataset, type DatasetEpisode, type DatasetTasks } from './types'
+import { DATASET_LIMITS, type Dataset, type DatasetEpisode, type DatasetTask, type DatasetTasks } from './types'
 
 export const LEROBOT_VERSION = 'v2.1'
 const CHUNKS_SIZE = 1000
@@ -245,6 +245,28 @@ function readJson(dir: string, rel: string): unknown {
   }
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** meta/info.json as an object: `null` or a list there is one clear line, not a TypeError further on. */
+function readInfo(dir: string): Record<string, unknown> {
+  const info = readJson(dir, 'meta/info.json')
+  if (!isObject(info)) throw bad(dir, `meta/info.json is ${describeJson(info)}, not a JSON object`)
+  return info
+}
+
+/** The rows of a .jsonl file of meta/, each an object (a `null` row is refused by its number). */
+function readRows(dir: string, rel: string): Record<string, unknown>[] {
+  const rows = readJson(dir, rel) as unknown[]
+  const i = rows.findIndex((r) => !isObject(r))
+  if (i >= 0) throw bad(dir, `${rel} row ${i + 1} is ${describeJson(rows[i])}, not a JSON object`)
+  return rows as Record<string, unknown>[]
+}
+
+function describeJson(v: unknown): string {
+  if (v === null) return 'null'
+  return Array.isArray(v) ? 'a list' : `a ${typeof v}`
+}
+
 /** Whether a folder looks like a LeRobot dataset (meta/info.json with a codebase_version). */
 export function isLerobotFolder(dir: string): boolean {
   return existsSync(join(dir, 'meta', 'info.json'))
@@ -262,9 +284,77 @@ function vectorOf(value: unknown, width: number, where: string, dir: string): Fl
   return Float64Array.from(arr, Number)
 }
 
+/** The columns an import uses; a dataset's other features are never decoded. */
+const READ_COLUMNS = ['observation.state', 'action', 'physics.state', 'next.reward', 'frame_index']
+
+/**
+ * The rows of one episode file. Its footer is checked against the length meta/episodes.jsonl declares before any
+ * row is decoded: a file of 2,000,000 rows declared as 20 grew to 3.9 GB while decoding (issue #27).
+ */
+async function readFrames(
+  dir: string,
+  rel: string,
+  bytes: Buffer<ArrayBuffer>,
+  length: number,
+  task: DatasetTask,
+): Promise<Record<string, unknown>[]> {
+  const unreadable = (err: unknown) => bad(dir, `${rel} is not a readable Parquet file (${(err as Error).message})`)
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
+  let metadata: FileMetaData
+  let present: Set<string>
+  try {
+    metadata = parquetMetadata(file)
+    present = new Set(parquetSchema(metadata).children.map((c) => c.element.name))
+  } catch (err) {
+    throw unreadable(err)
+  }
+  checkFooter(dir, rel, metadata, length, columnWidths(task))
+  try {
+    const columns = READ_COLUMNS.filter((c) => present.has(c))
+    return (await parquetReadObjects({ file, metadata, columns, rowEnd: length })) as Record<string, unknown>[]
+  } catch (err) {
+    throw unreadable(err)
+  }
+}
+
+/** Values a row holds in each column read: a vector's length, or 1. */
+function columnWidths(task: DatasetTask): Record<string, number> {
+  return { 'observation.state': task.obsDim, action: task.actDim, 'physics.state': task.stateSize }
+}
+
+/**
+ * The footer's row count, its row groups' counts and each read column's value count (at most rows x width)
+ * against the declared length: what decoding would produce, known before it starts.
+ */
+function checkFooter(
+  dir: string,
+  rel: string,
+  metadata: FileMetaData,
+  length: number,
+  widths: Record<string, number>,
+): void {
+  const declared = `meta/episodes.jsonl says ${length}`
+  if (Number(metadata.num_rows) !== length)
+    throw bad(dir, `${rel} holds ${metadata.num_rows} rows by its footer, ${declared}`)
+  let grouped = 0
+  for (const group of metadata.row_groups) {
+    const rows = Number(group.num_rows)
+    grouped += rows
+    for (const chunk of group.columns) {
+      const meta = chunk.meta_data
+      const name = meta?.path_in_schema[0] ?? ''
+      if (!meta || !READ_COLUMNS.includes(name)) continue
+      const most = rows * (widths[name] ?? 1)
+      if (Number(meta.num_values) > most)
+        throw bad(dir, `${rel} column ${name} holds ${meta.num_values} values, more than ${most} for its ${rows} rows`)
+    }
+  }
+  if (grouped !== length) throw bad(dir, `${rel} has ${grouped} rows in its row groups, ${declared}`)
+}
+
 /** Read a LeRobot v2.x folder into a dataset of a known task (info.json's workbench.task_id, tasks.jsonl, or `taskId`). */
 export async function readLerobot(dir: string, tasks: DatasetTasks, taskId?: string): Promise<Dataset> {
-  const info = readJson(dir, 'meta/info.json') as {
+  const info = readInfo(dir) as {
     codebase_version?: unknown
     features?: Record<string, Feature>
     data_path?: unknown
@@ -276,7 +366,7 @@ export async function readLerobot(dir: string, tasks: DatasetTasks, taskId?: str
   const features = info.features ?? {}
   for (const f of ['observation.state', 'action'])
     if (!features[f]) throw bad(dir, `meta/info.json has no feature '${f}'`)
-  const tasksTable = readJson(dir, 'meta/tasks.jsonl') as { task?: unknown }[]
+  const tasksTable = readRows(dir, 'meta/tasks.jsonl') as { task?: unknown }[]
   const name =
     taskId ??
     (typeof info.workbench?.task_id === 'string'
@@ -297,7 +387,7 @@ export async function readLerobot(dir: string, tasks: DatasetTasks, taskId?: str
     throw bad(dir, `action has shape [${features.action.shape}], task '${name}' has ${task.actDim}`)
   if (features['physics.state'] && shapeOf('physics.state') !== task.stateSize)
     throw bad(dir, `physics.state has shape [${features['physics.state'].shape}], task '${name}' has ${task.stateSize}`)
-  const episodesTable = readJson(dir, 'meta/episodes.jsonl') as {
+  const episodesTable = readRows(dir, 'meta/episodes.jsonl') as {
     episode_index?: unknown
     length?: unknown
     workbench?: { episode_id?: unknown; operator?: unknown; created_at?: unknown }
@@ -324,13 +414,7 @@ export async function readLerobot(dir: string, tasks: DatasetTasks, taskId?: str
     if (total > DATASET_LIMITS.totalSteps) throw bad(dir, `more than ${DATASET_LIMITS.totalSteps} steps in all`)
     const rel = dataPath(e)
     const bytes = readPart(dir, rel, DATASET_LIMITS.dataFileBytes)
-    let frames: Record<string, unknown>[]
-    try {
-      const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
-      frames = (await parquetReadObjects({ file: ab })) as Record<string, unknown>[]
-    } catch (err) {
-      throw bad(dir, `${rel} is not a readable Parquet file (${(err as Error).message})`)
-    }
+    const frames = await readFrames(dir, rel, bytes, length, task)
     if (frames.length !== length) throw bad(dir, `${rel} has ${frames.length} rows, meta/episodes.jsonl says ${length}`)
     const hasState = frames.every((f) => f['physics.state'] != null)
     const observations: Float64Array[] = []
