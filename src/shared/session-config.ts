@@ -2,6 +2,7 @@
 // sessions.start, `iwb run`, `iwb compare`), by the store's import and by the session runner. Two sessions with
 // equal configurations store the same labels and the same evaluation curve, wherever they run.
 import { z } from 'zod'
+import { DEFAULT_POLICY, PolicyChoice, policyKey } from './policy-config'
 
 // 'hg-dagger': takeover sessions (HG-DAgger): the learner drives, the person takes over while holding a button.
 export const Algo = z.enum(['bc', 'dagger', 'stagger', 'warm-stagger', 'hg-dagger'])
@@ -153,6 +154,8 @@ export const SessionConfigFields = z.object({
    * mistakes unrecoverable sooner (the `recoverability` study). null: the task's own (Hopper 0.2, Walker2d 1).
    */
   fallAngle: z.number().min(SESSION_LIMITS.fallAngle.min).max(SESSION_LIMITS.fallAngle.max).nullable().default(null),
+  /** the learner's policy class and its parameters (shared/policy-config.ts); mlp: the paper's learner */
+  policy: PolicyChoice.default(DEFAULT_POLICY),
   /** the version of the algorithm that ran (ALGO_VERSIONS); omitted: the version this code runs */
   algoVersion: z.number().int().min(1).max(MAX_ALGO_VERSION).optional(),
 })
@@ -205,7 +208,11 @@ export function sessionConfig(input: SessionConfigInput): SessionConfig {
 /** Two configs describe the same session (every field, as stored). */
 export function sameConfig(a: SessionConfig, b: SessionConfig): boolean {
   return (Object.keys(SessionConfigFields.shape) as (keyof SessionConfig)[]).every((k) =>
-    k === 'offline' ? offlineKey(a.offline) === offlineKey(b.offline) : a[k] === b[k],
+    k === 'offline'
+      ? offlineKey(a.offline) === offlineKey(b.offline)
+      : k === 'policy'
+        ? policyKey(a.policy) === policyKey(b.policy)
+        : a[k] === b[k],
   )
 }
 

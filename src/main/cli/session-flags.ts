@@ -12,6 +12,7 @@ import {
   type SessionConfigInput,
   type Standardise,
 } from '../../shared/session-config'
+import { POLICY_CLASSES, parsePolicyFlags } from '../../shared/policy-config'
 import { flag } from './args'
 import { UsageError } from './command'
 
@@ -27,6 +28,8 @@ export const SESSION_OPTIONS = {
   'eval-episodes': { type: 'string' },
   offline: { type: 'string' },
   operator: { type: 'string' },
+  policy: { type: 'string' },
+  'policy-params': { type: 'string' },
   db: { type: 'string' },
   json: { type: 'boolean' },
 } as const
@@ -49,6 +52,9 @@ export const SESSION_SCHEMA = {
     .min(1, { error: 'needs a value' })
     .max(100, { error: 'must be at most 100 characters' })
     .optional(),
+  /** the learner's class (shared/policy-config.ts) and its parameters as JSON */
+  policy: flag.oneOf(POLICY_CLASSES.map((c) => c.id) as [string, ...string[]]).optional(),
+  'policy-params': flag.text().optional(),
   db: flag.text().optional(),
   json: z.boolean().default(false),
 }
@@ -74,8 +80,18 @@ export function configFromFlags(
       throw new UsageError(`--offline ${(e as Error).message}, got '${v.offline}'`)
     }
   }
+  if (v['policy-params'] !== undefined && v.policy === undefined) throw new UsageError('--policy-params needs --policy')
+  let policy: SessionConfigInput['policy']
+  if (v.policy !== undefined) {
+    try {
+      policy = parsePolicyFlags(v.policy, v['policy-params'])
+    } catch (e) {
+      throw new UsageError(`--policy-params: ${(e as Error).message}`)
+    }
+  }
   const input: SessionConfigInput = {
     offline,
+    policy,
     taskId: v.task,
     budget: v.budget,
     costRatio: v['cost-ratio'],

@@ -1,14 +1,17 @@
 // What every algorithm (BC, DAgger, STAGGER, WARM-STAGGER) sees each round, and what a round gives back.
 import type { TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
-import type { MlpWeights, PolicySpec, SpecPolicy } from '../sim/policy-spec'
+import type { LearnerWeights, PolicySpec, SpecPolicy } from '../sim/policy-spec'
 import type { Rng } from '../sim/rng'
-import type { LabelRecord } from './session-log'
+import type { LabelContextNeeds } from '../../shared/policy-config'
+import type { LabelContext, LabelRecord } from './session-log'
 import type { Supervisor } from './takeover'
 
-/** The learner's policy spec: its MLP weights within the task's action bounds. */
-export function learnerSpec(weights: MlpWeights, task: TaskInfo): PolicySpec {
-  return { kind: 'mlp', weights, low: task.actionLow.slice(), high: task.actionHigh.slice() }
+/** The learner's policy spec: its weights (the MLP's or another class's) within the task's action bounds. */
+export function learnerSpec(weights: LearnerWeights, task: TaskInfo): PolicySpec {
+  const low = task.actionLow.slice()
+  const high = task.actionHigh.slice()
+  return 'cls' in weights ? { kind: weights.cls, weights, low, high } : { kind: 'mlp', weights, low, high }
 }
 
 /** A label as an algorithm draws it; its cost is set by the CostLedger when the runner records it. */
@@ -34,10 +37,56 @@ export interface RoundContext {
    * Ask the oracle about a state of env (the env is at that state now); records the query and gives the
    * label, or null when the answer was abandoned.
    */
-  query(observation: Float64Array, step: number): Promise<DrawnLabel | null>
+  query(observation: Float64Array, step: number, history?: Float64Array): Promise<DrawnLabel | null>
   /** the person watching a takeover session (live, or the expert as a simulated person); null when none */
   supervisor?: Supervisor | null
   signal?: AbortSignal
+  /** what the session's policy class needs of each label; absent: nothing beyond the state (the MLP) */
+  needs?: LabelContextNeeds
+  /** the observations before the env's current one in this episode (oldest first, flat), up to needs.history - 1 */
+  history?(): Float64Array
+  /** run fn, which may step the env, and put the env back as it was (state, step count, history) */
+  lookAhead?<T>(fn: () => T): T
+}
+
+/** The history a label at the env's current state carries, or null when the class needs none. */
+export function labelHistory(ctx: RoundContext, given?: Float64Array): Float64Array | null {
+  if (!ctx.needs || ctx.needs.history <= 1) return null
+  return given ?? ctx.history?.() ?? new Float64Array(0)
+}
+
+/**
+ * The expert's next chunk - 1 actions from the env's current state (the class predicts chunks), simulated and
+ * undone: the env is back at its state afterwards. Empty when the class needs no chunk.
+ */
+export function expertChunk(ctx: RoundContext, expert: Policy, obs: Float64Array): Float64Array {
+  const k = ctx.needs?.chunk ?? 1
+  if (k <= 1) return new Float64Array(0)
+  const roll = (): Float64Array => {
+    const out: number[] = []
+    let o = obs
+    for (let i = 0; i < k - 1; i++) {
+      const r = ctx.env.step(expert.act(o))
+      if (r.terminated || r.truncated) break
+      o = r.observation
+      for (const v of expert.act(o)) out.push(v)
+    }
+    return Float64Array.from(out)
+  }
+  if (ctx.lookAhead) return ctx.lookAhead(roll)
+  const state = ctx.env.getState()
+  try {
+    return roll()
+  } finally {
+    ctx.env.setState(state)
+  }
+}
+
+/** A context from its parts, or null when both are empty. */
+export function labelContext(history: Float64Array | null, next: Float64Array | null): LabelContext | null {
+  return (history?.length ?? 0) + (next?.length ?? 0) === 0
+    ? null
+    : { history: history ?? new Float64Array(0), next: next ?? new Float64Array(0) }
 }
 
 export interface Round {
@@ -65,9 +114,10 @@ export function offlineLabel(
   obs: Float64Array,
   step: number,
   source: 'offline' | 'demonstration',
+  history?: Float64Array,
 ): DrawnLabel {
   if (!ctx.expert) throw new Error('offline labels need an expert policy')
-  return {
+  const label: DrawnLabel = {
     source,
     observation: Float64Array.from(obs),
     state: ctx.env.getState(),
@@ -76,6 +126,9 @@ export function offlineLabel(
     episodeId: null,
     stepIndex: step,
   }
+  const context = labelContext(labelHistory(ctx, history), expertChunk(ctx, ctx.expert, obs))
+  if (context) label.context = context
+  return label
 }
 
 /**

@@ -8,7 +8,7 @@
 //
 // statesPerRollout m: label m states drawn uniformly without replacement from each rollout instead of all of
 // them, between DAgger (all) and STAGGER (one state, one rollout per label): the trajectory-versus-state trade-off.
-import type { Algorithm, DrawnLabel, Round, RoundContext } from './algorithm'
+import { labelHistory, type Algorithm, type DrawnLabel, type Round, type RoundContext } from './algorithm'
 
 export class DAgger implements Algorithm {
   readonly name = 'dagger'
@@ -42,12 +42,12 @@ export class DAgger implements Algorithm {
     const expert = ctx.expert
     const learner = ctx.learner
     let obs = ctx.env.reset(ctx.nextSeed())
-    let visited: { obs: Float64Array; state: Float64Array; step: number }[] = []
+    let visited: { obs: Float64Array; state: Float64Array; step: number; history: Float64Array | null }[] = []
     const maxLabels = Math.floor(ctx.remaining / ctx.costRatio)
     // whole-trajectory DAgger stops rolling out when the budget is spent; m states are drawn from a whole episode
     const cap = this.statesPerRollout === null ? maxLabels : Infinity
     for (let k = 0; k < ctx.task.horizon && visited.length < cap; k++) {
-      visited.push({ obs, state: ctx.env.getState(), step: k })
+      visited.push({ obs, state: ctx.env.getState(), step: k, history: labelHistory(ctx) })
       const useExpert = expert && beta > 0 && ctx.rng.next() < beta
       const a = useExpert ? expert.act(obs) : learner.sample ? learner.sample(obs, ctx.rng) : learner.act(obs)
       const r = ctx.env.step(a)
@@ -67,7 +67,7 @@ export class DAgger implements Algorithm {
     for (const v of visited) {
       if (ctx.signal?.aborted) break
       ctx.env.setState(v.state)
-      const l = await ctx.query(v.obs, v.step)
+      const l = await ctx.query(v.obs, v.step, v.history ?? undefined)
       if (l) labels.push(l)
     }
     return { labels, phase: this.statesPerRollout === null ? 'trajectory' : 'states' }

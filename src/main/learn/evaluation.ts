@@ -134,11 +134,11 @@ export async function expertReturn(
   expert: PolicySpec,
   configs: readonly Pick<SessionConfig, 'seed' | 'evalEpisodes'>[],
   evaluator: Evaluator,
-): Promise<{ mean: number; returns: number[] }> {
+): Promise<{ mean: number; returns: number[]; successRate: number | null }> {
   const seeds = [...new Set(configs.flatMap((c) => evaluationSeeds(c)))]
-  const { returns } = await evaluator.evaluate(
+  const { returns, successRate } = await evaluator.evaluate(
     expert,
     seeds.map((seed) => ({ seed, sampleSeed: 0 })),
   )
-  return { mean: mean(returns), returns }
+  return { mean: mean(returns), returns, successRate }
 }

@@ -6,6 +6,9 @@ import type { Tensor, Tensor1D, Tensor2D, Variable, Scalar } from '@tensorflow/t
 import type { Tf } from './backend'
 import type { MlpWeights } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
+import { adamState, restoreAdam, type AdamState } from './policies/adam'
+
+export type { AdamState } from './policies/adam'
 
 export type LossKind = 'nll' | 'mse'
 
@@ -39,24 +42,6 @@ export interface MlpState {
   obsMean: number[]
   obsStd: number[]
   adam: AdamState
-}
-
-export interface AdamState {
-  iterations: number
-  /** beta^t as Adam accumulated it step by step (not pow(beta, t): the two differ in the last bits) */
-  accBeta1: number
-  accBeta2: number
-  firstMoment: Float32Array[]
-  secondMoment: Float32Array[]
-}
-
-/** The fields of tfjs's AdamOptimizer that its own getWeights/setWeights do not round-trip exactly. */
-interface AdamInternals {
-  accBeta1: Variable
-  accBeta2: Variable
-  accumulatedFirstMoment: { originalName: string; variable: Variable }[]
-  accumulatedSecondMoment: { originalName: string; variable: Variable }[]
-  iterations_: number
 }
 
 export const LOG_STD_MIN = -20
@@ -294,7 +279,6 @@ export class GaussianMlp {
 
   /** A copy of the whole training state (checkpoints): continuing from restore(state()) is bit-identical. */
   state(): MlpState {
-    const adam = this.optimizer as unknown as AdamInternals
     const f32 = (v: Variable): Float32Array => Float32Array.from(v.dataSync() as Float32Array)
     return {
       weights: this.weights.map(f32),
@@ -302,13 +286,7 @@ export class GaussianMlp {
       logStd: f32(this.logStd),
       obsMean: Array.from(this.obsMean),
       obsStd: Array.from(this.obsStd),
-      adam: {
-        iterations: adam.iterations_ ?? 0,
-        accBeta1: adam.accBeta1.dataSync()[0],
-        accBeta2: adam.accBeta2.dataSync()[0],
-        firstMoment: adam.accumulatedFirstMoment.map((m) => f32(m.variable)),
-        secondMoment: adam.accumulatedSecondMoment.map((m) => f32(m.variable)),
-      },
+      adam: adamState(this.optimizer),
     }
   }
 
@@ -331,17 +309,7 @@ export class GaussianMlp {
     this.meanT = tf.tensor1d(Float32Array.from(this.obsMean))
     this.invStdT = tf.tensor1d(Float32Array.from(this.obsStd, (s) => 1 / s))
     this.resetOptimizer()
-    const adam = this.optimizer as unknown as AdamInternals
-    const moment = (arrays: Float32Array[], suffix: string): AdamInternals['accumulatedFirstMoment'] =>
-      arrays.map((a, i) => ({
-        originalName: `${vars[i].name}/${suffix}`,
-        variable: tf.variable(tf.tensor(a, vars[i].shape), false),
-      }))
-    adam.accumulatedFirstMoment = moment(state.adam.firstMoment, 'm')
-    adam.accumulatedSecondMoment = moment(state.adam.secondMoment, 'v')
-    adam.accBeta1.assign(tf.scalar(state.adam.accBeta1))
-    adam.accBeta2.assign(tf.scalar(state.adam.accBeta2))
-    adam.iterations_ = state.adam.iterations
+    restoreAdam(tf, this.optimizer, vars, state.adam)
   }
 
   resetOptimizer(): void {

@@ -18,7 +18,7 @@
 // nearly all of the time between a commit and the next prompt; the store, messaging and frames a few ms).
 import type { TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
-import { policyFromSpec, type MlpWeights, type PolicySpec, type SpecPolicy } from '../sim/policy-spec'
+import { policyFromSpec, type LearnerWeights, type PolicySpec, type SpecPolicy } from '../sim/policy-spec'
 import type { EpisodeRequest, EpisodeResult } from '../sim/rollout-pool'
 import type { Trainer } from './trainer'
 import { learnerSpec, type Algorithm, type Round, type RoundContext } from './algorithm'
@@ -230,8 +230,8 @@ export function trackLatestLearner(
   task: TaskInfo,
 ): { trainer: Trainer; latestLearner: (hurry?: Promise<void>) => Promise<SpecPolicy & { spec: PolicySpec }> } {
   let inflight: Promise<unknown> | null = null
-  let latest: MlpWeights | null = null
-  let cached: { weights: MlpWeights; policy: SpecPolicy & { spec: PolicySpec } } | null = null
+  let latest: LearnerWeights | null = null
+  let cached: { weights: LearnerWeights; policy: SpecPolicy & { spec: PolicySpec } } | null = null
   const trainer: Trainer = {
     get backend() {
       return inner.backend

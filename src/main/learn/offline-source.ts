@@ -7,6 +7,7 @@ import type { SessionConfig } from '../../shared/session-config'
 import { createRng } from '../sim/rng'
 import type { DrawnLabel, Round, RoundContext } from './algorithm'
 import { offlineLabel } from './algorithm'
+import type { LabelContext } from './session-log'
 
 // The expert's offline labels, in one of two forms:
 //  - 'iid' (the authors'): one state drawn uniformly from one expert trajectory per label.
@@ -33,7 +34,9 @@ export function offlineRound(ctx: RoundContext, form: OfflineForm): Round | null
       if (r.terminated) {
         const i = ctx.rng.int(seen.length)
         ctx.env.setState(seen[i].state)
-        return { labels: [offlineLabel(ctx, seen[i].obs, i, 'offline')], phase: 'offline' }
+        const h = ctx.needs ? Math.max(0, ctx.needs.history - 1) : 0
+        const before = h > 0 ? seen.slice(Math.max(0, i - h), i).map((x) => x.obs) : []
+        return { labels: [offlineLabel(ctx, seen[i].obs, i, 'offline', flat(before))], phase: 'offline' }
       }
       obs = r.observation
     }
@@ -48,6 +51,16 @@ export function offlineRound(ctx: RoundContext, form: OfflineForm): Round | null
     obs = r.observation
   }
   return { labels, phase: 'offline' }
+}
+
+function flat(rows: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(rows.reduce((n, r) => n + r.length, 0))
+  let at = 0
+  for (const r of rows) {
+    out.set(r, at)
+    at += r.length
+  }
+  return out
 }
 
 /** Offline labels for a round: at most `max` (the offline share still open); null when none are left. */
@@ -142,7 +155,8 @@ export class RecordedDemos implements OfflineSupply {
     }
     if (this.seed === null) this.seed = ctx.rng.int(0x7fffffff)
     this.order ??= this.shuffled(this.seed)
-    const p = this.pool[this.order[this.taken++]]
+    const at = this.order[this.taken++]
+    const p = this.pool[at]
     const label: DrawnLabel = {
       source: 'demonstration',
       observation: Float64Array.from(p.step.observation),
@@ -152,7 +166,20 @@ export class RecordedDemos implements OfflineSupply {
       episodeId: p.episodeId,
       stepIndex: p.step.index,
     }
+    if (ctx.needs && (ctx.needs.history > 1 || ctx.needs.chunk > 1)) label.context = this.context(at, ctx.needs)
     return { labels: [label], phase: 'demonstration' }
+  }
+
+  /** The observations before pool entry `at` and the actions after it, within its own demonstration. */
+  private context(at: number, needs: { history: number; chunk: number }): LabelContext {
+    const p = this.pool[at]
+    const same = (j: number): boolean => j >= 0 && j < this.pool.length && this.pool[j].episodeId === p.episodeId
+    const history: number[] = []
+    for (let j = at - (needs.history - 1); j < at; j++)
+      if (same(j)) history.push(...Array.from(this.pool[j].step.observation))
+    const next: number[] = []
+    for (let j = at + 1; j < at + needs.chunk && same(j); j++) next.push(...Array.from(this.pool[j].step.action))
+    return { history: Float64Array.from(history), next: Float64Array.from(next) }
   }
 
   state(): RecordedDemosState {

@@ -30,6 +30,17 @@ export interface RoundCommit {
   checkpoint: SessionCheckpoint | null
 }
 
+/**
+ * What a label carries beyond its state for policies that see several observations or predict several actions
+ * (shared/policy-config.ts contextNeeds): the observations before the state, oldest first (rows of obsDim; fewer
+ * at an episode's start), and the actions taken after the label's own, in order (rows of actDim; none where they
+ * are unknown, as for a query's single answer).
+ */
+export interface LabelContext {
+  history: ArrayLike<number>
+  next: ArrayLike<number>
+}
+
 export interface LabelRecord {
   source: LabelSource
   /** 1 for an offline label, C for an interactive query */
@@ -43,6 +54,8 @@ export interface LabelRecord {
   /** the episode step this label came from, when it came from a stored episode */
   episodeId: number | null
   stepIndex: number | null
+  /** history and following actions; absent or null: none (the Gaussian MLP needs none) */
+  context?: LabelContext | null
 }
 
 export interface QueryRecord {

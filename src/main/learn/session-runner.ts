@@ -8,7 +8,7 @@
 // Cancellable: the AbortSignal stops it between rounds (and abandons a pending query); signal.reason 'pause'
 // leaves the session 'paused', anything else 'cancelled'.
 import type { Env, Policy } from '../sim/env'
-import { policyFromSpec, type MlpWeights, type PolicySpec, type SpecPolicy } from '../sim/policy-spec'
+import { policyFromSpec, type LearnerWeights, type PolicySpec, type SpecPolicy } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
 import { learnerSpec, type Algorithm, type DrawnLabel, type Round, type RoundContext } from './algorithm'
 import { BehaviourCloning } from './bc'
@@ -33,6 +33,9 @@ import { expertStandardisation } from '../experts/registry'
 import { WarmStagger } from './warm-stagger'
 import { mean } from '../../shared/stats'
 import { ALGO_VERSIONS, envTaskId } from '../../shared/session-config'
+import { contextNeeds } from '../../shared/policy-config'
+import { episodic, trackedEnv } from './episode-context'
+import { followingActions } from './label-chunks'
 
 export interface SessionProgress {
   labels: number
@@ -125,6 +128,7 @@ export function sessionTrainer(config: SessionConfig, env: Env, where: 'local' |
       seed: config.seed,
       ...(config.epochs !== null ? { epochs: config.epochs } : {}),
       ...(config.standardise === 'expert' ? { standardisation: expertStandardisation(config.taskId) } : {}),
+      policy: config.policy,
     },
     where,
   )
@@ -132,27 +136,7 @@ export function sessionTrainer(config: SessionConfig, env: Env, where: 'local' |
 
 /** The env with a count of every step() (rollout steps, for the benchmark's sim-only baseline). */
 export function countSteps(env: Env): Env & { steps: number } {
-  const counted = {
-    steps: 0,
-    get task() {
-      return env.task
-    },
-    get stepCount() {
-      return env.stepCount
-    },
-    reset: (seed?: number) => env.reset(seed),
-    step(a: ArrayLike<number>) {
-      counted.steps++
-      return env.step(a)
-    },
-    observe: () => env.observe(),
-    getState: () => env.getState(),
-    setState: (s: ArrayLike<number>) => env.setState(s),
-    geometry: () => env.geometry(),
-    frame: () => env.frame(),
-    close: () => env.close(),
-  }
-  return counted
+  return trackedEnv(env, 0)
 }
 
 export async function runSession(opts: RunSessionOptions): Promise<SessionResult> {
@@ -163,7 +147,8 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
     throw new Error(
       `this session ran ${config.algo} version ${config.algoVersion}; this workbench runs version ${ALGO_VERSIONS[config.algo]} and cannot continue it (start a new session)`,
     )
-  const env = countSteps(await opts.makeEnv(envTaskId(config)))
+  const needs = contextNeeds(config.policy)
+  const env = trackedEnv(await opts.makeEnv(envTaskId(config)), needs.history - 1)
   const task = env.task
   const evaluator = opts.evaluator ?? localEvaluator(await opts.makeEnv(envTaskId(config)))
   const expert: Policy | null = opts.expert ? ('kind' in opts.expert ? policyFromSpec(opts.expert) : opts.expert) : null
@@ -180,7 +165,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
     const checkpoint = log.checkpoint()
     let rng = createRng(trainingSeed(config.seed, 0x7fffffff))
     let resets = 0
-    let weights: MlpWeights
+    let weights: LearnerWeights
     if (checkpoint && checkpoint.labels === stored.length) {
       await trainer.restore(checkpoint.trainer)
       rng = createRng(0, checkpoint.rng)
@@ -191,16 +176,18 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       // Labels without a checkpoint (a person's overlapped rounds, or a workspace from before checkpoints):
       // continue from the latest policy, trained on what it missed. Not bit-exact.
       const saved = log.latestPolicy()
-      if (saved) await trainer.load(saved.weights as MlpWeights)
+      if (saved) await trainer.load(saved.weights as LearnerWeights)
       const missing = stored.length - (saved?.labels ?? 0)
       weights =
-        missing > 0 || !saved ? (await trainer.update(8 * Math.max(0, missing))).weights : (saved.weights as MlpWeights)
+        missing > 0 || !saved
+          ? (await trainer.update(8 * Math.max(0, missing))).weights
+          : (saved.weights as LearnerWeights)
       rng = createRng(trainingSeed(config.seed, 0x40000000 + stored.length))
       resets = 0x20000000 + stored.length * 64
     } else {
       weights = await trainer.weights()
     }
-    let learner: SpecPolicy = policyFromSpec(learnerSpec(weights, task))
+    let learner: SpecPolicy = episodic(policyFromSpec(learnerSpec(weights, task)), env)
     const evaluations = log.evaluations()
     let lastEvalLabels = evaluations.length ? evaluations[evaluations.length - 1].labels : -1
     let lastReturn = evaluations.length ? mean(evaluations[evaluations.length - 1].returns) : null
@@ -225,7 +212,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
     let pending: Promise<UpdateResult> | null = null
     const adopt = (u: UpdateResult): void => {
       weights = u.weights
-      learner = policyFromSpec(learnerSpec(weights, task))
+      learner = episodic(policyFromSpec(learnerSpec(weights, task)), env)
     }
     const settle = async (): Promise<void> => {
       if (!pending) return
@@ -261,7 +248,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       await finishEvaluation()
       const at = { labels: ledger.labels, cost: ledger.cost, humanSeconds: ledger.humanSeconds }
       lastEvalLabels = at.labels
-      const after: Promise<MlpWeights> = pending ? pending.then((u) => u.weights) : Promise.resolve(weights)
+      const after: Promise<LearnerWeights> = pending ? pending.then((u) => u.weights) : Promise.resolve(weights)
       evaluating = (async () => {
         const w = await after
         const { returns, steps, successRate } = await evaluator.evaluate(
@@ -282,7 +269,12 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
 
     // A query's record waits for its label's id (the label is stored when its round ends).
     const pendingQueries = new Map<DrawnLabel, Omit<QueryRecord, 'labelId'>>()
-    const query = async (observation: Float64Array, step: number): Promise<DrawnLabel | null> => {
+    const query = async (
+      observation: Float64Array,
+      step: number,
+      history?: Float64Array,
+    ): Promise<DrawnLabel | null> => {
+      const before = needs.history > 1 ? (history ?? env.history()) : null
       const state = env.getState()
       const proposed = learner.act(observation)
       const issuedAt = Date.now()
@@ -320,6 +312,8 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
         episodeId: null,
         stepIndex: step,
       }
+      // a query's answer is one action: the chunk's later positions stay unknown (masked in training)
+      if (before?.length) label.context = { history: before, next: new Float64Array(0) }
       let d = 0
       for (let i = 0; i < action.length; i++) d += (action[i] - proposed[i]) ** 2
       pendingQueries.set(label, {
@@ -337,6 +331,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
 
     /** The ledger prices each label (one source of truth for cost); labels past the budget are dropped. */
     const price = (round: Round): RoundCommit => {
+      if (needs.chunk > 1) followingActions(round.labels, needs.chunk, task.actDim)
       const labels: LabelRecord[] = []
       const queries: RoundCommit['queries'] = []
       for (const l of round.labels) {
@@ -389,6 +384,9 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
         query,
         supervisor,
         signal,
+        needs,
+        history: () => env.history(),
+        lookAhead: (fn) => env.lookAhead(fn),
       }
       const round: Round | null = await algorithm.round(ctx)
       if (!round) break

@@ -5,7 +5,7 @@
 // worker's LivePerson) or a SimulatedPerson (the expert taking over when the learner strays) for tests and CI.
 import type { TakeoverEpisode, TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
-import type { Algorithm, DrawnLabel, Round, RoundContext } from './algorithm'
+import { labelHistory, type Algorithm, type DrawnLabel, type Round, type RoundContext } from './algorithm'
 
 /** What the person sees at one control step of the learner's episode. */
 export interface TakeoverStep {
@@ -93,6 +93,7 @@ export class Takeover implements Algorithm {
           action = clip(c.action, ctx.task)
           if (!held) episode.takeovers++
           episode.heldSeconds += c.seconds
+          const history = labelHistory(ctx)
           labels.push({
             source: 'intervention',
             observation: Float64Array.from(obs),
@@ -101,6 +102,7 @@ export class Takeover implements Algorithm {
             humanSeconds: c.seconds,
             episodeId: null,
             stepIndex: k,
+            ...(history?.length ? { context: { history, next: new Float64Array(0) } } : {}),
           })
         }
         held = c.action !== null

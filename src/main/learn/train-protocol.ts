@@ -1,12 +1,12 @@
 // Messages between the Trainer (caller's thread) and train-worker.ts.
-import type { MlpWeights } from '../sim/policy-spec'
+import type { LearnerWeights } from '../sim/policy-spec'
 import type { TrainerOptions, TrainerState, UpdateResult } from './training-core'
 
 export type TrainRequest =
   | { type: 'init'; id: number; options: TrainerOptions; backend?: string }
-  | { type: 'add'; obs: Float32Array; act: Float32Array; count: number }
+  | { type: 'add'; obs: Float32Array; act: Float32Array; mask: Float32Array; count: number }
   | { type: 'update'; id: number; extraSteps: number }
-  | { type: 'load'; id: number; weights: MlpWeights }
+  | { type: 'load'; id: number; weights: LearnerWeights }
   | { type: 'weights'; id: number }
   | { type: 'state'; id: number }
   | { type: 'restore'; id: number; state: TrainerState }
@@ -15,7 +15,7 @@ export type TrainRequest =
 export type TrainReply =
   | { type: 'ready'; id: number; backend: string }
   | { type: 'updated'; id: number; result: UpdateResult }
-  | { type: 'weights'; id: number; weights: MlpWeights }
+  | { type: 'weights'; id: number; weights: LearnerWeights }
   | { type: 'state'; id: number; state: TrainerState }
   | { type: 'ok'; id: number }
   | { type: 'error'; id: number; message: string }

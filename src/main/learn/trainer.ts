@@ -4,7 +4,9 @@
 import type { Worker } from 'node:worker_threads'
 import { startWorker } from '../workers'
 import { selectBackend, type BackendName } from './backend'
-import type { MlpWeights } from '../sim/policy-spec'
+import type { LearnerWeights } from '../sim/policy-spec'
+import { DEFAULT_POLICY, contextNeeds } from '../../shared/policy-config'
+import { labelRows, type LabelLike } from './label-rows'
 import type { TrainReply, TrainRequest } from './train-protocol'
 import { TrainingCore, type TrainerOptions, type TrainerState, type UpdateResult } from './training-core'
 
@@ -13,32 +15,21 @@ export type { TrainerOptions, TrainerState, UpdateResult, Schedule } from './tra
 export interface Trainer {
   /** the tfjs backend doing the work */
   readonly backend: string
-  /** append labels (observations and expert actions); training happens in update() */
-  add(labels: ReadonlyArray<{ observation: ArrayLike<number>; action: ArrayLike<number> }>): void
+  /** append labels (observations and expert actions, with their context); training happens in update() */
+  add(labels: ReadonlyArray<LabelLike>): void
   /** run the schedule on the labels added since the last update; extraSteps adds Adam steps (incremental) */
   update(extraSteps?: number): Promise<UpdateResult>
-  load(weights: MlpWeights): Promise<void>
-  weights(): Promise<MlpWeights>
+  load(weights: LearnerWeights): Promise<void>
+  weights(): Promise<LearnerWeights>
   /** the whole training state after the last update, and continuing exactly from one (checkpoints) */
   state(): Promise<TrainerState>
   restore(state: TrainerState): Promise<void>
   close(): Promise<void>
 }
 
-function pack(
-  labels: ReadonlyArray<{ observation: ArrayLike<number>; action: ArrayLike<number> }>,
-  obsDim: number,
-  actDim: number,
-): { obs: Float32Array; act: Float32Array } {
-  const obs = new Float32Array(labels.length * obsDim)
-  const act = new Float32Array(labels.length * actDim)
-  labels.forEach((l, i) => {
-    if (l.observation.length !== obsDim || l.action.length !== actDim)
-      throw new RangeError(`label ${i}: expected ${obsDim} observations and ${actDim} actions`)
-    obs.set(l.observation, i * obsDim)
-    act.set(l.action, i * actDim)
-  })
-  return { obs, act }
+/** The trainer's rows for labels, as wide as the session's policy class needs. */
+function pack(labels: ReadonlyArray<LabelLike>, options: TrainerOptions) {
+  return labelRows(labels, options.obsDim, options.actDim, contextNeeds(options.policy ?? DEFAULT_POLICY))
 }
 
 export class LocalTrainer implements Trainer {
@@ -52,18 +43,18 @@ export class LocalTrainer implements Trainer {
     return new LocalTrainer(new TrainingCore(tf, options), name)
   }
 
-  add(labels: ReadonlyArray<{ observation: ArrayLike<number>; action: ArrayLike<number> }>): void {
+  add(labels: ReadonlyArray<LabelLike>): void {
     if (labels.length === 0) return
-    const { obs, act } = pack(labels, this.core.options.obsDim, this.core.options.actDim)
-    this.core.add(obs, act, labels.length)
+    const { input, target, mask } = pack(labels, this.core.options)
+    this.core.add(input, target, labels.length, mask)
   }
   async update(extraSteps = 0): Promise<UpdateResult> {
     return this.core.update(extraSteps)
   }
-  async load(weights: MlpWeights): Promise<void> {
+  async load(weights: LearnerWeights): Promise<void> {
     this.core.load(weights)
   }
-  async weights(): Promise<MlpWeights> {
+  async weights(): Promise<LearnerWeights> {
     return this.core.weights()
   }
   async state(): Promise<TrainerState> {
@@ -121,12 +112,13 @@ export class WorkerTrainer implements Trainer {
     })
   }
 
-  add(labels: ReadonlyArray<{ observation: ArrayLike<number>; action: ArrayLike<number> }>): void {
+  add(labels: ReadonlyArray<LabelLike>): void {
     if (labels.length === 0) return
-    const { obs, act } = pack(labels, this.options.obsDim, this.options.actDim)
-    this.worker.postMessage({ type: 'add', obs, act, count: labels.length } satisfies TrainRequest, [
+    const { input: obs, target: act, mask } = pack(labels, this.options)
+    this.worker.postMessage({ type: 'add', obs, act, mask, count: labels.length } satisfies TrainRequest, [
       obs.buffer as ArrayBuffer,
       act.buffer as ArrayBuffer,
+      mask.buffer as ArrayBuffer,
     ])
   }
   async update(extraSteps = 0): Promise<UpdateResult> {
@@ -134,10 +126,10 @@ export class WorkerTrainer implements Trainer {
     if (r.type !== 'updated') throw new Error(`trainer: unexpected reply ${r.type}`)
     return r.result
   }
-  async load(weights: MlpWeights): Promise<void> {
+  async load(weights: LearnerWeights): Promise<void> {
     await this.request({ type: 'load', id: 0, weights })
   }
-  async weights(): Promise<MlpWeights> {
+  async weights(): Promise<LearnerWeights> {
     const r = await this.request({ type: 'weights', id: 0 })
     if (r.type !== 'weights') throw new Error(`trainer: unexpected reply ${r.type}`)
     return r.weights

@@ -3,10 +3,15 @@
 //  - incremental (default): after new labels, a few Adam steps on minibatches drawn from all the data.
 //  - scratch (the authors' schedule): a fresh network trained for many epochs on an 80/20 split, keeping the
 //    weights with the best validation loss.
+//  The policy class (shared/policy-config.ts) decides the rows' widths (a history of observations in, a chunk of
+//  actions out with a mask of the known ones) and may set its own learning rate, steps per label and batch size.
 import type { Tf } from './backend'
-import { GaussianMlp, type LossKind, type MlpState, type Standardisation } from './gaussian-mlp'
-import type { MlpWeights } from '../sim/policy-spec'
+import type { LossKind, Standardisation } from './gaussian-mlp'
+import type { LearnerWeights } from '../sim/policy-spec'
 import { createRng, type Rng, type RngState } from '../sim/rng'
+import { DEFAULT_POLICY, contextNeeds, type PolicyChoice } from '../../shared/policy-config'
+import { makePolicyNet } from './policies/registry'
+import type { PolicyNet } from './policies/net'
 
 export type Schedule = 'incremental' | 'scratch'
 
@@ -29,19 +34,22 @@ export interface TrainerOptions {
   hidden?: number[]
   /** fixed observation statistics (the expert's); absent: standardise from the labels, refreshed as they grow */
   standardisation?: Standardisation
+  /** the learner's class and parameters; default the Gaussian MLP */
+  policy?: PolicyChoice
 }
 
 /** The trainer's state apart from its data (which is rebuilt from the stored labels, in order). */
 export interface TrainerState {
   labels: number
-  net: MlpState
+  /** the class's network state (MlpState for the Gaussian MLP) */
+  net: unknown
   rng: RngState
   normalisedAt: number
   scratchCount: number
 }
 
 export interface UpdateResult {
-  weights: MlpWeights
+  weights: LearnerWeights
   loss: number
   steps: number
   labels: number
@@ -50,12 +58,18 @@ export interface UpdateResult {
 const DEFAULTS = { stepsPerLabel: 8, incrementalLr: 1e-3, scratchLr: 2.5e-4, epochs: 50 }
 
 export class TrainingCore {
+  /** rows: a history of observations (inW wide), a chunk of actions (outW wide) and its mask (chunk wide) */
   private obs: Float32Array
   private act: Float32Array
+  private mask: Float32Array
+  private readonly inW: number
+  private readonly outW: number
+  private readonly chunk: number
+  readonly policy: PolicyChoice
   private n = 0
   /** labels added since the last update */
   private fresh = 0
-  private net: GaussianMlp
+  private net: PolicyNet
   private rng: Rng
   private normalisedAt = 0
   private scratchCount = 0
@@ -66,8 +80,14 @@ export class TrainingCore {
     readonly options: TrainerOptions,
   ) {
     this.schedule = options.schedule ?? 'incremental'
-    this.obs = new Float32Array(1024 * options.obsDim)
-    this.act = new Float32Array(1024 * options.actDim)
+    this.policy = options.policy ?? DEFAULT_POLICY
+    const needs = contextNeeds(this.policy)
+    this.inW = needs.history * options.obsDim
+    this.outW = needs.chunk * options.actDim
+    this.chunk = needs.chunk
+    this.obs = new Float32Array(1024 * this.inW)
+    this.act = new Float32Array(1024 * this.outW)
+    this.mask = new Float32Array(1024 * this.chunk)
     this.rng = createRng((options.seed ?? 0) * 31 + 17)
     this.net = this.makeNet(options.seed ?? 0)
   }
@@ -76,45 +96,69 @@ export class TrainingCore {
     return this.n
   }
 
-  private makeNet(seed: number): GaussianMlp {
+  private makeNet(seed: number): PolicyNet {
     const o = this.options
     const lr = o.learningRate ?? (this.schedule === 'scratch' ? DEFAULTS.scratchLr : DEFAULTS.incrementalLr)
-    return new GaussianMlp(this.tf, o.obsDim, o.actDim, {
-      hidden: o.hidden,
-      loss: o.loss,
-      learningRate: lr,
+    const low = o.actionLow ?? new Array<number>(o.actDim).fill(-1)
+    const high = o.actionHigh ?? new Array<number>(o.actDim).fill(1)
+    const net = makePolicyNet(this.tf, this.policy, {
+      obsDim: o.obsDim,
+      actDim: o.actDim,
       seed,
-      actionLow: o.actionLow,
-      actionHigh: o.actionHigh,
-      standardisation: o.standardisation,
+      actionLow: low,
+      actionHigh: high,
+      mlp: {
+        hidden: o.hidden,
+        loss: o.loss,
+        learningRate: lr,
+        seed,
+        actionLow: o.actionLow,
+        actionHigh: o.actionHigh,
+        standardisation: o.standardisation,
+      },
     })
+    if (this.policy.id !== 'mlp' && o.standardisation) net.setNormalizer(o.standardisation.mean, o.standardisation.std)
+    return net
   }
 
-  add(obs: ArrayLike<number>, act: ArrayLike<number>, count: number): void {
-    const { obsDim, actDim } = this.options
-    if (obs.length !== count * obsDim || act.length !== count * actDim) throw new RangeError('label sizes do not match')
-    while ((this.n + count) * obsDim > this.obs.length) {
+  /** The class's own training settings where it has them (every class but the MLP). */
+  private get classTraining(): { stepsPerLabel: number; batchSize: number } | null {
+    return this.policy.id === 'mlp' ? null : this.policy.params
+  }
+
+  /** count rows: observations (history x obsDim each), actions (chunk x actDim) and, for chunks, the mask. */
+  add(obs: ArrayLike<number>, act: ArrayLike<number>, count: number, mask?: ArrayLike<number>): void {
+    if (obs.length !== count * this.inW || act.length !== count * this.outW)
+      throw new RangeError('label sizes do not match')
+    if (mask && mask.length !== count * this.chunk) throw new RangeError('label mask size does not match')
+    while ((this.n + count) * this.inW > this.obs.length) {
       const o = new Float32Array(this.obs.length * 2)
       o.set(this.obs)
       this.obs = o
       const a = new Float32Array(this.act.length * 2)
       a.set(this.act)
       this.act = a
+      const m = new Float32Array(this.mask.length * 2)
+      m.set(this.mask)
+      this.mask = m
     }
-    this.obs.set(obs as ArrayLike<number>, this.n * obsDim)
-    this.act.set(act as ArrayLike<number>, this.n * actDim)
+    this.obs.set(obs as ArrayLike<number>, this.n * this.inW)
+    this.act.set(act as ArrayLike<number>, this.n * this.outW)
+    if (mask) this.mask.set(mask as ArrayLike<number>, this.n * this.chunk)
+    else this.mask.fill(1, this.n * this.chunk, (this.n + count) * this.chunk)
     this.n += count
     this.fresh += count
   }
 
-  /** Standardisation from all data so far: std floored so near-constant inputs do not blow up. */
+  /** Standardisation from all data so far (each row's current observation): std floored so near-constant inputs do not blow up. */
   private statistics(): { mean: number[]; std: number[] } {
     const d = this.options.obsDim
     const mean = new Array<number>(d).fill(0)
     const sq = new Array<number>(d).fill(0)
+    const last = this.inW - d
     for (let i = 0; i < this.n; i++)
       for (let j = 0; j < d; j++) {
-        const v = this.obs[i * d + j]
+        const v = this.obs[i * this.inW + last + j]
         mean[j] += v
         sq[j] += v * v
       }
@@ -126,7 +170,7 @@ export class TrainingCore {
   }
 
   /** Refresh the standardisation as the data grows (often early, then every doubling). */
-  private maybeNormalise(net: GaussianMlp, force = false): void {
+  private maybeNormalise(net: PolicyNet, force = false): void {
     if (this.n === 0 || this.options.standardisation) return
     if (force || this.n >= Math.max(10, 2 * this.normalisedAt) || (this.n < 100 && this.n - this.normalisedAt >= 10)) {
       const s = this.statistics()
@@ -135,16 +179,18 @@ export class TrainingCore {
     }
   }
 
-  private batch(indices: ArrayLike<number>): { obs: Float32Array; act: Float32Array } {
-    const { obsDim, actDim } = this.options
-    const bo = new Float32Array(indices.length * obsDim)
-    const ba = new Float32Array(indices.length * actDim)
+  private batch(indices: ArrayLike<number>): { obs: Float32Array; act: Float32Array; mask: Float32Array } {
+    const { inW, outW, chunk } = this
+    const bo = new Float32Array(indices.length * inW)
+    const ba = new Float32Array(indices.length * outW)
+    const bm = new Float32Array(indices.length * chunk)
     for (let i = 0; i < indices.length; i++) {
       const k = indices[i]
-      bo.set(this.obs.subarray(k * obsDim, (k + 1) * obsDim), i * obsDim)
-      ba.set(this.act.subarray(k * actDim, (k + 1) * actDim), i * actDim)
+      bo.set(this.obs.subarray(k * inW, (k + 1) * inW), i * inW)
+      ba.set(this.act.subarray(k * outW, (k + 1) * outW), i * outW)
+      bm.set(this.mask.subarray(k * chunk, (k + 1) * chunk), i * chunk)
     }
-    return { obs: bo, act: ba }
+    return { obs: bo, act: ba, mask: bm }
   }
 
   /** Train on what was added since the last update; returns the exported policy. */
@@ -157,9 +203,10 @@ export class TrainingCore {
 
   private incremental(extraSteps: number): UpdateResult {
     this.maybeNormalise(this.net)
-    const perLabel = this.options.stepsPerLabel ?? DEFAULTS.stepsPerLabel
+    const own = this.classTraining
+    const perLabel = own?.stepsPerLabel ?? this.options.stepsPerLabel ?? DEFAULTS.stepsPerLabel
     const steps = perLabel * this.fresh + extraSteps
-    const bs = Math.min(this.options.batchSize ?? 64, this.n)
+    const bs = Math.min(own?.batchSize ?? this.options.batchSize ?? 64, this.n)
     let loss = NaN
     const idx = new Int32Array(bs)
     for (let s = 0; s < steps; s++) {
@@ -167,7 +214,7 @@ export class TrainingCore {
       // Always include the newest labels in the first steps, so a single new state is seen at once.
       if (s < this.fresh && bs > 1) idx[0] = this.n - 1 - (s % this.fresh)
       const b = this.batch(idx)
-      loss = this.net.trainBatch(b.obs, b.act, bs)
+      loss = this.net.trainBatch(b.obs, b.act, bs, b.mask)
     }
     return { weights: this.net.exportWeights(), loss, steps, labels: this.n }
   }
@@ -201,10 +248,10 @@ export class TrainingCore {
       for (let start = 0; start < train.length; start += bs) {
         const idx = train.slice(start, start + bs)
         const b = this.batch(idx)
-        this.net.trainBatch(b.obs, b.act, idx.length)
+        this.net.trainBatch(b.obs, b.act, idx.length, b.mask)
         steps++
       }
-      const v = this.net.lossValue(vb.obs, vb.act, val.length)
+      const v = this.net.lossValue(vb.obs, vb.act, val.length, vb.mask)
       if (v < best) {
         best = v
         bestWeights = this.net.exportWeights()
@@ -216,7 +263,7 @@ export class TrainingCore {
   }
 
   /** Continue from stored weights (resume). The standardisation is already folded into them. */
-  load(weights: MlpWeights): void {
+  load(weights: LearnerWeights): void {
     this.net.loadWeights(weights)
     // Fixed statistics: unfold them from the first layer again (the same function), so training sees them.
     if (this.options.standardisation)
@@ -225,7 +272,7 @@ export class TrainingCore {
     this.fresh = 0
   }
 
-  weights(): MlpWeights {
+  weights(): LearnerWeights {
     return this.net.exportWeights()
   }
 

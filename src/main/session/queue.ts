@@ -299,11 +299,13 @@ function land(
         throw new Error(`the result names a file '${name.slice(0, 40)}'`)
       writeFileSync(join(dir, name), text)
     }
-    const exported = SessionConfig.parse(
-      JSON.parse(readFileSync(join(dir, 'sessions.jsonl'), 'utf8').split('\n')[0] || 'null', (k, v) =>
-        ['id', 'status', 'createdAt', 'finishedAt', 'note'].includes(k) ? undefined : v,
-      ),
-    )
+    // The row's own fields go; nested ones stay (the policy's `id` is part of the configuration).
+    const row = JSON.parse(readFileSync(join(dir, 'sessions.jsonl'), 'utf8').split('\n')[0] || 'null') as Record<
+      string,
+      unknown
+    > | null
+    for (const k of ['id', 'status', 'createdAt', 'finishedAt', 'note']) if (row) delete row[k]
+    const exported = SessionConfig.parse(row)
     if (jobIdFor(exported) !== jobIdFor(plan.config))
       throw new Error('the result is of another configuration than its job; nothing was imported')
     importExport(ws, dir, { tasks: shapes, into: plan.sessionId })

@@ -3,6 +3,14 @@
 import { scriptedPolicy } from './scripted'
 import type { Policy } from './env'
 import type { Rng } from './rng'
+import { chunkPolicy, type ChunkWeights } from './policies/chunk'
+import { denseForward } from './policies/dense'
+import { diffusionPolicy, type DiffusionWeights } from './policies/diffusion'
+import { gmmPolicy, type GmmWeights } from './policies/gmm'
+
+export type { ChunkWeights } from './policies/chunk'
+export type { DiffusionWeights } from './policies/diffusion'
+export type { GmmWeights } from './policies/gmm'
 
 /** ARS V2: a = M (x - mu) / sigma, clipped to the bounds. M is actDim x obsDim, row-major. */
 export interface LinearSpec {
@@ -39,12 +47,30 @@ export interface ScriptedSpec {
   taskId: string
 }
 
-export type PolicySpec = LinearSpec | MlpSpec | ScriptedSpec
+/** The weights of a learned class other than the Gaussian MLP (src/main/sim/policies): `cls` names the class. */
+export type ClassWeights = GmmWeights | ChunkWeights | DiffusionWeights
+/** What a learner's trainer exports: the Gaussian MLP's weights, or another class's. */
+export type LearnerWeights = MlpWeights | ClassWeights
+
+/** A learned class other than the MLP; its kind is its class id. */
+export interface ClassSpec {
+  kind: ClassWeights['cls']
+  weights: ClassWeights
+  low: number[]
+  high: number[]
+}
+
+export type PolicySpec = LinearSpec | MlpSpec | ScriptedSpec | ClassSpec
 
 /** A Policy with the optional stochastic form used for exploration (Gaussian around act(), then clipped). */
 export interface SpecPolicy extends Policy {
   readonly actDim: number
   sample?(observation: Float64Array, rng: Rng): Float64Array
+  /**
+   * Policies with memory (a history of observations, chunks in flight) have reset(): each act() or sample() is
+   * then the next step of the episode since the last reset. Without it every call stands alone.
+   */
+  reset?(): void
 }
 
 function clipInto(a: Float64Array, low: number[] | undefined, high: number[] | undefined): Float64Array {
@@ -75,26 +101,8 @@ export function linearForward(
 
 /** Exact Float64 forward pass: tanh hidden layers, linear output (the Gaussian mean). */
 export function mlpForward(weights: MlpWeights, obs: ArrayLike<number>): Float64Array {
-  let x: ArrayLike<number> = obs
-  let inDim = weights.obsDim
-  const n = weights.layers.length
-  for (let l = 0; l < n; l++) {
-    const { w, b } = weights.layers[l]
-    const outDim = b.length
-    if (w.length !== outDim * inDim) {
-      throw new RangeError(`mlp layer ${l}: w has ${w.length} entries, expected ${outDim} x ${inDim}`)
-    }
-    const y = new Float64Array(outDim)
-    for (let i = 0; i < outDim; i++) {
-      let s = b[i]
-      const row = i * inDim
-      for (let j = 0; j < inDim; j++) s += w[row + j] * x[j]
-      y[i] = l < n - 1 ? Math.tanh(s) : s
-    }
-    x = y
-    inDim = outDim
-  }
-  return x as Float64Array
+  if (obs.length !== weights.obsDim) throw new RangeError(`mlp: ${obs.length} observations, expected ${weights.obsDim}`)
+  return denseForward(weights, obs, 'tanh')
 }
 
 function checkLinear(spec: LinearSpec): void {
@@ -132,6 +140,12 @@ export function policyFromSpec(spec: PolicySpec): SpecPolicy {
     }
     case 'scripted':
       return scriptedPolicy(spec.taskId)
+    case 'gmm':
+      return gmmPolicy(spec.weights as GmmWeights, spec.low, spec.high)
+    case 'chunk':
+      return chunkPolicy(spec.weights as ChunkWeights, spec.low, spec.high)
+    case 'diffusion':
+      return diffusionPolicy(spec.weights as DiffusionWeights, spec.low, spec.high)
     default:
       throw new Error(`unknown policy kind '${(spec as { kind: string }).kind}'`)
   }

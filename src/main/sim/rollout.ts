@@ -41,8 +41,9 @@ export function successShare(flags: readonly (boolean | undefined)[]): number | 
   return known.length === 0 ? null : known.filter(Boolean).length / flags.length
 }
 
-export function rollout(env: Env, policy: Policy, opts: RolloutOptions = {}): RolloutResult {
+export function rollout(env: Env, policy: Policy & { reset?(): void }, opts: RolloutOptions = {}): RolloutResult {
   let obs = env.reset(opts.seed)
+  policy.reset?.()
   const max = opts.maxSteps ?? env.task.horizon
   const offset = opts.rewardOffset ?? 0
   const rec = opts.record

@@ -50,3 +50,26 @@ export function decodeState(blob: Buffer | Uint8Array): unknown {
     return v
   })
 }
+
+/**
+ * A label's context (learn/session-log.ts LabelContext) <-> a BLOB: float64 values, the first the number of
+ * history values, then the history, then the actions after the label's own. NULL when it has none.
+ */
+export function encodeContext(
+  c: { history: ArrayLike<number>; next: ArrayLike<number> } | null | undefined,
+): Buffer | null {
+  if (!c || (c.history.length === 0 && c.next.length === 0)) return null
+  const out = new Float64Array(1 + c.history.length + c.next.length)
+  out[0] = c.history.length
+  out.set(c.history as ArrayLike<number>, 1)
+  out.set(c.next as ArrayLike<number>, 1 + c.history.length)
+  return toBlob(out)
+}
+
+export function decodeContext(blob: Buffer | Uint8Array | null): { history: Float64Array; next: Float64Array } | null {
+  if (!blob) return null
+  const v = fromBlob(blob)
+  const h = v[0]
+  if (!(Number.isInteger(h) && h >= 0 && h <= v.length - 1)) throw new Error('label context blob is malformed')
+  return { history: v.slice(1, 1 + h), next: v.slice(1 + h) }
+}

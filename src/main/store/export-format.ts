@@ -37,6 +37,8 @@ const vectorValue = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']
 /** The longest vector any row may hold; the task's own sizes are checked on import. */
 export const MAX_VECTOR = 1024
 const vector = z.array(vectorValue).max(MAX_VECTOR)
+/** A label's context: up to 15 observations before it and 63 actions after it (shared/policy-config.ts bounds). */
+export const MAX_CONTEXT = 64 * MAX_VECTOR
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 const finite = z.number().finite()
@@ -145,6 +147,12 @@ export const rowSchemas = {
       humanSeconds: humanSeconds.nullable(),
       episodeId: id.nullable(),
       stepIndex: count.nullable(),
+      /** since schema 12: the observations before the state and the actions after its own (LabelContext) */
+      context: z
+        .object({ history: z.array(vectorValue).max(MAX_CONTEXT), next: z.array(vectorValue).max(MAX_CONTEXT) })
+        .strict()
+        .nullable()
+        .default(null),
       createdAt: timestamp,
     })
     .strict(),

@@ -3,9 +3,10 @@
 // manifest.json is written last, so an interrupted export has no manifest and is refused on import.
 import { createHash, type Hash } from 'node:crypto'
 import { OfflineSource } from '../../shared/session-config'
+import { parsePolicy } from '../../shared/policy-config'
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { fromBlob, fromBlobOrNull } from './codec'
+import { decodeContext, fromBlob, fromBlobOrNull } from './codec'
 import { StoreError, toStoreError } from './errors'
 import {
   EXPORT_FILES,
@@ -17,6 +18,13 @@ import {
   type Manifest,
 } from './export-format'
 import type { Workspace } from './workspace'
+
+/** A label's context as an export row writes it (null when it has none). */
+function contextRow(
+  c: { history: Float64Array; next: Float64Array } | null,
+): { history: (number | string)[]; next: (number | string)[] } | null {
+  return c ? { history: encodeVector(c.history), next: encodeVector(c.next) } : null
+}
 
 export interface ExportOptions {
   /** export only these sessions (with the episodes they own or label from); omit for the whole workspace */
@@ -159,6 +167,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         fallAngle: r.fall_angle,
         algoVersion: r.algo_version,
         standardise: r.standardise,
+        policy: parsePolicy(JSON.parse(r.policy as string)),
         status: r.status,
         createdAt: r.created_at,
         finishedAt: r.finished_at,
@@ -212,6 +221,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         humanSeconds: r.human_seconds,
         episodeId: r.episode_id,
         stepIndex: r.step_index,
+        context: contextRow(decodeContext(r.context as Buffer | null)),
         createdAt: r.created_at,
       }),
     },

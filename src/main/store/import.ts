@@ -2,12 +2,13 @@
 // written: the manifest, each file's sha256 and row count, every row against its schema, every reference
 // between rows. Then all rows go in under one transaction with fresh ids, so a bad export changes nothing.
 import { offlineKey, type OfflineSource } from '../../shared/session-config'
+import { policyKey } from '../../shared/policy-config'
 import { TASK_FILE_LIMITS } from '../../shared/task-limits'
 import { createHash } from 'node:crypto'
 import { closeSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
-import { toBlob } from './codec'
+import { encodeContext, toBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import { openRegular } from './plain-file'
 import {
@@ -465,9 +466,9 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
               }
               const info = p(
                 `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-                   eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, standardise, note,
-                   status, created_at, finished_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                   eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, standardise, policy,
+                   note, status, created_at, finished_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 r.taskId,
                 r.algo,
@@ -486,6 +487,7 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 r.fallAngle,
                 r.algoVersion,
                 r.standardise,
+                policyKey(r.policy),
                 r.note,
                 r.status,
                 r.createdAt,
@@ -531,8 +533,9 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
             },
             'labels.jsonl': (r) => {
               const info = p(
-                `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index,
+                   context, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 result.sessions.get(r.sessionId)!,
                 r.source,
@@ -543,6 +546,9 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 r.humanSeconds,
                 mapped(result.episodes, r.episodeId),
                 r.stepIndex,
+                r.context
+                  ? encodeContext({ history: decodeVector(r.context.history), next: decodeVector(r.context.next) })
+                  : null,
                 r.createdAt,
               )
               result.labels.set(r.id, Number(info.lastInsertRowid))

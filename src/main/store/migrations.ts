@@ -246,6 +246,17 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN standardise TEXT NOT NULL DEFAULT 'data';
     `,
   },
+  {
+    version: 12,
+    name: "the learner's policy class in the session config, and each label's context (history, chunk)",
+    sql: `
+      -- shared/policy-config.ts policyKey: the class and its parameters as canonical JSON; every session stored
+      -- before it learned the Gaussian MLP
+      ALTER TABLE sessions ADD COLUMN policy TEXT NOT NULL DEFAULT '{"id":"mlp","params":{}}';
+      -- the observations before a label's state and the actions after it (store/label-context.ts); NULL: none
+      ALTER TABLE labels ADD COLUMN context BLOB;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

@@ -14,7 +14,7 @@ import type {
   StoredLabel,
 } from '../learn/session-log'
 import type { LabelSource } from '../../shared/contract'
-import { decodeState, encodeState, fromBlob, fromBlobOrNull, toBlob } from './codec'
+import { decodeContext, decodeState, encodeContext, encodeState, fromBlob, fromBlobOrNull, toBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import { meanStd } from '../../shared/stats'
 import { keepsForkCheckpoint } from '../../shared/warm-fork'
@@ -39,6 +39,7 @@ interface LabelRow {
   human_seconds: number | null
   episode_id: number | null
   step_index: number | null
+  context: Buffer | null
 }
 
 export { meanStd } from '../../shared/stats'
@@ -58,7 +59,7 @@ export class SqliteSessionLog implements SessionLog {
 
   labels(): StoredLabel[] {
     const rows = this.prepare(
-      'SELECT id, source, cost, observation, state, action, human_seconds, episode_id, step_index FROM labels WHERE session_id = ? ORDER BY id',
+      'SELECT id, source, cost, observation, state, action, human_seconds, episode_id, step_index, context FROM labels WHERE session_id = ? ORDER BY id',
     ).all(this.sessionId) as LabelRow[]
     return rows.map((r) => ({
       id: r.id,
@@ -70,6 +71,7 @@ export class SqliteSessionLog implements SessionLog {
       humanSeconds: r.human_seconds,
       episodeId: r.episode_id,
       stepIndex: r.step_index,
+      context: decodeContext(r.context),
     }))
   }
 
@@ -77,8 +79,9 @@ export class SqliteSessionLog implements SessionLog {
     return this.write(() =>
       Number(
         this.prepare(
-          `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index,
+             context, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           this.sessionId,
           label.source,
@@ -89,6 +92,7 @@ export class SqliteSessionLog implements SessionLog {
           label.humanSeconds,
           label.episodeId,
           label.stepIndex,
+          encodeContext(label.context),
           new Date().toISOString(),
         ).lastInsertRowid,
       ),
@@ -147,8 +151,9 @@ export class SqliteSessionLog implements SessionLog {
       ).get(this.sessionId, this.sessionId, this.sessionId) as { n: number }
       if (has.n > 0) return false
       const copied = this.prepare(
-        `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index, created_at)
-           SELECT ?, source, cost, observation, state, action, human_seconds, episode_id, step_index, created_at
+        `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index,
+             context, created_at)
+           SELECT ?, source, cost, observation, state, action, human_seconds, episode_id, step_index, context, created_at
            FROM labels WHERE session_id = ? ORDER BY id LIMIT ?`,
       ).run(this.sessionId, twinSessionId, k).changes
       if (copied !== k) throw new StoreError('io', `session ${twinSessionId} holds ${copied} labels, not ${k}`)

@@ -7,6 +7,7 @@ import { dirname } from 'node:path'
 import type { EvaluationPoint, SessionInfo } from '../../shared/contract'
 import type { QueryRecord, SessionCheckpoint, SessionConfig, SessionLog, SessionStatus } from '../learn/session-log'
 import { OfflineSource, offlineKey } from '../../shared/session-config'
+import { parsePolicy, policyKey } from '../../shared/policy-config'
 import { isTwin } from '../../shared/warm-fork'
 import { decodeState, fromBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
@@ -362,6 +363,7 @@ interface SessionRow {
   fall_angle: number | null
   algo_version: number
   standardise: string
+  policy: string
   note: string | null
   status: string
   created_at: string
@@ -418,13 +420,14 @@ function configValues(c: SessionConfig): (string | number | null)[] {
     c.fallAngle,
     c.algoVersion,
     c.standardise,
+    policyKey(c.policy),
   ]
 }
 
 const SAME_CONFIG = `task_id = ? AND algo = ? AND warm_fraction IS ? AND oracle = ? AND budget = ? AND seed = ?
   AND cost_ratio = ? AND schedule = ? AND loss = ? AND eval_every = ? AND eval_episodes = ? AND epochs IS ?
   AND offline = ? AND dagger_states IS ? AND fall_angle IS ? AND algo_version = ?
-  AND standardise = ?`
+  AND standardise = ? AND policy = ?`
 
 function configOf(r: SessionRow): SessionConfig {
   return {
@@ -445,6 +448,7 @@ function configOf(r: SessionRow): SessionConfig {
     fallAngle: r.fall_angle,
     algoVersion: r.algo_version,
     standardise: r.standardise as SessionConfig['standardise'],
+    policy: parsePolicy(JSON.parse(r.policy)),
   }
 }
 
@@ -609,9 +613,9 @@ export class Workspace {
       Number(
         this.prepare(
           `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-             eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, standardise, status,
-             created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
+             eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, standardise, policy,
+             status, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
         ).run(...configValues(config), new Date().toISOString()).lastInsertRowid,
       ),
     )

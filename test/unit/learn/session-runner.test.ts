@@ -23,6 +23,7 @@ function config(over: Partial<SessionConfig> = {}): SessionConfig {
     schedule: 'incremental',
     loss: 'nll',
     standardise: 'data',
+    policy: { id: 'mlp', params: {} },
     evalEvery: 10,
     evalEpisodes: 2,
     epochs: null,

@@ -6,6 +6,8 @@ import { isTwin } from '../../../src/shared/warm-fork'
 import { expertFor, expertStandardisation } from '../../../src/main/experts/registry'
 import { sessionTrainer } from '../../../src/main/learn/session-runner'
 import { startTrainer } from '../../../src/main/learn/trainer'
+import type { MlpState } from '../../../src/main/learn/gaussian-mlp'
+import type { MlpWeights } from '../../../src/main/sim/policy-spec'
 import { makeEnv } from '../../../src/main/sim/registry'
 import { createRng } from '../../../src/main/sim/rng'
 import { planSession } from '../../../src/main/session/sweep'
@@ -33,18 +35,18 @@ describe('standardisation', () => {
         data.add(all.slice(i, i + 20))
         await fixed.update()
         await data.update()
-        const s = (await fixed.state()).net
+        const s = (await fixed.state()).net as MlpState
         expect(s.obsMean).toEqual(FIXED.mean)
         expect(s.obsStd).toEqual(FIXED.std)
       }
-      const d = (await data.state()).net
+      const d = (await data.state()).net as MlpState
       // from its labels: close to each dimension's mean 5, 6, 7
       d.obsMean.forEach((m, j) => expect(Math.abs(m - (5 + j))).toBeLessThan(0.6))
       // loading plain weights (statistics folded in) keeps the fixed statistics and the same policy
-      const w = await fixed.weights()
+      const w = (await fixed.weights()) as MlpWeights
       await fixed.load(w)
-      expect((await fixed.state()).net.obsMean).toEqual(FIXED.mean)
-      const again = await fixed.weights()
+      expect(((await fixed.state()).net as MlpState).obsMean).toEqual(FIXED.mean)
+      const again = (await fixed.weights()) as MlpWeights
       again.layers[0].w.forEach((v, i) => expect(v).toBeCloseTo(w.layers[0].w[i], 4))
       again.layers[0].b.forEach((v, i) => expect(v).toBeCloseTo(w.layers[0].b[i], 4))
     } finally {
@@ -66,7 +68,7 @@ describe('standardisation', () => {
       env,
     )
     try {
-      const net = (await trainer.state()).net
+      const net = (await trainer.state()).net as MlpState
       expect(net.obsMean).toEqual(spec.mu)
       expect(net.obsStd).toEqual(spec.sigma)
     } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { startTrainer } from '../../../src/main/learn/trainer'
-import { mlpForward } from '../../../src/main/sim/policy-spec'
+import { mlpForward, type LearnerWeights, type MlpWeights } from '../../../src/main/sim/policy-spec'
 import { createRng } from '../../../src/main/sim/rng'
 
 // A smooth target the 2x64 network can fit: a = tanh(A x).
@@ -16,10 +16,10 @@ function labels(n: number, seed: number) {
   })
 }
 
-function mse(weights: Parameters<typeof mlpForward>[0], data: ReturnType<typeof labels>): number {
+function mse(weights: LearnerWeights, data: ReturnType<typeof labels>): number {
   let s = 0
   for (const d of data) {
-    const m = mlpForward(weights, d.observation)
+    const m = mlpForward(weights as MlpWeights, d.observation)
     s += (m[0] - d.action[0]) ** 2 + (m[1] - d.action[1]) ** 2
   }
   return s / data.length
@@ -46,11 +46,11 @@ describe('trainer', () => {
         expect(r.labels).toBe(i + 20)
         expect(r.steps).toBe(20 * 8)
       }
-      const w = await t.weights()
+      const w = (await t.weights()) as MlpWeights
       expect(mse(w, data)).toBeLessThan(before / 4)
       expect(w.logStd.every((v) => v < -1)).toBe(true) // NLL shrinks the spread as the fit improves
       await t.load({ ...w, logStd: [0, 0] })
-      expect((await t.weights()).logStd).toEqual([0, 0])
+      expect(((await t.weights()) as MlpWeights).logStd).toEqual([0, 0])
       expect(() => t.add([{ observation: [1], action: [1, 1] }])).toThrow(RangeError)
     } finally {
       await t.close()

@@ -42,6 +42,7 @@ export function sampleConfig(overrides: Partial<SessionConfig> = {}): SessionCon
     schedule: 'incremental',
     loss: 'nll',
     standardise: 'data',
+    policy: { id: 'mlp', params: {} },
     evalEvery: 20,
     evalEpisodes: 5,
     algoVersion: ALGO_VERSIONS[overrides.algo ?? 'stagger'],

@@ -3,6 +3,7 @@
 // configuration exists, refused while it runs elsewhere, and reported from the store when it already finished.
 import { z } from 'zod'
 import { algoLabel, offlineLabel, SESSION_LIMITS, type SessionConfig } from '../../../shared/session-config'
+import { policyLabel } from '../../../shared/policy-config'
 import { expertFor } from '../../experts/registry'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { SessionHost, type HostOutcome } from '../../session/host'
@@ -42,11 +43,17 @@ export function parseRunArgs(argv: string[]): RunArgs {
 function storedResult(
   ws: Workspace,
   sessionId: number,
-): { labels: number; cost: number; finalReturn: number | null; status: string } {
+): { labels: number; cost: number; finalReturn: number | null; successRate: number | null; status: string } {
   const info = ws.sessionInfo(sessionId)
   const evals = ws.openSession(sessionId).evaluations()
   const last = evals[evals.length - 1]
-  return { labels: info.labels, cost: info.cost, finalReturn: last ? mean(last.returns) : null, status: info.status }
+  return {
+    labels: info.labels,
+    cost: info.cost,
+    finalReturn: last ? mean(last.returns) : null,
+    successRate: last?.successRate ?? null,
+    status: info.status,
+  }
 }
 
 async function hostOne(ws: Workspace, sessionId: number, config: SessionConfig, io: CommandIO): Promise<HostOutcome> {
@@ -90,12 +97,15 @@ export const command: Command = {
   usage:
     'iwb run --task T --algo bc|dagger|stagger|warm-stagger[:fraction] [--budget N] [--seed S] [--cost-ratio C]\n' +
     '        [--schedule incremental|scratch [--epochs N]] [--loss nll|mse] [--standardise data|expert] [--eval-every K] [--eval-episodes E]\n' +
-    '        [--offline expert|demos[:ID,ID,...] [--operator O]] [--db FILE] [--new] [--json]\n' +
+    '        [--offline expert|demos[:ID,ID,...] [--operator O]] [--policy mlp|gmm|chunk|diffusion [--policy-params JSON]]\n' +
+    '        [--db FILE] [--new] [--json]\n' +
     '  budget is annotation cost (offline label 1, query C); defaults: budget 1000, seed 0, C 1, eval every 50 over\n' +
     '  25 episodes. The session is stored in --db (default: the workspace the page uses). The same command again\n' +
     '  resumes it when unfinished and prints its stored result when finished; --new starts another.\n' +
     '  --offline demos: BC / WARM-STAGGER draw their offline labels from recorded demonstrations of the task (the\n' +
-    '  episodes named, or all complete ones, of --operator O only), without replacement; the oracle stays the expert.',
+    '  episodes named, or all complete ones, of --operator O only), without replacement; the oracle stays the expert.\n' +
+    "  --policy: the learner's class (default mlp, the paper's Gaussian MLP); --policy-params sets its parameters as\n" +
+    '  JSON, e.g. \'{"modes":5,"history":2}\' for gmm (docs/POLICIES.md lists each class\'s parameters and bounds).',
   async run(argv, io) {
     const args = parseRunArgs(argv)
     const { config } = args
@@ -131,12 +141,15 @@ export const command: Command = {
       const line = {
         task: config.taskId,
         algo: algoLabel(config),
+        policy: policyLabel(config.policy),
         offline: offlineLabel(config.offline),
         seed: config.seed,
         labels: stored.labels,
         cost: stored.cost,
         finalReturn: stored.finalReturn,
+        successRate: stored.successRate,
         expertReturn: expert.mean,
+        expertSuccessRate: expert.successRate,
         seconds: (Date.now() - started) / 1000,
         status: stored.status,
         reused: plan.kind === 'finished',
@@ -147,7 +160,8 @@ export const command: Command = {
       }
       if (!args.json) {
         io.out(
-          `${line.algo} on ${line.task} (session ${plan.sessionId}): ${line.labels} labels, cost ${line.cost}, final return ${line.finalReturn?.toFixed(1)}`,
+          `${line.algo} (${line.policy}) on ${line.task} (session ${plan.sessionId}): ${line.labels} labels, cost ${line.cost}, final return ${line.finalReturn?.toFixed(1)}` +
+            (line.successRate !== null ? `, success ${(100 * line.successRate).toFixed(0)} %` : ''),
         )
         if (line.note) io.out(`note: ${line.note}`)
         io.out(
