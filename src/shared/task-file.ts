@@ -56,6 +56,52 @@ export const EndEffector = z
   .strict()
 export type EndEffector = z.infer<typeof EndEffector>
 
+/** Bounds on task.json's `init` (docs/TASKS.md): noise scales in metres or radians (qpos) and per second (qvel). */
+export const TASK_INIT_LIMITS = {
+  qposScale: 10,
+  qvelScale: 100,
+  keyframes: 64,
+  joints: 64,
+  qposValues: 10_000,
+} as const
+
+/**
+ * Noise added at each reset to every degree of freedom (`scale`) or to named joints (`joints`, overriding it):
+ * uniform in [-scale, scale], or gaussian scale x N(0, 1) held within +-3 scale.
+ */
+const InitNoise = (max: number) =>
+  z
+    .object({
+      noise: z.enum(['uniform', 'gaussian']).default('uniform'),
+      scale: z.number().min(0).max(max).default(0),
+      joints: z
+        .record(name, z.number().min(0).max(max))
+        .refine((j) => Object.keys(j).length <= TASK_INIT_LIMITS.joints, `at most ${TASK_INIT_LIMITS.joints} joints`)
+        .default({}),
+    })
+    .strict()
+
+/**
+ * How an episode starts (docs/TASKS.md): a keyframe drawn at random (an MJCF <key> by name, or a qpos list), then
+ * noise on qpos and qvel; every draw comes from the reset's seed. Without it, the model's qpos0 at rest.
+ */
+export const TaskInit = z
+  .object({
+    keyframes: z
+      .array(
+        z.union([name, z.array(finite).min(1).max(TASK_INIT_LIMITS.qposValues)], {
+          error: 'must be the name of a <key> in the model or a list of qpos numbers',
+        }),
+      )
+      .min(1)
+      .max(TASK_INIT_LIMITS.keyframes)
+      .optional(),
+    qpos: InitNoise(TASK_INIT_LIMITS.qposScale).optional(),
+    qvel: InitNoise(TASK_INIT_LIMITS.qvelScale).optional(),
+  })
+  .strict()
+export type TaskInit = z.infer<typeof TaskInit>
+
 export const TaskFile = z
   .object({
     /** lower-case letters, digits and dashes: it names the task everywhere (CLI flags, the store) */
@@ -89,6 +135,8 @@ export const TaskFile = z
     trackBody: name.optional(),
     /** the action is a Cartesian velocity of this site (src/main/sim/ee-control.ts), plus the gripper if named */
     endEffector: EndEffector.optional(),
+    /** a spread of initial states: keyframes drawn at random, noise on qpos and qvel (seeded by the reset) */
+    init: TaskInit.optional(),
   })
   .strict()
 export type TaskFile = z.infer<typeof TaskFile>

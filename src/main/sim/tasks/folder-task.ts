@@ -20,9 +20,11 @@ import {
   taskFileProblem,
   type EndEffector,
   type RewardTerm,
+  type TaskInit,
 } from '../../../shared/task-file'
 import { createCartesianDrive, type CartesianDrive, type EeAxis } from '../ee-control'
 import { loadModelFromString, type MjSim, type ObjTypeName } from '../mujoco'
+import type { Rng } from '../rng'
 import type { TaskDef, TaskLogic } from './task-def'
 
 /** A task folder's files by path relative to the folder ('/' separators). */
@@ -273,6 +275,112 @@ function eeDrive(sim: MjSim, ee: EndEffector, frameSkip: number): CartesianDrive
   })
 }
 
+/** mjOBJ_KEY: MuJoCo's object type of a <key> (keyframe) element. */
+const MJ_OBJ_KEY = 24
+
+/**
+ * The start of an episode that task.json's `init` asks for, applied after mj_resetData with the reset's rng: a
+ * keyframe drawn uniformly (a named <key> through mj_resetDataKeyframe: qpos, qvel, act, ctrl, mocap; or a qpos
+ * list), then noise per degree of freedom on qpos and qvel. qpos noise is a displacement in velocity space, as
+ * mj_integratePos applies it: a ball or free joint's quaternion turns by the drawn rotation vector and stays a unit
+ * quaternion; a limited hinge or slide joint stays in its range. Null without `init`: qpos0 at rest, no draws.
+ * Throws TaskFolderError naming the field for a keyframe or joint the model lacks.
+ */
+export function initialState(sim: MjSim, init: TaskInit | undefined, model: string): ((rng: Rng) => void) | null {
+  if (!init) return null
+  const keys = (init.keyframes ?? []).map((k, i): number | Float64Array => {
+    if (typeof k === 'string') {
+      const id = sim.mj.mj_name2id(sim.model, MJ_OBJ_KEY, k)
+      if (id < 0) throw new TaskFolderError(`task.json: init.keyframes.${i}: no keyframe named '${k}' in ${model}`)
+      return id
+    }
+    if (k.length !== sim.nq) {
+      throw new TaskFolderError(
+        `task.json: init.keyframes.${i}: ${k.length} qpos values, but ${model} has ${sim.nq} (nq)`,
+      )
+    }
+    return Float64Array.from(k)
+  })
+  const m = sim.model
+  const njnt = (m.jnt_type as Int32Array).length
+  const jntType = Int32Array.from(m.jnt_type as Int32Array)
+  const qposAdr = Int32Array.from(m.jnt_qposadr as Int32Array)
+  const dofAdr = Int32Array.from(m.jnt_dofadr as Int32Array)
+  const range = Float64Array.from(m.jnt_range as Float64Array)
+  // mjJNT_FREE 0 (6 dofs), BALL 1 (3), SLIDE 2 and HINGE 3 (1 each)
+  const ndof = (j: number): number => (jntType[j] === 0 ? 6 : jntType[j] === 1 ? 3 : 1)
+  /** each degree of freedom's scale: the joint's own, else the one for all */
+  const scales = (noise: TaskInit['qpos'], field: string): Float64Array | null => {
+    if (!noise) return null
+    const out = new Float64Array(sim.nv).fill(noise.scale)
+    for (const [joint, scale] of Object.entries(noise.joints)) {
+      const j = sim.id('joint', joint)
+      if (j < 0)
+        throw new TaskFolderError(`task.json: init.${field}.joints.${joint}: no joint named '${joint}' in ${model}`)
+      out.fill(scale, dofAdr[j], dofAdr[j] + ndof(j))
+    }
+    return out.some((v) => v > 0) ? out : null
+  }
+  const qposScale = scales(init.qpos, 'qpos')
+  const qvelScale = scales(init.qvel, 'qvel')
+  const draw = (rng: Rng, gaussian: boolean, scale: number): number =>
+    gaussian ? scale * Math.max(-3, Math.min(3, rng.normal())) : rng.uniform(-scale, scale)
+  const dq = new Float64Array(sim.nv)
+  return (rng) => {
+    if (keys.length > 0) {
+      const k = keys[keys.length === 1 ? 0 : rng.int(keys.length)]
+      if (typeof k === 'number') sim.mj.mj_resetDataKeyframe(sim.model, sim.data, k)
+      else sim.qpos().set(k)
+    }
+    if (qposScale) {
+      const gaussian = init.qpos!.noise === 'gaussian'
+      for (let i = 0; i < dq.length; i++) dq[i] = qposScale[i] > 0 ? draw(rng, gaussian, qposScale[i]) : 0
+      const qpos = sim.qpos()
+      for (let j = 0; j < njnt; j++) {
+        const a = qposAdr[j]
+        const d = dofAdr[j]
+        if (jntType[j] === 0) {
+          for (let c = 0; c < 3; c++) qpos[a + c] += dq[d + c]
+          rotateQuat(qpos, a + 3, dq, d + 3)
+        } else if (jntType[j] === 1) rotateQuat(qpos, a, dq, d)
+        else {
+          let q = qpos[a] + dq[d]
+          const lo = range[2 * j]
+          const hi = range[2 * j + 1]
+          if (lo < hi) q = Math.min(hi, Math.max(lo, q))
+          qpos[a] = q
+        }
+      }
+    }
+    if (qvelScale) {
+      const gaussian = init.qvel!.noise === 'gaussian'
+      const qvel = sim.qvel()
+      for (let i = 0; i < qvel.length; i++) if (qvelScale[i] > 0) qvel[i] += draw(rng, gaussian, qvelScale[i])
+    }
+  }
+}
+
+/** q <- q * exp(v / 2) for the unit quaternion at q[a..a+3] and the rotation vector v[d..d+2] (mju_quatIntegrate). */
+function rotateQuat(q: Float64Array, a: number, v: Float64Array, d: number): void {
+  const x = v[d]
+  const y = v[d + 1]
+  const z = v[d + 2]
+  const angle = Math.hypot(x, y, z)
+  if (angle === 0) return
+  const s = Math.sin(angle / 2) / angle
+  const [bw, bx, by, bz] = [Math.cos(angle / 2), x * s, y * s, z * s]
+  const [aw, ax, ay, az] = [q[a], q[a + 1], q[a + 2], q[a + 3]]
+  const w = aw * bw - ax * bx - ay * by - az * bz
+  const i = aw * bx + ax * bw + ay * bz - az * by
+  const j = aw * by - ax * bz + ay * bw + az * bx
+  const k = aw * bz + ax * by - ay * bx + az * bw
+  const n = Math.hypot(w, i, j, k) || 1
+  q[a] = w / n
+  q[a + 1] = i / n
+  q[a + 2] = j / n
+  q[a + 3] = k / n
+}
+
 /** Validate a task folder fully: schema, model, every name it uses. Nothing is registered. */
 export async function checkTaskFolder(files: TaskFiles, source = 'task folder'): Promise<FolderTaskSpec> {
   checkFileBounds(files)
@@ -316,6 +424,7 @@ export async function checkTaskFolder(files: TaskFiles, source = 'task folder'):
     const actDim = ee ? ee.axes.length + (ee.gripper ? 1 : 0) : sim.nu
     const trackBody = file.trackBody ?? (sim.nbody > 1 ? sim.name('body', 1) : 'world')
     if (file.trackBody) requireName(sim, 'body', file.trackBody, 'trackBody', model)
+    initialState(sim, file.init, model) // a keyframe or joint `init` names that the model lacks: one line
     file.gamepad?.forEach((g, i) => {
       if (g.action >= actDim) {
         throw new TaskFolderError(
@@ -429,9 +538,11 @@ export function folderTaskDef(spec: FolderTaskSpec): TaskDef {
       const grip = ee?.gripper ? ctrlRange(sim, sim.requireId('actuator', ee.gripper)) : null
       const rotational = new Set<EeAxis>(['roll', 'pitch', 'yaw'])
       const velocity = new Float64Array(ee ? ee.axes.length : 0)
+      const start = initialState(sim, file.init, file.model)
       return {
-        reset() {
-          // The model's own initial state (qpos0, or its keyframe-free default): task.json has no noise to add.
+        reset(rng) {
+          // The model's own initial state (qpos0 at rest), or the spread task.json's `init` asks for.
+          start?.(rng)
           drive?.reset()
         },
         applyAction(a) {
