@@ -76,10 +76,15 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
           return p
         },
       }
-    } else {
-      if (!expert) throw new Error(`no simulated expert for task '${config.taskId}'`)
+    } else if (expert) {
       oracle = new ExpertOracle(expert)
-    }
+    } else if (config.algo === 'bc' && config.offline.kind === 'demos') {
+      // BC on recorded demonstrations asks no oracle: a task without an expert (your own model) runs it too.
+      oracle = {
+        kind: 'expert',
+        answer: () => Promise.reject(new Error(`no simulated expert for task '${config.taskId}'`)),
+      }
+    } else throw new Error(`no simulated expert for task '${config.taskId}'`)
     if (config.algo === 'hg-dagger' && config.oracle === 'human') {
       person = new LivePerson({
         sessionId: req.sessionId,

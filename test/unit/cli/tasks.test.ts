@@ -45,7 +45,7 @@ describe('iwb tasks', () => {
     expect(io.errs).toEqual([`iwb tasks check: ${tmp.path('nowhere')}: no such folder`])
   })
 
-  it('add copies the folder into the workspace; run on it says in one line there is no expert', async () => {
+  it('add copies the folder into the workspace; run dagger on it says in one line there is no expert', async () => {
     const db = tmp.path('ws.db')
     const io = capture()
     expect(await main(['tasks', 'add', 'test/fixtures/tasks/minimal', '--db', db, '--json'], io)).toBe(0)
@@ -68,7 +68,7 @@ describe('iwb tasks', () => {
       await main(['run', '--task', 'fixture-minimal', '--algo', 'dagger', '--budget', '10', '--db', db], run),
     ).toBe(1)
     expect(run.errs).toEqual([
-      "iwb run: task 'fixture-minimal' is your own model (a task folder) and has no expert: a person answers its queries",
+      "iwb run: task 'fixture-minimal' is your own model (a task folder) and has no expert, which dagger needs to answer its queries: --algo bc --offline demos learns from your demonstrations alone (in the page a person answers queries)",
     ])
   })
 })

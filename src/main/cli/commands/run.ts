@@ -4,10 +4,11 @@
 import { z } from 'zod'
 import { algoLabel, offlineLabel, SESSION_LIMITS, type SessionConfig } from '../../../shared/session-config'
 import { policyLabel } from '../../../shared/policy-config'
-import { expertFor } from '../../experts/registry'
+import { expertFor, hasExpert } from '../../experts/registry'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { SessionHost, type HostOutcome } from '../../session/host'
 import { planSession } from '../../session/sweep'
+import { folderTaskSpec } from '../../sim/registry'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace, resolveDemonstrations, type Workspace } from '../../store'
 import { flag, parseCommandArgs } from '../args'
@@ -104,12 +105,22 @@ export const command: Command = {
     '  resumes it when unfinished and prints its stored result when finished; --new starts another.\n' +
     '  --offline demos: BC / WARM-STAGGER draw their offline labels from recorded demonstrations of the task (the\n' +
     '  episodes named, or all complete ones, of --operator O only), without replacement; the oracle stays the expert.\n' +
+    '  BC on demos asks no oracle, so it runs on a task of your own without an expert (iwb tasks add; docs/TASKS.md).\n' +
     "  --policy: the learner's class (default mlp, the paper's Gaussian MLP); --policy-params sets its parameters as\n" +
     '  JSON, e.g. \'{"modes":5,"history":2}\' for gmm (docs/POLICIES.md lists each class\'s parameters and bounds).',
   async run(argv, io) {
     const args = parseRunArgs(argv)
     const { config } = args
-    expertFor(config.taskId) // the oracle is the expert: a task without one is refused before anything is stored
+    // The oracle is the expert: a task without one is refused before anything is stored, except for BC on
+    // recorded demonstrations, which asks no oracle (your own task folder's robot learns from your demonstrations).
+    const demosOnly = config.algo === 'bc' && config.offline.kind === 'demos'
+    if (!demosOnly && folderTaskSpec(config.taskId))
+      throw new Error(
+        `task '${config.taskId}' is your own model (a task folder) and has no expert, which ${config.algo}` +
+          (config.algo === 'bc' ? ' needs for its offline labels' : ' needs to answer its queries') +
+          ': --algo bc --offline demos learns from your demonstrations alone (in the page a person answers queries)',
+      )
+    if (!demosOnly) expertFor(config.taskId)
     const file = args.db ?? ensureDefaultWorkspaceFile()
     if (!args.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)
     const ws = openWorkspace(file)
@@ -134,10 +145,12 @@ export const command: Command = {
         if (outcome.error) io.err(`iwb run: session ${plan.sessionId} ${outcome.status}: ${outcome.error}`)
       }
       const stored = storedResult(ws, plan.sessionId)
-      const pool = await RolloutPool.create(config.taskId)
-      const expert = await expertReturn(expertFor(config.taskId), [config], poolEvaluator(pool)).finally(() =>
-        pool.close(),
-      )
+      // A task without an expert (BC on demonstrations of your own model) has no expert's return: null.
+      let expert: { mean: number | null; successRate: number | null } = { mean: null, successRate: null }
+      if (hasExpert(config.taskId)) {
+        const pool = await RolloutPool.create(config.taskId)
+        expert = await expertReturn(expertFor(config.taskId), [config], poolEvaluator(pool)).finally(() => pool.close())
+      }
       const line = {
         task: config.taskId,
         algo: algoLabel(config),
@@ -165,7 +178,10 @@ export const command: Command = {
         )
         if (line.note) io.out(`note: ${line.note}`)
         io.out(
-          `expert return ${expert.mean.toFixed(1)} on the same evaluation episodes; ${line.seconds.toFixed(1)} s${line.backend ? ` (${line.backend})` : ''}`,
+          (expert.mean === null
+            ? `no expert for ${line.task}`
+            : `expert return ${expert.mean.toFixed(1)} on the same evaluation episodes`) +
+            `; ${line.seconds.toFixed(1)} s${line.backend ? ` (${line.backend})` : ''}`,
         )
       }
       io.out(JSON.stringify(line))
