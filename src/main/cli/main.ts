@@ -12,6 +12,7 @@ import { command as costCommand } from './commands/cost'
 import { command as dbCommand } from './commands/db'
 import { command as exportCommand } from './commands/export'
 import { command as importCommand } from './commands/import'
+import { command as policyCommand } from './commands/policy'
 import { benchCommand } from './commands/bench'
 import { command as workerCommand } from './commands/worker'
 import { registerTasksForArgs } from './workspace-tasks'
@@ -31,6 +32,7 @@ export const commands: Command[] = [
   dbCommand,
   exportCommand,
   importCommand,
+  policyCommand,
   benchCommand,
 ]
 
