@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { Algo, OfflineSource, OracleKind, SESSION_LIMITS, SessionConfig } from './session-config'
 import { AdviceRunSettings } from './advice'
+import { PolicyChoice } from './policy-config'
 import { TASK_FILE_LIMITS, TASK_UPLOAD_BASE64_CHARS } from './task-limits'
 
 export { Algo, OfflineSource, OracleKind, SessionConfig }
@@ -155,6 +156,8 @@ export const SessionInfo = z.object({
   finishedAt: z.string().nullable(),
   /** where its offline labels come from (BC, WARM-STAGGER) */
   offline: OfflineSource.optional(),
+  /** the learner's policy class and its parameters, every default filled (src/shared/policy-config.ts) */
+  policy: PolicyChoice,
   /** what the session wants its reader to know (e.g. its demonstrations held fewer states than its offline share) */
   note: z.string().nullable().optional(),
 })
@@ -169,6 +172,11 @@ export const EvaluationPoint = z.object({
   stdReturn: finite,
   /** share of the evaluation episodes that succeeded; null for tasks without a success condition */
   successRate: z.number().min(0).max(1).nullable().optional(),
+  /**
+   * mean over the evaluation episodes of the coverage at each one's last step (push-t: the share of the goal's area
+   * the block covers); null for tasks without it
+   */
+  coverage: z.number().min(0).max(1).nullable().optional(),
 })
 export type EvaluationPoint = z.infer<typeof EvaluationPoint>
 

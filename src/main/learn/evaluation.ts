@@ -9,8 +9,9 @@ import { mean, sum } from '../../shared/stats'
 import type { Env } from '../sim/env'
 import { policyFromSpec, samplePolicy, type PolicySpec } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
-import { rollout, successShare } from '../sim/rollout'
+import { coverageMean, rollout, successShare } from '../sim/rollout'
 import type { RolloutPool } from '../sim/rollout-pool'
+import type { EvaluationRecord } from './session-log'
 
 /** One evaluation episode: its reset seed and the seed of the learner's action sampling. */
 export interface EvalEpisode {
@@ -25,6 +26,11 @@ export interface EvalOutcome {
   steps: number
   /** share of episodes whose last step reported success (StepOutcome.info.success); null for tasks without it */
   successRate: number | null
+  /**
+   * mean over episodes of the coverage at each episode's last step (StepOutcome.info.coverage: push-t's share of
+   * the goal's area); null for tasks without it
+   */
+  coverage: number | null
 }
 
 export interface Evaluator {
@@ -74,7 +80,7 @@ export function evaluationEpisode(
   env: Env,
   spec: PolicySpec,
   episode: EvalEpisode,
-): { ret: number; length: number; success?: boolean } {
+): { ret: number; length: number; success?: boolean; coverage?: number } {
   const policy = policyFromSpec(spec)
   const { actionLow, actionHigh } = env.task
   const r = rollout(env, policy, {
@@ -82,9 +88,10 @@ export function evaluationEpisode(
     rng: createRng(episode.sampleSeed),
     sample: (o, g) => samplePolicy(policy, o, g, 0, actionLow, actionHigh),
   })
-  return r.success === undefined
-    ? { ret: r.ret, length: r.length }
-    : { ret: r.ret, length: r.length, success: r.success }
+  const out: { ret: number; length: number; success?: boolean; coverage?: number } = { ret: r.ret, length: r.length }
+  if (r.success !== undefined) out.success = r.success
+  if (r.coverage !== undefined) out.coverage = r.coverage
+  return out
 }
 
 /** Evaluate in the calling thread on an env of its own (the env is closed with the evaluator). */
@@ -93,13 +100,15 @@ export function localEvaluator(env: Env): Evaluator {
     async evaluate(spec, episodes) {
       let steps = 0
       const flags: (boolean | undefined)[] = []
+      const coverages: (number | undefined)[] = []
       const returns = episodes.map((e) => {
         const r = evaluationEpisode(env, spec, e)
         steps += r.length
         flags.push(r.success)
+        coverages.push(r.coverage)
         return r.ret
       })
-      return { returns, steps, successRate: successShare(flags) }
+      return { returns, steps, successRate: successShare(flags), coverage: coverageMean(coverages) }
     },
     async close() {
       env.close()
@@ -118,10 +127,38 @@ export function poolEvaluator(pool: RolloutPool, ownsPool = true): Evaluator {
         returns: res.map((r) => r.ret),
         steps: sum(res.map((r) => r.length)),
         successRate: successShare(res.map((r) => r.success)),
+        coverage: coverageMean(res.map((r) => r.coverage)),
       }
     },
     async close() {
       if (ownsPool) await pool.close()
+    },
+  }
+}
+
+/**
+ * An evaluator whose outcomes' coverage can be put on the records a session stores, for a runner that copies only
+ * the returns and the success rate into its EvaluationRecord: `complete(record)` adds the coverage of the
+ * evaluation whose returns array the record holds (the outcome's own array, which the runner stores as it is). A
+ * record that carries its own coverage, or whose evaluation this evaluator did not run, is returned unchanged.
+ */
+export function coverageRelay(inner: Evaluator): {
+  evaluator: Evaluator
+  complete(record: EvaluationRecord): EvaluationRecord
+} {
+  const byReturns = new WeakMap<readonly number[], number | null>()
+  return {
+    evaluator: {
+      async evaluate(spec, episodes) {
+        const outcome = await inner.evaluate(spec, episodes)
+        byReturns.set(outcome.returns, outcome.coverage)
+        return outcome
+      },
+      close: () => inner.close(),
+    },
+    complete(record) {
+      if (record.coverage !== undefined || !byReturns.has(record.returns)) return record
+      return { ...record, coverage: byReturns.get(record.returns) ?? null }
     },
   }
 }
@@ -134,11 +171,11 @@ export async function expertReturn(
   expert: PolicySpec,
   configs: readonly Pick<SessionConfig, 'seed' | 'evalEpisodes'>[],
   evaluator: Evaluator,
-): Promise<{ mean: number; returns: number[]; successRate: number | null }> {
+): Promise<{ mean: number; returns: number[]; successRate: number | null; coverage: number | null }> {
   const seeds = [...new Set(configs.flatMap((c) => evaluationSeeds(c)))]
-  const { returns, successRate } = await evaluator.evaluate(
+  const { returns, successRate, coverage } = await evaluator.evaluate(
     expert,
     seeds.map((seed) => ({ seed, sampleSeed: 0 })),
   )
-  return { mean: mean(returns), returns, successRate }
+  return { mean: mean(returns), returns, successRate, coverage }
 }

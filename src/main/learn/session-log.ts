@@ -78,6 +78,11 @@ export interface EvaluationRecord {
   returns: number[]
   /** share of the episodes that succeeded; null or absent for tasks without a success condition */
   successRate?: number | null
+  /**
+   * mean over the episodes of the coverage at each one's last step (push-t: share of the goal's area); null or
+   * absent for tasks without it
+   */
+  coverage?: number | null
 }
 
 export interface PolicyRecord {

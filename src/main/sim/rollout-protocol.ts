@@ -37,6 +37,8 @@ export interface EpisodeResult {
   terminated: boolean
   /** the task's success flag for the episode (absent for tasks without one) */
   success?: boolean
+  /** the task's info.coverage at the episode's last step (absent for tasks without one) */
+  coverage?: number
   /** length x obsDim, row-major */
   observations?: Float64Array
   /** length x actDim */

@@ -62,6 +62,7 @@ function runEpisode(req: EpisodeRequest): EpisodeResult {
   })
   const out: EpisodeResult = { seed: req.seed, ret: r.ret, length: r.length, terminated: r.terminated }
   if (r.success !== undefined) out.success = r.success
+  if (r.coverage !== undefined) out.coverage = r.coverage
   if (r.observations) {
     out.observations = flat(r.observations, obsDim)
     out.actions = flat(r.actions!, env.task.actDim)

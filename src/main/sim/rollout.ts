@@ -27,6 +27,8 @@ export interface RolloutResult {
   terminated: boolean
   /** the last step's info.success (tasks that end on success end on it); absent for tasks without one */
   success?: boolean
+  /** the last step's info.coverage (push-t: the share of the goal's area covered); absent for tasks without one */
+  coverage?: number
   seed?: number
   observations?: Float64Array[]
   actions?: Float64Array[]
@@ -39,6 +41,12 @@ export interface RolloutResult {
 export function successShare(flags: readonly (boolean | undefined)[]): number | null {
   const known = flags.filter((f): f is boolean => f !== undefined)
   return known.length === 0 ? null : known.filter(Boolean).length / flags.length
+}
+
+/** The mean of the episodes' final coverages, or null when the task reports none (no episode has the value). */
+export function coverageMean(values: readonly (number | undefined)[]): number | null {
+  const known = values.filter((v): v is number => v !== undefined)
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length
 }
 
 export function rollout(env: Env, policy: Policy & { reset?(): void }, opts: RolloutOptions = {}): RolloutResult {
@@ -70,6 +78,7 @@ export function rollout(env: Env, policy: Policy & { reset?(): void }, opts: Rol
     if (opts.states && t + 1 >= from) result.states!.push(env.getState())
     obs = r.observation
     if (typeof r.info.success === 'boolean') result.success = r.info.success
+    if (typeof r.info.coverage === 'number') result.coverage = r.info.coverage
     if (r.terminated) {
       result.terminated = true
       break

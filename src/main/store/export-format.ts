@@ -193,6 +193,8 @@ export const rowSchemas = {
       std: finite,
       /** absent in exports made before success rates were stored */
       successRate: z.number().min(0).max(1).nullable().optional(),
+      /** absent in exports made before coverage was stored (schema 13) */
+      coverage: z.number().min(0).max(1).nullable().optional(),
       createdAt: timestamp,
     })
     .strict(),

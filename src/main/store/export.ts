@@ -264,6 +264,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         mean: r.mean,
         std: r.std,
         successRate: r.success_rate ?? null,
+        coverage: r.coverage ?? null,
         createdAt: r.created_at,
       }),
     },

@@ -584,8 +584,9 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
             },
             'evaluations.jsonl': (r) => {
               p(
-                `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, success_rate, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, success_rate,
+                   coverage, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 result.sessions.get(r.sessionId)!,
                 r.labels,
@@ -595,6 +596,7 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 r.mean,
                 r.std,
                 r.successRate ?? null,
+                r.coverage ?? null,
                 r.createdAt,
               )
               count('evaluations.jsonl')

@@ -257,6 +257,15 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE labels ADD COLUMN context BLOB;
     `,
   },
+  {
+    version: 13,
+    name: 'coverage beside the success rate in evaluations',
+    sql: `
+      -- mean over the evaluation episodes of the coverage at each one's last step (push-t: the share of the goal T's
+      -- area the block covers, the Push-T benchmark's measure); NULL for tasks without it and for older evaluations
+      ALTER TABLE evaluations ADD COLUMN coverage REAL;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

@@ -158,8 +158,9 @@ export class SqliteSessionLog implements SessionLog {
       ).run(this.sessionId, twinSessionId, k).changes
       if (copied !== k) throw new StoreError('io', `session ${twinSessionId} holds ${copied} labels, not ${k}`)
       this.prepare(
-        `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, success_rate, created_at)
-           SELECT ?, labels, cost, human_seconds, returns, mean, std, success_rate, created_at
+        `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, success_rate, coverage,
+             created_at)
+           SELECT ?, labels, cost, human_seconds, returns, mean, std, success_rate, coverage, created_at
            FROM evaluations WHERE session_id = ? AND labels <= ?
              AND labels IN (SELECT labels FROM policies WHERE session_id = ?) ORDER BY labels, id`,
       ).run(this.sessionId, twinSessionId, k, twinSessionId)
@@ -210,8 +211,9 @@ export class SqliteSessionLog implements SessionLog {
     const { mean, std } = meanStd(evaluation.returns)
     this.write(() =>
       this.prepare(
-        `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, success_rate, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, success_rate, coverage,
+             created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         this.sessionId,
         evaluation.labels,
@@ -221,6 +223,7 @@ export class SqliteSessionLog implements SessionLog {
         mean,
         std,
         evaluation.successRate ?? null,
+        evaluation.coverage ?? null,
         new Date().toISOString(),
       ),
     )
@@ -228,13 +231,15 @@ export class SqliteSessionLog implements SessionLog {
 
   evaluations(): EvaluationRecord[] {
     const rows = this.prepare(
-      'SELECT labels, cost, human_seconds, returns, success_rate FROM evaluations WHERE session_id = ? ORDER BY labels, id',
+      `SELECT labels, cost, human_seconds, returns, success_rate, coverage FROM evaluations WHERE session_id = ?
+         ORDER BY labels, id`,
     ).all(this.sessionId) as {
       labels: number
       cost: number
       human_seconds: number
       returns: string
       success_rate: number | null
+      coverage: number | null
     }[]
     return rows.map((r) => ({
       labels: r.labels,
@@ -242,6 +247,7 @@ export class SqliteSessionLog implements SessionLog {
       humanSeconds: r.human_seconds,
       returns: JSON.parse(r.returns) as number[],
       successRate: r.success_rate,
+      coverage: r.coverage,
     }))
   }
 

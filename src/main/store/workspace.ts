@@ -770,8 +770,8 @@ export class Workspace {
   /** The cost curve: mean return against labels, cumulative cost and human seconds, in label order. */
   curve(sessionId: number): EvaluationPoint[] {
     const rows = this.prepare(
-      `SELECT session_id, labels, cost, human_seconds, mean, std, success_rate FROM evaluations WHERE session_id = ?
-         ORDER BY labels, id`,
+      `SELECT session_id, labels, cost, human_seconds, mean, std, success_rate, coverage FROM evaluations
+         WHERE session_id = ? ORDER BY labels, id`,
     ).all(sessionId) as {
       session_id: number
       labels: number
@@ -780,6 +780,7 @@ export class Workspace {
       mean: number
       std: number
       success_rate: number | null
+      coverage: number | null
     }[]
     return rows.map((r) => ({
       sessionId: r.session_id,
@@ -789,6 +790,7 @@ export class Workspace {
       meanReturn: r.mean,
       stdReturn: r.std,
       successRate: r.success_rate,
+      coverage: r.coverage,
     }))
   }
 
@@ -1018,6 +1020,7 @@ function sessionInfo(r: SummaryRow): SessionInfo {
     createdAt: r.created_at,
     finishedAt: r.finished_at,
     offline: OfflineSource.parse(JSON.parse(r.offline)),
+    policy: parsePolicy(JSON.parse(r.policy)),
     note: r.note,
   }
 }

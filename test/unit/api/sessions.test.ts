@@ -306,4 +306,32 @@ describe('sessions with a human oracle', () => {
       api.callRaw('sessions.start', { taskId: TASK, algo: 'stagger', oracle: 'person', budget: 5, costRatio: 1 }),
     ).rejects.toThrow(/invalid input/)
   })
+
+  it("takes the learner's policy class, refuses bad parameters in one line, and reports the class back", async () => {
+    const start = { taskId: TASK, algo: 'bc' as const, budget: 10, evalEvery: 10, evalEpisodes: 1 }
+    for (const [params, why] of [
+      [{ modes: 0 }, /^invalid input for sessions\.start: policy\.params\.modes: Too small/],
+      [{ hidden: [32, 'x'] }, /^invalid input for sessions\.start: policy\.params\.hidden\.1: /],
+      [{ bogus: 1 }, /^invalid input for sessions\.start: policy\.params: Unrecognized key: "bogus"$/],
+      ['3', /^invalid input for sessions\.start: policy\.params: .*expected object/],
+    ] as const) {
+      const err = await api.callRaw('sessions.start', { ...start, policy: { id: 'gmm', params } }).catch((e) => e)
+      expect((err as Error).message).toMatch(why)
+      expect((err as Error).message).not.toMatch(/\n/)
+    }
+    expect(await api.call('sessions.list', {})).toEqual([])
+
+    const s = await api.call('sessions.start', {
+      ...start,
+      policy: { id: 'gmm', params: { modes: 3, hidden: [32, 32] } },
+    })
+    const gmm = {
+      id: 'gmm',
+      params: { modes: 3, hidden: [32, 32], history: 1, learningRate: 1e-3, stepsPerLabel: 8, batchSize: 64 },
+    }
+    expect(s.policy).toEqual(gmm)
+    expect(await settle(api, s.id)).toBe('finished')
+    expect((await api.call('sessions.list', {})).map((x) => x.policy)).toEqual([gmm])
+    expect((await api.call('sessions.curves', { sessionIds: [s.id] }))[0].session.policy).toEqual(gmm)
+  })
 })

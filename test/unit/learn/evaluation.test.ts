@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { expertFor } from '../../../src/main/experts/registry'
 import {
+  coverageRelay,
+  evaluationEpisode,
   evaluationEpisodes,
   evaluationSeeds,
   expertReturn,
@@ -55,6 +57,9 @@ describe('evaluation seeds', () => {
       // Hopper has no success condition: no rate, rather than a rate of 0
       expect(x.successRate).toBeNull()
       expect(y.successRate).toBeNull()
+      // nor a coverage
+      expect(x.coverage).toBeNull()
+      expect(y.coverage).toBeNull()
       // The expert's return over the union of several sessions' evaluation seeds, each once.
       const r = await expertReturn(
         spec,
@@ -67,6 +72,42 @@ describe('evaluation seeds', () => {
       )
       expect(r.returns).toHaveLength(6)
       expect(r.returns.slice(0, 4)).toEqual(x.returns)
+    } finally {
+      await local.close()
+      await pool.close()
+    }
+  })
+
+  it("reports the mean of the episodes' final coverage (push-t), the same on a pool as in this thread", async () => {
+    const episodes = evaluationEpisodes({ seed: 7, evalEpisodes: 2 }, 0)
+    const local = localEvaluator(await makeEnv('push-t'))
+    const pool = poolEvaluator(await RolloutPool.create('push-t', { workers: 2 }))
+    const still: LinearSpec = {
+      kind: 'linear',
+      obsDim: 11,
+      actDim: 2,
+      M: new Array(22).fill(0),
+      mu: new Array(11).fill(0),
+      sigma: new Array(11).fill(1),
+    }
+    try {
+      const expert = expertFor('push-t')
+      const [x, y] = [await local.evaluate(expert, episodes), await pool.evaluate(expert, episodes)]
+      expect(y.returns).toEqual(x.returns)
+      expect(y.coverage).toBe(x.coverage)
+      // each episode's coverage at its last step, averaged: the expert ends on success, which admits about 0.75
+      const env = await makeEnv('push-t')
+      const finals = episodes.map((e) => evaluationEpisode(env, expert, e).coverage!)
+      env.close()
+      expect(x.coverage).toBe((finals[0] + finals[1]) / 2)
+      expect(x.coverage!).toBeGreaterThan(0.7)
+      expect(x.successRate).toBe(1)
+      // a pusher that never moves leaves the block where it started, at least 5 cm from the goal
+      const [s, t] = [await local.evaluate(still, episodes), await pool.evaluate(still, episodes)]
+      expect(t.coverage).toBe(s.coverage)
+      expect(s.coverage!).toBeGreaterThanOrEqual(0)
+      expect(s.coverage!).toBeLessThan(x.coverage!)
+      expect(s.successRate).toBe(0)
     } finally {
       await local.close()
       await pool.close()
@@ -96,5 +137,35 @@ describe('evaluation seeds', () => {
       await local.close()
       await pool.close()
     }
+  })
+})
+
+describe('coverageRelay', () => {
+  it("puts an evaluation's coverage on the record that holds its returns, and leaves other records alone", async () => {
+    let closed = false
+    const relay = coverageRelay({
+      evaluate: async (_spec, episodes) => ({
+        returns: episodes.map((e) => e.seed),
+        steps: 1,
+        successRate: 0.5,
+        coverage: episodes.length / 10,
+      }),
+      close: async () => void (closed = true),
+    })
+    const spec = expertFor('cartpole')
+    const a = await relay.evaluator.evaluate(spec, [{ seed: 1, sampleSeed: 0 }])
+    const b = await relay.evaluator.evaluate(spec, [
+      { seed: 2, sampleSeed: 0 },
+      { seed: 3, sampleSeed: 0 },
+    ])
+    const at = { labels: 0, cost: 0, humanSeconds: 0 }
+    // a runner stores the outcome's own returns array with the success rate only
+    expect(relay.complete({ ...at, returns: b.returns, successRate: b.successRate }).coverage).toBe(0.2)
+    expect(relay.complete({ ...at, returns: a.returns }).coverage).toBe(0.1)
+    // a record with its own coverage keeps it; one this evaluator did not produce gets none
+    expect(relay.complete({ ...at, returns: a.returns, coverage: null }).coverage).toBeNull()
+    expect(relay.complete({ ...at, returns: [1] }).coverage).toBeUndefined()
+    await relay.evaluator.close()
+    expect(closed).toBe(true)
   })
 })

@@ -56,6 +56,7 @@ const session = (id: number, status: SessionInfo['status']): SessionInfo => ({
   lastReturn: null,
   createdAt: '',
   finishedAt: null,
+  policy: { id: 'mlp', params: {} },
 })
 
 describe('query inbox', () => {

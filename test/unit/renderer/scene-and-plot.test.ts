@@ -3,7 +3,15 @@ import * as THREE from 'three'
 import { describe, expect, it } from 'vitest'
 import type { EvaluationPoint, SceneGeometry, SessionInfo } from '../../../src/shared/contract'
 import { buildScene, geomGeometry, mjQuat } from '../../../src/renderer/src/scene/build-scene'
-import { comparisonFigure, curvesCsv, groupCurves, panelFor, summarize } from '../../../src/renderer/src/compare/plot'
+import {
+  comparisonFigure,
+  curveName,
+  curvesCsv,
+  groupCurves,
+  panelFor,
+  summarize,
+} from '../../../src/renderer/src/compare/plot'
+import { PolicyChoice } from '../../../src/shared/policy-config'
 import { renderFigure } from '../../../src/shared/plot'
 
 const geom = (type: SceneGeometry['geoms'][number]['type'], size: number[]) => ({
@@ -92,6 +100,7 @@ const session = (id: number): SessionInfo => ({
   lastReturn: 100,
   createdAt: '2026-01-01T00:00:00Z',
   finishedAt: null,
+  policy: { id: 'mlp', params: {} },
 })
 const point = (sessionId: number, cost: number, ret: number): EvaluationPoint => ({
   sessionId,
@@ -113,7 +122,7 @@ describe('comparison plot', () => {
     expect(groups.map((g) => g.curves.map((c) => c.session.id))).toEqual([[1, 2], [3]])
     expect(groups[0].name).toContain('2 seeds: #1, #2')
     // BC names where its labels came from and no cost ratio (it buys no queries)
-    expect(groups[1].name).toMatch(/^bc · expert states · /)
+    expect(groups[1].name).toMatch(/^bc · mlp · expert states · /)
     expect(groups[1].name).not.toContain(' C ')
     const fromDemos = groupCurves([
       {
@@ -125,7 +134,19 @@ describe('comparison plot', () => {
         points: [],
       },
     ])
-    expect(fromDemos[0].name).toMatch(/^bc · demonstrations · /)
+    expect(fromDemos[0].name).toMatch(/^bc · mlp · demonstrations · /)
+    // a curve names its policy class, and sessions of two classes are two curves
+    const gmm = PolicyChoice.parse({ id: 'gmm' })
+    const classes = groupCurves([
+      { session: { ...session(5), algo: 'bc' as const, policy: gmm }, points: [] },
+      { session: { ...session(6), algo: 'bc' as const, seed: 1 }, points: [] },
+      { session: { ...session(7), algo: 'bc' as const, seed: 2, policy: gmm }, points: [] },
+    ])
+    expect(classes.map((g) => g.curves.map((c) => c.session.id))).toEqual([[5, 7], [6]])
+    expect(classes[0].name).toMatch(/^bc · gmm · expert states · /)
+    expect(curveName({ ...session(8), policy: PolicyChoice.parse({ id: 'chunk' }) })).toBe(
+      '#8 stagger · chunk(h2,k8) · expert · cartpole',
+    )
     const p = panelFor(groups, 'cost')
     expect(p.series).toHaveLength(2)
     expect(p.series[0].x).toEqual([10, 20, 40])

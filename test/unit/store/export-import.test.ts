@@ -86,6 +86,7 @@ function populate(ws: Workspace): { a: number; b: number; demo: number } {
       humanSeconds: 1.25,
       returns: [seed, seed + 2],
       successRate: 0.5,
+      coverage: 0.25,
     })
     log.savePolicy({
       labels: 2,
@@ -124,6 +125,23 @@ describe('export and import', () => {
       expect(() => importExport(dst, out, { tasks })).toThrow(/files lists no task_files\.jsonl/)
       writeFileSync(manifestPath, JSON.stringify({ ...manifest, version: 1 }))
       expect(importExport(dst, out, { tasks }).sessions.size).toBe(2)
+    } finally {
+      dst.close()
+    }
+  })
+
+  it('reads evaluations exported before success rates and coverage were stored (fields absent) as NULL', () => {
+    const src = openWorkspace(tmp.path('src.db'))
+    const { a } = populate(src)
+    const out = tmp.path('export-old-evaluations')
+    exportWorkspace(src, out, { sessionIds: [a] })
+    src.close()
+    expect(readFileSync(join(out, 'evaluations.jsonl'), 'utf8')).toContain('"coverage":0.25')
+    editRows(out, 'evaluations.jsonl', ({ successRate: _s, coverage: _c, ...row }) => row)
+    const dst = openWorkspace(tmp.path('dst.db'))
+    try {
+      const id = importExport(dst, out, { tasks }).sessions.get(a)!
+      expect(dst.openSession(id).evaluations()).toMatchObject([{ returns: [1, 3], successRate: null, coverage: null }])
     } finally {
       dst.close()
     }

@@ -85,6 +85,8 @@ describe('migrations', () => {
         complete: false,
         interrupted: true,
       })
+      // evaluations from before success rates (7) and coverage (13) were stored: NULL, not 0
+      expect(ws.openSession(1).evaluations()).toMatchObject([{ returns: [3, 5], successRate: null, coverage: null }])
       expect(ws.openSession(1).labels()[0]).toMatchObject({
         episodeId: 1,
         stepIndex: 0,

@@ -81,6 +81,7 @@ describe('SessionLog on SQLite', () => {
       humanSeconds: 2.5,
       returns: [10, 14],
       successRate: 0.5,
+      coverage: 0.75,
     })
     log.addEvaluation({
       labels: 1,
@@ -120,9 +121,9 @@ describe('SessionLog on SQLite', () => {
       cost: 2,
     })
     expect(again.evaluations()).toEqual([
-      // no success rate given: stored as NULL (a task without a success condition)
-      { labels: 1, cost: 1, humanSeconds: 0, returns: [2, 2, 2], successRate: null },
-      { labels: 2, cost: 3, humanSeconds: 2.5, returns: [10, 14], successRate: 0.5 },
+      // no success rate or coverage given: stored as NULL (a task without a success condition or coverage)
+      { labels: 1, cost: 1, humanSeconds: 0, returns: [2, 2, 2], successRate: null, coverage: null },
+      { labels: 2, cost: 3, humanSeconds: 2.5, returns: [10, 14], successRate: 0.5, coverage: 0.75 },
     ])
     expect(again.latestPolicy()).toEqual({
       labels: 2,
@@ -135,6 +136,7 @@ describe('SessionLog on SQLite', () => {
     expect(Array.from(queries[0].proposedAction)).toEqual([0.9, 0.8])
     expect(queries[1]).toMatchObject({ labelId: null, abandonedAt: 9000, answer: null, committedAt: null })
     expect(ws.curves([log.sessionId])[0].points.map((p) => p.successRate)).toEqual([null, 0.5])
+    expect(ws.curves([log.sessionId])[0].points.map((p) => p.coverage)).toEqual([null, 0.75])
 
     const [info] = ws.listSessions()
     SessionInfoSchema.parse(info)

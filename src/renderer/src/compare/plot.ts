@@ -3,6 +3,7 @@
 // uses too (src/shared/plot), plus the CSV export. No DOM here, so it is unit-testable.
 import type { EvaluationPoint, SessionInfo } from '../../../shared/contract'
 import { colorAt, evaluationsCsv, summarizeRuns, type Figure, type PlotPanel, type Series } from '../../../shared/plot'
+import { policyKey, policyLabel } from '../../../shared/policy-config'
 
 export type EffortAxis = 'cost' | 'labels' | 'humanSeconds'
 export const EFFORT_AXES: { key: EffortAxis; title: string }[] = [
@@ -26,9 +27,14 @@ function labelSource(s: SessionInfo): string {
   return demos && s.algo === 'warm-stagger' ? `demonstrations + ${s.oracle}` : s.oracle
 }
 
-export function curveName(s: SessionInfo): string {
+/** The algorithm and the learner's policy class: 'bc · gmm', 'warm-stagger 0.5 · chunk(h2,k8)'. */
+export function algoAndClass(s: SessionInfo): string {
   const warm = s.algo === 'warm-stagger' && s.warmFraction !== null ? ` ${s.warmFraction}` : ''
-  return `#${s.id} ${s.algo}${warm} · ${labelSource(s)} · ${s.taskId}`
+  return `${s.algo}${warm} · ${policyLabel(s.policy)}`
+}
+
+export function curveName(s: SessionInfo): string {
+  return `#${s.id} ${algoAndClass(s)} · ${labelSource(s)} · ${s.taskId}`
 }
 
 /** Sessions that differ only in their seed: one curve, the mean over them with an 80% bootstrap band. */
@@ -39,7 +45,7 @@ export interface CurveGroup {
 }
 
 function configKey(s: SessionInfo): string {
-  return JSON.stringify([s.taskId, s.algo, s.warmFraction, s.oracle, s.costRatio, s.budget])
+  return JSON.stringify([s.taskId, s.algo, s.warmFraction, s.oracle, s.costRatio, s.budget, policyKey(s.policy)])
 }
 
 export function groupCurves(curves: Curve[]): CurveGroup[] {
@@ -50,7 +56,6 @@ export function groupCurves(curves: Curve[]): CurveGroup[] {
   }
   return [...groups.values()].map((cs, i) => {
     const s = cs[0].session
-    const warm = s.algo === 'warm-stagger' && s.warmFraction !== null ? ` ${s.warmFraction}` : ''
     const ids = cs.map((c) => `#${c.session.id}`).join(', ')
     // Sessions with the same seed are repeats (the same curve), not more seeds.
     const n = new Set(cs.map((c) => c.session.seed)).size
@@ -58,7 +63,7 @@ export function groupCurves(curves: Curve[]): CurveGroup[] {
     // BC buys no queries: its cost ratio says nothing
     const ratio = s.algo === 'bc' ? '' : ` · C ${s.costRatio}`
     return {
-      name: `${s.algo}${warm} · ${labelSource(s)} · ${s.taskId}${ratio} · budget ${s.budget} (${seeds}: ${ids})`,
+      name: `${algoAndClass(s)} · ${labelSource(s)} · ${s.taskId}${ratio} · budget ${s.budget} (${seeds}: ${ids})`,
       color: colorAt(i),
       curves: cs,
     }
