@@ -12,7 +12,7 @@ import {
   type SessionConfigInput,
   type Standardise,
 } from '../../shared/session-config'
-import { POLICY_CLASSES, parsePolicyFlags } from '../../shared/policy-config'
+import { POLICY_CLASSES, parsePolicyFlags, type PolicyChoice } from '../../shared/policy-config'
 import { flag } from './args'
 import { UsageError } from './command'
 
@@ -65,6 +65,17 @@ export const algoFlag = () =>
 
 type SessionValues = z.output<z.ZodObject<typeof SESSION_SCHEMA>>
 
+/** `--policy ID [--policy-params JSON]` as a choice (undefined without --policy); one line on a bad value. */
+export function policyFromFlags(v: Pick<SessionValues, 'policy' | 'policy-params'>): PolicyChoice | undefined {
+  if (v['policy-params'] !== undefined && v.policy === undefined) throw new UsageError('--policy-params needs --policy')
+  if (v.policy === undefined) return undefined
+  try {
+    return parsePolicyFlags(v.policy, v['policy-params'])
+  } catch (e) {
+    throw new UsageError(`--policy-params: ${(e as Error).message}`)
+  }
+}
+
 /** The full config from the flags plus the algorithm and seed each command sets; one line on a bad combination. */
 export function configFromFlags(
   v: SessionValues,
@@ -80,15 +91,7 @@ export function configFromFlags(
       throw new UsageError(`--offline ${(e as Error).message}, got '${v.offline}'`)
     }
   }
-  if (v['policy-params'] !== undefined && v.policy === undefined) throw new UsageError('--policy-params needs --policy')
-  let policy: SessionConfigInput['policy']
-  if (v.policy !== undefined) {
-    try {
-      policy = parsePolicyFlags(v.policy, v['policy-params'])
-    } catch (e) {
-      throw new UsageError(`--policy-params: ${(e as Error).message}`)
-    }
-  }
+  const policy = policyFromFlags(v)
   const input: SessionConfigInput = {
     offline,
     policy,

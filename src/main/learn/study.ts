@@ -10,6 +10,7 @@ import {
   type SessionConfig,
   type Standardise,
 } from '../../shared/session-config'
+import { DEFAULT_POLICY, policyLabel, type PolicyChoice } from '../../shared/policy-config'
 import { summarizeRuns } from '../../shared/plot'
 import { bootstrapBand, bootstrapStatisticBand, mean } from '../../shared/stats'
 import { hasExpertStatistics } from '../experts/registry'
@@ -69,6 +70,8 @@ export interface StudyOptions {
   epochs?: number | null
   warmSizes?: readonly number[]
   fallAngles?: readonly number[]
+  /** the learner's policy class in every arm (default: the paper's mlp) */
+  policy?: PolicyChoice
 }
 
 /** One curve of a study: an algorithm at one cost ratio (and task variant), over seeds. */
@@ -79,6 +82,8 @@ export interface StudyArm {
   /** the figure the arm belongs to: 'C=2', 'fall=0.1' */
   group: string
   fallAngle: number | null
+  /** the learner's policy class as policyLabel names it ('mlp', 'gmm', 'chunk(h2,k8)', ...) */
+  policy: string
   configs: SessionConfig[]
 }
 
@@ -108,6 +113,7 @@ export function studyArms(name: StudyName, o: StudyOptions): StudyArm[] {
     schedule: o.schedule ?? 'incremental',
     epochs: o.epochs ?? null,
     standardise: o.standardise ?? studyStandardise(o.task),
+    policy: o.policy ?? DEFAULT_POLICY,
   }
   const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i)
   const arm = (label: string, costRatio: number, group: string, fallAngle: number | null = null): StudyArm => {
@@ -118,6 +124,7 @@ export function studyArms(name: StudyName, o: StudyOptions): StudyArm[] {
       costRatio,
       group,
       fallAngle,
+      policy: policyLabel(base.policy),
       configs: seeds.map((seed) =>
         sessionConfig({
           ...base,
@@ -184,9 +191,15 @@ export interface ArmResult {
   costRatio: number
   group: string
   fallAngle: number | null
+  /** the learner's policy class (policyLabel); 'mlp' by default */
+  policy: string
   seeds: number
   finalReturn: number
   band80: [number, number]
+  /** mean over seeds of the final evaluation's success rate; null for tasks without a success condition */
+  successRate: number | null
+  /** mean over seeds of the final evaluation's coverage (push-t); null for tasks without it */
+  coverage: number | null
   /** annotation cost at which the seeds' mean curve first reaches 80% (90%) of the way to the expert; null: never */
   costTo80: number | null
   costTo90: number | null
@@ -199,14 +212,15 @@ export interface ArmResult {
  * evaluation episodes; the targets lie 80% and 90% of the way between them (advice.ts: the same rule).
  */
 export function armResult(
-  arm: Omit<StudyArm, 'configs'>,
+  arm: Omit<StudyArm, 'configs' | 'policy'> & { policy?: string },
   curves: readonly SeedCurve[],
   budget: number,
   start: number,
   expert: number,
 ): ArmResult {
   const live = curves.filter((c) => c.evaluations.length > 0)
-  const finals = live.map((c) => mean(c.evaluations[c.evaluations.length - 1].returns))
+  const lasts = live.map((c) => c.evaluations[c.evaluations.length - 1])
+  const finals = lasts.map((e) => mean(e.returns))
   const aucs = live.map((c) => areaUnderCost(c.evaluations, budget))
   const f = bootstrapBand(finals)
   const a = bootstrapBand(aucs)
@@ -219,14 +233,23 @@ export function armResult(
     costRatio: arm.costRatio,
     group: arm.group,
     fallAngle: arm.fallAngle,
+    policy: arm.policy ?? 'mlp',
     seeds: live.length,
     finalReturn: f.mean,
     band80: [f.lo, f.hi],
+    successRate: meanKnown(lasts.map((e) => e.successRate)),
+    coverage: meanKnown(lasts.map((e) => e.coverage)),
     costTo80: reach(0.8),
     costTo90: reach(0.9),
     auc: a.mean,
     aucBand80: [a.lo, a.hi],
   }
+}
+
+/** The mean of the values given (null or absent ones left out); null when none is given. */
+function meanKnown(values: readonly (number | null | undefined)[]): number | null {
+  const known = values.filter((v): v is number => typeof v === 'number')
+  return known.length ? mean(known) : null
 }
 
 /** Where a descending gap (STAGGER's AUC minus BC's, against C) first crosses 0, interpolated in log C; null: never. */

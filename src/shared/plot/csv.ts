@@ -34,6 +34,12 @@ export interface EvaluationRow {
   stdReturn: number
   /** every episode's return, when known */
   returns?: readonly number[] | null
+  /** the learner's policy class as shared/policy-config.ts policyLabel names it ('mlp', 'gmm', ...), when known */
+  policy?: string | null
+  /** share of the episodes that succeeded; null for tasks without a success condition */
+  successRate?: number | null
+  /** mean of the episodes' final coverage (push-t); null for tasks without it */
+  coverage?: number | null
 }
 
 export const EVALUATION_COLUMNS = [
@@ -52,6 +58,9 @@ export const EVALUATION_COLUMNS = [
   'std_return',
   'episodes',
   'returns',
+  'policy',
+  'success_rate',
+  'coverage',
 ] as const
 
 export function evaluationsCsv(rows: readonly EvaluationRow[]): string {
@@ -73,6 +82,9 @@ export function evaluationsCsv(rows: readonly EvaluationRow[]): string {
       r.stdReturn,
       r.returns ? r.returns.length : null,
       r.returns ? r.returns.join(' ') : null,
+      r.policy,
+      r.successRate,
+      r.coverage,
     ]),
   )
 }

@@ -90,6 +90,33 @@ describe('report', () => {
     expect(page).toContain('<td>60%</td></tr>')
   })
 
+  it('names a curve by its policy class when not the default mlp, and puts the final coverage beside the return', async () => {
+    const runs = input.runs.map((run, i) => ({
+      ...run,
+      policy: run.algo === 'stagger' ? 'chunk(h2,k8)' : 'mlp',
+      evaluations: run.evaluations.map((e) => ({ ...e, successRate: 0.5, coverage: i === 0 ? 0.25 : 0.75 })),
+    }))
+    // a second BC curve of another class is a curve of its own
+    runs.push({ ...runs[0], policy: 'gmm', sessionId: 9 })
+    const out = join(dir, 'coverage')
+    const r = await writeReport(out, { ...input, runs }, 'none')
+    expect(r.finals.map((f) => [f.name, f.algo, f.policy, f.seeds])).toEqual([
+      ['bc', 'bc', 'mlp', 2],
+      ['stagger [chunk(h2,k8)]', 'stagger', 'chunk(h2,k8)', 1],
+      ['bc [gmm]', 'bc', 'gmm', 1],
+    ])
+    expect(r.finals.map((f) => f.coverage)).toEqual([0.5, 0.75, 0.25])
+    const svg = readFileSync(join(out, 'return-vs-cost.svg'), 'utf8')
+    for (const name of ['bc (2 seeds)', 'stagger [chunk(h2,k8)] (1 seed)', 'bc [gmm] (1 seed)'])
+      expect(svg).toContain(name)
+    const page = readFileSync(join(out, 'index.html'), 'utf8')
+    expect(page).toContain('<th>success</th><th>coverage</th>')
+    expect(page).toContain('<td>stagger [chunk(h2,k8)]</td>')
+    expect(page).toContain('<td>50%</td><td>75%</td></tr>')
+    const csv = readFileSync(join(out, 'evaluations.csv'), 'utf8').trim().split('\n')
+    expect(csv[csv.length - 1]).toMatch(/,gmm,0\.5,0\.25$/)
+  })
+
   it('sets the text in a system font (the PNG changes when the text is left out)', () => {
     const svg = readFileSync(join(dir, 'return-vs-cost.svg'), 'utf8')
     const withoutText = svg.replace(/<text[^>]*>[^<]*<\/text>/g, '')
@@ -118,7 +145,8 @@ describe('report', () => {
     const lines = csvOf(input).trim().split('\n')
     expect(lines).toHaveLength(1 + 3 + 3 + 3)
     expect(lines[0]).toBe(EVALUATION_COLUMNS.join(','))
-    expect(lines[2]).toBe('1,hopper,bc,,expert,100,2,0,50,50,0,45,5,2,40 50')
+    // the policy class, the success rate and the coverage last (these evaluations have neither)
+    expect(lines[2]).toBe('1,hopper,bc,,expert,100,2,0,50,50,0,45,5,2,40 50,mlp,,')
   })
 
   it('splits the warm fraction out of warm-stagger:F', () => {
@@ -126,7 +154,7 @@ describe('report', () => {
       ...input,
       runs: [{ algo: 'warm-stagger:0.25', seed: 3, sessionId: null, evaluations: [ev(0, 0, [1])] }],
     })
-    expect(csv.trim().split('\n')[1]).toBe(',hopper,warm-stagger,0.25,expert,100,2,3,0,0,0,1,0,1,1')
+    expect(csv.trim().split('\n')[1]).toBe(',hopper,warm-stagger,0.25,expert,100,2,3,0,0,0,1,0,1,1,mlp,,')
   })
 })
 

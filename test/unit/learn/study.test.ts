@@ -11,6 +11,7 @@ import {
   type StudyOptions,
 } from '../../../src/main/learn/study'
 import type { EvaluationRecord } from '../../../src/main/learn/session-log'
+import { parsePolicy } from '../../../src/shared/policy-config'
 
 const ev = (cost: number, ret: number): EvaluationRecord => ({ labels: cost, cost, humanSeconds: 0, returns: [ret] })
 const base: StudyOptions = { task: 'hopper', seeds: 3, seedBase: 10, algos: ['bc', 'stagger'], costRatios: [1, 2] }
@@ -64,6 +65,19 @@ describe('study arms', () => {
     const arms = studyArms('cost-sweep', { ...base, algos: ['dagger:m=10'], schedule: 'scratch', epochs: 2000 })
     expect(arms[0].configs[0]).toMatchObject({ algo: 'dagger', daggerStates: 10, schedule: 'scratch', epochs: 2000 })
   })
+
+  it("the policy class goes to every arm's configurations and names the arm; mlp by default", () => {
+    expect(studyArms('cost-sweep', base).every((a) => a.policy === 'mlp' && a.configs[0].policy.id === 'mlp')).toBe(
+      true,
+    )
+    const arms = studyArms('cost-sweep', {
+      ...base,
+      policy: parsePolicy({ id: 'chunk', params: { history: 2, chunk: 4 } }),
+    })
+    expect(arms.map((a) => a.policy)).toEqual(['chunk(h2,k4)', 'chunk(h2,k4)', 'chunk(h2,k4)', 'chunk(h2,k4)'])
+    for (const c of studyConfigs(arms))
+      expect(c.policy).toMatchObject({ id: 'chunk', params: { history: 2, chunk: 4 } })
+  })
 })
 
 describe('study figures', () => {
@@ -83,6 +97,22 @@ describe('study figures', () => {
     expect(r.costTo80).toBeCloseTo(94.1, 1) // mean curve 85 at cost 100: 80 reached at 100 * 80/85
     expect(r.costTo90).toBeCloseTo(100 + (100 * 5) / 15, 5)
     expect(r.auc).toBeCloseTo((100 * 0 + 100 * 85) / 200)
+    // no success rate or coverage in these evaluations: null, not 0
+    expect(r).toMatchObject({ policy: 'mlp', successRate: null, coverage: null })
+  })
+
+  it("the final evaluation's success rate and coverage, averaged over the seeds that have them", () => {
+    const at = (successRate: number, coverage: number | null) => ({ ...ev(100, 50), successRate, coverage })
+    const curves = [
+      { seed: 0, evaluations: [ev(0, 0), at(0.5, 0.6)] },
+      { seed: 1, evaluations: [at(0, 0), at(1, 0.8)] },
+      { seed: 2, evaluations: [at(1, 1), at(0, null)] },
+    ]
+    const arm = { algo: 'bc', costRatio: 1, group: 'C=1', fallAngle: null, policy: 'gmm' }
+    const r = armResult(arm, curves, 200, 0, 100)
+    expect(r.policy).toBe('gmm')
+    expect(r.successRate).toBeCloseTo(0.5, 12)
+    expect(r.coverage).toBeCloseTo(0.7, 12)
   })
 
   it("the crossover: where STAGGER's lead over BC turns negative, interpolated in log C, with a band", () => {

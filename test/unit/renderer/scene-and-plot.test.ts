@@ -174,8 +174,8 @@ describe('comparison plot', () => {
       .trim()
       .split('\n')
     expect(csv[0]).toBe(
-      'session,task,algo,warm_fraction,oracle,budget,cost_ratio,seed,labels,cost,human_seconds,mean_return,std_return,episodes,returns',
+      'session,task,algo,warm_fraction,oracle,budget,cost_ratio,seed,labels,cost,human_seconds,mean_return,std_return,episodes,returns,policy,success_rate,coverage',
     )
-    expect(csv[1]).toBe('3,cartpole,stagger,,expert,50,5,0,5,10,1,1.5,5,,')
+    expect(csv[1]).toBe('3,cartpole,stagger,,expert,50,5,0,5,10,1,1.5,5,,,,,')
   })
 })

@@ -177,6 +177,9 @@ describe('CSV', () => {
         meanReturn: 15,
         stdReturn: 5,
         returns: [10, 20],
+        policy: 'gmm',
+        successRate: 0.5,
+        coverage: 0.75,
       },
       {
         session: null,
@@ -197,8 +200,8 @@ describe('CSV', () => {
     const lines = csv.trim().split('\n')
     expect(lines[0]).toBe(EVALUATION_COLUMNS.join(','))
     expect(lines.slice(1)).toEqual([
-      '4,hopper,bc,,expert,100,2,1,10,12,0,15,5,2,10 20',
-      ',hopper,warm-stagger,0.5,,,,,20,30,1.5,7,0,,',
+      '4,hopper,bc,,expert,100,2,1,10,12,0,15,5,2,10 20,gmm,0.5,0.75',
+      ',hopper,warm-stagger,0.5,,,,,20,30,1.5,7,0,,,,,',
     ])
     expect(lines.every((l) => l.split(',').length === EVALUATION_COLUMNS.length)).toBe(true)
   })

@@ -13,6 +13,7 @@ import { UsageError, type Command } from '../command'
 import { runConfigs } from '../run-configs'
 import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 import { mean } from '../../../shared/stats'
+import { policyLabel } from '../../../shared/policy-config'
 
 const DEFAULT_ALGOS = 'bc,dagger,stagger,warm-stagger:0.25,warm-stagger:0.5'
 
@@ -96,6 +97,7 @@ export const command: Command = {
       const expert = await expertReturn(expertFor(task), configs, poolEvaluator(pool)).finally(() => pool.close())
       const runs = plans.map((p) => ({
         algo: algoLabel(p.config),
+        policy: policyLabel(p.config.policy),
         seed: p.config.seed,
         sessionId: p.sessionId,
         evaluations: ws.openSession(p.sessionId).evaluations(),
@@ -118,8 +120,9 @@ export const command: Command = {
       if (!v.json) {
         for (const f of report.finals)
           io.out(
-            `${f.algo.padEnd(18)} final return ${f.meanReturn.toFixed(1)} [${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}]` +
+            `${f.name.padEnd(18)} final return ${f.meanReturn.toFixed(1)} [${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}]` +
               (f.successRate === null ? '' : `, success ${(100 * f.successRate).toFixed(0)} %`) +
+              (f.coverage === null ? '' : `, coverage ${(100 * f.coverage).toFixed(0)} %`) +
               ` over ${f.seeds} seeds`,
           )
         io.out(`expert ${expert.mean.toFixed(1)}; report in ${reportDir} (PNG by ${report.pngRenderer})`)
@@ -132,12 +135,18 @@ export const command: Command = {
           seeds,
           expertReturn: expert.mean,
           finals: report.finals,
-          sessions: runs.map((r) => ({
-            algo: r.algo,
-            seed: r.seed,
-            sessionId: r.sessionId,
-            finalReturn: r.evaluations.length ? mean(r.evaluations[r.evaluations.length - 1].returns) : null,
-          })),
+          sessions: runs.map((r) => {
+            const last = r.evaluations.length ? r.evaluations[r.evaluations.length - 1] : null
+            return {
+              algo: r.algo,
+              policy: r.policy,
+              seed: r.seed,
+              sessionId: r.sessionId,
+              finalReturn: last ? mean(last.returns) : null,
+              successRate: last?.successRate ?? null,
+              coverage: last?.coverage ?? null,
+            }
+          }),
           report: report.files,
           failed: failed.length,
           seconds: (Date.now() - started) / 1000,

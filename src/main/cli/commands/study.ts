@@ -13,7 +13,7 @@ import { bootstrapBand, mean } from '../../../shared/stats'
 import { expertFor } from '../../experts/registry'
 import { learnerSpec } from '../../learn/algorithm'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
-import type { RunCurve } from '../../learn/report/report'
+import { curveName, type RunCurve } from '../../learn/report/report'
 import { writeStudyReport, type StudyGroup } from '../../learn/report/study-report'
 import {
   armResult,
@@ -37,7 +37,7 @@ import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
 import { flag, parseCommandArgs, queueFlag } from '../args'
 import { UsageError, type Command } from '../command'
 import { runConfigs } from '../run-configs'
-import { algoFlag, SESSION_SCHEMA } from '../session-flags'
+import { algoFlag, policyFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 
 /** A comma-separated list of at most `max` values, each read by `item`. */
 function listOf<T extends z.ZodType<unknown, string>>(item: T, max: number) {
@@ -70,6 +70,8 @@ function parseStudyArgs(argv: string[]) {
       standardise: { type: 'string' },
       'warm-sizes': { type: 'string' },
       'fall-angles': { type: 'string' },
+      policy: SESSION_OPTIONS.policy,
+      'policy-params': SESSION_OPTIONS['policy-params'],
       parallel: { type: 'string' },
       queue: { type: 'string' },
       'report-only': { type: 'boolean' },
@@ -92,6 +94,8 @@ function parseStudyArgs(argv: string[]) {
         standardise: SESSION_SCHEMA.standardise,
         'warm-sizes': listOf(flag.int(1, SESSION_LIMITS.budget), 8).optional(),
         'fall-angles': listOf(flag.number(SESSION_LIMITS.fallAngle.min, SESSION_LIMITS.fallAngle.max), 8).optional(),
+        policy: SESSION_SCHEMA.policy,
+        'policy-params': SESSION_SCHEMA['policy-params'],
         parallel: flag.int(1, 64).default(2),
         // checked by queueFlag, whose message does not repeat a password
         queue: flag.text().optional(),
@@ -114,7 +118,7 @@ export const command: Command = {
     'iwb study paper|cost-sweep|warm-size|recoverability|mixture --task T --report DIR [--seeds K] [--seed-base S]\n' +
     '          [--db FILE] [--json] [--algos a,b,...] [--cost-ratios 1,2,5,10] [--budget N] [--eval-episodes E]\n' +
     '          [--eval-points P] [--schedule incremental|scratch [--epochs N]] [--standardise data|expert] [--warm-sizes 50,200,800] [--fall-angles 0.1,0.2,...]\n' +
-    '          [--parallel P] [--queue redis://[:PASSWORD@]HOST[:PORT]] [--report-only]\n' +
+    '          [--policy mlp|gmm|chunk|diffusion [--policy-params JSON]] [--parallel P] [--queue redis://[:PASSWORD@]HOST[:PORT]] [--report-only]\n' +
     "  paper: BC, DAgger, STAGGER, WARM-STAGGER 1/2 1/4 1/8 at C 1 and 2, 10 seeds, the authors' budgets\n" +
     '  (Hopper, Ant 1000; HalfCheetah, Walker2d 5000), 25 evaluation episodes at 20 points (--eval-points); cost-sweep: BC and\n' +
     '  STAGGER at C 1,2,5,10 and the crossover; warm-size: WARM-STAGGER with 50, 200, 800 offline states;\n' +
@@ -129,6 +133,7 @@ export const command: Command = {
     const defaults = STUDY_DEFAULTS[name]
     const task = v.task
     const costRatios = [...new Set(v['cost-ratios'] ?? defaults.costRatios)].sort((a, b) => a - b)
+    const policy = policyFromFlags(v)
     let arms: StudyArm[]
     try {
       arms = studyArms(name, {
@@ -145,6 +150,7 @@ export const command: Command = {
         standardise: v.standardise,
         warmSizes: v['warm-sizes'],
         fallAngles: v['fall-angles'],
+        policy,
       })
     } catch (e) {
       throw new UsageError((e as Error).message.replace(/^session config: /, ''))
@@ -196,7 +202,7 @@ export const command: Command = {
       const results: ArmResult[] = []
       const groups = new Map<string, StudyGroup>()
       for (const arm of arms) {
-        const curves = curvesOf(arm.configs).map((r) => ({ ...r, algo: arm.algo }))
+        const curves = curvesOf(arm.configs).map((r) => ({ ...r, algo: arm.algo, policy: arm.policy }))
         const { expert, start } = variantOf(arm.configs[0])
         results.push(armResult(arm, curves, budget, start, expert))
         const g = groups.get(arm.group) ?? { name: arm.group, costRatio: arm.costRatio, expertReturn: expert, runs: [] }
@@ -221,7 +227,7 @@ export const command: Command = {
 
       const notes = [
         `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${v.parallel} at a time; workspace ${file}.`,
-        `Training schedule: ${configs[0].schedule}${configs[0].epochs ? ` (${configs[0].epochs} epochs per retraining)` : ''}; observations standardised from ${configs[0].standardise === 'expert' ? "the expert's fixed statistics" : 'the labels'}.`,
+        `Training schedule: ${configs[0].schedule}${configs[0].epochs ? ` (${configs[0].epochs} epochs per retraining)` : ''}; observations standardised from ${configs[0].standardise === 'expert' ? "the expert's fixed statistics" : 'the labels'}; learner ${arms[0].policy}.`,
         ...[...variants].map(
           ([id, x]) => `${id}: expert ${x.expert.toFixed(1)}, untrained learner ${x.start.toFixed(1)}.`,
         ),
@@ -242,7 +248,10 @@ export const command: Command = {
       if (!v.json) {
         for (const r of results)
           io.out(
-            `${`${r.algo} ${r.group}`.padEnd(28)} final ${r.finalReturn.toFixed(1)} [${r.band80[0].toFixed(1)}, ${r.band80[1].toFixed(1)}]  area ${Number.isFinite(r.auc) ? r.auc.toFixed(1) : '-'}  cost to 80% ${r.costTo80 === null ? 'not reached' : r.costTo80.toFixed(0)}  (${r.seeds} seeds)`,
+            `${`${curveName(r)} ${r.group}`.padEnd(28)} final ${r.finalReturn.toFixed(1)} [${r.band80[0].toFixed(1)}, ${r.band80[1].toFixed(1)}]` +
+              (r.successRate === null ? '' : `, success ${(100 * r.successRate).toFixed(0)} %`) +
+              (r.coverage === null ? '' : `, coverage ${(100 * r.coverage).toFixed(0)} %`) +
+              `  area ${Number.isFinite(r.auc) ? r.auc.toFixed(1) : '-'}  cost to 80% ${r.costTo80 === null ? 'not reached' : r.costTo80.toFixed(0)}  (${r.seeds} seeds)`,
           )
         if (cross)
           io.out(
@@ -294,9 +303,13 @@ export const command: Command = {
           costRatio: arm.costRatio,
           group: arm.group,
           fallAngle: arm.fallAngle,
+          policy: arm.policy,
           seeds: perSeed.length,
           finalReturn: b.mean,
           band80: [b.lo, b.hi],
+          // the mixture's episodes give returns only
+          successRate: null,
+          coverage: null,
           costTo80: null,
           costTo90: null,
           auc: NaN,

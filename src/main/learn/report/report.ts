@@ -9,6 +9,11 @@ import { svgToPng } from './png'
 
 export interface RunCurve {
   algo: string
+  /**
+   * the learner's policy class as shared/policy-config.ts policyLabel names it; absent or 'mlp' (the default): the
+   * curve is named by its algorithm alone
+   */
+  policy?: string
   seed: number
   sessionId: number | null
   evaluations: EvaluationRecord[]
@@ -31,14 +36,31 @@ export interface ReportFiles {
   pngRenderer: 'resvg' | 'none'
   /** final mean return per algorithm, for summaries */
   finals: {
+    /** the curve's name: the algorithm, with its policy class when that is not the default mlp */
+    name: string
     algo: string
+    /** the policy class's label ('mlp' by default) */
+    policy: string
     meanReturn: number
     lo: number
     hi: number
     seeds: number
     /** mean over seeds of the final evaluation's success rate; null for tasks without a success condition */
     successRate: number | null
+    /** mean over seeds of the final evaluation's coverage (push-t); null for tasks without it */
+    coverage: number | null
   }[]
+}
+
+/** A curve's name: 'bc', or 'bc [gmm]' for a learner of another class than the default mlp. */
+export function curveName(run: Pick<RunCurve, 'algo' | 'policy'>): string {
+  return run.policy && run.policy !== 'mlp' ? `${run.algo} [${run.policy}]` : run.algo
+}
+
+/** The mean of the values a final evaluation has (null or absent ones left out); null when none has one. */
+function meanKnown(values: readonly (number | null | undefined)[]): number | null {
+  const known = values.filter((v): v is number => typeof v === 'number')
+  return known.length ? mean(known) : null
 }
 
 /**
@@ -49,17 +71,20 @@ export function isStaircase(algo: string): boolean {
   return algo === 'dagger' || algo.startsWith('dagger:')
 }
 
-/** One curve per algorithm on the given axis: the mean over seeds with an 80% bootstrap band. */
+/**
+ * One curve per algorithm (and policy class) on the given axis: the mean over seeds with an 80% bootstrap band.
+ */
 export function seriesFor(input: ReportInput, axis: 'cost' | 'labels'): Series[] {
-  const algos = [...new Set(input.runs.map((r) => r.algo))]
-  return algos.map((algo, k) => {
-    const runs = input.runs.filter((r) => r.algo === algo && r.evaluations.length > 0)
-    const step = isStaircase(algo)
+  const names = [...new Set(input.runs.map(curveName))]
+  return names.map((name, k) => {
+    const all = input.runs.filter((r) => curveName(r) === name)
+    const runs = all.filter((r) => r.evaluations.length > 0)
+    const step = isStaircase(all[0].algo)
     const s = summarizeRuns(
       runs.map((r) => ({ x: r.evaluations.map((e) => e[axis]), y: r.evaluations.map((e) => mean(e.returns)) })),
       { hold: step },
     )
-    return { name: `${algo} (${runs.length} seed${runs.length === 1 ? '' : 's'})`, color: colorAt(k), step, ...s }
+    return { name: `${name} (${runs.length} seed${runs.length === 1 ? '' : 's'})`, color: colorAt(k), step, ...s }
   })
 }
 
@@ -85,6 +110,9 @@ export function csvOf(input: ReportInput): string {
         meanReturn: mean(e.returns),
         stdReturn: std(e.returns),
         returns: e.returns,
+        policy: r.policy ?? 'mlp',
+        successRate: e.successRate ?? null,
+        coverage: e.coverage ?? null,
       }))
     }),
   )
@@ -92,10 +120,12 @@ export function csvOf(input: ReportInput): string {
 
 function html(input: ReportInput, finals: ReportFiles['finals'], renderer: string): string {
   const withSuccess = finals.some((f) => f.successRate !== null)
+  const withCoverage = finals.some((f) => f.coverage !== null)
+  const percent = (v: number | null): string => (v === null ? '' : `${(100 * v).toFixed(0)}%`)
   const rows = finals
     .map(
       (f) =>
-        `<tr><td>${f.algo}</td><td>${f.seeds}</td><td>${f.meanReturn.toFixed(1)}</td><td>[${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}]</td><td>${input.expertReturn ? ((100 * f.meanReturn) / input.expertReturn).toFixed(0) + '%' : ''}</td>${withSuccess ? `<td>${f.successRate === null ? '' : `${(100 * f.successRate).toFixed(0)}%`}</td>` : ''}</tr>`,
+        `<tr><td>${f.name}</td><td>${f.seeds}</td><td>${f.meanReturn.toFixed(1)}</td><td>[${f.lo.toFixed(1)}, ${f.hi.toFixed(1)}]</td><td>${input.expertReturn ? ((100 * f.meanReturn) / input.expertReturn).toFixed(0) + '%' : ''}</td>${withSuccess ? `<td>${percent(f.successRate)}</td>` : ''}${withCoverage ? `<td>${percent(f.coverage)}</td>` : ''}</tr>`,
     )
     .join('\n')
   return `<!doctype html>
@@ -111,7 +141,7 @@ ${input.expertReturn !== null ? `Dashed line: the expert's return on the same ev
 <h2>Return against number of labels</h2>
 <p><img src="return-vs-labels.svg" alt="return against labels"></p>
 <h2>Final return</h2>
-<table><tr><th>algorithm</th><th>seeds</th><th>mean return</th><th>80% band</th><th>of expert</th>${withSuccess ? '<th>success</th>' : ''}</tr>
+<table><tr><th>algorithm</th><th>seeds</th><th>mean return</th><th>80% band</th><th>of expert</th>${withSuccess ? '<th>success</th>' : ''}${withCoverage ? '<th>coverage</th>' : ''}</tr>
 ${rows}
 </table>
 <p>Data: <a href="evaluations.csv">evaluations.csv</a> (one row per evaluation).${renderer === 'none' ? '' : ` PNG copies: <a href="return-vs-cost.png">cost</a>, <a href="return-vs-labels.png">labels</a> (rendered by ${renderer}).`}</p>
@@ -154,15 +184,22 @@ export async function writeReport(
   })
   if (png === 'resvg') svgs.forEach((svg, i) => write(`${figures[i][0]}.png`, svgToPng(svg)))
   write('evaluations.csv', csvOf(input))
-  const finals = [...new Set(input.runs.map((r) => r.algo))].map((algo) => {
-    const finalEvals = input.runs
-      .filter((r) => r.algo === algo && r.evaluations.length)
-      .map((r) => r.evaluations[r.evaluations.length - 1])
+  const finals = [...new Set(input.runs.map(curveName))].map((name) => {
+    const all = input.runs.filter((r) => curveName(r) === name)
+    const finalEvals = all.filter((r) => r.evaluations.length).map((r) => r.evaluations[r.evaluations.length - 1])
     const last = finalEvals.map((e) => mean(e.returns))
     const b = bootstrapBand(last)
-    const rates = finalEvals.map((e) => e.successRate).filter((s): s is number => typeof s === 'number')
-    const successRate = rates.length ? mean(rates) : null
-    return { algo, meanReturn: b.mean, lo: b.lo, hi: b.hi, seeds: last.length, successRate }
+    return {
+      name,
+      algo: all[0].algo,
+      policy: all[0].policy ?? 'mlp',
+      meanReturn: b.mean,
+      lo: b.lo,
+      hi: b.hi,
+      seeds: last.length,
+      successRate: meanKnown(finalEvals.map((e) => e.successRate)),
+      coverage: meanKnown(finalEvals.map((e) => e.coverage)),
+    }
   })
   write('index.html', html(input, finals, png))
   return { files, pngRenderer: png, finals }

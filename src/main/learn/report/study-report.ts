@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { colorAt, renderFigure, toCsv, type Series } from '../../../shared/plot'
 import type { ArmResult, Crossover, StudyName } from '../study'
 import { svgToPng } from './png'
-import { writeReport, type RunCurve } from './report'
+import { curveName, writeReport, type RunCurve } from './report'
 
 export interface StudyGroup {
   /** 'C=1', 'fall=0.1' */
@@ -34,14 +34,17 @@ function summaryX(study: StudyName, r: ArmResult): number {
   return study === 'recoverability' ? (r.fallAngle ?? NaN) : r.costRatio
 }
 
-/** One series per algorithm: its AUC (final return for the mixture study) with the 80% band, against x. */
+/**
+ * One series per algorithm (and policy class, when not the default mlp): its AUC (final return for the mixture
+ * study) with the 80% band, against x.
+ */
 export function summarySeries(study: StudyName, results: readonly ArmResult[]): Series[] {
-  const algos = [...new Set(results.map((r) => r.algo))]
-  return algos.map((algo, k) => {
-    const rs = results.filter((r) => r.algo === algo).sort((a, b) => summaryX(study, a) - summaryX(study, b))
+  const names = [...new Set(results.map(curveName))]
+  return names.map((name, k) => {
+    const rs = results.filter((r) => curveName(r) === name).sort((a, b) => summaryX(study, a) - summaryX(study, b))
     const final = study === 'mixture' || study === 'warm-size'
     return {
-      name: algo,
+      name,
       color: colorAt(k),
       x: rs.map((r) => summaryX(study, r)),
       mean: rs.map((r) => (final ? r.finalReturn : r.auc)),
@@ -104,6 +107,9 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
         'auc_hi',
         'cost_to_80',
         'cost_to_90',
+        'policy',
+        'success_rate',
+        'coverage',
       ],
       input.results.map((r) =>
         [
@@ -120,14 +126,20 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
           r.aucBand80[1],
           r.costTo80,
           r.costTo90,
+          r.policy,
+          r.successRate,
+          r.coverage,
         ].map((v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)),
       ),
     ),
   )
+  const withSuccess = input.results.some((r) => r.successRate !== null)
+  const withCoverage = input.results.some((r) => r.coverage !== null)
+  const percent = (v: number | null): string => (v === null ? '' : `${(100 * v).toFixed(0)}%`)
   const rows = input.results
     .map(
       (r) =>
-        `<tr><td>${r.algo}</td><td>${r.group}</td><td>${r.seeds}</td><td>${fmt(r.finalReturn)} [${fmt(r.band80[0])}, ${fmt(r.band80[1])}]</td><td>${fmt(r.auc)} [${fmt(r.aucBand80[0])}, ${fmt(r.aucBand80[1])}]</td><td>${fmt(r.costTo80)}</td><td>${fmt(r.costTo90)}</td></tr>`,
+        `<tr><td>${curveName(r)}</td><td>${r.group}</td><td>${r.seeds}</td><td>${fmt(r.finalReturn)} [${fmt(r.band80[0])}, ${fmt(r.band80[1])}]</td>${withSuccess ? `<td>${percent(r.successRate)}</td>` : ''}${withCoverage ? `<td>${percent(r.coverage)}</td>` : ''}<td>${fmt(r.auc)} [${fmt(r.aucBand80[0])}, ${fmt(r.aucBand80[1])}]</td><td>${fmt(r.costTo80)}</td><td>${fmt(r.costTo90)}</td></tr>`,
     )
     .join('\n')
   const x = input.crossover
@@ -144,7 +156,7 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
 <p>Budget ${input.budget} (an offline label costs 1, a query C). Area: the return of the latest evaluated policy integrated over the cost axis and divided by the budget. Cost to 80% / 90%: where the mean curve first reaches that share of the way from the untrained learner to the expert. Bands: 80% bootstrap over seeds.</p>
 <p><img src="summary.svg" alt="summary"></p>
 ${crossoverText}
-<table><tr><th>algorithm</th><th>group</th><th>seeds</th><th>final return [80%]</th><th>area [80%]</th><th>cost to 80%</th><th>cost to 90%</th></tr>
+<table><tr><th>algorithm</th><th>group</th><th>seeds</th><th>final return [80%]</th>${withSuccess ? '<th>final success</th>' : ''}${withCoverage ? '<th>final coverage</th>' : ''}<th>area [80%]</th><th>cost to 80%</th><th>cost to 90%</th></tr>
 ${rows}
 </table>
 <h2>Curves</h2>
