@@ -11,7 +11,6 @@ import { policyFromSpec, samplePolicy, type PolicySpec } from '../sim/policy-spe
 import { createRng } from '../sim/rng'
 import { coverageMean, rollout, successShare } from '../sim/rollout'
 import type { RolloutPool } from '../sim/rollout-pool'
-import type { EvaluationRecord } from './session-log'
 
 /** One evaluation episode: its reset seed and the seed of the learner's action sampling. */
 export interface EvalEpisode {
@@ -132,33 +131,6 @@ export function poolEvaluator(pool: RolloutPool, ownsPool = true): Evaluator {
     },
     async close() {
       if (ownsPool) await pool.close()
-    },
-  }
-}
-
-/**
- * An evaluator whose outcomes' coverage can be put on the records a session stores, for a runner that copies only
- * the returns and the success rate into its EvaluationRecord: `complete(record)` adds the coverage of the
- * evaluation whose returns array the record holds (the outcome's own array, which the runner stores as it is). A
- * record that carries its own coverage, or whose evaluation this evaluator did not run, is returned unchanged.
- */
-export function coverageRelay(inner: Evaluator): {
-  evaluator: Evaluator
-  complete(record: EvaluationRecord): EvaluationRecord
-} {
-  const byReturns = new WeakMap<readonly number[], number | null>()
-  return {
-    evaluator: {
-      async evaluate(spec, episodes) {
-        const outcome = await inner.evaluate(spec, episodes)
-        byReturns.set(outcome.returns, outcome.coverage)
-        return outcome
-      },
-      close: () => inner.close(),
-    },
-    complete(record) {
-      if (record.coverage !== undefined || !byReturns.has(record.returns)) return record
-      return { ...record, coverage: byReturns.get(record.returns) ?? null }
     },
   }
 }

@@ -251,12 +251,12 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       const after: Promise<LearnerWeights> = pending ? pending.then((u) => u.weights) : Promise.resolve(weights)
       evaluating = (async () => {
         const w = await after
-        const { returns, steps, successRate } = await evaluator.evaluate(
+        const { returns, steps, successRate, coverage } = await evaluator.evaluate(
           learnerSpec(w, task),
           evaluationEpisodes(config, at.labels),
         )
         evalSteps += steps
-        const rec: EvaluationRecord = { ...at, returns, successRate }
+        const rec: EvaluationRecord = { ...at, returns, successRate, coverage }
         log.addEvaluation(rec)
         log.savePolicy({ labels: at.labels, backend: trainer.backend, weights: w })
         lastReturn = mean(returns)

@@ -5,12 +5,12 @@
 import { parentPort } from 'node:worker_threads'
 import { expertFor, hasExpert } from '../experts/registry'
 import type { Algorithm } from '../learn/algorithm'
-import { coverageRelay, localEvaluator, poolEvaluator, type Evaluator } from '../learn/evaluation'
+import { localEvaluator, poolEvaluator, type Evaluator } from '../learn/evaluation'
 import { HumanOracle, promptFrames, withStateHistory, type StateHistory } from '../learn/human-oracle'
 import { LivePerson } from '../learn/live-person'
 import { LookaheadStagger, trackLatestLearner } from '../learn/lookahead-stagger'
 import { ExpertOracle, type Oracle } from '../learn/oracle'
-import type { EvaluationRecord, SessionLog } from '../learn/session-log'
+import type { SessionLog } from '../learn/session-log'
 import { runSession, sessionTrainer, type SessionProgress, type SessionResult } from '../learn/session-runner'
 import type { Trainer } from '../learn/trainer'
 import type { Env } from '../sim/env'
@@ -45,9 +45,7 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
   let drawPool: RolloutPool | undefined
   try {
     const stored = ws.openSession(req.sessionId, req.leaseToken)
-    // the evaluations' coverage reaches the stored records through the relay (learn/evaluation.ts coverageRelay)
-    let completeEvaluation = (e: EvaluationRecord): EvaluationRecord => e
-    const log = watchQueries(stored, (e) => completeEvaluation(e))
+    const log = watchQueries(stored)
     const config = log.config
     const demonstrations = demonstrationsFor(ws, req.sessionId, config)
     const fork = forkFromTwin(ws, stored, demonstrations)
@@ -96,13 +94,10 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
     }
     let first = true
     // Evaluation on rollout workers or here: the same episodes, the same returns (learn/evaluation.ts).
-    const relay = coverageRelay(
+    evaluator =
       req.evalWorkers > 0
         ? poolEvaluator(await RolloutPool.create(envTaskId(config), { workers: req.evalWorkers }))
-        : localEvaluator(await makeEnv(envTaskId(config))),
-    )
-    evaluator = relay.evaluator
-    completeEvaluation = relay.complete
+        : localEvaluator(await makeEnv(envTaskId(config)))
     // A person's STAGGER session rolls the next query out while the current one is being answered
     // (lookahead-stagger.ts: one label behind STAGGER as published), so the next prompt is ready at commit.
     const lookahead = config.oracle === 'human' && config.algo === 'stagger' && req.lookahead !== false
@@ -215,7 +210,7 @@ function flushReplies(): void {
 }
 
 /** The store's SessionLog, telling queryStored() when the runner records a query. */
-function watchQueries(inner: SessionLog, complete: (e: EvaluationRecord) => EvaluationRecord): SessionLog {
+function watchQueries(inner: SessionLog): SessionLog {
   return {
     get sessionId() {
       return inner.sessionId
@@ -236,7 +231,7 @@ function watchQueries(inner: SessionLog, complete: (e: EvaluationRecord) => Eval
       return ids
     },
     checkpoint: () => inner.checkpoint(),
-    addEvaluation: (e) => inner.addEvaluation(complete(e)),
+    addEvaluation: (e) => inner.addEvaluation(e),
     evaluations: () => inner.evaluations(),
     savePolicy: (p) => inner.savePolicy(p),
     latestPolicy: () => inner.latestPolicy(),

@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest'
 import { expertFor } from '../../../src/main/experts/registry'
 import {
-  coverageRelay,
   evaluationEpisode,
   evaluationEpisodes,
   evaluationSeeds,
@@ -15,7 +14,10 @@ import {
 import { makeEnv } from '../../../src/main/sim/registry'
 import { createRng } from '../../../src/main/sim/rng'
 import { RolloutPool } from '../../../src/main/sim/rollout-pool'
-import { SESSION_LIMITS } from '../../../src/shared/session-config'
+import { SESSION_LIMITS, sessionConfig } from '../../../src/shared/session-config'
+import { MemorySessionLog } from '../../../src/main/learn/session-log'
+import { runSession } from '../../../src/main/learn/session-runner'
+import { ExpertOracle } from '../../../src/main/learn/oracle'
 import type { LinearSpec } from '../../../src/main/sim/policy-spec'
 
 describe('evaluation seeds', () => {
@@ -140,32 +142,23 @@ describe('evaluation seeds', () => {
   })
 })
 
-describe('coverageRelay', () => {
-  it("puts an evaluation's coverage on the record that holds its returns, and leaves other records alone", async () => {
-    let closed = false
-    const relay = coverageRelay({
-      evaluate: async (_spec, episodes) => ({
-        returns: episodes.map((e) => e.seed),
-        steps: 1,
-        successRate: 0.5,
-        coverage: episodes.length / 10,
-      }),
-      close: async () => void (closed = true),
-    })
-    const spec = expertFor('cartpole')
-    const a = await relay.evaluator.evaluate(spec, [{ seed: 1, sampleSeed: 0 }])
-    const b = await relay.evaluator.evaluate(spec, [
-      { seed: 2, sampleSeed: 0 },
-      { seed: 3, sampleSeed: 0 },
-    ])
-    const at = { labels: 0, cost: 0, humanSeconds: 0 }
-    // a runner stores the outcome's own returns array with the success rate only
-    expect(relay.complete({ ...at, returns: b.returns, successRate: b.successRate }).coverage).toBe(0.2)
-    expect(relay.complete({ ...at, returns: a.returns }).coverage).toBe(0.1)
-    // a record with its own coverage keeps it; one this evaluator did not produce gets none
-    expect(relay.complete({ ...at, returns: a.returns, coverage: null }).coverage).toBeNull()
-    expect(relay.complete({ ...at, returns: [1] }).coverage).toBeUndefined()
-    await relay.evaluator.close()
-    expect(closed).toBe(true)
+describe('a session runner', () => {
+  it("stores each evaluation's coverage on push-t, beside its success rate, and none on a task without it", async () => {
+    for (const [taskId, has] of [
+      ['push-t', true],
+      ['reacher-arm', false],
+    ] as const) {
+      const expert = expertFor(taskId)
+      const log = new MemorySessionLog(sessionConfig({ taskId, algo: 'bc', budget: 4, evalEvery: 2, evalEpisodes: 2 }))
+      await runSession({ log, oracle: new ExpertOracle(expert), expert, makeEnv })
+      const evals = log.evaluations()
+      expect(evals.map((e) => e.labels)).toEqual([0, 2, 4])
+      for (const e of evals) {
+        if (has) {
+          expect(e.coverage).toBeGreaterThanOrEqual(0)
+          expect(e.coverage).toBeLessThanOrEqual(1)
+        } else expect(e.coverage).toBeNull()
+      }
+    }
   })
 })

@@ -44,7 +44,14 @@ export function parseRunArgs(argv: string[]): RunArgs {
 function storedResult(
   ws: Workspace,
   sessionId: number,
-): { labels: number; cost: number; finalReturn: number | null; successRate: number | null; status: string } {
+): {
+  labels: number
+  cost: number
+  finalReturn: number | null
+  successRate: number | null
+  coverage: number | null
+  status: string
+} {
   const info = ws.sessionInfo(sessionId)
   const evals = ws.openSession(sessionId).evaluations()
   const last = evals[evals.length - 1]
@@ -53,6 +60,7 @@ function storedResult(
     cost: info.cost,
     finalReturn: last ? mean(last.returns) : null,
     successRate: last?.successRate ?? null,
+    coverage: last?.coverage ?? null,
     status: info.status,
   }
 }
@@ -146,7 +154,11 @@ export const command: Command = {
       }
       const stored = storedResult(ws, plan.sessionId)
       // A task without an expert (BC on demonstrations of your own model) has no expert's return: null.
-      let expert: { mean: number | null; successRate: number | null } = { mean: null, successRate: null }
+      let expert: { mean: number | null; successRate: number | null; coverage: number | null } = {
+        mean: null,
+        successRate: null,
+        coverage: null,
+      }
       if (hasExpert(config.taskId)) {
         const pool = await RolloutPool.create(config.taskId)
         expert = await expertReturn(expertFor(config.taskId), [config], poolEvaluator(pool)).finally(() => pool.close())
@@ -161,8 +173,10 @@ export const command: Command = {
         cost: stored.cost,
         finalReturn: stored.finalReturn,
         successRate: stored.successRate,
+        coverage: stored.coverage,
         expertReturn: expert.mean,
         expertSuccessRate: expert.successRate,
+        expertCoverage: expert.coverage,
         seconds: (Date.now() - started) / 1000,
         status: stored.status,
         reused: plan.kind === 'finished',
