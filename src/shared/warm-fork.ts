@@ -4,6 +4,7 @@
 // session that starts with no labels copies its twin's first k labels, curve and checkpoint and continues from
 // there: the same result, without recomputing the offline prefix (docs/REPRODUCTION.md, the issue's targets).
 import { ALGO_VERSIONS, offlineKey, type SessionConfig } from './session-config'
+import { policyKey } from './policy-config'
 
 /** A BC session keeps at most this many fork checkpoints (about 80 KB each on Hopper: under 2 MB a session). */
 export const MAX_FORK_CHECKPOINTS = 20
@@ -49,7 +50,13 @@ const TWIN_FIELDS = [
  */
 export function twinKey(config: SessionConfig): string {
   const fields = Object.fromEntries(TWIN_FIELDS.map((k) => [k, config[k]]))
-  return JSON.stringify({ ...fields, offline: offlineKey(config.offline), bc: ALGO_VERSIONS.bc })
+  // the learner's class decides the prefix too: a gmm WARM-STAGGER never continues an mlp BC session
+  return JSON.stringify({
+    ...fields,
+    offline: offlineKey(config.offline),
+    bc: ALGO_VERSIONS.bc,
+    policy: policyKey(config.policy),
+  })
 }
 
 /** `bc` is a BC session, run by this code's BC, whose offline prefix is `warm`'s (a WARM-STAGGER session's). */

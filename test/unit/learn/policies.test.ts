@@ -12,6 +12,7 @@ import {
   type PolicyChoiceInput,
 } from '../../../src/shared/policy-config'
 import { sessionConfig, type SessionConfigInput } from '../../../src/shared/session-config'
+import { isTwin } from '../../../src/shared/warm-fork'
 import { labelRows } from '../../../src/main/learn/label-rows'
 import { startTrainer } from '../../../src/main/learn/trainer'
 import { learnerSpec } from '../../../src/main/learn/algorithm'
@@ -57,6 +58,16 @@ describe('policy classes: parameters', () => {
     expect(() => parsePolicyFlags('transformer', undefined)).toThrow(/unknown policy class 'transformer'/)
     expect(() => parsePolicyFlags('gmm', '{modes: 3')).toThrow(/not JSON/)
     expect(POLICY_CLASSES.map((c) => c.id)).toEqual(['mlp', 'gmm', 'chunk', 'diffusion'])
+  })
+
+  it("makes a WARM-STAGGER session's BC twin one of the same class and parameters only", () => {
+    const base = { taskId: 'two-way', seed: 3 }
+    const warm = sessionConfig({ ...base, algo: 'warm-stagger', policy: { id: 'gmm', params: { modes: 3 } } })
+    expect(isTwin(sessionConfig({ ...base, algo: 'bc', policy: { id: 'gmm', params: { modes: 3 } } }), warm)).toBe(true)
+    expect(isTwin(sessionConfig({ ...base, algo: 'bc' }), warm)).toBe(false)
+    expect(isTwin(sessionConfig({ ...base, algo: 'bc', policy: { id: 'gmm', params: { modes: 4 } } }), warm)).toBe(
+      false,
+    )
   })
 
   it('writes one canonical key whatever the order the parameters came in', () => {
