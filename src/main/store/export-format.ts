@@ -34,6 +34,7 @@ export type ExportFile = (typeof EXPORT_FILES)[number]
  * neither restore nor learn from them.
  */
 const vectorValue = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])
+type VectorValue = z.infer<typeof vectorValue>
 /** The longest vector any row may hold; the task's own sizes are checked on import. */
 export const MAX_VECTOR = 1024
 const vector = z.array(vectorValue).max(MAX_VECTOR)
@@ -49,11 +50,11 @@ const labelCost = z.number().min(0).max(SESSION_LIMITS.costRatio.max)
 /** seconds a person spent: a day per label, a century per session are far beyond any real one */
 const humanSeconds = nonnegative.max(86_400)
 
-export function encodeVector(values: ArrayLike<number>): (number | string)[] {
-  const out: (number | string)[] = new Array(values.length)
+export function encodeVector(values: ArrayLike<number>): VectorValue[] {
+  const out: VectorValue[] = new Array(values.length)
   for (let i = 0; i < values.length; i++) {
     const v = values[i]
-    out[i] = Number.isFinite(v) ? v : String(v)
+    out[i] = Number.isFinite(v) ? v : (String(v) as VectorValue)
   }
   return out
 }

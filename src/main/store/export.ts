@@ -2,11 +2,9 @@
 // streamed from one read snapshot straight to the files (a million-step workspace never sits in memory), and
 // manifest.json is written last, so an interrupted export has no manifest and is refused on import.
 import { createHash, type Hash } from 'node:crypto'
-import { OfflineSource } from '../../shared/session-config'
-import { parsePolicy } from '../../shared/policy-config'
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { decodeContext, fromBlob, fromBlobOrNull } from './codec'
+import { fromBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import {
   EXPORT_FILES,
@@ -17,14 +15,9 @@ import {
   type ExportFile,
   type Manifest,
 } from './export-format'
+import { labelExportRow, type LabelRow } from './label-columns'
+import { sessionExportRow, type SessionRow } from './session-rows'
 import type { Workspace } from './workspace'
-
-/** A label's context as an export row writes it (null when it has none). */
-function contextRow(
-  c: { history: Float64Array; next: Float64Array } | null,
-): { history: (number | string)[]; next: (number | string)[] } | null {
-  return c ? { history: encodeVector(c.history), next: encodeVector(c.next) } : null
-}
 
 export interface ExportOptions {
   /** export only these sessions (with the episodes they own or label from); omit for the whole workspace */
@@ -148,31 +141,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
     },
     'sessions.jsonl': {
       sql: `SELECT * FROM sessions ${sessionFilter} ORDER BY id`,
-      map: (r) => ({
-        id: r.id,
-        taskId: r.task_id,
-        algo: r.algo,
-        warmFraction: r.warm_fraction,
-        oracle: r.oracle,
-        budget: r.budget,
-        seed: r.seed,
-        costRatio: r.cost_ratio,
-        schedule: r.schedule,
-        loss: r.loss,
-        evalEvery: r.eval_every,
-        evalEpisodes: r.eval_episodes,
-        epochs: r.epochs,
-        offline: OfflineSource.parse(JSON.parse(r.offline as string)),
-        daggerStates: r.dagger_states,
-        fallAngle: r.fall_angle,
-        algoVersion: r.algo_version,
-        standardise: r.standardise,
-        policy: parsePolicy(JSON.parse(r.policy as string)),
-        status: r.status,
-        createdAt: r.created_at,
-        finishedAt: r.finished_at,
-        note: r.note,
-      }),
+      map: (r) => sessionExportRow(r as SessionRow),
     },
     'episodes.jsonl': {
       // An episode owned by a session that is not exported travels without its owner.
@@ -210,20 +179,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
     },
     'labels.jsonl': {
       sql: `SELECT * FROM labels ${childFilter} ORDER BY id`,
-      map: (r) => ({
-        id: r.id,
-        sessionId: r.session_id,
-        source: r.source,
-        cost: r.cost,
-        observation: encodeVector(fromBlob(r.observation as Buffer)),
-        state: r.state ? encodeVector(fromBlobOrNull(r.state as Buffer)!) : null,
-        action: encodeVector(fromBlob(r.action as Buffer)),
-        humanSeconds: r.human_seconds,
-        episodeId: r.episode_id,
-        stepIndex: r.step_index,
-        context: contextRow(decodeContext(r.context as Buffer | null)),
-        createdAt: r.created_at,
-      }),
+      map: (r) => labelExportRow(r as LabelRow),
     },
     'queries.jsonl': {
       sql: `SELECT * FROM queries ${childFilter} ORDER BY id`,

@@ -2,13 +2,12 @@
 // written: the manifest, each file's sha256 and row count, every row against its schema, every reference
 // between rows. Then all rows go in under one transaction with fresh ids, so a bad export changes nothing.
 import { offlineKey, type OfflineSource } from '../../shared/session-config'
-import { policyKey } from '../../shared/policy-config'
 import { TASK_FILE_LIMITS } from '../../shared/task-limits'
 import { createHash } from 'node:crypto'
 import { closeSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
-import { encodeContext, toBlob } from './codec'
+import { toBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import { openRegular } from './plain-file'
 import {
@@ -22,7 +21,9 @@ import {
   type ExportFile,
   type ExportRow,
 } from './export-format'
+import { LABEL } from './label-columns'
 import { SCHEMA_VERSION } from './migrations'
+import { insertSession } from './session-rows'
 import type { TaskShape, TaskShapes } from './types'
 import type { Workspace } from './workspace'
 
@@ -464,38 +465,14 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 count('sessions.jsonl')
                 return
               }
-              const info = p(
-                `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-                   eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, standardise, policy,
-                   note, status, created_at, finished_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-              ).run(
-                r.taskId,
-                r.algo,
-                r.warmFraction,
-                r.oracle,
-                r.budget,
-                r.seed,
-                r.costRatio,
-                r.schedule,
-                r.loss,
-                r.evalEvery,
-                r.evalEpisodes,
-                r.epochs,
-                offlineKey(r.offline),
-                r.daggerStates,
-                r.fallAngle,
-                r.algoVersion,
-                r.standardise,
-                policyKey(r.policy),
-                r.note,
-                r.status,
-                r.createdAt,
-                r.finishedAt,
-              )
-              result.sessions.set(r.id, Number(info.lastInsertRowid))
-              if (r.offline.kind === 'demos' && r.offline.episodes)
-                demoSessions.push({ id: Number(info.lastInsertRowid), offline: r.offline })
+              const id = insertSession(p, r, {
+                note: r.note,
+                status: r.status,
+                created_at: r.createdAt,
+                finished_at: r.finishedAt,
+              })
+              result.sessions.set(r.id, id)
+              if (r.offline.kind === 'demos' && r.offline.episodes) demoSessions.push({ id, offline: r.offline })
               count('sessions.jsonl')
             },
             'episodes.jsonl': (r) => {
@@ -532,26 +509,12 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
               count('steps.jsonl')
             },
             'labels.jsonl': (r) => {
-              const info = p(
-                `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index,
-                   context, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-              ).run(
-                result.sessions.get(r.sessionId)!,
-                r.source,
-                r.cost,
-                blob(r.observation),
-                r.state ? blob(r.state) : null,
-                blob(r.action),
-                r.humanSeconds,
-                mapped(result.episodes, r.episodeId),
-                r.stepIndex,
-                r.context
-                  ? encodeContext({ history: decodeVector(r.context.history), next: decodeVector(r.context.next) })
-                  : null,
-                r.createdAt,
-              )
-              result.labels.set(r.id, Number(info.lastInsertRowid))
+              const label = { ...LABEL.fromJson(r), episodeId: mapped(result.episodes, r.episodeId) }
+              const id = LABEL.insert(p, 'labels', label, {
+                session_id: result.sessions.get(r.sessionId)!,
+                created_at: r.createdAt,
+              })
+              result.labels.set(r.id, id)
               count('labels.jsonl')
             },
             'queries.jsonl': (r) => {

@@ -1,14 +1,12 @@
 // The store's public surface: open a workspace file and everything it hands out.
+export { openWorkspace, Workspace, type StoredQuery } from './workspace'
 export {
-  openWorkspace,
   checkIntegrity,
   describeWorkspace,
-  Workspace,
   type OpenOptions,
   type IntegrityReport,
   type WorkspaceDescription,
-  type StoredQuery,
-} from './workspace'
+} from './open'
 export { StoreError, type StoreErrorCode } from './errors'
 export { EpisodeRecorder, type RecorderOptions, type EpisodeSummary } from './recorder'
 export { SqliteSessionLog } from './sqlite-session-log'

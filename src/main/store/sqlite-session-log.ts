@@ -13,8 +13,8 @@ import type {
   SessionStatus,
   StoredLabel,
 } from '../learn/session-log'
-import type { LabelSource } from '../../shared/contract'
-import { decodeContext, decodeState, encodeContext, encodeState, fromBlob, fromBlobOrNull, toBlob } from './codec'
+import { decodeState, encodeState, toBlob } from './codec'
+import { LABEL, storedLabel } from './label-columns'
 import { StoreError, toStoreError } from './errors'
 import { meanStd } from '../../shared/stats'
 import { keepsForkCheckpoint } from '../../shared/warm-fork'
@@ -28,19 +28,6 @@ export const SESSION_STATUSES: readonly SessionStatus[] = [
   'cancelled',
 ]
 const SETTLED: ReadonlySet<SessionStatus> = new Set(['finished', 'failed', 'cancelled'])
-
-interface LabelRow {
-  id: number
-  source: string
-  cost: number
-  observation: Buffer
-  state: Buffer | null
-  action: Buffer
-  human_seconds: number | null
-  episode_id: number | null
-  step_index: number | null
-  context: Buffer | null
-}
 
 export { meanStd } from '../../shared/stats'
 
@@ -58,44 +45,15 @@ export class SqliteSessionLog implements SessionLog {
   ) {}
 
   labels(): StoredLabel[] {
-    const rows = this.prepare(
-      'SELECT id, source, cost, observation, state, action, human_seconds, episode_id, step_index, context FROM labels WHERE session_id = ? ORDER BY id',
-    ).all(this.sessionId) as LabelRow[]
-    return rows.map((r) => ({
-      id: r.id,
-      source: r.source as LabelSource,
-      cost: r.cost,
-      observation: fromBlob(r.observation),
-      state: fromBlobOrNull(r.state),
-      action: fromBlob(r.action),
-      humanSeconds: r.human_seconds,
-      episodeId: r.episode_id,
-      stepIndex: r.step_index,
-      context: decodeContext(r.context),
-    }))
+    const rows = this.prepare(`SELECT id, ${LABEL.list} FROM labels WHERE session_id = ? ORDER BY id`).all(
+      this.sessionId,
+    ) as { id: number }[]
+    return rows.map(storedLabel)
   }
 
   addLabel(label: LabelRecord): number {
     return this.write(() =>
-      Number(
-        this.prepare(
-          `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index,
-             context, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          this.sessionId,
-          label.source,
-          label.cost,
-          toBlob(label.observation),
-          label.state ? toBlob(label.state) : null,
-          toBlob(label.action),
-          label.humanSeconds,
-          label.episodeId,
-          label.stepIndex,
-          encodeContext(label.context),
-          new Date().toISOString(),
-        ).lastInsertRowid,
-      ),
+      LABEL.insert(this.prepare, 'labels', label, { session_id: this.sessionId, created_at: new Date().toISOString() }),
     )
   }
 
@@ -151,9 +109,7 @@ export class SqliteSessionLog implements SessionLog {
       ).get(this.sessionId, this.sessionId, this.sessionId) as { n: number }
       if (has.n > 0) return false
       const copied = this.prepare(
-        `INSERT INTO labels (session_id, source, cost, observation, state, action, human_seconds, episode_id, step_index,
-             context, created_at)
-           SELECT ?, source, cost, observation, state, action, human_seconds, episode_id, step_index, context, created_at
+        `INSERT INTO labels (session_id, ${LABEL.list}, created_at) SELECT ?, ${LABEL.list}, created_at
            FROM labels WHERE session_id = ? ORDER BY id LIMIT ?`,
       ).run(this.sessionId, twinSessionId, k).changes
       if (copied !== k) throw new StoreError('io', `session ${twinSessionId} holds ${copied} labels, not ${k}`)

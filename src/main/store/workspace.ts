@@ -1,18 +1,25 @@
-// The workspace: one SQLite file holding everything the workbench records. openWorkspace() checks the file
-// (header, quick_check, application id, schema version) before anything is written, refuses what it does not
-// understand, then migrates, recovers recordings left by a crash, and hands out SessionLogs and recorders.
-import Database from 'better-sqlite3'
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync, unlinkSync } from 'node:fs'
-import { dirname } from 'node:path'
+// The workspace: one SQLite file holding everything the workbench records, and its only writer. openWorkspace()
+// opens it through open.ts (every check before anything is written, then migrations and crash recovery) and
+// hands out SessionLogs and recorders; a sessions row maps to its config as session-rows.ts says.
+import type Database from 'better-sqlite3'
 import type { EvaluationPoint, SessionInfo } from '../../shared/contract'
-import type { QueryRecord, SessionCheckpoint, SessionConfig, SessionLog, SessionStatus } from '../learn/session-log'
-import { OfflineSource, offlineKey } from '../../shared/session-config'
-import { parsePolicy, policyKey } from '../../shared/policy-config'
+import type { QueryRecord, SessionCheckpoint, SessionConfig, SessionLog } from '../learn/session-log'
 import { isTwin } from '../../shared/warm-fork'
 import { decodeState, fromBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
-import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations'
+import { openDatabase, type OpenOptions } from './open'
 import { EpisodeRecorder, type RecorderOptions } from './recorder'
+import {
+  ONE_SESSION_SUMMARY,
+  SAME_CONFIG,
+  SESSION_SUMMARY,
+  configOf,
+  configValues,
+  insertSession,
+  sessionInfo,
+  type SessionRow,
+  type SummaryRow,
+} from './session-rows'
 import { SqliteSessionLog } from './sqlite-session-log'
 import {
   DEFAULT_SETTINGS,
@@ -26,348 +33,16 @@ import {
   type WorkspaceSettings,
 } from './types'
 
-export interface OpenOptions {
-  /** open without writing: no migration, no crash recovery; writes fail with code 'read-only' */
-  readonly?: boolean
-  /** how long to wait for another connection's write lock before failing with code 'locked' (default 5000) */
-  busyTimeoutMs?: number
-  /**
-   * 'quick': PRAGMA quick_check at open (O(file size): about 0.2 s per 50 MB here). 'header': header, page
-   * size, file length, application id and schema version only. 'auto' (default): quick_check when the file is
-   * at most AUTO_QUICK_CHECK_BYTES or a -wal file was left beside it (a crash, or another open connection);
-   * otherwise 'header'. `iwb db check` always runs the full integrity_check.
-   */
-  verify?: 'quick' | 'header' | 'auto'
-}
-
-export interface IntegrityReport {
-  ok: boolean
-  /** integrity_check's messages, or why the file could not be checked */
-  problems: string[]
-  schemaVersion: number | null
-}
-
 /** SQLite's default automatic checkpoint threshold (pages of WAL), restored after recording. */
 const WAL_AUTOCHECKPOINT_PAGES = 1000
-
-/** Up to this size, 'auto' verification runs quick_check on every open. */
-export const AUTO_QUICK_CHECK_BYTES = 128 * 2 ** 20
-
-function chooseVerify(file: string, verify: 'quick' | 'header' | 'auto'): 'quick' | 'header' {
-  if (verify !== 'auto') return verify
-  const wal = `${file}-wal`
-  const leftover = existsSync(wal) && statSync(wal).size > 0
-  return leftover || statSync(file).size <= AUTO_QUICK_CHECK_BYTES ? 'quick' : 'header'
-}
-
-const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
-
-/** Cheap structural check of the 100-byte database header; throws StoreError('corrupt'). */
-function checkHeader(file: string): void {
-  const size = statSync(file).size
-  if (size < 100)
-    throw new StoreError('corrupt', `${file} is ${size} bytes, too short to be an SQLite database; refused`)
-  const header = Buffer.alloc(100)
-  const fd = openSync(file, 'r')
-  try {
-    readSync(fd, header, 0, 100, 0)
-  } finally {
-    closeSync(fd)
-  }
-  if (!header.subarray(0, 16).equals(SQLITE_MAGIC)) {
-    throw new StoreError(
-      'corrupt',
-      `${file} does not start with the SQLite header: not a workspace, or damaged; refused`,
-    )
-  }
-  const raw = header.readUInt16BE(16)
-  const pageSize = raw === 1 ? 65536 : raw
-  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) {
-    throw new StoreError('corrupt', `${file} has an invalid page size in its header (${raw}); refused`)
-  }
-  if (size % pageSize !== 0) {
-    throw new StoreError(
-      'corrupt',
-      `${file} is ${size} bytes, not a whole number of ${pageSize}-byte pages (truncated?); refused`,
-    )
-  }
-}
-
-/** Write bits for someone (root passes access(2) regardless; the store honours the bits anyway). */
-function hasWriteBits(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK)
-    return (statSync(path).mode & 0o222) !== 0
-  } catch {
-    return false
-  }
-}
-
-/** The file or its folder (WAL needs the -wal and -shm files beside it) say no writing. */
-function checkWritable(file: string): void {
-  if (!hasWriteBits(file) || !hasWriteBits(dirname(file))) {
-    throw new StoreError(
-      'read-only',
-      `workspace ${file} is read-only (the file or its folder); open it with { readonly: true } or make it writable`,
-    )
-  }
-}
-
-/**
- * A read-only connection to a WAL file creates -wal and -shm beside it (even when nothing writes). Beside a
- * read-only file (or in a read-only folder) those are litter the user did not ask for: remove the ones this
- * connection made, once it is closed, when the -wal holds nothing.
- */
-function readonlyCompanions(file: string): () => void {
-  const readonlyFile = !hasWriteBits(file) || !hasWriteBits(dirname(file))
-  const made = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f))
-  return () => {
-    if (!readonlyFile || made.length === 0) return
-    try {
-      if (made.includes(`${file}-wal`) && existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0) return
-      for (const f of made) if (existsSync(f)) unlinkSync(f)
-    } catch {
-      // Leaving them is harmless; SQLite reuses them.
-    }
-  }
-}
-
-/**
- * The path names something that is not a regular file (a folder, a FIFO, a device): refuse in one line rather
- * than let SQLite or fs report EISDIR or hang on a pipe.
- */
-function checkRegularFile(file: string): void {
-  let stats
-  try {
-    stats = statSync(file)
-  } catch {
-    return // missing: the callers decide
-  }
-  if (stats.isDirectory()) throw new StoreError('io', `${file} is a folder, not a workspace file`)
-  if (!stats.isFile()) throw new StoreError('io', `${file} is not a regular file, not a workspace file`)
-}
-
-/**
- * A 0-byte file is not a workspace: a truncated one, or something else. Every open refuses it (as db check
- * does), unless its -wal holds the content (a new workspace that crashed before its first checkpoint).
- */
-function checkNotEmpty(file: string): void {
-  if (statSync(file).size > 0) return
-  const wal = `${file}-wal`
-  if (existsSync(wal) && statSync(wal).size > 0) return
-  throw new StoreError(
-    'corrupt',
-    `${file} is an empty (0-byte) file, not a workspace (truncated?); refused. Delete it to start a new workspace there`,
-  )
-}
-
-/** A new workspace needs an existing, writable folder (for the file and its -wal/-shm companions). */
-function checkCreatable(file: string): void {
-  const dir = dirname(file)
-  if (!existsSync(dir))
-    throw new StoreError('not-found', `cannot create workspace ${file}: folder ${dir} does not exist`)
-  if (!hasWriteBits(dir))
-    throw new StoreError('read-only', `cannot create workspace ${file}: folder ${dir} is not writable`)
-}
-
-/** Before any write: is this a workbench file this code understands and is it intact? */
-function inspect(db: Database.Database, file: string, readonly: boolean, verify: 'quick' | 'header'): void {
-  if (verify === 'quick') {
-    const rows = db.pragma('quick_check(20)') as { quick_check: string }[]
-    const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok')
-    if (problems.length) {
-      throw new StoreError('corrupt', `workspace ${file} is damaged and was left as it is: ${problems.join('; ')}`)
-    }
-  }
-  const appId = db.pragma('application_id', { simple: true }) as number
-  const version = db.pragma('user_version', { simple: true }) as number
-  if (appId !== APPLICATION_ID) {
-    const tables = (
-      db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as {
-        n: number
-      }
-    ).n
-    // A fresh, empty SQLite file may become a workspace; anything else belongs to someone else.
-    if (appId !== 0 || version !== 0 || tables !== 0) {
-      throw new StoreError(
-        'not-workbench',
-        `${file} is an SQLite database but not an Imitation Workbench workspace; refused`,
-      )
-    }
-  }
-  if (version > SCHEMA_VERSION) {
-    throw new StoreError(
-      'too-new',
-      `workspace ${file} has schema version ${version}, but this workbench understands up to ${SCHEMA_VERSION}; ` +
-        'open it with a newer workbench (the file was not changed)',
-    )
-  }
-  if (readonly && version < SCHEMA_VERSION) {
-    throw new StoreError(
-      'needs-migration',
-      `workspace ${file} has schema version ${version} (< ${SCHEMA_VERSION}); open it once read-write to upgrade it`,
-    )
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  if (pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 /**
  * Open (or create) a workspace file. Throws StoreError with code 'corrupt', 'not-workbench', 'too-new',
  * 'read-only', 'locked', 'needs-migration' or 'not-found' (read-only open of a missing file).
  */
 export function openWorkspace(file: string, options: OpenOptions = {}): Workspace {
-  const readonly = options.readonly ?? false
-  checkRegularFile(file)
-  const present = existsSync(file)
-  if (present) checkNotEmpty(file)
-  const exists = present && statSync(file).size > 0
-  if (!present && readonly) throw new StoreError('not-found', `workspace ${file} does not exist`)
-  if (exists) checkHeader(file)
-  const verify = exists ? chooseVerify(file, options.verify ?? 'auto') : 'quick'
-  if (present && !readonly) checkWritable(file)
-  if (!present && !readonly) checkCreatable(file)
-  const tidy = readonly ? readonlyCompanions(file) : () => {}
-  let db: Database.Database
-  try {
-    db = new Database(file, {
-      readonly,
-      fileMustExist: readonly,
-      timeout: options.busyTimeoutMs ?? 5000,
-    })
-  } catch (err) {
-    if (!present) removeCreated(file)
-    throw toStoreError(err, file)
-  }
-  try {
-    // Also for an empty main file: a new workspace that crashed before its first checkpoint lives in its -wal.
-    inspect(db, file, readonly, verify)
-    if (!readonly) {
-      db.pragma('journal_mode = WAL')
-      // In WAL, NORMAL loses nothing on a process crash (only on power loss) and keeps commits cheap.
-      db.pragma('synchronous = NORMAL')
-    }
-    db.pragma('foreign_keys = ON')
-    if (!readonly) {
-      migrate(db)
-      recoverInterrupted(db)
-    }
-  } catch (err) {
-    db.close()
-    tidy()
-    if (!present) removeCreated(file)
-    throw toStoreError(err, file)
-  }
-  return new Workspace(db, file, readonly, tidy)
-}
-
-/** A new workspace that could not be set up (disk full): leave no empty or half-made file behind. */
-function removeCreated(file: string): void {
-  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) rmSync(f, { force: true })
-}
-
-/**
- * Mark episodes whose recording process is gone as interrupted; they keep their flushed steps. Runs in a write
- * transaction even when there is nothing to do, so a workspace locked by another writer fails here, clearly.
- */
-function recoverInterrupted(db: Database.Database): number {
-  return db
-    .transaction(() => {
-      const open = db.prepare('SELECT id, writer_pid FROM episodes WHERE complete = 0 AND interrupted = 0').all() as {
-        id: number
-        writer_pid: number | null
-      }[]
-      const mark = db.prepare('UPDATE episodes SET interrupted = 1, writer_pid = NULL WHERE id = ?')
-      let n = 0
-      for (const e of open) {
-        if (e.writer_pid !== null && pidAlive(e.writer_pid)) continue
-        mark.run(e.id)
-        n++
-      }
-      return n
-    })
-    .immediate()
-}
-
-/** PRAGMA integrity_check on a file, opened read-only (for `iwb db check`). Never modifies the file. */
-export function checkIntegrity(file: string): IntegrityReport {
-  if (!existsSync(file))
-    return {
-      ok: false,
-      problems: [`${file} does not exist`],
-      schemaVersion: null,
-    }
-  try {
-    checkRegularFile(file)
-    checkHeader(file)
-  } catch (err) {
-    return {
-      ok: false,
-      problems: [(err as Error).message],
-      schemaVersion: null,
-    }
-  }
-  let db: Database.Database | null = null
-  const tidy = readonlyCompanions(file)
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true })
-    const rows = db.pragma('integrity_check') as { integrity_check: string }[]
-    const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok')
-    const fk = db.pragma('foreign_key_check') as {
-      table: string
-      rowid: number
-      parent: string
-    }[]
-    for (const v of fk.slice(0, 20))
-      problems.push(`foreign key: ${v.table} row ${v.rowid} refers to a missing ${v.parent}`)
-    const schemaVersion = db.pragma('user_version', { simple: true }) as number
-    const appId = db.pragma('application_id', { simple: true }) as number
-    if (appId !== APPLICATION_ID) problems.push('not an Imitation Workbench workspace (application_id differs)')
-    return { ok: problems.length === 0, problems, schemaVersion }
-  } catch (err) {
-    return {
-      ok: false,
-      problems: [toStoreError(err, file).message],
-      schemaVersion: null,
-    }
-  } finally {
-    db?.close()
-    tidy()
-  }
-}
-
-interface SessionRow {
-  id: number
-  task_id: string
-  algo: string
-  warm_fraction: number | null
-  oracle: string
-  budget: number
-  seed: number
-  cost_ratio: number
-  schedule: string
-  loss: string
-  eval_every: number
-  eval_episodes: number
-  epochs: number | null
-  offline: string
-  dagger_states: number | null
-  fall_angle: number | null
-  algo_version: number
-  standardise: string
-  policy: string
-  note: string | null
-  status: string
-  created_at: string
-  finished_at: string | null
+  const { db, readonly, afterClose } = openDatabase(file, options)
+  return new Workspace(db, file, readonly, afterClose)
 }
 
 interface EpisodeRow {
@@ -382,74 +57,6 @@ interface EpisodeRow {
   operator: string | null
   created_at: string
   finished_at: string | null
-}
-
-const SESSION_SUMMARY = `
-  SELECT s.*, coalesce(l.n, 0) AS n_labels, coalesce(l.cost, 0) AS total_cost, coalesce(l.secs, 0) AS total_secs,
-    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
-  FROM sessions s
-  LEFT JOIN (SELECT session_id, count(*) AS n, sum(cost) AS cost, sum(coalesce(human_seconds, 0)) AS secs
-             FROM labels GROUP BY session_id) l ON l.session_id = s.id`
-
-/** One session's summary: correlated sums over its range of the covering index, not a scan of every label. */
-const ONE_SESSION_SUMMARY = `
-  SELECT s.*,
-    (SELECT count(*) FROM labels l WHERE l.session_id = s.id) AS n_labels,
-    (SELECT coalesce(sum(l.cost), 0) FROM labels l WHERE l.session_id = s.id) AS total_cost,
-    (SELECT coalesce(sum(l.human_seconds), 0) FROM labels l WHERE l.session_id = s.id) AS total_secs,
-    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
-  FROM sessions s WHERE s.id = ?`
-
-/** A config in column order (task_id .. algo_version): createSession and the lookups bind the same list. */
-function configValues(c: SessionConfig): (string | number | null)[] {
-  return [
-    c.taskId,
-    c.algo,
-    c.warmFraction,
-    c.oracle,
-    c.budget,
-    c.seed,
-    c.costRatio,
-    c.schedule,
-    c.loss,
-    c.evalEvery,
-    c.evalEpisodes,
-    c.epochs,
-    offlineKey(c.offline),
-    c.daggerStates,
-    c.fallAngle,
-    c.algoVersion,
-    c.standardise,
-    policyKey(c.policy),
-  ]
-}
-
-const SAME_CONFIG = `task_id = ? AND algo = ? AND warm_fraction IS ? AND oracle = ? AND budget = ? AND seed = ?
-  AND cost_ratio = ? AND schedule = ? AND loss = ? AND eval_every = ? AND eval_episodes = ? AND epochs IS ?
-  AND offline = ? AND dagger_states IS ? AND fall_angle IS ? AND algo_version = ?
-  AND standardise = ? AND policy = ?`
-
-function configOf(r: SessionRow): SessionConfig {
-  return {
-    taskId: r.task_id,
-    algo: r.algo as SessionConfig['algo'],
-    warmFraction: r.warm_fraction,
-    oracle: r.oracle as SessionConfig['oracle'],
-    budget: r.budget,
-    seed: r.seed,
-    costRatio: r.cost_ratio,
-    schedule: r.schedule as SessionConfig['schedule'],
-    loss: r.loss as SessionConfig['loss'],
-    evalEvery: r.eval_every,
-    evalEpisodes: r.eval_episodes,
-    epochs: r.epochs,
-    offline: OfflineSource.parse(JSON.parse(r.offline)),
-    daggerStates: r.dagger_states,
-    fallAngle: r.fall_angle,
-    algoVersion: r.algo_version,
-    standardise: r.standardise as SessionConfig['standardise'],
-    policy: parsePolicy(JSON.parse(r.policy)),
-  }
 }
 
 function episodeInfo(r: EpisodeRow): EpisodeInfo {
@@ -610,14 +217,7 @@ export class Workspace {
 
   createSession(config: SessionConfig): SessionLog & SqliteSessionLog {
     const id = this.write(() =>
-      Number(
-        this.prepare(
-          `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-             eval_every, eval_episodes, epochs, offline, dagger_states, fall_angle, algo_version, standardise, policy,
-             status, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?)`,
-        ).run(...configValues(config), new Date().toISOString()).lastInsertRowid,
-      ),
+      insertSession(this.prepare, config, { status: 'created', created_at: new Date().toISOString() }),
     )
     return new SqliteSessionLog(this.prepare, this.write.bind(this), this.file, id, { ...config })
   }
@@ -993,81 +593,4 @@ export interface StoredQuery extends QueryRecord {
   sessionId: number
   proposedAction: Float64Array
   answer: Float64Array | null
-}
-
-interface SummaryRow extends SessionRow {
-  n_labels: number
-  total_cost: number
-  total_secs: number
-  last_return: number | null
-}
-
-function sessionInfo(r: SummaryRow): SessionInfo {
-  return {
-    id: r.id,
-    taskId: r.task_id,
-    algo: r.algo as SessionInfo['algo'],
-    warmFraction: r.warm_fraction,
-    oracle: r.oracle as SessionInfo['oracle'],
-    budget: r.budget,
-    seed: r.seed,
-    costRatio: r.cost_ratio,
-    status: r.status as SessionStatus,
-    labels: r.n_labels,
-    cost: r.total_cost,
-    humanSeconds: r.total_secs,
-    lastReturn: r.last_return,
-    createdAt: r.created_at,
-    finishedAt: r.finished_at,
-    offline: OfflineSource.parse(JSON.parse(r.offline)),
-    policy: parsePolicy(JSON.parse(r.policy)),
-    note: r.note,
-  }
-}
-
-export interface WorkspaceDescription {
-  file: string
-  bytes: number
-  schemaVersion: number
-  codeSchemaVersion: number
-  workbench: boolean
-  journalMode: string
-  sqlite: string
-  rows: Record<string, number>
-}
-
-/** Sizes and row counts of a workspace file, read-only, without migrating or checking it (`iwb db info`). */
-export function describeWorkspace(file: string): WorkspaceDescription {
-  if (!existsSync(file)) throw new StoreError('not-found', `${file} does not exist`)
-  checkRegularFile(file)
-  checkHeader(file)
-  let db: Database.Database | null = null
-  const tidy = readonlyCompanions(file)
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true })
-    const tables = new Set(
-      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
-        (r) => r.name,
-      ),
-    )
-    const rows: Record<string, number> = {}
-    for (const t of ['sessions', 'episodes', 'steps', 'labels', 'queries', 'policies', 'evaluations', 'tasks']) {
-      if (tables.has(t)) rows[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n
-    }
-    return {
-      file,
-      bytes: statSync(file).size,
-      schemaVersion: db.pragma('user_version', { simple: true }) as number,
-      codeSchemaVersion: SCHEMA_VERSION,
-      workbench: db.pragma('application_id', { simple: true }) === APPLICATION_ID,
-      journalMode: db.pragma('journal_mode', { simple: true }) as string,
-      sqlite: (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
-      rows,
-    }
-  } catch (err) {
-    throw toStoreError(err, file)
-  } finally {
-    db?.close()
-    tidy()
-  }
 }

@@ -12,7 +12,8 @@ import {
   writeSync,
   writeFileSync,
 } from 'node:fs'
-import { checkIntegrity, describeWorkspace, openWorkspace } from '../../../src/main/store/workspace'
+import { checkIntegrity, describeWorkspace } from '../../../src/main/store/open'
+import { openWorkspace } from '../../../src/main/store/workspace'
 import { StoreError } from '../../../src/main/store/errors'
 import { SCHEMA_VERSION } from '../../../src/main/store/migrations'
 import { fakeStep, sha256, tempDir } from './helpers'
