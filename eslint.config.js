@@ -259,6 +259,17 @@ export default tseslint.config(
       },
     ]),
   },
+  // The algorithms' folders (src/main/learn/algorithms/<id>) and their registry likewise import no runner.
+  ...[1, 2].map((depth) => ({
+    files: [`src/main/learn/algorithms/${'*/'.repeat(depth - 1)}*`],
+    rules: restrict(layerPaths('learn'), [
+      ...layerPatterns('learn', depth),
+      {
+        regex: `^(\\.\\./){${depth}}(session-runner|headless|sweep|sweep-worker)$`,
+        message: 'Algorithms import no runner; share code through a lower module such as ../algorithm.',
+      },
+    ]),
+  })),
   {
     // Services are composed by src/main/api/compose.ts; they get their context from service-types.ts.
     files: ['src/main/api/services/*'],

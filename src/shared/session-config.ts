@@ -1,11 +1,32 @@
 // A learning session's configuration: one schema with its defaults and bounds, used by every host (the page's
 // sessions.start, `iwb run`, `iwb compare`), by the store's import and by the session runner. Two sessions with
 // equal configurations store the same labels and the same evaluation curve, wherever they run.
+// The algorithms, their parameters and budget splits are the registry's (algorithms.ts).
 import { z } from 'zod'
+import {
+  ALGO_IDS,
+  ALGO_LIMITS,
+  ALGORITHMS,
+  algoParamValues,
+  DaggerStates,
+  listText,
+  OFFLINE_ALGOS,
+  refusedParams,
+  WarmFraction,
+} from './algorithms'
 import { DEFAULT_POLICY, PolicyChoice, policyKey } from './policy-config'
 
-// 'hg-dagger': takeover sessions (HG-DAgger): the learner drives, the person takes over while holding a button.
-export const Algo = z.enum(['bc', 'dagger', 'stagger', 'warm-stagger', 'hg-dagger'])
+export {
+  algoLabel,
+  budgetSplit,
+  DEFAULT_WARM_FRACTION,
+  offlineShare,
+  parseAlgoLabel,
+  type AlgoChoice,
+} from './algorithms'
+
+/** The registry's algorithms (algorithms.ts); 'hg-dagger': takeover sessions, the person takes over at will. */
+export const Algo = z.enum(ALGO_IDS)
 export type Algo = z.infer<typeof Algo>
 export const OracleKind = z.enum(['expert', 'human'])
 export type OracleKind = z.infer<typeof OracleKind>
@@ -22,19 +43,12 @@ export const Standardise = z.enum(['data', 'expert'])
 export type Standardise = z.infer<typeof Standardise>
 
 /**
- * The version of each algorithm this code runs, part of a session's configuration: a change of what an algorithm
- * does with the same configuration bumps it, so sessions run the old way are never reused, resumed or queued as
- * the new way's (they still display and export). Sessions stored before the stamp are version 1.
- * dagger 2: the learner drives from round one (beta_i = 0), a staircase of short rounds (was beta_1 = 1).
- * warm-stagger 2: no extra fit at the switch to queries (it had 500 Adam steps no other algorithm got).
+ * The version of each algorithm this code runs (its descriptor's version, algorithms.ts), part of a session's
+ * configuration: sessions run by another version are never reused, resumed or queued (they still display and export).
  */
-export const ALGO_VERSIONS: Readonly<Record<Algo, number>> = {
-  bc: 1,
-  dagger: 2,
-  stagger: 1,
-  'warm-stagger': 2,
-  'hg-dagger': 1,
-}
+export const ALGO_VERSIONS: Readonly<Record<Algo, number>> = Object.fromEntries(
+  ALGORITHMS.map((a) => [a.id, a.version]),
+) as Record<Algo, number>
 /** Bound on a stored version (an export's rows are checked against it). */
 export const MAX_ALGO_VERSION = 1_000
 
@@ -52,7 +66,7 @@ export const SESSION_LIMITS = {
   /** demonstrations one session may name by id */
   demoEpisodes: 1_000,
   /** DAgger's random states per rollout (a horizon is at most 1000 steps) */
-  daggerStates: 1_000,
+  daggerStates: ALGO_LIMITS.daggerStates,
   /** a fall angle in radians (beyond a half turn the torso or the pole is upside down) */
   fallAngle: { min: 0.01, max: 3.2 },
 } as const
@@ -62,9 +76,6 @@ export const SESSION_LIMITS = {
  * cart-pole's tip-over angle. Past it the episode ends (an absorbing failure).
  */
 export const FALL_ANGLE_TASKS: readonly string[] = ['hopper', 'walker2d', 'cartpole']
-
-/** WARM-STAGGER's offline share when none is given (the authors' largest, 1/2). */
-export const DEFAULT_WARM_FRACTION = 0.5
 
 /**
  * Where offline labels come from: the simulated expert's states, or recorded demonstrations (every state of the
@@ -130,7 +141,7 @@ export const SessionConfigFields = z.object({
   taskId: z.string().min(1).max(200),
   algo: Algo,
   /** WARM-STAGGER: the fraction of the budget spent on offline labels first; null for the other algorithms */
-  warmFraction: z.number().min(0).max(1).nullable().default(null),
+  warmFraction: WarmFraction.nullable().default(null),
   oracle: OracleKind.default('expert'),
   /** annotation cost: an offline label costs 1, an interactive query C */
   budget: z.number().int().min(1).max(SESSION_LIMITS.budget).default(1000),
@@ -148,7 +159,7 @@ export const SessionConfigFields = z.object({
   /** BC and WARM-STAGGER: offline labels from the simulated expert or from recorded demonstrations */
   offline: OfflineSource.default(EXPERT_OFFLINE),
   /** DAgger: label m states drawn uniformly from each rollout instead of all of them; null: every visited state */
-  daggerStates: z.number().int().min(1).max(SESSION_LIMITS.daggerStates).nullable().default(null),
+  daggerStates: DaggerStates.nullable().default(null),
   /**
    * Hopper and Walker2d: the torso angle (radians) past which the episode ends, an absorbing fall; smaller makes
    * mistakes unrecoverable sooner (the `recoverability` study). null: the task's own (Hopper 0.2, Walker2d 1).
@@ -163,7 +174,8 @@ export const SessionConfigFields = z.object({
 export const SessionConfig = SessionConfigFields.strict()
   .transform((c) => ({
     ...c,
-    warmFraction: c.algo === 'warm-stagger' ? (c.warmFraction ?? DEFAULT_WARM_FRACTION) : null,
+    // the algorithm's own parameters defaulted, the warm fraction of any other dropped (algorithms.ts)
+    ...algoParamValues(c),
     algoVersion: c.algoVersion ?? ALGO_VERSIONS[c.algo],
   }))
   .superRefine((c, ctx) => {
@@ -178,17 +190,17 @@ export const SessionConfig = SessionConfigFields.strict()
     message: `budget / cost ratio may imply at most ${SESSION_LIMITS.queries} queries`,
     path: ['costRatio'],
   })
-  .refine((c) => c.offline.kind === 'expert' || c.algo === 'bc' || c.algo === 'warm-stagger', {
-    message: 'only bc and warm-stagger take offline labels from demonstrations',
+  .refine((c) => c.offline.kind === 'expert' || OFFLINE_ALGOS.includes(c.algo), {
+    message: `only ${listText(OFFLINE_ALGOS)} take offline labels from demonstrations`,
     path: ['offline'],
   })
   .refine((c) => c.offline.kind === 'expert' || c.offline.episodes === null || c.offline.operator === null, {
     message: 'name either the episodes or an operator, not both',
     path: ['offline'],
   })
-  .refine((c) => c.daggerStates === null || c.algo === 'dagger', {
-    message: 'only dagger takes random states per rollout',
-    path: ['daggerStates'],
+  .superRefine((c, ctx) => {
+    // another algorithm's parameter (DAgger's states per rollout) set
+    for (const [field, message] of refusedParams(c)) ctx.addIssue({ code: 'custom', path: [field], message })
   })
   .refine((c) => c.fallAngle === null || FALL_ANGLE_TASKS.includes(c.taskId), {
     message: `only ${FALL_ANGLE_TASKS.join(', ')} take a fall angle`,
@@ -216,59 +228,10 @@ export function sameConfig(a: SessionConfig, b: SessionConfig): boolean {
   )
 }
 
-/** The part of the budget a session spends on offline labels: all of it for BC, the warm fraction for WARM-STAGGER. */
-export function offlineShare(c: Pick<SessionConfig, 'algo' | 'budget' | 'warmFraction'>): number {
-  if (c.algo === 'bc') return c.budget
-  if (c.algo === 'warm-stagger') return Math.floor((c.warmFraction ?? DEFAULT_WARM_FRACTION) * c.budget)
-  return 0
-}
-
-/** What a budget buys: offline labels (cost 1) and then queries (cost C each) with the rest. */
-export function budgetSplit(c: Pick<SessionConfig, 'algo' | 'budget' | 'warmFraction' | 'costRatio'>): {
-  offline: number
-  queries: number
-} {
-  const offline = offlineShare(c)
-  // Costs are sums of C's: allow for their rounding, as the runner does.
-  return { offline, queries: c.algo === 'bc' ? 0 : Math.floor((c.budget - offline) / c.costRatio + 1e-9) }
-}
-
-/** 'bc', 'stagger', 'warm-stagger:0.25', 'dagger:m=10', ... */
-export function algoLabel(c: Pick<SessionConfig, 'algo' | 'warmFraction'> & { daggerStates?: number | null }): string {
-  if (c.algo === 'dagger' && c.daggerStates != null) return `dagger:m=${c.daggerStates}`
-  return c.algo === 'warm-stagger' ? `warm-stagger:${c.warmFraction ?? DEFAULT_WARM_FRACTION}` : c.algo
-}
-
 /**
  * The id the simulator builds a session's environment from: the task, with its variant's parameters when the
  * session names any ('hopper@fall=0.1'; src/main/sim/registry.ts reads it back).
  */
 export function envTaskId(c: Pick<SessionConfig, 'taskId' | 'fallAngle'>): string {
   return c.fallAngle === null ? c.taskId : `${c.taskId}@fall=${c.fallAngle}`
-}
-
-/** "warm-stagger:0.25" -> { algo, warmFraction }, "dagger:m=10" -> { algo, daggerStates }; one-line error otherwise. */
-export function parseAlgoLabel(text: string): { algo: Algo; warmFraction: number | null; daggerStates?: number } {
-  const [name, frac, ...rest] = text.split(':')
-  const algo = Algo.safeParse(name)
-  if (!algo.success || rest.length)
-    throw new RangeError(
-      `unknown algorithm '${text}' (bc, dagger[:m=STATES], stagger, warm-stagger[:fraction], hg-dagger)`,
-    )
-  if (algo.data === 'dagger' && frac !== undefined) {
-    const m = /^m=(\d+)$/.exec(frac)
-    const n = m ? Number(m[1]) : NaN
-    if (!(n >= 1 && n <= SESSION_LIMITS.daggerStates))
-      throw new RangeError(`dagger takes m=STATES with 1..${SESSION_LIMITS.daggerStates} states, got '${frac}'`)
-    return { algo: 'dagger', warmFraction: null, daggerStates: n }
-  }
-  if (algo.data !== 'warm-stagger') {
-    if (frac !== undefined) throw new RangeError(`only warm-stagger takes a fraction, got '${text}'`)
-    return { algo: algo.data, warmFraction: null }
-  }
-  if (frac === undefined) return { algo: 'warm-stagger', warmFraction: DEFAULT_WARM_FRACTION }
-  const f = Number(frac)
-  if (frac.trim() === '' || !(f >= 0 && f <= 1))
-    throw new RangeError(`warm-stagger fraction must be in [0, 1], got '${frac}'`)
-  return { algo: 'warm-stagger', warmFraction: f }
 }

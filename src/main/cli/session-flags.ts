@@ -13,6 +13,7 @@ import {
   type Standardise,
 } from '../../shared/session-config'
 import { POLICY_CLASSES, parsePolicyFlags, type PolicyChoice } from '../../shared/policy-config'
+import { ALGORITHMS, algoUsage, listText } from '../../shared/algorithms'
 import { flag } from './args'
 import { UsageError } from './command'
 
@@ -45,7 +46,7 @@ export const SESSION_SCHEMA = {
   epochs: flag.int(1, SESSION_LIMITS.epochs).optional(),
   'eval-every': flag.int(1, SESSION_LIMITS.evalEvery).optional(),
   'eval-episodes': flag.int(1, SESSION_LIMITS.evalEpisodes).optional(),
-  /** 'expert' or 'demos[:ID,ID,...]': where BC's and WARM-STAGGER's offline labels come from */
+  /** 'expert' or 'demos[:ID,ID,...]': where the offline labels of the algorithms that take them come from */
   offline: flag.text().optional(),
   operator: z
     .string()
@@ -59,9 +60,11 @@ export const SESSION_SCHEMA = {
   json: z.boolean().default(false),
 }
 
-/** 'bc', 'stagger', 'warm-stagger:0.25', ... as a flag value */
-export const algoFlag = () =>
-  flag.parsed(parseAlgoLabel, 'bc, dagger[:m=STATES], stagger, warm-stagger[:fraction in 0..1] or hg-dagger')
+/** The algorithms as a flag takes them: 'bc, dagger[:m=STATES], stagger, ... or hg-dagger' */
+export const ALGO_FLAG_TEXT = listText(ALGORITHMS.map(algoUsage), 'or')
+
+/** 'bc', 'stagger', 'warm-stagger:0.25', ... as a flag value (the registry's algorithms, shared/algorithms.ts) */
+export const algoFlag = () => flag.parsed(parseAlgoLabel, ALGO_FLAG_TEXT)
 
 type SessionValues = z.output<z.ZodObject<typeof SESSION_SCHEMA>>
 

@@ -1,11 +1,13 @@
-// What every algorithm (BC, DAgger, STAGGER, WARM-STAGGER) sees each round, and what a round gives back.
+// What every algorithm (src/main/learn/algorithms/<id>) is built from, what it sees each round, and what a round
+// gives back.
 import type { TaskInfo } from '../../shared/contract'
 import type { Env, Policy } from '../sim/env'
 import type { LearnerWeights, PolicySpec, SpecPolicy } from '../sim/policy-spec'
 import type { Rng } from '../sim/rng'
 import type { LabelContextNeeds } from '../../shared/policy-config'
-import type { LabelContext, LabelRecord } from './session-log'
-import type { Supervisor } from './takeover'
+import type { Demonstration, OfflineForm } from './offline-source'
+import type { LabelContext, LabelRecord, SessionConfig } from './session-log'
+import type { Supervisor } from './algorithms/hg-dagger'
 
 /** The learner's policy spec: its weights (the MLP's or another class's) within the task's action bounds. */
 export function learnerSpec(weights: LearnerWeights, task: TaskInfo): PolicySpec {
@@ -98,6 +100,17 @@ export interface Round {
   /** commit this round (with its checkpoint) even without labels: its bookkeeping matters (a watched episode) */
   keep?: boolean
 }
+
+/** What an algorithm is built from besides the session's configuration. */
+export interface BuildContext {
+  /** how the simulated expert's offline labels are drawn: i.i.d. states (the authors' form) or whole trajectories */
+  offlineForm: OfflineForm
+  /** the recorded demonstrations a session with offline source 'demos' draws from (loaded from the workspace) */
+  demonstrations: readonly Demonstration[] | null
+}
+
+/** An algorithm's constructor as its folder exports it (`build`) and the registry (algorithms/registry.ts) maps it. */
+export type BuildAlgorithm = (config: SessionConfig, ctx: BuildContext) => Algorithm
 
 export interface Algorithm {
   readonly name: string

@@ -3,7 +3,7 @@
 // While the button is held and the input is fresh, the person's action drives and becomes a label; input older
 // than `staleMs` counts as released (a page that went away cannot keep driving). Seconds are wall-clock.
 import type { TakeoverLive, TaskInfo } from '../../shared/contract'
-import type { Control, Supervisor, TakeoverStep } from './takeover'
+import type { Control, Supervisor, TakeoverStep } from './algorithms/hg-dagger'
 
 export interface PersonInput {
   held: boolean

@@ -11,11 +11,9 @@ import type { Env, Policy } from '../sim/env'
 import { policyFromSpec, type LearnerWeights, type PolicySpec, type SpecPolicy } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
 import { learnerSpec, type Algorithm, type DrawnLabel, type Round, type RoundContext } from './algorithm'
-import { BehaviourCloning } from './bc'
-import { DAgger } from './dagger'
 import { evaluationEpisodes, localEvaluator, trainingSeed, type Evaluator } from './evaluation'
 import { CostLedger } from './ledger'
-import { offlineSupply, type Demonstration, type OfflineForm } from './offline-source'
+import type { Demonstration, OfflineForm } from './offline-source'
 import { askOracle, type Oracle } from './oracle'
 import type {
   EvaluationRecord,
@@ -26,13 +24,13 @@ import type {
   SessionConfig,
   SessionLog,
 } from './session-log'
-import { Stagger } from './stagger'
-import { SimulatedPerson, Takeover, type Supervisor } from './takeover'
+import { makeAlgorithm } from './algorithms/registry'
+import { SimulatedPerson, type Supervisor } from './algorithms/hg-dagger'
 import { startTrainer, type Trainer, type UpdateResult } from './trainer'
 import { expertStandardisation } from '../experts/registry'
-import { WarmStagger } from './warm-stagger'
 import { mean } from '../../shared/stats'
 import { ALGO_VERSIONS, envTaskId } from '../../shared/session-config'
+import { algoLearners, algorithm as algorithmOf } from '../../shared/algorithms'
 import { contextNeeds } from '../../shared/policy-config'
 import { episodic, trackedEnv } from './episode-context'
 import { followingActions } from './label-chunks'
@@ -92,25 +90,6 @@ export interface SessionResult {
   evalSteps: number
 }
 
-export function makeAlgorithm(
-  config: SessionConfig,
-  offlineForm: OfflineForm = 'iid',
-  demos: readonly Demonstration[] | null = null,
-): Algorithm {
-  switch (config.algo) {
-    case 'bc':
-      return new BehaviourCloning(offlineSupply(config, offlineForm, demos))
-    case 'dagger':
-      return new DAgger(config.daggerStates)
-    case 'stagger':
-      return new Stagger()
-    case 'warm-stagger':
-      return new WarmStagger(config.warmFraction ?? 0.5, config.budget, offlineSupply(config, offlineForm, demos))
-    case 'hg-dagger':
-      return new Takeover()
-  }
-}
-
 /** Costs are sums of 1s and C's: allow for the rounding of adding C's up. */
 const BUDGET_SLACK = 1e-9
 
@@ -147,6 +126,9 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
     throw new Error(
       `this session ran ${config.algo} version ${config.algoVersion}; this workbench runs version ${ALGO_VERSIONS[config.algo]} and cannot continue it (start a new session)`,
     )
+  // One trainer, one checkpointed learner: an ensemble's algorithm is refused rather than run with one learner.
+  const learners = algoLearners(algorithmOf(config.algo))
+  if (learners !== 1) throw new Error(`${config.algo} trains ${learners} learners; this session runner trains one`)
   const needs = contextNeeds(config.policy)
   const env = trackedEnv(await opts.makeEnv(envTaskId(config)), needs.history - 1)
   const task = env.task

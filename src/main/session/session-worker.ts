@@ -8,7 +8,7 @@ import type { Algorithm } from '../learn/algorithm'
 import { localEvaluator, poolEvaluator, type Evaluator } from '../learn/evaluation'
 import { HumanOracle, promptFrames, withStateHistory, type StateHistory } from '../learn/human-oracle'
 import { LivePerson } from '../learn/live-person'
-import { LookaheadStagger, trackLatestLearner } from '../learn/lookahead-stagger'
+import { LookaheadStagger, trackLatestLearner } from '../learn/algorithms/stagger/lookahead'
 import { ExpertOracle, type Oracle } from '../learn/oracle'
 import type { SessionLog } from '../learn/session-log'
 import { runSession, sessionTrainer, type SessionProgress, type SessionResult } from '../learn/session-runner'
@@ -17,6 +17,7 @@ import type { Env } from '../sim/env'
 import { adoptTask, makeEnv, taskInfo } from '../sim/registry'
 import { RolloutPool } from '../sim/rollout-pool'
 import { envTaskId, offlineShare } from '../../shared/session-config'
+import { algorithm as algorithmOf } from '../../shared/algorithms'
 import { demonstrationStates, type Demonstration } from '../learn/offline-source'
 import { loadDemonstrations, openWorkspace, type Workspace } from '../store'
 import type { FromSessionWorker, RunRequest, SessionOutcome, ToSessionWorker } from './protocol'
@@ -78,7 +79,7 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
       }
     } else if (expert) {
       oracle = new ExpertOracle(expert)
-    } else if (config.algo === 'bc' && config.offline.kind === 'demos') {
+    } else if (!algorithmOf(config.algo).oracle && config.offline.kind === 'demos') {
       // BC on recorded demonstrations asks no oracle: a task without an expert (your own model) runs it too.
       oracle = {
         kind: 'expert',
@@ -99,7 +100,7 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
         ? poolEvaluator(await RolloutPool.create(envTaskId(config), { workers: req.evalWorkers }))
         : localEvaluator(await makeEnv(envTaskId(config)))
     // A person's STAGGER session rolls the next query out while the current one is being answered
-    // (lookahead-stagger.ts: one label behind STAGGER as published), so the next prompt is ready at commit.
+    // (learn/algorithms/stagger/lookahead.ts: one label behind STAGGER as published), so the next prompt is ready at commit.
     const lookahead = config.oracle === 'human' && config.algo === 'stagger' && req.lookahead !== false
     if (lookahead) {
       spare = await makeEnv(envTaskId(config))
@@ -186,7 +187,7 @@ function demonstrationsFor(ws: Workspace, sessionId: number, config: SessionLog[
   const note =
     states < share
       ? `the demonstrations (${demos.length} episodes) hold ${states} states, fewer than the offline share of ${share}: all ${states} are used` +
-        (config.algo === 'warm-stagger' ? ', and the rest of the budget goes to queries' : '')
+        (algorithmOf(config.algo).oracle ? ', and the rest of the budget goes to queries' : '')
       : null
   if (ws.sessionNote(sessionId) !== note) ws.setSessionNote(sessionId, note)
   return demos

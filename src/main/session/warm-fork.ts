@@ -3,7 +3,7 @@
 // the runner continues from there as from the session's own checkpoint. Without a twin it runs in full.
 import type { Demonstration } from '../learn/offline-source'
 import type { SessionCheckpoint } from '../learn/session-log'
-import { WarmStagger } from '../learn/warm-stagger'
+import { WarmStagger } from '../learn/algorithms/warm-stagger'
 import type { SqliteSessionLog, Workspace } from '../store'
 import { offlineShare } from '../../shared/session-config'
 

@@ -9,7 +9,7 @@ import { expertReturn, localEvaluator } from '../../../src/main/learn/evaluation
 import { ExpertOracle } from '../../../src/main/learn/oracle'
 import { MemorySessionLog, type LabelRecord } from '../../../src/main/learn/session-log'
 import { runSession } from '../../../src/main/learn/session-runner'
-import { Stagger } from '../../../src/main/learn/stagger'
+import { Stagger } from '../../../src/main/learn/algorithms/stagger'
 import type { Env } from '../../../src/main/sim/env'
 import { policyFromSpec } from '../../../src/main/sim/policy-spec'
 import { makeEnv } from '../../../src/main/sim/registry'

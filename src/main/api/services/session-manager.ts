@@ -6,6 +6,7 @@
 import { TakeoverEpisode, type Input, type Output, type QueryPrompt, type SessionInfo } from '../../../shared/contract'
 import { workbenchLimits } from '../../../shared/limits'
 import { sessionConfig, type SessionConfigInput } from '../../../shared/session-config'
+import { algorithm } from '../../../shared/algorithms'
 import { assertStandardisable, hasExpert } from '../../experts/registry'
 import type { HumanCommit } from '../../learn/human-oracle'
 import type { SessionProgress } from '../../learn/session-runner'
@@ -71,11 +72,7 @@ export class SessionManager {
   start(input: StartInput, run: { stopAfterLabels?: number } = {}): SessionInfo {
     const config = sessionConfig(input)
     const task = taskInfo(config.taskId) // throws for an unknown task
-    if (
-      (config.algo === 'bc' || config.algo === 'warm-stagger') &&
-      config.offline.kind === 'expert' &&
-      !hasExpert(task.id)
-    )
+    if (algorithm(config.algo).offline !== null && config.offline.kind === 'expert' && !hasExpert(task.id))
       throw new Error(`${config.algo} needs offline expert labels, and task ${task.id} has no expert`)
     // Named demonstrations are checked here, so a bad choice is refused in one line before a session exists.
     if (config.offline.kind === 'demos') resolveDemonstrations(this.ws, task.id, config.offline)

@@ -14,6 +14,7 @@ import { runConfigs } from '../run-configs'
 import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 import { mean } from '../../../shared/stats'
 import { policyLabel } from '../../../shared/policy-config'
+import { algorithm } from '../../../shared/algorithms'
 
 const DEFAULT_ALGOS = 'bc,dagger,stagger,warm-stagger:0.25,warm-stagger:0.5'
 
@@ -69,7 +70,7 @@ export const command: Command = {
     const queue = queueFlag(v.queue)
     // --offline names the offline labels of the algorithms that take them (bc, warm-stagger); the others ask only.
     const flagsFor = (algo: string) =>
-      algo === 'bc' || algo === 'warm-stagger' ? v : { ...v, offline: undefined, operator: undefined }
+      algorithm(algo).offline !== null ? v : { ...v, offline: undefined, operator: undefined }
     const configs = v.algos.flatMap((algo) =>
       Array.from({ length: seeds }, (_, s) =>
         configFromFlags(flagsFor(algo.algo), { ...algo, seed: v['seed-base'] + s }),

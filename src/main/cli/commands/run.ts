@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { algoLabel, offlineLabel, SESSION_LIMITS, type SessionConfig } from '../../../shared/session-config'
 import { policyLabel } from '../../../shared/policy-config'
+import { ALGORITHMS, algorithm, algoUsage } from '../../../shared/algorithms'
 import { expertFor, hasExpert } from '../../experts/registry'
 import { expertReturn, poolEvaluator } from '../../learn/evaluation'
 import { SessionHost, type HostOutcome } from '../../session/host'
@@ -17,6 +18,12 @@ import { progressBar } from '../progress'
 import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 import { mean } from '../../../shared/stats'
 import { FORK_PHASE } from '../../../shared/warm-fork'
+
+/** The algorithms that take offline labels ('BC / WARM-STAGGER'), and those of them that ask no oracle (BC). */
+const OFFLINE_NAMES = ALGORITHMS.filter((a) => a.offline !== null)
+  .map((a) => a.name)
+  .join(' / ')
+const ASKS_NONE = ALGORITHMS.filter((a) => a.offline !== null && !a.oracle)
 
 export interface RunArgs {
   config: SessionConfig
@@ -102,18 +109,19 @@ async function hostOne(ws: Workspace, sessionId: number, config: SessionConfig, 
 
 export const command: Command = {
   name: 'run',
-  summary: 'run one learning session (BC, DAgger, STAGGER, WARM-STAGGER) with the shipped expert as oracle',
+  summary: `run one learning session (${ALGORITHMS.map((a) => a.name).join(', ')}) with the shipped expert as oracle`,
   usage:
-    'iwb run --task T --algo bc|dagger|stagger|warm-stagger[:fraction] [--budget N] [--seed S] [--cost-ratio C]\n' +
+    `iwb run --task T --algo ${ALGORITHMS.map(algoUsage).join('|')} [--budget N] [--seed S] [--cost-ratio C]\n` +
     '        [--schedule incremental|scratch [--epochs N]] [--loss nll|mse] [--standardise data|expert] [--eval-every K] [--eval-episodes E]\n' +
     '        [--offline expert|demos[:ID,ID,...] [--operator O]] [--policy mlp|gmm|chunk|diffusion [--policy-params JSON]]\n' +
     '        [--db FILE] [--new] [--json]\n' +
     '  budget is annotation cost (offline label 1, query C); defaults: budget 1000, seed 0, C 1, eval every 50 over\n' +
     '  25 episodes. The session is stored in --db (default: the workspace the page uses). The same command again\n' +
     '  resumes it when unfinished and prints its stored result when finished; --new starts another.\n' +
-    '  --offline demos: BC / WARM-STAGGER draw their offline labels from recorded demonstrations of the task (the\n' +
+    `  --offline demos: ${OFFLINE_NAMES} draw their offline labels from recorded demonstrations of the task (the\n` +
     '  episodes named, or all complete ones, of --operator O only), without replacement; the oracle stays the expert.\n' +
-    '  BC on demos asks no oracle, so it runs on a task of your own without an expert (iwb tasks add; docs/TASKS.md).\n' +
+    `  ${ASKS_NONE.map((a) => a.name).join(', ')} on demos asks no oracle, so it runs on a task of your own without an` +
+    ' expert (iwb tasks add; docs/TASKS.md).\n' +
     "  --policy: the learner's class (default mlp, the paper's Gaussian MLP); --policy-params sets its parameters as\n" +
     '  JSON, e.g. \'{"modes":5,"history":2}\' for gmm (docs/POLICIES.md lists each class\'s parameters and bounds).',
   async run(argv, io) {
@@ -121,12 +129,14 @@ export const command: Command = {
     const { config } = args
     // The oracle is the expert: a task without one is refused before anything is stored, except for BC on
     // recorded demonstrations, which asks no oracle (your own task folder's robot learns from your demonstrations).
-    const demosOnly = config.algo === 'bc' && config.offline.kind === 'demos'
+    const asks = algorithm(config.algo).oracle
+    const demosOnly = !asks && config.offline.kind === 'demos'
     if (!demosOnly && folderTaskSpec(config.taskId))
       throw new Error(
         `task '${config.taskId}' is your own model (a task folder) and has no expert, which ${config.algo}` +
-          (config.algo === 'bc' ? ' needs for its offline labels' : ' needs to answer its queries') +
-          ': --algo bc --offline demos learns from your demonstrations alone (in the page a person answers queries)',
+          (asks ? ' needs to answer its queries' : ' needs for its offline labels') +
+          `: --algo ${ASKS_NONE.map((a) => a.id).join('|')} --offline demos learns from your demonstrations alone` +
+          ' (in the page a person answers queries)',
       )
     if (!demosOnly) expertFor(config.taskId)
     const file = args.db ?? ensureDefaultWorkspaceFile()

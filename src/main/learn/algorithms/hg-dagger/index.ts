@@ -3,9 +3,16 @@
 // 'intervention' (their action at that state, priced C by the CostLedger); the learner is updated after each
 // episode. A round is one episode. The person sits behind a Supervisor: a live person in the page (the session
 // worker's LivePerson) or a SimulatedPerson (the expert taking over when the learner strays) for tests and CI.
-import type { TakeoverEpisode, TaskInfo } from '../../shared/contract'
-import type { Env, Policy } from '../sim/env'
-import { labelHistory, type Algorithm, type DrawnLabel, type Round, type RoundContext } from './algorithm'
+import type { TakeoverEpisode, TaskInfo } from '../../../../shared/contract'
+import type { Env, Policy } from '../../../sim/env'
+import {
+  labelHistory,
+  type Algorithm,
+  type BuildAlgorithm,
+  type DrawnLabel,
+  type Round,
+  type RoundContext,
+} from '../../algorithm'
 
 /** What the person sees at one control step of the learner's episode. */
 export interface TakeoverStep {
@@ -179,3 +186,6 @@ export class SimulatedPerson implements Supervisor {
     this.resting = 0
   }
 }
+
+/** Takeover sessions: the person (or the expert as a simulated one) is the runner's supervisor. */
+export const build: BuildAlgorithm = () => new Takeover()

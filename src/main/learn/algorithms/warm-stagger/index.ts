@@ -2,9 +2,10 @@
 // demonstrations), then STAGGER with the rest of the budget. Every algorithm has the same training schedule:
 // no extra fit at the switch, so until the switch WARM-STAGGER's policy is BC's at that cost (an extra fit for
 // one algorithm only would credit its curve with training the others never get).
-import type { Algorithm, Round, RoundContext } from './algorithm'
-import { ExpertStates, type OfflineForm, type OfflineSupply } from './offline-source'
-import { staggerRound } from './stagger'
+import { DEFAULT_WARM_FRACTION } from '../../../../shared/algorithms'
+import type { Algorithm, BuildAlgorithm, Round, RoundContext } from '../../algorithm'
+import { ExpertStates, offlineSupply, type OfflineForm, type OfflineSupply } from '../../offline-source'
+import { staggerRound } from '../stagger'
 
 export class WarmStagger implements Algorithm {
   readonly name = 'warm-stagger'
@@ -54,3 +55,11 @@ export class WarmStagger implements Algorithm {
     return staggerRound(ctx)
   }
 }
+
+/** WARM-STAGGER with the session's fraction of its budget drawn from its offline source first. */
+export const build: BuildAlgorithm = (config, ctx) =>
+  new WarmStagger(
+    config.warmFraction ?? DEFAULT_WARM_FRACTION,
+    config.budget,
+    offlineSupply(config, ctx.offlineForm, ctx.demonstrations),
+  )

@@ -1,7 +1,7 @@
 // STAGGER (state-wise DAgger): each round roll the current learner out from reset, draw t ~ U{1..H-1}; if the
 // episode ended before t, redraw (no label, no cost); otherwise query the oracle at s_t (cost C), add, update.
-import type { Algorithm, Round, RoundContext } from './algorithm'
-import { rollTo } from './algorithm'
+import type { Algorithm, BuildAlgorithm, Round, RoundContext } from '../../algorithm'
+import { rollTo } from '../../algorithm'
 
 export async function staggerRound(ctx: RoundContext): Promise<Round | null> {
   if (ctx.remaining < ctx.costRatio) return null
@@ -21,3 +21,5 @@ export class Stagger implements Algorithm {
     return staggerRound(ctx)
   }
 }
+
+export const build: BuildAlgorithm = () => new Stagger()

@@ -16,13 +16,13 @@
 // the learner falls within a few dozen steps and a query costs about H steps of failed draws: a person who
 // answers at once otherwise waits for all of them one after another (profiled on Hopper: the rollout was
 // nearly all of the time between a commit and the next prompt; the store, messaging and frames a few ms).
-import type { TaskInfo } from '../../shared/contract'
-import type { Env, Policy } from '../sim/env'
-import { policyFromSpec, type LearnerWeights, type PolicySpec, type SpecPolicy } from '../sim/policy-spec'
-import type { EpisodeRequest, EpisodeResult } from '../sim/rollout-pool'
-import type { Trainer } from './trainer'
-import { learnerSpec, type Algorithm, type Round, type RoundContext } from './algorithm'
-import type { StateHistory } from './human-oracle'
+import type { TaskInfo } from '../../../../shared/contract'
+import type { Env, Policy } from '../../../sim/env'
+import { policyFromSpec, type LearnerWeights, type PolicySpec, type SpecPolicy } from '../../../sim/policy-spec'
+import type { EpisodeRequest, EpisodeResult } from '../../../sim/rollout-pool'
+import type { Trainer } from '../../trainer'
+import { learnerSpec, type Algorithm, type Round, type RoundContext } from '../../algorithm'
+import type { StateHistory } from '../../human-oracle'
 
 export interface LookaheadCandidate {
   /** the drawn step and the state reached there */

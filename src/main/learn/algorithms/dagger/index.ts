@@ -8,7 +8,14 @@
 //
 // statesPerRollout m: label m states drawn uniformly without replacement from each rollout instead of all of
 // them, between DAgger (all) and STAGGER (one state, one rollout per label): the trajectory-versus-state trade-off.
-import { labelHistory, type Algorithm, type DrawnLabel, type Round, type RoundContext } from './algorithm'
+import {
+  labelHistory,
+  type Algorithm,
+  type BuildAlgorithm,
+  type DrawnLabel,
+  type Round,
+  type RoundContext,
+} from '../../algorithm'
 
 export class DAgger implements Algorithm {
   readonly name = 'dagger'
@@ -73,3 +80,6 @@ export class DAgger implements Algorithm {
     return { labels, phase: this.statesPerRollout === null ? 'trajectory' : 'states' }
   }
 }
+
+/** DAgger labelling every visited state, or the session's m random states per rollout. */
+export const build: BuildAlgorithm = (config) => new DAgger(config.daggerStates)
