@@ -82,11 +82,24 @@ export const DiffusionParams = z
   .strict()
   .refine((p) => p.execute <= p.horizon, { message: 'execute must not exceed horizon', path: ['execute'] })
 
+/**
+ * The version of the class that learned (its descriptor's); absent: 1. A class that learns or acts differently
+ * with the same parameters bumps its version, so sessions of the old one are never reused or continued as the
+ * new one's (they still display and export).
+ */
+const Version = z.number().int().min(1).max(1000).optional()
+
 export const PolicyChoice = z.discriminatedUnion('id', [
-  z.object({ id: z.literal('mlp'), params: MlpParams.default({}) }).strict(),
-  z.object({ id: z.literal('gmm'), params: GmmParams.default(GmmParams.parse({})) }).strict(),
-  z.object({ id: z.literal('chunk'), params: ChunkParams.default(ChunkParams.parse({})) }).strict(),
-  z.object({ id: z.literal('diffusion'), params: DiffusionParams.default(DiffusionParams.parse({})) }).strict(),
+  z.object({ id: z.literal('mlp'), params: MlpParams.default({}), version: Version }).strict(),
+  z.object({ id: z.literal('gmm'), params: GmmParams.default(GmmParams.parse({})), version: Version }).strict(),
+  z.object({ id: z.literal('chunk'), params: ChunkParams.default(ChunkParams.parse({})), version: Version }).strict(),
+  z
+    .object({
+      id: z.literal('diffusion'),
+      params: DiffusionParams.default(DiffusionParams.parse({})),
+      version: Version,
+    })
+    .strict(),
 ])
 export type PolicyChoice = z.output<typeof PolicyChoice>
 export type PolicyChoiceInput = z.input<typeof PolicyChoice>
@@ -165,6 +178,18 @@ export function contextNeeds(p: PolicyChoice): LabelContextNeeds {
   }
 }
 
+/** The version a choice names (1 when it names none). */
+export function policyVersion(p: Pick<PolicyChoice, 'version'>): number {
+  return p.version ?? 1
+}
+
+/** The choice as this code runs it: its class's current version, written only from version 2 on. */
+export function currentVersion<T extends PolicyChoice>(p: T): T {
+  const v = policyClass(p.id).version
+  if (p.version !== undefined) return p
+  return v === 1 ? p : { ...p, version: v }
+}
+
 /** Canonical text of a choice with every default filled (the store's column, equality of configs). */
 export function policyKey(p: PolicyChoice): string {
   const sorted = (v: unknown): unknown =>
@@ -175,7 +200,12 @@ export function policyKey(p: PolicyChoice): string {
             .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
         )
       : v
-  return JSON.stringify({ id: p.id, params: sorted(p.params) })
+  // version 1 is written as no version, so keys stored before versions existed still match
+  return JSON.stringify(
+    policyVersion(p) === 1
+      ? { id: p.id, params: sorted(p.params) }
+      : { id: p.id, params: sorted(p.params), version: policyVersion(p) },
+  )
 }
 
 /** A choice from its stored or typed text; throws a one-line error. */

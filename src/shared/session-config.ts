@@ -14,7 +14,7 @@ import {
   refusedParams,
   WarmFraction,
 } from './algorithms'
-import { DEFAULT_POLICY, PolicyChoice, policyKey } from './policy-config'
+import { DEFAULT_POLICY, PolicyChoice, currentVersion, policyClass, policyKey, policyVersion } from './policy-config'
 
 export {
   algoLabel,
@@ -177,6 +177,7 @@ export const SessionConfig = SessionConfigFields.strict()
     // the algorithm's own parameters defaulted, the warm fraction of any other dropped (algorithms.ts)
     ...algoParamValues(c),
     algoVersion: c.algoVersion ?? ALGO_VERSIONS[c.algo],
+    policy: currentVersion(c.policy),
   }))
   .superRefine((c, ctx) => {
     if (c.algoVersion !== ALGO_VERSIONS[c.algo])
@@ -184,6 +185,13 @@ export const SessionConfig = SessionConfigFields.strict()
         code: 'custom',
         path: ['algoVersion'],
         message: `this workbench runs ${c.algo} version ${ALGO_VERSIONS[c.algo]}, not ${c.algoVersion} (older sessions are shown and exported, not run)`,
+      })
+    const runs = policyClass(c.policy.id).version
+    if (policyVersion(c.policy) !== runs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['policy', 'version'],
+        message: `this workbench runs the ${c.policy.id} class version ${runs}, not ${policyVersion(c.policy)} (older sessions are shown and exported, not run)`,
       })
   })
   .refine((c) => c.budget / c.costRatio <= SESSION_LIMITS.queries, {

@@ -9,7 +9,7 @@ import type { Tf } from './backend'
 import type { LossKind, Standardisation } from './gaussian-mlp'
 import type { LearnerWeights } from '../sim/policy-spec'
 import { createRng, type Rng, type RngState } from '../sim/rng'
-import { DEFAULT_POLICY, contextNeeds, type PolicyChoice } from '../../shared/policy-config'
+import { DEFAULT_POLICY, contextNeeds, policyClass, policyVersion, type PolicyChoice } from '../../shared/policy-config'
 import { makePolicyNet } from './policies/registry'
 import type { PolicyNet } from './policies/net'
 
@@ -81,6 +81,12 @@ export class TrainingCore {
   ) {
     this.schedule = options.schedule ?? 'incremental'
     this.policy = options.policy ?? DEFAULT_POLICY
+    // A session learned by another version of its class cannot be continued by this one.
+    const runs = policyClass(this.policy.id).version
+    if (policyVersion(this.policy) !== runs)
+      throw new RangeError(
+        `this session learned with the ${this.policy.id} class version ${policyVersion(this.policy)}; this workbench runs version ${runs} and cannot continue it (start a new session)`,
+      )
     const needs = contextNeeds(this.policy)
     this.inW = needs.history * options.obsDim
     this.outW = needs.chunk * options.actDim

@@ -70,6 +70,19 @@ describe('policy classes: parameters', () => {
     )
   })
 
+  it("stamps the class's version: version 1 is written as none, another version is shown but never run", async () => {
+    const gmm = parsePolicy({ id: 'gmm' })
+    expect(policyKey(gmm)).not.toMatch(/version/)
+    expect(policyKey({ ...gmm, version: 1 })).toBe(policyKey(gmm))
+    expect(policyKey({ ...gmm, version: 2 })).toMatch(/"version":2/)
+    expect(() => sessionConfig({ taskId: 'two-way', algo: 'bc', policy: { ...gmm, version: 2 } })).toThrow(
+      /policy\.version: this workbench runs the gmm class version 1, not 2/,
+    )
+    await expect(startTrainer({ obsDim: 3, actDim: 2, policy: { ...gmm, version: 2 } }, 'local')).rejects.toThrow(
+      /learned with the gmm class version 2; this workbench runs version 1/,
+    )
+  })
+
   it('writes one canonical key whatever the order the parameters came in', () => {
     const a = parsePolicy({ id: 'chunk', params: { chunk: 4, history: 3 } })
     const b = parsePolicy({ id: 'chunk', params: { history: 3, chunk: 4 } })
