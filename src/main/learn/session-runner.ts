@@ -7,9 +7,13 @@
 // when it was killed is asked again: the restored generators roll out to the same state.
 // Cancellable: the AbortSignal stops it between rounds (and abandons a pending query); signal.reason 'pause'
 // leaves the session 'paused', anything else 'cancelled'.
+//
+// runSession is the session's outline; SessionRun holds its steps (restoreFromCheckpoint, makeQuery, priceRound,
+// evaluateAt, commitLoop with commitRound, finish) and the state they share.
 import type { Env, Policy } from '../sim/env'
 import { policyFromSpec, type LearnerWeights, type PolicySpec, type SpecPolicy } from '../sim/policy-spec'
-import { createRng } from '../sim/rng'
+import { createRng, type Rng } from '../sim/rng'
+import type { TaskInfo } from '../../shared/contract'
 import { learnerSpec, type Algorithm, type DrawnLabel, type Round, type RoundContext } from './algorithm'
 import { evaluationEpisodes, localEvaluator, trainingSeed, type Evaluator } from './evaluation'
 import { CostLedger } from './ledger'
@@ -31,8 +35,8 @@ import { expertStandardisation } from '../experts/registry'
 import { mean } from '../../shared/stats'
 import { ALGO_VERSIONS, envTaskId } from '../../shared/session-config'
 import { algoLearners, algorithm as algorithmOf } from '../../shared/algorithms'
-import { contextNeeds } from '../../shared/policy-config'
-import { episodic, trackedEnv } from './episode-context'
+import { contextNeeds, type LabelContextNeeds } from '../../shared/policy-config'
+import { episodic, trackedEnv, type TrackedEnv } from './episode-context'
 import { followingActions } from './label-chunks'
 
 export interface SessionProgress {
@@ -118,9 +122,30 @@ export function countSteps(env: Env): Env & { steps: number } {
   return trackedEnv(env, 0)
 }
 
+/**
+ * One session's run, in the order it goes: refuse what this code cannot continue, open what it runs on, restore
+ * the stored state, evaluate the policy it starts from when due, commit rounds until the budget is spent or it is
+ * stopped, then the final evaluation and status.
+ */
 export async function runSession(opts: RunSessionOptions): Promise<SessionResult> {
-  const { log, oracle, signal } = opts
-  const config = log.config
+  assertRunnable(opts.log.config)
+  const run = await SessionRun.open(opts)
+  try {
+    await run.restoreFromCheckpoint()
+    opts.log.setStatus('running')
+    await run.evaluateIfDue()
+    const stopped = await run.commitLoop()
+    return await run.finish(stopped)
+  } catch (e) {
+    opts.log.setStatus('failed')
+    throw e
+  } finally {
+    await run.close()
+  }
+}
+
+/** Refuses, before anything runs, a session this code cannot continue as it was started. */
+function assertRunnable(config: SessionConfig): void {
   // A session run by another version of its algorithm cannot be continued by this one (its labels came the old way).
   if (config.algoVersion !== ALGO_VERSIONS[config.algo])
     throw new Error(
@@ -129,141 +154,220 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
   // One trainer, one checkpointed learner: an ensemble's algorithm is refused rather than run with one learner.
   const learners = algoLearners(algorithmOf(config.algo))
   if (learners !== 1) throw new Error(`${config.algo} trains ${learners} learners; this session runner trains one`)
-  const needs = contextNeeds(config.policy)
-  const env = trackedEnv(await opts.makeEnv(envTaskId(config)), needs.history - 1)
-  const task = env.task
-  const evaluator = opts.evaluator ?? localEvaluator(await opts.makeEnv(envTaskId(config)))
-  const expert: Policy | null = opts.expert ? ('kind' in opts.expert ? policyFromSpec(opts.expert) : opts.expert) : null
-  const algorithm = opts.algorithm ?? makeAlgorithm(config, opts.offlineForm, opts.demonstrations ?? null)
-  const trainer = opts.trainer ?? (await sessionTrainer(config, env))
-  const supervisor = opts.supervisor ?? (expert ? new SimulatedPerson(expert, task) : null)
-  let evalSteps = 0
-  const ledger = new CostLedger(config.costRatio)
-  try {
-    // Resume: everything stored so far goes back into the ledger and the trainer.
+}
+
+/** What a session runs on (opened by SessionRun.open, closed by close()) and its state while it runs. */
+class SessionRun {
+  readonly log: SessionLog
+  readonly config: SessionConfig
+  readonly needs: LabelContextNeeds
+  readonly env: TrackedEnv
+  readonly task: TaskInfo
+  readonly evaluator: Evaluator
+  readonly expert: Policy | null
+  readonly algorithm: Algorithm
+  readonly trainer: Trainer
+  readonly supervisor: Supervisor | null
+  readonly ledger: CostLedger
+  evalSteps = 0
+  rng!: Rng
+  /** reset seeds drawn so far (the next rollout's is trainingSeed(seed, resets)) */
+  resets = 0
+  /** the learner's newest weights and their policy (the proposals and the rollouts) */
+  weights!: LearnerWeights
+  learner!: SpecPolicy
+  lastEvalLabels = -1
+  lastReturn: number | null = null
+  lastSuccessRate: number | null = null
+  /**
+   * Updates run one after another; with overlapTraining they queue up behind each other instead of being awaited
+   * before the next round, and each one's weights become the learner as soon as it is done. settle() waits for
+   * the last one queued.
+   */
+  pending: Promise<UpdateResult> | null = null
+  /** the evaluation in flight (evaluateAt) */
+  evaluating: Promise<void> | null = null
+  /** a query's record waits for its label's id (the label is stored when its round ends) */
+  readonly pendingQueries = new Map<DrawnLabel, Omit<QueryRecord, 'labelId'>>()
+  readonly query: RoundContext['query']
+
+  private constructor(
+    readonly opts: RunSessionOptions,
+    parts: Pick<SessionRun, 'needs' | 'env' | 'evaluator' | 'expert' | 'algorithm' | 'trainer' | 'supervisor'>,
+  ) {
+    this.log = opts.log
+    this.config = opts.log.config
+    this.needs = parts.needs
+    this.env = parts.env
+    this.task = parts.env.task
+    this.evaluator = parts.evaluator
+    this.expert = parts.expert
+    this.algorithm = parts.algorithm
+    this.trainer = parts.trainer
+    this.supervisor = parts.supervisor
+    this.ledger = new CostLedger(this.config.costRatio)
+    this.query = this.makeQuery()
+  }
+
+  /** The rollout env, the evaluator, the expert, the algorithm, the trainer and the supervisor: given or made. */
+  static async open(opts: RunSessionOptions): Promise<SessionRun> {
+    const config = opts.log.config
+    const needs = contextNeeds(config.policy)
+    const env = trackedEnv(await opts.makeEnv(envTaskId(config)), needs.history - 1)
+    const evaluator = opts.evaluator ?? localEvaluator(await opts.makeEnv(envTaskId(config)))
+    const expert: Policy | null = opts.expert
+      ? 'kind' in opts.expert
+        ? policyFromSpec(opts.expert)
+        : opts.expert
+      : null
+    const algorithm = opts.algorithm ?? makeAlgorithm(config, opts.offlineForm, opts.demonstrations ?? null)
+    const trainer = opts.trainer ?? (await sessionTrainer(config, env))
+    const supervisor = opts.supervisor ?? (expert ? new SimulatedPerson(expert, env.task) : null)
+    return new SessionRun(opts, { needs, env, evaluator, expert, algorithm, trainer, supervisor })
+  }
+
+  /** Resume: everything stored so far goes back into the ledger and the trainer, and the generators where they were. */
+  async restoreFromCheckpoint(): Promise<void> {
+    const { log, config, trainer } = this
     const stored = log.labels()
-    ledger.restore(stored)
+    this.ledger.restore(stored)
     trainer.add(stored)
     const checkpoint = log.checkpoint()
-    let rng = createRng(trainingSeed(config.seed, 0x7fffffff))
-    let resets = 0
-    let weights: LearnerWeights
+    this.rng = createRng(trainingSeed(config.seed, 0x7fffffff))
+    this.resets = 0
     if (checkpoint && checkpoint.labels === stored.length) {
       await trainer.restore(checkpoint.trainer)
-      rng = createRng(0, checkpoint.rng)
-      resets = checkpoint.resets
-      algorithm.restore?.(checkpoint.algorithm)
-      weights = await trainer.weights()
+      this.rng = createRng(0, checkpoint.rng)
+      this.resets = checkpoint.resets
+      this.algorithm.restore?.(checkpoint.algorithm)
+      this.weights = await trainer.weights()
     } else if (stored.length > 0) {
       // Labels without a checkpoint (a person's overlapped rounds, or a workspace from before checkpoints):
       // continue from the latest policy, trained on what it missed. Not bit-exact.
       const saved = log.latestPolicy()
       if (saved) await trainer.load(saved.weights as LearnerWeights)
       const missing = stored.length - (saved?.labels ?? 0)
-      weights =
+      this.weights =
         missing > 0 || !saved
           ? (await trainer.update(8 * Math.max(0, missing))).weights
           : (saved.weights as LearnerWeights)
-      rng = createRng(trainingSeed(config.seed, 0x40000000 + stored.length))
-      resets = 0x20000000 + stored.length * 64
+      this.rng = createRng(trainingSeed(config.seed, 0x40000000 + stored.length))
+      this.resets = 0x20000000 + stored.length * 64
     } else {
-      weights = await trainer.weights()
+      this.weights = await trainer.weights()
     }
-    let learner: SpecPolicy = episodic(policyFromSpec(learnerSpec(weights, task)), env)
+    this.learner = episodic(policyFromSpec(learnerSpec(this.weights, this.task)), this.env)
     const evaluations = log.evaluations()
-    let lastEvalLabels = evaluations.length ? evaluations[evaluations.length - 1].labels : -1
-    let lastReturn = evaluations.length ? mean(evaluations[evaluations.length - 1].returns) : null
-    let lastSuccessRate = evaluations.length ? (evaluations[evaluations.length - 1].successRate ?? null) : null
-    log.setStatus('running')
+    const last = evaluations.length ? evaluations[evaluations.length - 1] : null
+    this.lastEvalLabels = last ? last.labels : -1
+    this.lastReturn = last ? mean(last.returns) : null
+    this.lastSuccessRate = last ? (last.successRate ?? null) : null
+  }
 
-    const progress = (phase: string, evaluation?: EvaluationRecord): void =>
-      opts.onProgress?.({
-        labels: ledger.labels,
-        cost: ledger.cost,
-        budget: config.budget,
-        humanSeconds: ledger.humanSeconds,
-        phase,
-        lastReturn,
-        lastSuccessRate,
-        evaluation,
-      })
+  progress(phase: string, evaluation?: EvaluationRecord): void {
+    const { ledger } = this
+    this.opts.onProgress?.({
+      labels: ledger.labels,
+      cost: ledger.cost,
+      budget: this.config.budget,
+      humanSeconds: ledger.humanSeconds,
+      phase,
+      lastReturn: this.lastReturn,
+      lastSuccessRate: this.lastSuccessRate,
+      evaluation,
+    })
+  }
 
-    // Updates run one after another; with overlapTraining they queue up behind each other instead of being awaited
-    // before the next round, and each one's weights become the learner (the proposals) as soon as it is done.
-    // settle() waits for the last one queued.
-    let pending: Promise<UpdateResult> | null = null
-    const adopt = (u: UpdateResult): void => {
-      weights = u.weights
-      learner = episodic(policyFromSpec(learnerSpec(weights, task)), env)
-    }
-    const settle = async (): Promise<void> => {
-      if (!pending) return
-      const p = pending
-      pending = null
-      adopt(await p)
-    }
-    const queueUpdate = (labels: LabelRecord[], extraSteps: number): void => {
-      const before = pending
-      const p = (before ?? Promise.resolve(null)).then(() => {
-        trainer.add(labels)
-        return trainer.update(extraSteps)
-      })
-      // adopted as soon as done, in order (errors surface through settle())
-      void p.then(adopt, () => undefined)
-      pending = p
-    }
+  /** The update's weights become the learner (the proposals and the next rollouts). */
+  adopt(u: UpdateResult): void {
+    this.weights = u.weights
+    this.learner = episodic(policyFromSpec(learnerSpec(this.weights, this.task)), this.env)
+  }
 
-    const evaluationDue = (): boolean =>
-      lastEvalLabels < 0 || Math.floor(ledger.labels / config.evalEvery) > Math.floor(lastEvalLabels / config.evalEvery)
-    // An evaluation is of the policy after label n and is stored when it is done. It runs while the next rounds
-    // go on (their rollouts, the next query's prompt), so it never sits between a person's answer and the next
-    // prompt. Without overlapTraining it is awaited before the next round is committed, so every stored
-    // checkpoint lies after its evaluation and a resumed session stores exactly the same curve.
-    let evaluating: Promise<void> | null = null
-    const finishEvaluation = async (): Promise<void> => {
-      if (!evaluating) return
-      const e = evaluating
-      evaluating = null
-      await e
-    }
-    const evaluate = async (): Promise<void> => {
-      await finishEvaluation()
-      const at = { labels: ledger.labels, cost: ledger.cost, humanSeconds: ledger.humanSeconds }
-      lastEvalLabels = at.labels
-      const after: Promise<LearnerWeights> = pending ? pending.then((u) => u.weights) : Promise.resolve(weights)
-      evaluating = (async () => {
-        const w = await after
-        const { returns, steps, successRate, coverage } = await evaluator.evaluate(
-          learnerSpec(w, task),
-          evaluationEpisodes(config, at.labels),
-        )
-        evalSteps += steps
-        const rec: EvaluationRecord = { ...at, returns, successRate, coverage }
-        log.addEvaluation(rec)
-        log.savePolicy({ labels: at.labels, backend: trainer.backend, weights: w })
-        lastReturn = mean(returns)
-        lastSuccessRate = successRate
-        progress('evaluation', rec)
-      })()
-      // a failure surfaces where it is awaited; until then it must not count as unhandled
-      void evaluating.catch(() => undefined)
-    }
+  /** Waits for the last update queued and adopts it. */
+  async settle(): Promise<void> {
+    if (!this.pending) return
+    const p = this.pending
+    this.pending = null
+    this.adopt(await p)
+  }
 
-    // A query's record waits for its label's id (the label is stored when its round ends).
-    const pendingQueries = new Map<DrawnLabel, Omit<QueryRecord, 'labelId'>>()
-    const query = async (
-      observation: Float64Array,
-      step: number,
-      history?: Float64Array,
-    ): Promise<DrawnLabel | null> => {
+  queueUpdate(labels: LabelRecord[], extraSteps: number): void {
+    const before = this.pending
+    const p = (before ?? Promise.resolve(null)).then(() => {
+      this.trainer.add(labels)
+      return this.trainer.update(extraSteps)
+    })
+    // adopted as soon as done, in order (errors surface through settle())
+    void p.then(
+      (u) => this.adopt(u),
+      () => undefined,
+    )
+    this.pending = p
+  }
+
+  /** An evaluation every evalEvery labels, and of the policy the session starts from. */
+  evaluationDue(): boolean {
+    const every = this.config.evalEvery
+    return this.lastEvalLabels < 0 || Math.floor(this.ledger.labels / every) > Math.floor(this.lastEvalLabels / every)
+  }
+
+  async evaluateIfDue(): Promise<void> {
+    if (this.evaluationDue()) await this.evaluateAt()
+  }
+
+  async finishEvaluation(): Promise<void> {
+    if (!this.evaluating) return
+    const e = this.evaluating
+    this.evaluating = null
+    await e
+  }
+
+  /**
+   * Evaluates the policy after the labels so far and stores it when done. It runs while the next rounds go on
+   * (their rollouts, the next query's prompt), so it never sits between a person's answer and the next prompt.
+   * Without overlapTraining it is awaited before the next round is committed, so every stored checkpoint lies
+   * after its evaluation and a resumed session stores exactly the same curve.
+   */
+  async evaluateAt(): Promise<void> {
+    await this.finishEvaluation()
+    const { ledger, log, trainer, task, config } = this
+    const at = { labels: ledger.labels, cost: ledger.cost, humanSeconds: ledger.humanSeconds }
+    this.lastEvalLabels = at.labels
+    const after: Promise<LearnerWeights> = this.pending
+      ? this.pending.then((u) => u.weights)
+      : Promise.resolve(this.weights)
+    this.evaluating = (async () => {
+      const w = await after
+      const { returns, steps, successRate, coverage } = await this.evaluator.evaluate(
+        learnerSpec(w, task),
+        evaluationEpisodes(config, at.labels),
+      )
+      this.evalSteps += steps
+      const rec: EvaluationRecord = { ...at, returns, successRate, coverage }
+      log.addEvaluation(rec)
+      log.savePolicy({ labels: at.labels, backend: trainer.backend, weights: w })
+      this.lastReturn = mean(returns)
+      this.lastSuccessRate = successRate
+      this.progress('evaluation', rec)
+    })()
+    // a failure surfaces where it is awaited; until then it must not count as unhandled
+    void this.evaluating.catch(() => undefined)
+  }
+
+  /** The RoundContext's query: asks the oracle about the env's state, keeps the query's record for its label. */
+  makeQuery(): RoundContext['query'] {
+    const { needs, env, task, config, log, opts } = this
+    const oracle = opts.oracle
+    return async (observation, step, history) => {
       const before = needs.history > 1 ? (history ?? env.history()) : null
       const state = env.getState()
-      const proposed = learner.act(observation)
+      const proposed = this.learner.act(observation)
       const issuedAt = Date.now()
       const answer = await askOracle(
         oracle,
         { taskId: config.taskId, observation: Float64Array.from(observation), state, proposedAction: proposed, step },
-        signal,
+        opts.signal,
       )
       const now = Date.now()
       if (!answer) {
@@ -298,7 +402,7 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       if (before?.length) label.context = { history: before, next: new Float64Array(0) }
       let d = 0
       for (let i = 0; i < action.length; i++) d += (action[i] - proposed[i]) ** 2
-      pendingQueries.set(label, {
+      this.pendingQueries.set(label, {
         issuedAt,
         firstInputAt: answer.firstInputMs != null ? issuedAt + answer.firstInputMs : null,
         committedAt: now,
@@ -310,118 +414,139 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
       })
       return label
     }
+  }
 
-    /** The ledger prices each label (one source of truth for cost); labels past the budget are dropped. */
-    const price = (round: Round): RoundCommit => {
-      if (needs.chunk > 1) followingActions(round.labels, needs.chunk, task.actDim)
-      const labels: LabelRecord[] = []
-      const queries: RoundCommit['queries'] = []
-      for (const l of round.labels) {
-        const q = pendingQueries.get(l)
-        pendingQueries.delete(l)
-        if (ledger.cost + ledger.costOf(l.source) > config.budget + BUDGET_SLACK) continue
-        const entry = ledger.record(l.source, l.humanSeconds)
-        if (q) queries.push({ labelIndex: labels.length, query: q })
-        labels.push({ ...l, cost: entry.cost })
-      }
-      return { labels, queries, checkpoint: null }
+  /** The ledger prices each label (one source of truth for cost); labels past the budget are dropped. */
+  priceRound(round: Round): RoundCommit {
+    const { ledger, needs } = this
+    if (needs.chunk > 1) followingActions(round.labels, needs.chunk, this.task.actDim)
+    const labels: LabelRecord[] = []
+    const queries: RoundCommit['queries'] = []
+    for (const l of round.labels) {
+      const q = this.pendingQueries.get(l)
+      this.pendingQueries.delete(l)
+      if (ledger.cost + ledger.costOf(l.source) > this.config.budget + BUDGET_SLACK) continue
+      const entry = ledger.record(l.source, l.humanSeconds)
+      if (q) queries.push({ labelIndex: labels.length, query: q })
+      labels.push({ ...l, cost: entry.cost })
     }
+    return { labels, queries, checkpoint: null }
+  }
 
-    if (evaluationDue()) await evaluate()
-    /** The state to continue from after this round: its update and any evaluation in flight done first. */
-    const checkpointNow = async (): Promise<SessionCheckpoint> => {
-      await settle()
-      await finishEvaluation()
-      return {
-        labels: ledger.labels,
-        trainer: await trainer.state(),
-        rng: rng.state(),
-        resets,
-        algorithm: algorithm.state?.() ?? null,
-      }
+  /** The state to continue from after this round: its update and any evaluation in flight done first. */
+  async checkpointNow(): Promise<SessionCheckpoint> {
+    await this.settle()
+    await this.finishEvaluation()
+    return {
+      labels: this.ledger.labels,
+      trainer: await this.trainer.state(),
+      rng: this.rng.state(),
+      resets: this.resets,
+      algorithm: this.algorithm.state?.() ?? null,
     }
+  }
 
+  /** What the algorithm sees this round. */
+  roundContext(): RoundContext {
+    const { env, config, ledger } = this
+    return {
+      env,
+      task: this.task,
+      learner: this.learner,
+      expert: this.expert,
+      rng: this.rng,
+      nextSeed: () => trainingSeed(config.seed, this.resets++),
+      remaining: config.budget - ledger.cost + BUDGET_SLACK,
+      costRatio: config.costRatio,
+      offlineCost: ledger.costFrom('offline', 'demonstration'),
+      interactiveCost: ledger.costFrom('query', 'intervention'),
+      query: this.query,
+      supervisor: this.supervisor,
+      signal: this.opts.signal,
+      needs: this.needs,
+      history: () => env.history(),
+      lookAhead: (fn) => env.lookAhead(fn),
+    }
+  }
+
+  /**
+   * Rounds of the algorithm, each committed, until it is done, the budget is spent (null) or the session is
+   * stopped ('paused', 'cancelled': by the signal between rounds, or after stopAfterLabels labels in this call).
+   */
+  async commitLoop(): Promise<'paused' | 'cancelled' | null> {
+    const { opts } = this
     let addedThisCall = 0
-    let stopped: 'paused' | 'cancelled' | null = null
     for (;;) {
-      if (signal?.aborted) {
-        stopped = signal.reason === 'pause' ? 'paused' : 'cancelled'
-        break
-      }
-      if (opts.stopAfterLabels !== undefined && addedThisCall >= opts.stopAfterLabels) {
-        stopped = 'paused'
-        break
-      }
-      const ctx: RoundContext = {
-        env,
-        task,
-        learner,
-        expert,
-        rng,
-        nextSeed: () => trainingSeed(config.seed, resets++),
-        remaining: config.budget - ledger.cost + BUDGET_SLACK,
-        costRatio: config.costRatio,
-        offlineCost: ledger.costFrom('offline', 'demonstration'),
-        interactiveCost: ledger.costFrom('query', 'intervention'),
-        query,
-        supervisor,
-        signal,
-        needs,
-        history: () => env.history(),
-        lookAhead: (fn) => env.lookAhead(fn),
-      }
-      const round: Round | null = await algorithm.round(ctx)
-      if (!round) break
-      if (round.labels.length === 0 && !round.extraSteps && !round.keep) {
-        progress(round.phase)
-        continue
-      }
-      const overlap = opts.overlapTraining && !round.extraSteps
-      if (!overlap) await settle()
-      const commit = price(round)
-      if (commit.labels.length === 0 && !round.extraSteps) {
-        if (!round.keep || round.labels.length > 0) break // the budget is spent
-        // Nothing to learn from, but its bookkeeping (a watched episode) is kept with a checkpoint.
-        commit.checkpoint = await checkpointNow()
-        log.commitRound(commit)
-        progress(round.phase)
-        continue
-      }
-      queueUpdate(commit.labels, round.extraSteps ?? 0)
-      if (!overlap) {
-        commit.checkpoint = await checkpointNow()
-      }
-      log.commitRound(commit)
-      addedThisCall += commit.labels.length
-      progress(round.phase)
-      if (evaluationDue()) await evaluate()
+      if (opts.signal?.aborted) return opts.signal.reason === 'pause' ? 'paused' : 'cancelled'
+      if (opts.stopAfterLabels !== undefined && addedThisCall >= opts.stopAfterLabels) return 'paused'
+      const round: Round | null = await this.algorithm.round(this.roundContext())
+      if (!round) return null
+      const added = await this.commitRound(round)
+      if (added === null) return null // the budget is spent
+      addedThisCall += added
     }
-    await settle()
-    await finishEvaluation()
-    if (!stopped && lastEvalLabels !== ledger.labels) {
-      await evaluate()
-      await finishEvaluation()
-    } else if (stopped) log.savePolicy({ labels: ledger.labels, backend: trainer.backend, weights })
+  }
+
+  /**
+   * Prices a round's labels, queues the update on them, stores them with a checkpoint in one transaction and
+   * evaluates when due; the labels stored, or null when the budget is spent.
+   */
+  async commitRound(round: Round): Promise<number | null> {
+    const { log } = this
+    if (round.labels.length === 0 && !round.extraSteps && !round.keep) {
+      this.progress(round.phase)
+      return 0
+    }
+    const overlap = this.opts.overlapTraining && !round.extraSteps
+    if (!overlap) await this.settle()
+    const commit = this.priceRound(round)
+    if (commit.labels.length === 0 && !round.extraSteps) {
+      if (!round.keep || round.labels.length > 0) return null
+      // Nothing to learn from, but its bookkeeping (a watched episode) is kept with a checkpoint.
+      commit.checkpoint = await this.checkpointNow()
+      log.commitRound(commit)
+      this.progress(round.phase)
+      return 0
+    }
+    this.queueUpdate(commit.labels, round.extraSteps ?? 0)
+    if (!overlap) {
+      commit.checkpoint = await this.checkpointNow()
+    }
+    log.commitRound(commit)
+    this.progress(round.phase)
+    await this.evaluateIfDue()
+    return commit.labels.length
+  }
+
+  /** The last update and evaluation done, the final evaluation (finished) or the policy saved (stopped), the status. */
+  async finish(stopped: 'paused' | 'cancelled' | null): Promise<SessionResult> {
+    const { log, ledger, trainer } = this
+    await this.settle()
+    await this.finishEvaluation()
+    if (!stopped && this.lastEvalLabels !== ledger.labels) {
+      await this.evaluateAt()
+      await this.finishEvaluation()
+    } else if (stopped) log.savePolicy({ labels: ledger.labels, backend: trainer.backend, weights: this.weights })
     const status = stopped ?? 'finished'
     log.setStatus(status)
-    progress(status)
+    this.progress(status)
     return {
       status,
       labels: ledger.labels,
       cost: ledger.cost,
       humanSeconds: ledger.humanSeconds,
-      finalReturn: lastReturn,
+      finalReturn: this.lastReturn,
       evaluations: log.evaluations(),
       backend: trainer.backend,
-      rolloutSteps: env.steps,
-      evalSteps,
+      rolloutSteps: this.env.steps,
+      evalSteps: this.evalSteps,
     }
-  } catch (e) {
-    log.setStatus('failed')
-    throw e
-  } finally {
-    env.close()
-    if (!opts.evaluator) await evaluator.close()
-    if (!opts.trainer) await trainer.close()
+  }
+
+  /** Closes what the run made (a given evaluator or trainer is its giver's). */
+  async close(): Promise<void> {
+    this.env.close()
+    if (!this.opts.evaluator) await this.evaluator.close()
+    if (!this.opts.trainer) await this.trainer.close()
   }
 }
