@@ -16,7 +16,11 @@ export function workspaceOfArgs(argv: readonly string[]): string {
 /** Register the workspace's folder tasks when the command line names a task. */
 export async function registerTasksForArgs(argv: readonly string[]): Promise<void> {
   if (!argv.some((a) => a === '--task' || a.startsWith('--task='))) return
-  const file = workspaceOfArgs(argv)
+  await registerTasksOf(workspaceOfArgs(argv))
+}
+
+/** Register the folder tasks of the workspace in `file` (nothing when it cannot be read). */
+export async function registerTasksOf(file: string): Promise<void> {
   if (!existsSync(file)) return
   let ws
   try {

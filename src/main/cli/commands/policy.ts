@@ -8,13 +8,13 @@ import { learnerSpec } from '../../learn/algorithm'
 import { evaluationEpisodes, localEvaluator } from '../../learn/evaluation'
 import { exportPolicy, readPolicyFolder, sizeMismatch, writePolicyFolder } from '../../learn/policy-file'
 import { makeEnv, taskInfo } from '../../sim/registry'
-import { openWorkspace, type Workspace } from '../../store'
+import { openWorkspace } from '../../store'
 import { envTaskId } from '../../../shared/session-config'
 import { mean } from '../../../shared/stats'
 import { MAX_SEED, flag, parseCommandArgs } from '../args'
 import { UsageError, type Command } from '../command'
 import type { TaskInfo } from '../../../shared/contract'
-import { workspaceOfArgs } from '../workspace-tasks'
+import { registerTasksOf, workspaceOfArgs } from '../workspace-tasks'
 
 const EXPORT_USAGE = `iwb policy export --db FILE --session N [--labels K] --out DIR [--json]
   writes the session's policy (the one saved with its evaluation at K labels; default the latest) to DIR as
@@ -27,24 +27,6 @@ const EVAL_USAGE = `iwb policy eval --from DIR [--task T] [--episodes E] [--seed
   evaluation episodes (default config.json's evalEpisodes) of seed S (default config.json's seed) with the
   sessions' episode routine; with the session's seed and evalEpisodes it gives the session's stored returns
   --db FILE   the workspace whose own tasks T may name (default the default workspace)`
-
-/** Register the workspace's own tasks (those added from a folder) so that their ids resolve. */
-async function registerTasksOf(file: string): Promise<void> {
-  if (!existsSync(file)) return
-  let ws: Workspace
-  try {
-    ws = openWorkspace(file, { readonly: true, verify: 'header' })
-  } catch {
-    return
-  }
-  try {
-    await registerWorkspaceTasks(ws)
-  } catch {
-    /* an older schema without task_files: only the shipped tasks */
-  } finally {
-    ws.close()
-  }
-}
 
 /** The task an id names, among the shipped ones or the workspace's own; a usage error when none. */
 async function resolveTask(taskId: string, workspace: string): Promise<TaskInfo> {
