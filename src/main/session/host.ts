@@ -13,7 +13,10 @@ import type { Workspace } from '../store'
 import { startWorker } from '../workers'
 import type { FromSessionWorker, SessionOutcome, ToSessionWorker } from './protocol'
 
-/** A lease not renewed for this long belongs to a process that died; resume may take it over. */
+/**
+ * A lease not renewed for this long belongs to a process that died; resume may take it over. On the lease's own host
+ * a process that is gone frees it at once (Workspace.acquireLease); the ttl is for a holder on another machine.
+ */
 export const LEASE_TTL_MS = 8000
 export const HEARTBEAT_MS = 1000
 

@@ -266,6 +266,15 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE evaluations ADD COLUMN coverage REAL;
     `,
   },
+  {
+    version: 14,
+    name: "the lease holder's host: a lease of a process that died on this machine is taken over at once",
+    sql: `
+      -- os.hostname() of the process that took the lease; on that host a lease whose pid is gone is taken over at
+      -- once, elsewhere (and for NULL: leases taken before it) it expires after its time-to-live
+      ALTER TABLE session_leases ADD COLUMN host TEXT;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

@@ -188,7 +188,8 @@ function inspect(db: Database.Database, file: string, readonly: boolean, verify:
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether process `pid` of this machine is alive: signal 0 fails with ESRCH only when it is gone (EPERM: alive). */
+export function pidAlive(pid: number): boolean {
   if (pid === process.pid) return true
   try {
     process.kill(pid, 0)

@@ -2,12 +2,13 @@
 // opens it through open.ts (every check before anything is written, then migrations and crash recovery) and
 // hands out SessionLogs and recorders; a sessions row maps to its config as session-rows.ts says.
 import type Database from 'better-sqlite3'
+import { hostname } from 'node:os'
 import type { EvaluationPoint, SessionInfo } from '../../shared/contract'
 import type { QueryRecord, SessionCheckpoint, SessionConfig, SessionLog } from '../learn/session-log'
 import { isTwin } from '../../shared/warm-fork'
 import { decodeState, fromBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
-import { openDatabase, type OpenOptions } from './open'
+import { openDatabase, pidAlive, type OpenOptions } from './open'
 import { EpisodeRecorder, type RecorderOptions } from './recorder'
 import {
   ONE_SESSION_SUMMARY,
@@ -32,6 +33,25 @@ import {
   type TaskUse,
   type WorkspaceSettings,
 } from './types'
+
+interface LeaseRow {
+  token: string
+  owner: string
+  pid: number
+  host: string | null
+  heartbeat_at: number
+  ttl_ms: number
+}
+
+/**
+ * Whether a lease still holds its session: its heartbeat is younger than its ttl, and, when it was taken on this
+ * host, its process is alive (a process killed here frees its sessions at once; pids of other hosts mean nothing).
+ */
+function leaseLive(held: LeaseRow, now: number): boolean {
+  if (now - held.heartbeat_at >= held.ttl_ms) return false
+  const here = held.host === hostname() && Number.isInteger(held.pid) && held.pid > 0
+  return !here || pidAlive(held.pid)
+}
 
 /** SQLite's default automatic checkpoint threshold (pages of WAL), restored after recording. */
 const WAL_AUTOCHECKPOINT_PAGES = 1000
@@ -291,25 +311,32 @@ export class Workspace {
 
   /**
    * Take the session's lease for this owner, or throw a one-line StoreError('busy') naming the live owner.
-   * A lease whose heartbeat is older than its ttl was left by a process that died and is taken over.
+   * A lease left by a process that died is taken over: on this host as soon as its process is gone, from another
+   * host (or one taken before leases named their host) once its heartbeat is older than its ttl.
    */
   acquireLease(sessionId: number, lease: { token: string; owner: string; ttlMs: number }): void {
     this.write(() => {
       const held = this.prepare(
-        'SELECT token, owner, pid, heartbeat_at, ttl_ms FROM session_leases WHERE session_id = ?',
-      ).get(sessionId) as
-        { token: string; owner: string; pid: number; heartbeat_at: number; ttl_ms: number } | undefined
+        'SELECT token, owner, pid, host, heartbeat_at, ttl_ms FROM session_leases WHERE session_id = ?',
+      ).get(sessionId) as LeaseRow | undefined
       const now = Date.now()
-      if (held && held.token !== lease.token && now - held.heartbeat_at < held.ttl_ms)
+      if (held && held.token !== lease.token && leaseLive(held, now)) {
+        const age = now - held.heartbeat_at
+        // Elsewhere only the ttl tells a dead holder from a live one: say when it would expire.
+        const left =
+          held.host === hostname()
+            ? ''
+            : `; if that process has died, its lease expires in ${(Math.max(0, held.ttl_ms - age) / 1000).toFixed(1)} s`
         throw new StoreError(
           'busy',
-          `session ${sessionId} is running in ${held.owner} (last heartbeat ${((now - held.heartbeat_at) / 1000).toFixed(1)} s ago); wait for it to finish or stop it there`,
+          `session ${sessionId} is running in ${held.owner} (last heartbeat ${(age / 1000).toFixed(1)} s ago${left}); wait for it to finish or stop it there`,
         )
+      }
       this.prepare(
-        `INSERT INTO session_leases (session_id, token, owner, pid, heartbeat_at, ttl_ms) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO session_leases (session_id, token, owner, pid, host, heartbeat_at, ttl_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(session_id) DO UPDATE SET token = excluded.token, owner = excluded.owner, pid = excluded.pid,
-           heartbeat_at = excluded.heartbeat_at, ttl_ms = excluded.ttl_ms`,
-      ).run(sessionId, lease.token, lease.owner, process.pid, now, lease.ttlMs)
+           host = excluded.host, heartbeat_at = excluded.heartbeat_at, ttl_ms = excluded.ttl_ms`,
+      ).run(sessionId, lease.token, lease.owner, process.pid, hostname(), now, lease.ttlMs)
     })
   }
 
@@ -349,11 +376,13 @@ export class Workspace {
 
   /** Who runs the session now (a live lease), or null. */
   leaseHolder(sessionId: number): { owner: string; pid: number; heartbeatAgeMs: number } | null {
-    const held = this.prepare('SELECT owner, pid, heartbeat_at, ttl_ms FROM session_leases WHERE session_id = ?').get(
-      sessionId,
-    ) as { owner: string; pid: number; heartbeat_at: number; ttl_ms: number } | undefined
-    const age = held ? Date.now() - held.heartbeat_at : Infinity
-    return held && age < held.ttl_ms ? { owner: held.owner, pid: held.pid, heartbeatAgeMs: age } : null
+    const held = this.prepare(
+      'SELECT token, owner, pid, host, heartbeat_at, ttl_ms FROM session_leases WHERE session_id = ?',
+    ).get(sessionId) as LeaseRow | undefined
+    const now = Date.now()
+    return held && leaseLive(held, now)
+      ? { owner: held.owner, pid: held.pid, heartbeatAgeMs: now - held.heartbeat_at }
+      : null
   }
 
   listSessions(): SessionInfo[] {
