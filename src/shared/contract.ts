@@ -5,6 +5,7 @@ import { Algo, OfflineSource, OracleKind, SESSION_LIMITS, SessionConfig } from '
 import { AdviceRunSettings } from './advice'
 import { PolicyChoice } from './policy-config'
 import { TASK_FILE_LIMITS, TASK_UPLOAD_BASE64_CHARS } from './task-limits'
+import { HumanMs, OperatorName } from './stored-values'
 
 export { Algo, OfflineSource, OracleKind, SessionConfig }
 
@@ -373,7 +374,7 @@ export const methods = {
       .object({
         command: z.enum(['start', 'stop', 'discard', 'keep']),
         /** start: who records (kept with the demonstration; sessions may draw from one operator's) */
-        operator: z.string().min(1).max(100).optional(),
+        operator: OperatorName.min(1).optional(),
       })
       .strict(),
     output: z.object({ recording: z.boolean(), steps: z.number().int(), episodeId: id.nullable() }),
@@ -436,9 +437,9 @@ export const methods = {
         queryId: id,
         action: vec,
         /** ms from prompt shown to first input, and to commit, measured in the page */
-        firstInputMs: finite.nonnegative().nullable(),
-        commitMs: finite.nonnegative(),
-        operator: z.string().max(100).optional(),
+        firstInputMs: HumanMs.nullable(),
+        commitMs: HumanMs,
+        operator: OperatorName.optional(),
       })
       .strict(),
     output: z.object({ ok: z.boolean(), labels: z.number().int(), cost: finite }),

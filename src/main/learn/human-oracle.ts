@@ -3,6 +3,7 @@
 // the learner's proposed action) and waits, as long as it takes, for commit() or skip(). Abort (pause, cancel,
 // the page going away) settles it with null: the runner records the query abandoned and adds no label.
 import type { Frame, QueryPrompt, TaskInfo } from '../../shared/contract'
+import { HumanMs, OperatorName, storedValueProblem } from '../../shared/stored-values'
 import type { Env, StepResult } from '../sim/env'
 import type { Answer, Oracle, Query } from './oracle'
 
@@ -172,8 +173,12 @@ export class HumanOracle implements Oracle {
       if (!Number.isFinite(v)) throw new RangeError(`answer[${i}] is not a finite number`)
       action[i] = Math.min(hi[i], Math.max(lo[i], v))
     }
-    if (!(Number.isFinite(c.commitMs) && c.commitMs >= 0))
-      throw new RangeError('commitMs must be a non-negative number')
+    // what the workspace stores (shared/stored-values.ts): a bounded time and name, so its export reads back
+    const bad =
+      storedValueProblem('commitMs', HumanMs, c.commitMs) ??
+      storedValueProblem('firstInputMs', HumanMs.nullish(), c.firstInputMs) ??
+      storedValueProblem('operator', OperatorName.optional(), c.operator)
+    if (bad) throw new RangeError(bad)
     const answer: Answer = {
       action,
       humanSeconds: c.commitMs / 1000,

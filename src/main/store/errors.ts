@@ -10,6 +10,7 @@ export type StoreErrorCode =
   | 'invalid-export' // an export directory that failed validation; nothing was written
   | 'closed' // used after close()
   | 'busy' // a session another process runs now (its lease is live)
+  | 'invalid-value' // a value the workspace does not store (shared/stored-values.ts); nothing was written
   | 'io' // any other SQLite or file-system failure
 
 export class StoreError extends Error {

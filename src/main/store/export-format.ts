@@ -2,6 +2,7 @@
 // file per table. Both export.ts and import.ts build on these schemas, so what one writes the other accepts.
 import { z } from 'zod'
 import { MAX_ALGO_VERSION, SESSION_LIMITS, SessionConfigFields } from '../../shared/session-config'
+import { HumanSeconds, OperatorName, Timestamp } from '../../shared/stored-values'
 import { TASK_FILE_LIMITS } from '../../shared/task-limits'
 import { SETTING_SCHEMAS } from './types'
 
@@ -44,11 +45,12 @@ const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 const finite = z.number().finite()
 const nonnegative = z.number().finite().nonnegative()
-const timestamp = z.string().min(1).max(64)
+/** what the workspace stores (shared/stored-values.ts): a date that parses, a bounded name, a bounded time */
+const timestamp = Timestamp
 /** A label costs 1 (offline) or C (a query): never more than the largest cost ratio a session may have. */
 const labelCost = z.number().min(0).max(SESSION_LIMITS.costRatio.max)
-/** seconds a person spent: a day per label, a century per session are far beyond any real one */
-const humanSeconds = nonnegative.max(86_400)
+/** seconds a person spent: a day per label is far beyond any real one */
+const humanSeconds = HumanSeconds
 
 export function encodeVector(values: ArrayLike<number>): VectorValue[] {
   const out: VectorValue[] = new Array(values.length)
@@ -120,7 +122,7 @@ export const rowSchemas = {
       ret: finite,
       steps: count,
       /** who recorded it (since schema 4) */
-      operator: z.string().max(100).nullable().default(null),
+      operator: OperatorName.nullable().default(null),
       createdAt: timestamp,
       finishedAt: timestamp.nullable(),
     })
@@ -169,7 +171,7 @@ export const rowSchemas = {
       proposedAction: vector,
       answer: vector.nullable(),
       disagreement: finite.nullable(),
-      operator: z.string().max(200).nullable(),
+      operator: OperatorName.nullable(),
     })
     .strict(),
   'policies.jsonl': z

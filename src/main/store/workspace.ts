@@ -6,6 +6,7 @@ import { hostname } from 'node:os'
 import type { EvaluationPoint, SessionInfo } from '../../shared/contract'
 import type { QueryRecord, SessionCheckpoint, SessionConfig, SessionLog } from '../learn/session-log'
 import { isTwin } from '../../shared/warm-fork'
+import { OperatorName, storedValueProblem } from '../../shared/stored-values'
 import { decodeState, fromBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import { openDatabase, pidAlive, type OpenOptions } from './open'
@@ -482,6 +483,8 @@ export class Workspace {
     recorderOptions: RecorderOptions = {},
   ): EpisodeRecorder {
     if (!EPISODE_KINDS.includes(options.kind)) throw new StoreError('io', `unknown episode kind '${options.kind}'`)
+    const bad = storedValueProblem('operator', OperatorName.nullable(), options.operator ?? null)
+    if (bad) throw new StoreError('invalid-value', `${bad}; nothing was recorded`)
     const id = this.write(() =>
       Number(
         this.prepare(

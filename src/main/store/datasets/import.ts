@@ -2,6 +2,7 @@
 // then add its episodes as demonstrations in one transaction (all or nothing).
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { OperatorName, Timestamp, storedValueProblem } from '../../../shared/stored-values'
 import { toBlob } from '../codec'
 import { StoreError } from '../errors'
 import type { Workspace } from '../workspace'
@@ -61,6 +62,12 @@ export function validateDataset(path: string, dataset: Dataset): void {
   const { task } = dataset
   const problem = (why: string) => new StoreError('invalid-export', `${path}: ${why}; nothing was imported`)
   dataset.episodes.forEach((ep, e) => {
+    // what the workspace stores (shared/stored-values.ts): a date that parses (the views and the cost measure
+    // read it), a bounded name (the workspace's own export must come back in)
+    const bad =
+      storedValueProblem('operator', OperatorName.nullable(), ep.operator) ??
+      storedValueProblem('created_at', Timestamp.nullable(), ep.createdAt)
+    if (bad) throw problem(`episode ${e}: ${bad}`)
     if (!ep.states)
       throw problem(
         `episode ${e} has no physics states (robomimic states, LeRobot physics.state): it could not be replayed`,
