@@ -28,7 +28,7 @@ function oldWorkspace(file: string, rows: { algo: string; warmFraction?: number;
     raw
       .prepare(
         `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss,
-           eval_every, eval_episodes, status, created_at) VALUES (?, ?, ?, 'expert', ?, ?, 1, 'incremental', 'nll', ?, ?, ?, 'x')`,
+           eval_every, eval_episodes, status, created_at) VALUES (?, ?, ?, 'expert', ?, ?, 1, 'incremental', 'nll', ?, ?, ?, '2026-11-01T00:00:00.000Z')`,
       )
       .run(
         base.taskId,
