@@ -59,7 +59,7 @@ describe('the views at 1280x800', () => {
     const row = page.locator('[data-testid^="session-"][data-status]').first()
     await row.getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled')
-    expect(await row.locator('td').nth(6).textContent()).toBe('0') // labels: the skipped query added none
+    expect(await row.locator('td').nth(7).textContent()).toBe('0') // labels: the skipped query added none
     expect(errors).toEqual([])
     await page.close()
   })
