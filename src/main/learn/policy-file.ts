@@ -420,7 +420,6 @@ export function exportPolicy(
   const { history, chunk } = lengths(w)
   const hidden = w.layers.slice(0, -1).map((l) => l.b.length)
   const model = encodeSafetensors(tensors, { format: POLICY_FILE_FORMAT, class: cls })
-  const stored = decodeSafetensors(model).tensors
   const config: PolicyFileConfig = {
     format: POLICY_FILE_FORMAT,
     version: POLICY_FILE_VERSION,
@@ -449,7 +448,10 @@ export function exportPolicy(
             kind: 'tensors',
             note: 'x = (observation - obs_mean) / obs_std per observation dimension, for each observation of the history',
           },
-    tensors: Object.fromEntries([...stored].map(([name, t]) => [name, { dtype: t.dtype, shape: t.shape }])),
+    // the dtype each tensor was written in (encodeSafetensors picks it the same way)
+    tensors: Object.fromEntries(
+      Object.entries(tensors).map(([name, t]) => [name, { dtype: losslessDtype(t.data), shape: t.shape }]),
+    ),
     labels: origin.labels,
     evaluation: {
       seed: origin.seed,
