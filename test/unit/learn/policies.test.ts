@@ -23,24 +23,9 @@ import { expertFor } from '../../../src/main/experts/registry'
 import { makeEnv } from '../../../src/main/sim/registry'
 import { policyFromSpec } from '../../../src/main/sim/policy-spec'
 import { createRng } from '../../../src/main/sim/rng'
+import { TINY_POLICIES } from './tiny-policies'
 
-/** Small networks so that every class trains in well under a second per test. */
-const TINY: Record<string, PolicyChoiceInput> = {
-  gmm: { id: 'gmm', params: { hidden: [16], modes: 3, history: 2, stepsPerLabel: 2 } },
-  chunk: { id: 'chunk', params: { hidden: [16], history: 2, chunk: 4, stepsPerLabel: 2 } },
-  diffusion: {
-    id: 'diffusion',
-    params: {
-      hidden: [16],
-      history: 2,
-      horizon: 4,
-      execute: 2,
-      diffusionSteps: 20,
-      inferenceSteps: 4,
-      stepsPerLabel: 2,
-    },
-  },
-}
+const TINY: Record<string, PolicyChoiceInput> = TINY_POLICIES
 
 describe('policy classes: parameters', () => {
   it('fills every default, keeps the MLP parameterless, and names one bad field in one line', () => {
