@@ -12,6 +12,11 @@ export interface Query {
   proposedAction: Float64Array
   /** the episode step of the queried state */
   step?: number
+  /**
+   * true when the robot turns to the person after driving on its own (the algorithm sets it): the person must
+   * switch context, which a simulated person prices in seconds and the measures count
+   */
+  contextSwitch?: boolean
 }
 
 export interface Answer {
