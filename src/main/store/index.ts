@@ -9,6 +9,7 @@ export {
 } from './open'
 export { StoreError, type StoreErrorCode } from './errors'
 export { EpisodeRecorder, type RecorderOptions, type EpisodeSummary } from './recorder'
+export { Recording, type RecordingFailure, type RecordingStart } from './recording'
 export { SqliteSessionLog } from './sqlite-session-log'
 export { SCHEMA_VERSION, migrations } from './migrations'
 export * from './types'

@@ -1,9 +1,10 @@
 // teleop.*: one live simulation per client (a window or a socket), run in its own worker so the main process
 // only forwards frames ('sim.frame' at display rate) and writes recorded steps through the store's recorder.
-// Recording: start -> (stop | the episode ends) -> keep | discard. Steps reach the recorder in ~100 ms batches
-// and the recorder commits at least every 500 ms, so a crash loses about a second at most.
+// Recording: start -> (stop | the episode ends) -> keep | discard; what an episode becomes is the store's
+// Recording (store/recording.ts). Steps reach the recorder in ~100 ms batches and the recorder commits at least
+// every 500 ms, so a crash loses about a second at most.
 import type { Output } from '../../../shared/contract'
-import type { EpisodeRecorder, Workspace } from '../../store'
+import { Recording, type RecordingFailure, type Workspace } from '../../store'
 import { taskInfo } from '../../sim/registry'
 import { TeleopClient, type TeleopOpened } from '../../sim/teleop-client'
 import type { TeleopStatus } from '../../sim/teleop-loop'
@@ -16,12 +17,10 @@ type RecordOutput = Output<'teleop.record'>
 
 /** One client's teleoperation: its simulation worker and the recording in progress, if any. */
 class TeleopSession {
-  recorder: EpisodeRecorder | null = null
-  /** the recorder's worker side is still recording (false after stop or the end of the episode) */
+  recording: Recording | null = null
+  /** the worker side is still recording (false after stop, the end of the episode or a failure) */
   live = false
   lastError: string | null = null
-  /** the recording could not be written (disk full, I/O error): what the person was told */
-  recordFailure: string | null = null
 
   constructor(
     readonly client: TeleopClient,
@@ -33,7 +32,7 @@ class TeleopSession {
   }
 
   output(): RecordOutput {
-    return { recording: this.live, steps: this.recorder?.steps ?? 0, episodeId: this.recorder?.episodeId ?? null }
+    return { recording: this.live, steps: this.recording?.steps ?? 0, episodeId: this.recording?.episodeId ?? null }
   }
 }
 
@@ -82,18 +81,17 @@ export function createTeleopService(
     return s
   }
 
-  /** Settle the recording: keep it (complete), discard it, or mark it interrupted (the client went away). */
-  const settle = (s: TeleopSession, how: 'keep' | 'discard' | 'interrupt'): number | null => {
-    const rec = s.recorder
-    s.recorder = null
+  /** Settle the recording: keep it (complete unless it failed: then interrupted, and keep throws) or discard it. */
+  const settle = (s: TeleopSession, how: 'keep' | 'discard'): number | null => {
+    const rec = s.recording
+    s.recording = null
     s.live = false
-    if (!rec || rec.finished) return null
-    if (how === 'interrupt') {
-      rec.interrupt({ dropPending: s.recordFailure !== null })
-      return rec.episodeId
+    if (!rec) return null
+    if (how === 'discard') {
+      rec.discard()
+      return null
     }
-    const summary = rec.finish({ keep: how === 'keep' })
-    return summary.kept ? summary.episodeId : null
+    return rec.keep()
   }
 
   const closeSession = async (slot: ClientSlot): Promise<void> => {
@@ -105,33 +103,25 @@ export function createTeleopService(
     } finally {
       simulations--
     }
-    try {
-      // The page went away mid-recording: what was recorded stays, marked interrupted (never silently complete).
-      if (s.recorder && s.recorder.steps > 0) settle(s, 'interrupt')
-      else settle(s, 'discard')
-    } catch {
-      // the workspace is closing (its own close() marks the episode interrupted) or the disk is full (the next
-      // open of the workspace marks it interrupted, with the steps flushed before the fault)
-    }
+    // The page went away mid-recording: what was recorded stays, marked interrupted (never silently complete).
+    s.recording?.interrupt()
+    s.recording = null
   }
 
   /** The recording cannot be written: stop it in the worker and tell the page now, not at keep. */
-  const recordingFailed = (s: TeleopSession, client: ClientContext, err: Error): void => {
-    if (s.recordFailure !== null || !s.recorder) return
-    const rec = s.recorder
-    s.recordFailure = `recording failed: ${err.message}`
+  const recordingFailed = (s: TeleopSession, client: ClientContext, failure: RecordingFailure): void => {
     s.live = false
     s.client.record(false).catch(() => {
       // the worker is gone already: nothing more is recorded anyway
     })
     client.emit('progress', {
-      jobId: `recording-${rec.episodeId}`,
+      jobId: `recording-${failure.episodeId}`,
       kind: 'recording',
-      done: rec.flushedSteps,
-      total: rec.steps,
-      message: `${rec.flushedSteps} of ${rec.steps} steps saved`,
+      done: failure.saved,
+      total: failure.recorded,
+      message: `${failure.saved} of ${failure.recorded} steps saved`,
       finished: true,
-      error: s.recordFailure,
+      error: failure.message,
     })
   }
 
@@ -157,14 +147,7 @@ export function createTeleopService(
       started = await TeleopClient.open(input.taskId, input.seed ?? 0, {
         onFrame: (frame) => client.emit('sim.frame', frame),
         onSteps: (steps) => {
-          const s = box.s
-          const rec = s?.recorder
-          if (!s || !rec || rec.finished || s.recordFailure !== null) return
-          try {
-            for (const st of steps) rec.append({ ...st, source: 'demonstration' })
-          } catch (err) {
-            recordingFailed(s, client, err as Error)
-          }
+          box.s?.recording?.append(steps.map((st) => ({ ...st, source: 'demonstration' as const })))
         },
         onEpisodeEnd: () => {
           // The task ended the episode (goal, fall, horizon): the recording stops and waits for keep/discard.
@@ -221,14 +204,14 @@ export function createTeleopService(
         case 'start': {
           if (s.live) return s.output()
           // An earlier recording still waiting for keep/discard is kept: nothing recorded is dropped silently.
-          if (s.recorder) settleFailed(s, 'keep')
+          if (s.recording) settle(s, 'keep')
           const ws = await getWorkspace()
-          s.recordFailure = null
-          const rec = ws.startEpisode(
-            { taskId: s.taskId, kind: 'demonstration', operator: input.operator ?? null },
-            { onFlushError: (err) => recordingFailed(s, client, err) },
-          )
-          s.recorder = rec
+          s.recording = Recording.start(ws, {
+            taskId: s.taskId,
+            kind: 'demonstration',
+            operator: input.operator ?? null,
+            onFailure: (failure) => recordingFailed(s, client, failure),
+          })
           try {
             await s.client.record(true)
           } catch (err) {
@@ -246,37 +229,11 @@ export function createTeleopService(
         case 'keep':
         case 'discard': {
           if (s.live) await s.client.record(false)
-          const steps = s.recorder?.steps ?? 0
-          if (input.command === 'keep' && steps === 0)
-            return { recording: false, steps, episodeId: settle(s, 'discard') }
-          const kept = settleFailed(s, input.command)
-          return { recording: false, steps, episodeId: kept }
+          const steps = s.recording?.steps ?? 0
+          return { recording: false, steps, episodeId: settle(s, input.command) }
         }
       }
     },
-  }
-
-  /**
-   * settle, and when the recording could not be written keep what was flushed before the fault (marked
-   * interrupted) and say so in one line: how many steps were saved, in which episode.
-   */
-  const settleFailed = (s: TeleopSession, how: 'keep' | 'discard'): number | null => {
-    const rec = s.recorder
-    try {
-      return settle(s, how)
-    } catch (err) {
-      if (!rec || how === 'discard') throw err
-      const saved = rec.flushedSteps
-      try {
-        rec.interrupt({ dropPending: true })
-      } catch {
-        // still full: the next open of the workspace marks it interrupted, with the same flushed steps
-      }
-      throw new Error(
-        `${s.recordFailure ?? 'recording failed'}; episode ${rec.episodeId} keeps the ${saved} of ${rec.steps} steps saved before the fault, marked interrupted`,
-        { cause: err },
-      )
-    }
   }
 
   return {
