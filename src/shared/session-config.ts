@@ -15,6 +15,7 @@ import {
   WarmFraction,
 } from './algorithms'
 import { DEFAULT_POLICY, PolicyChoice, currentVersion, policyClass, policyKey, policyVersion } from './policy-config'
+import { OracleChoice } from './person-model'
 
 export {
   algoLabel,
@@ -28,8 +29,13 @@ export {
 /** The registry's algorithms (algorithms.ts); 'hg-dagger': takeover sessions, the person takes over at will. */
 export const Algo = z.enum(ALGO_IDS)
 export type Algo = z.infer<typeof Algo>
-export const OracleKind = z.enum(['expert', 'human'])
-export type OracleKind = z.infer<typeof OracleKind>
+/**
+ * Who answers: 'expert' (the simulated expert, exact and instant), 'human' (a person in the page) or a simulated
+ * person, 'person:noise=0.3,lag=2,...' (person-model.ts: the expert's action corrupted, seconds drawn), stored as
+ * its canonical text.
+ */
+export const OracleKind = OracleChoice
+export type OracleKind = z.output<typeof OracleKind>
 export const Schedule = z.enum(['incremental', 'scratch'])
 export type Schedule = z.infer<typeof Schedule>
 export const Loss = z.enum(['nll', 'mse'])
