@@ -4,11 +4,10 @@
 import {
   collectEpisodes,
   collectSessionLabels,
-  DATASET_FORMATS,
+  datasetFormat,
+  EXPORT_FORMATS,
   exportWorkspace,
   openWorkspace,
-  writeLerobot,
-  writeRobomimic,
   type Workspace,
 } from '../../store'
 import { z } from 'zod'
@@ -25,8 +24,7 @@ const ids = flag.parsed((text) => {
 export const command: Command = {
   name: 'export',
   summary: 'export sessions (JSON lines), or demonstrations / labels as a robomimic HDF5 file or LeRobot dataset',
-  usage:
-    'iwb export --db FILE [--format jsonl|robomimic|lerobot] --out PATH [--session N]... [--task T] [--episodes IDS] [--json]',
+  usage: `iwb export --db FILE [--format ${EXPORT_FORMATS.join('|')}] --out PATH [--session N]... [--task T] [--episodes IDS] [--json]`,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, {
       options: {
@@ -41,7 +39,7 @@ export const command: Command = {
       schema: z.object({
         db: flag.text(),
         out: flag.text(),
-        format: flag.oneOf(DATASET_FORMATS).default('jsonl'),
+        format: flag.oneOf(EXPORT_FORMATS).default('jsonl'),
         session: z.array(flag.int(1, Number.MAX_SAFE_INTEGER)).default([]),
         task: flag.task().optional(),
         episodes: ids.optional(),
@@ -50,7 +48,9 @@ export const command: Command = {
     })
     const { db, out, format, session: sessions, json } = values
     if (format === 'jsonl' && (values.task || values.episodes))
-      throw new UsageError('--task and --episodes choose demonstrations for --format robomimic or lerobot')
+      throw new UsageError(
+        `--task and --episodes choose demonstrations for --format ${EXPORT_FORMATS.slice(1).join(', ')}`,
+      )
     if (format !== 'jsonl' && sessions.length > 1)
       throw new UsageError(`--format ${format} exports one session's labels at a time`)
     if (format !== 'jsonl' && sessions.length && (values.task || values.episodes))
@@ -62,10 +62,7 @@ export const command: Command = {
       const dataset = sessions.length
         ? collectSessionLabels(ws, tasks, sessions[0])
         : collectEpisodes(ws, tasks, { taskId: values.task, episodeIds: values.episodes })
-      const written =
-        format === 'robomimic'
-          ? await writeRobomimic(dataset, out).then((r) => ({ episodes: r.demos, steps: r.steps }))
-          : writeLerobot(dataset, out)
+      const written = await datasetFormat(format).write(dataset, out)
       const what = sessions.length ? `the labels of session ${sessions[0]}` : `${written.episodes} demonstration(s)`
       if (json)
         io.out(

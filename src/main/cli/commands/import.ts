@@ -4,11 +4,11 @@ import { registerWorkspaceTasks } from '../../api/workspace-tasks'
 import { registerFolderTask } from '../../sim/registry'
 import { checkTaskFolder } from '../../sim/tasks/folder-task'
 import {
+  datasetFormat,
   detectFormat,
   importExport,
   insertDataset,
   openWorkspace,
-  readDataset,
   readExportTaskFiles,
   validateDataset,
 } from '../../store'
@@ -39,7 +39,7 @@ export const command: Command = {
     const kind = detectFormat(from)
     if (kind !== 'jsonl') {
       // Read and check the whole dataset before the workspace is opened for writing.
-      const dataset = await readDataset(from, kind, await datasetTasks(), task)
+      const dataset = await datasetFormat(kind).read(from, await datasetTasks(), task)
       validateDataset(from, dataset)
       const ws = openWorkspace(db)
       try {

@@ -1,61 +1,10 @@
-// `iwb import --from PATH` for datasets: recognise the format, read it whole, check it against the task's shapes,
-// then add its episodes as demonstrations in one transaction (all or nothing).
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+// `iwb import --from PATH` for datasets, once a format (formats.ts) has read it whole: check it against the task's
+// shapes, then add its episodes as demonstrations in one transaction (all or nothing).
 import { OperatorName, Timestamp, storedValueProblem } from '../../../shared/stored-values'
 import { toBlob } from '../codec'
 import { StoreError } from '../errors'
 import type { Workspace } from '../workspace'
-import { isLerobotFolder, readLerobot } from './lerobot'
-import { isHdf5, readRobomimic } from './robomimic'
-import type { Dataset, DatasetTasks } from './types'
-
-export type ImportKind = 'jsonl' | 'robomimic' | 'lerobot'
-
-/** What PATH holds: a workbench export folder (manifest.json), a LeRobot folder (meta/info.json), an HDF5 file. */
-export function detectFormat(path: string): ImportKind {
-  let st
-  try {
-    st = statSync(path)
-  } catch {
-    throw new StoreError('not-found', `${path} does not exist`)
-  }
-  if (st.isDirectory()) {
-    if (isLerobotFolder(path)) return 'lerobot'
-    try {
-      if (statSync(join(path, 'manifest.json')).isFile()) return 'jsonl'
-    } catch {
-      // neither
-    }
-    throw new StoreError(
-      'invalid-export',
-      `${path}: a folder with neither manifest.json (workbench export) nor meta/info.json (LeRobot); nothing was imported`,
-    )
-  }
-  if (!st.isFile())
-    throw new StoreError('invalid-export', `${path} is not a regular file or folder; nothing was imported`)
-  const head = Buffer.alloc(8)
-  const fd = openSync(path, 'r')
-  try {
-    readSync(fd, head, 0, 8, 0)
-  } finally {
-    closeSync(fd)
-  }
-  if (isHdf5(head)) return 'robomimic'
-  throw new StoreError(
-    'invalid-export',
-    `${path} is not an HDF5 file (no HDF5 signature), a LeRobot folder or a workbench export; nothing was imported`,
-  )
-}
-
-export async function readDataset(
-  path: string,
-  kind: 'robomimic' | 'lerobot',
-  tasks: DatasetTasks,
-  taskId?: string,
-): Promise<Dataset> {
-  return kind === 'robomimic' ? readRobomimic(path, tasks, taskId) : readLerobot(path, tasks, taskId)
-}
+import type { Dataset } from './types'
 
 /** Every vector finite and of the task's length; physics states on every step (the store replays from them). */
 export function validateDataset(path: string, dataset: Dataset): void {

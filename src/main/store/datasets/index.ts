@@ -1,7 +1,16 @@
-// Datasets in the field's formats: robomimic HDF5 and LeRobot (v2.1) Parquet, export and import.
+// Datasets in the field's formats (formats.ts: one descriptor each), export and import.
 export * from './types'
 export { collectEpisodes, collectSessionLabels, type CollectOptions } from './collect'
 export { writeRobomimic, readRobomimic } from './robomimic'
 export { writeLerobot, readLerobot, LEROBOT_VERSION } from './lerobot'
-export { detectFormat, readDataset, validateDataset, insertDataset, type ImportKind } from './import'
+export { validateDataset, insertDataset } from './import'
+export {
+  DATASET_FORMATS,
+  EXPORT_FORMATS,
+  datasetFormat,
+  detectFormat,
+  type DatasetFormatId,
+  type DatasetFormatSpec,
+  type ExportFormat,
+} from './formats'
 export { trainValidSplit, VALID_RATIO, SPLIT_SEED } from './split'

@@ -3,9 +3,6 @@
 // LeRobot observation.state).
 import type { TaskShape } from '../types'
 
-export const DATASET_FORMATS = ['jsonl', 'robomimic', 'lerobot'] as const
-export type DatasetFormat = (typeof DATASET_FORMATS)[number]
-
 /** A task as a dataset describes it: its vector sizes, control rate and model file (src/main/sim supplies them). */
 export interface DatasetTask extends TaskShape {
   taskId: string

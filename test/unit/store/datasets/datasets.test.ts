@@ -299,7 +299,7 @@ describe('bad files change nothing', () => {
   it('refuses a file that is not HDF5, a truncated HDF5 file, an unknown task and the wrong shapes', async () => {
     const notHdf5 = tmp.path('not.hdf5')
     writeFileSync(notHdf5, 'hello, not a dataset\n')
-    await refused(notHdf5, /not an HDF5 file/)
+    await refused(notHdf5, /is not .*an HDF5 file/)
     const cut = tmp.path('cut.hdf5')
     copyFileSync(tmp.path('demos.hdf5'), cut)
     truncateSync(cut, Math.floor(readFileSync(cut).length / 2))
