@@ -10,6 +10,13 @@ export const TASK_FILE_LIMITS = {
   horizon: 100_000,
   sensors: 64,
   rewardTerms: 16,
+  /**
+   * bodies of a model besides the world: compiling is about quadratic in them (2,000 free bodies 2.6 s, 5,000 run
+   * out of MuJoCo's 2 GiB); checked in the MJCF text before compiling and in the compiled model
+   */
+  modelBodies: 1000,
+  /** wall-clock bound on checking a folder (compiling its model, on a worker thread): a 5 MB mesh takes ~13 s */
+  compileSeconds: 60,
   /** end-effector speeds at full command: m/s and rad/s */
   eeMaxSpeed: 5,
   eeMaxAngularSpeed: 10,

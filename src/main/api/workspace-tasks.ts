@@ -2,7 +2,8 @@
 // task registry so listTasks(), makeEnv() and every worker started afterwards know them.
 import type { TaskInfo } from '../../shared/contract'
 import { clearFolderTasks, isStaticTask, registerFolderTask } from '../sim/registry'
-import { checkTaskFolder, type TaskFiles } from '../sim/tasks/folder-task'
+import { TaskFolderError, type FolderTaskSpec, type TaskFiles } from '../sim/tasks/folder-task'
+import { checkTaskFolderBounded, type TaskCheckBounds } from '../sim/tasks/task-check'
 import type { Workspace } from '../store'
 
 export interface WorkspaceTasks {
@@ -11,29 +12,51 @@ export interface WorkspaceTasks {
   problems: string[]
 }
 
+/**
+ * The one check of a folder that `iwb tasks check`, `iwb tasks add` and the page's "Add task" share: the folder's
+ * bounds, its model compiled off this thread within the time bound, every name task.json uses, and an id that is
+ * not a shipped task's. Throws one line; nothing is stored or registered.
+ */
+export async function checkNewTask(
+  files: TaskFiles,
+  source: string,
+  bounds?: TaskCheckBounds,
+): Promise<FolderTaskSpec> {
+  const spec = await checkTaskFolderBounded(files, source, bounds)
+  if (isStaticTask(spec.info.id)) {
+    throw new TaskFolderError(`task.json: id: '${spec.info.id}' is a shipped task; give your task another id`)
+  }
+  return spec
+}
+
 /** Register the workspace's folder tasks (replacing any registered for another workspace). */
 export async function registerWorkspaceTasks(ws: Workspace): Promise<WorkspaceTasks> {
-  clearFolderTasks()
   const out: WorkspaceTasks = { tasks: [], problems: [] }
+  const specs: FolderTaskSpec[] = []
   for (const [taskId, files] of ws.taskFiles()) {
     try {
-      out.tasks.push(registerFolderTask(await checkTaskFolder(files, `workspace task ${taskId}`)))
+      specs.push(await checkTaskFolderBounded(files, `workspace task ${taskId}`))
     } catch (e) {
       out.problems.push(`task ${taskId}: ${e instanceof Error ? e.message : String(e)}`)
     }
   }
+  // swapped in at once, so a lookup meanwhile sees the old set or the new one, never an empty one
+  clearFolderTasks()
+  for (const spec of specs) out.tasks.push(registerFolderTask(spec))
   return out
 }
 
 /**
  * Check a task folder's files and add them to the workspace. Throws one line on bad input, before anything is
- * stored or registered; adding a task with the id of one already added replaces it.
+ * stored or registered; a task of the same id is replaced only while nothing recorded uses it (saveTaskFiles).
  */
-export async function addTaskFolder(ws: Workspace, files: TaskFiles, source: string): Promise<TaskInfo> {
-  const spec = await checkTaskFolder(files, source)
-  if (isStaticTask(spec.info.id)) {
-    throw new Error(`task.json: id: '${spec.info.id}' is a shipped task; give your task another id`)
-  }
+export async function addTaskFolder(
+  ws: Workspace,
+  files: TaskFiles,
+  source: string,
+  bounds?: TaskCheckBounds,
+): Promise<TaskInfo> {
+  const spec = await checkNewTask(files, source, bounds)
   ws.saveTaskFiles(spec.info.id, files)
   return registerFolderTask(spec)
 }

@@ -11,6 +11,7 @@ export type StoreErrorCode =
   | 'closed' // used after close()
   | 'busy' // a session another process runs now (its lease is live)
   | 'invalid-value' // a value the workspace does not store (shared/stored-values.ts); nothing was written
+  | 'in-use' // a task whose model recorded episodes or sessions depend on: it is not replaced
   | 'io' // any other SQLite or file-system failure
 
 export class StoreError extends Error {

@@ -189,14 +189,50 @@ export class Workspace {
     )
   }
 
-  /** Store a folder task's files (task.json, model, assets), replacing any earlier files of that task, atomically. */
+  /**
+   * Store a folder task's files (task.json, model, assets), atomically. Replacing a task with other files is
+   * refused ('in-use') while episodes or sessions of it are stored: they were recorded with the old model and
+   * replay, learning and export need it (docs/TASKS.md); the same files again change nothing.
+   */
   saveTaskFiles(taskId: string, files: Readonly<Record<string, Uint8Array>>): void {
     const now = new Date().toISOString()
     this.write(() => {
+      const held = this.prepare('SELECT path, content FROM task_files WHERE task_id = ?').all(taskId) as {
+        path: string
+        content: Buffer
+      }[]
+      const same =
+        held.length === Object.keys(files).length &&
+        held.every((h) => files[h.path] !== undefined && Buffer.from(files[h.path]).equals(h.content))
+      if (same) return
+      if (held.length > 0) {
+        const { episodes, sessions } = this.prepare(
+          `SELECT (SELECT COUNT(*) FROM episodes WHERE task_id = ?) AS episodes,
+                  (SELECT COUNT(*) FROM sessions WHERE task_id = ?) AS sessions`,
+        ).get(taskId, taskId) as { episodes: number; sessions: number }
+        if (episodes + sessions > 0) {
+          throw new StoreError(
+            'in-use',
+            `task '${taskId}' is not replaced: ${episodes} episode(s) and ${sessions} session(s) in ${this.file} were recorded with its current model; add the new model under another id`,
+          )
+        }
+      }
       this.prepare('DELETE FROM task_files WHERE task_id = ?').run(taskId)
       const insert = this.prepare('INSERT INTO task_files (task_id, path, content, added_at) VALUES (?, ?, ?, ?)')
       for (const [path, content] of Object.entries(files)) insert.run(taskId, path, Buffer.from(content), now)
     })
+  }
+
+  /**
+   * A stamp of the stored folder tasks (ids, paths, sizes, times added) that changes whenever any process adds or
+   * replaces one; cheap (no file contents read), so a server can ask at every task list.
+   */
+  taskFilesStamp(): string {
+    const row = this.prepare(
+      `SELECT COUNT(*) AS n, COALESCE(group_concat(task_id || '/' || path || ':' || length(content) || '@' || added_at, '|'), '') AS s
+       FROM (SELECT task_id, path, content, added_at FROM task_files ORDER BY task_id, path)`,
+    ).get() as { n: number; s: string }
+    return `${row.n}:${row.s}`
   }
 
   /** The folder tasks stored in this workspace: task id -> files by relative path. */

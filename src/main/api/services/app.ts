@@ -1,4 +1,4 @@
-// app.version and tasks.list: what the page shows first, and what tells a user which engines are present.
+// app.version (and loadTasks, behind tasks.list in services/tasks.ts): what the page shows first, and what tells a user which engines are present.
 // Each version is probed lazily and reported as 'unavailable' when its part is missing, so one broken engine
 // never hides the others.
 import { createRequire } from 'node:module'
@@ -70,6 +70,5 @@ export const appService: ServiceFactory = () => {
   return {
     // Probed once: loading MuJoCo's WebAssembly takes a moment, and versions do not change while running.
     'app.version': () => (versions ??= probeVersions()),
-    'tasks.list': () => loadTasks(),
   }
 }

@@ -2,9 +2,9 @@
 // a task folder (docs/TASKS.md); `iwb tasks add DIR` copies it into the workspace.
 import { z } from 'zod'
 import type { TaskInfo } from '../../../shared/contract'
-import { addTaskFolder, registerWorkspaceTasks } from '../../api/workspace-tasks'
+import { addTaskFolder, checkNewTask, registerWorkspaceTasks } from '../../api/workspace-tasks'
 import { listTasks } from '../../sim/registry'
-import { checkTaskFolder, readTaskFolder } from '../../sim/tasks/folder-task'
+import { readTaskFolder } from '../../sim/tasks/folder-task'
 import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
 import { parseCommandArgs } from '../args'
 import { UsageError, type Command, type CommandIO } from '../command'
@@ -40,7 +40,7 @@ const checkCommand: Command = {
     const { values, positionals } = parseCommandArgs(argv, { ...flags, positionals: 2 })
     const dir = positionals[1]
     if (!dir) throw new UsageError('expected a task folder: iwb tasks check DIR')
-    const spec = await checkTaskFolder(readTaskFolder(dir), dir)
+    const spec = await checkNewTask(readTaskFolder(dir), dir)
     if (values.json) io.out(JSON.stringify(describe(spec.info)))
     else printInfo(spec.info, io)
     return 0

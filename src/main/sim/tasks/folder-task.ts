@@ -388,6 +388,12 @@ export async function checkTaskFolder(files: TaskFiles, source = 'task folder'):
   const sim = await compileFolderModel(files, file, source)
   try {
     const model = file.model
+    // replicate and composite elements make bodies the text does not show: MuJoCo's count is bounded too
+    if (sim.nbody - 1 > TASK_FILE_LIMITS.modelBodies) {
+      throw new TaskFolderError(
+        `${source}/${model}: the model compiles to ${sim.nbody - 1} bodies; at most ${TASK_FILE_LIMITS.modelBodies}`,
+      )
+    }
     if (sim.nu === 0) {
       throw new TaskFolderError(`${model} has no actuators: a task needs at least one (add an <actuator> element)`)
     }
