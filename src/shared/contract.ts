@@ -117,6 +117,21 @@ export const SceneGeometry = z.object({
 })
 export type SceneGeometry = z.infer<typeof SceneGeometry>
 
+/** How a teleoperated episode ended: the task's success, another end (a fall), or its time limit. */
+export const EpisodeEnd = z.object({
+  /** how many episodes of this simulation have ended so far: a new count is a new end */
+  count: z.number().int().positive(),
+  steps: z.number().int().nonnegative(),
+  ret: finite,
+  /** the last step's info.success; null for tasks without a success condition */
+  success: z.boolean().nullable(),
+  /** it ran into the time limit (the horizon) rather than ending by itself */
+  truncated: z.boolean(),
+  /** a recording was running when it ended (it now waits for Keep or Discard) */
+  recorded: z.boolean(),
+})
+export type EpisodeEnd = z.infer<typeof EpisodeEnd>
+
 /** Body poses at one instant: xpos (nbody*3) and xquat (nbody*4, w x y z). */
 export const Frame = z.object({
   t: finite,
@@ -136,6 +151,10 @@ export const Frame = z.object({
   paused: z.boolean().optional(),
   /** teleoperation: the new episode waits for the person's first input (start on first input) */
   waiting: z.boolean().optional(),
+  /** the task's success flag after this step (info.success); absent for tasks without a success condition */
+  success: z.boolean().optional(),
+  /** teleoperation: the latest episode of this simulation that ended (the page announces each once) */
+  ended: EpisodeEnd.optional(),
 })
 export type Frame = z.infer<typeof Frame>
 
@@ -153,6 +172,8 @@ export const SessionInfo = z.object({
   cost: finite,
   humanSeconds: finite,
   lastReturn: finite.nullable(),
+  /** the latest evaluation's success rate; null for tasks without a success condition or before any evaluation */
+  lastSuccessRate: z.number().min(0).max(1).nullable().optional(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   /** where its offline labels come from (BC, WARM-STAGGER) */
@@ -218,6 +239,8 @@ export const DemoInfo = z.object({
   seconds: finite.nullable().optional(),
   /** return so far at up to 24 evenly spaced steps (a sparkline) */
   preview: vec.optional(),
+  /** its last step's info.success (as evaluations count it); null for tasks without a success condition */
+  success: z.boolean().nullable().optional(),
 })
 export type DemoInfo = z.infer<typeof DemoInfo>
 
@@ -229,6 +252,7 @@ export const DatasetEpisode = DemoInfo.pick({
   ret: true,
   createdAt: true,
   operator: true,
+  success: true,
 }).extend({ tags: z.array(z.string()) })
 export type DatasetEpisode = z.infer<typeof DatasetEpisode>
 
@@ -375,6 +399,11 @@ export const methods = {
         command: z.enum(['start', 'stop', 'discard', 'keep']),
         /** start: who records (kept with the demonstration; sessions may draw from one operator's) */
         operator: OperatorName.min(1).optional(),
+        /**
+         * start: begin a fresh episode (reset to the next seed; with start on first input it waits for the person's
+         * first input), so the demonstration runs from step 0; false records on from the current state. Default true.
+         */
+        fresh: z.boolean().optional(),
       })
       .strict(),
     output: z.object({ recording: z.boolean(), steps: z.number().int(), episodeId: id.nullable() }),
@@ -400,6 +429,8 @@ export const methods = {
       frames: z.array(Frame),
       observations: z.array(vec),
       actions: z.array(vec),
+      /** the task's success flag after each step; null for tasks without a success condition */
+      success: z.array(z.boolean()).nullable().optional(),
     }),
   },
   'datasets.tag': {

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/main/store'
 import { useWorkbenchPage } from './helpers/use-page'
+import { setAxes, setButton } from './support/virtual-gamepad'
 import { screenshot, shownErrors, waitForFrames } from './support/workbench'
 import { waitFor } from '../wait-for'
 
@@ -26,6 +27,9 @@ describe('your own model as a task', () => {
     await addTask(page, 'test/fixtures/tasks/minimal', 'fixture-minimal')
     await page.getByTestId('record-start').click()
     await page.getByTestId('recording-badge').waitFor()
+    // Record starts a fresh episode that waits for the first input: drive it
+    await setButton(page, 5, 1)
+    await setAxes(page, { 0: 0.5 })
     await waitFor(
       async () => {
         const [badge] = await page.getByTestId('recording-badge').allTextContents()
@@ -33,6 +37,8 @@ describe('your own model as a task', () => {
       },
       { timeoutMs: 60_000, intervalMs: 50, message: '20 recorded steps' },
     )
+    await setButton(page, 5, 0)
+    await setAxes(page, { 0: 0 })
     await page.getByTestId('record-stop').click()
     await page.getByTestId('record-keep').click()
     const episodeId = Number(/#(\d+)/.exec((await page.getByTestId('kept').textContent()) ?? '')?.[1])

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { ensurePageBuilt, repoRoot } from '../../src/main/server/page'
 import { openWorkspace } from '../../src/main/store'
 import { useWorkbenchPage, type Served } from './helpers/use-page'
+import { setAxes, setButton } from './support/virtual-gamepad'
 import { screenshot, shownErrors } from './support/workbench'
 import { waitFor } from '../wait-for'
 
@@ -65,9 +66,14 @@ describe('Teleop view on a full disk', () => {
     await expect.poll(() => record.isEnabled(), { timeout: 60_000 }).toBe(true)
     const clicked = Date.now()
     await record.click()
+    // Record starts a fresh episode that waits for the first input: drive it
+    await setButton(page, 5, 1)
+    await setAxes(page, { 0: 0.5 })
     const alert = page.getByTestId('record-failure')
     await alert.waitFor({ timeout: 60_000 })
     const shownAfterMs = Date.now() - clicked
+    await setButton(page, 5, 0)
+    await setAxes(page, { 0: 0 })
     const text = (await alert.textContent()) ?? ''
     expect(text).toMatch(/^recording failed: .*\((\d+) of (\d+) steps saved\)$/)
     const saved = Number(/\((\d+) of/.exec(text)![1])

@@ -10,7 +10,13 @@ import type { FromWorker, TeleopReply, TeleopRequest } from './teleop-protocol'
 export interface TeleopCallbacks {
   onFrame(frame: Frame): void
   onSteps(steps: TeleopStep[]): void
-  onEpisodeEnd?(info: { terminated: boolean; truncated: boolean; steps: number; ret: number }): void
+  onEpisodeEnd?(info: {
+    terminated: boolean
+    truncated: boolean
+    steps: number
+    ret: number
+    success: boolean | null
+  }): void
   onError?(message: string): void
 }
 
@@ -119,8 +125,9 @@ export class TeleopClient {
     return this.status({ kind: 'control', command, value })
   }
 
-  record(on: boolean): Promise<TeleopStatus> {
-    return this.status({ kind: 'record', on })
+  /** on: start recording, from a fresh episode unless `fresh` is false (the contract's default); off: stop */
+  record(on: boolean, fresh = true): Promise<TeleopStatus> {
+    return this.status({ kind: 'record', on, fresh })
   }
 
   /** Stop the simulation (flushing recorded steps first) and end the worker. Safe to call twice. */

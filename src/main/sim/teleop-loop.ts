@@ -1,7 +1,7 @@
 // The operator's live simulation: one Env stepped in real time at the task's control rate with the action the
 // person holds, a history of recent states to scrub back through, and the steps of a recording handed out in
 // batches. It runs inside the teleop worker (teleop-worker.ts) so the main process never waits on physics.
-import type { Frame, TaskInfo } from '../../shared/contract'
+import type { EpisodeEnd, Frame, TaskInfo } from '../../shared/contract'
 import type { Env } from './env'
 
 /** One recorded control step: the state and observation the action was taken in, the action, the reward. */
@@ -39,7 +39,13 @@ export interface TeleopLoopOptions {
   /** recorded steps, at most ~100 ms old */
   onSteps: (steps: TeleopStep[]) => void
   /** the episode ended (terminated or truncated); the loop has reset and stopped recording */
-  onEpisodeEnd?: (info: { terminated: boolean; truncated: boolean; steps: number; ret: number }) => void
+  onEpisodeEnd?: (info: {
+    terminated: boolean
+    truncated: boolean
+    steps: number
+    ret: number
+    success: boolean | null
+  }) => void
   now?: () => number
 }
 
@@ -61,6 +67,10 @@ export class TeleopLoop {
   private step = 0
   private ret = 0
   private reward = 0
+  /** the last step's info.success; undefined for tasks without one and before the episode's first step */
+  private success: boolean | undefined
+  /** the latest episode that ended, shown with every frame until the next one ends */
+  private ended: EpisodeEnd | undefined
   private seed: number
   private recording = false
   private recordedSteps = 0
@@ -136,6 +146,8 @@ export class TeleopLoop {
       recording: this.recording,
       paused: this.paused,
       ...(this.startOnInput ? { waiting: this.waiting } : {}),
+      ...(this.success !== undefined ? { success: this.success } : {}),
+      ...(this.ended ? { ended: this.ended } : {}),
     }
   }
 
@@ -209,6 +221,7 @@ export class TeleopLoop {
     this.step++
     this.reward = r.reward
     this.ret += r.reward
+    this.success = typeof r.info.success === 'boolean' ? r.info.success : undefined
     this.stepTimes.push(now)
     while (this.stepTimes.length && now - this.stepTimes[0] > 1000) this.stepTimes.shift()
     if (before && obs) {
@@ -222,7 +235,16 @@ export class TeleopLoop {
     }
     this.remember()
     if (r.terminated || r.truncated) {
-      const info = { terminated: r.terminated, truncated: r.truncated, steps: this.step, ret: this.ret }
+      const success = this.success ?? null
+      const info = { terminated: r.terminated, truncated: r.truncated, steps: this.step, ret: this.ret, success }
+      this.ended = {
+        count: (this.ended?.count ?? 0) + 1,
+        steps: this.step,
+        ret: this.ret,
+        success,
+        truncated: r.truncated,
+        recorded: this.recording,
+      }
       this.recording = false
       this.flush(true)
       this.opts.onEpisodeEnd?.(info)
@@ -249,6 +271,7 @@ export class TeleopLoop {
     this.step = 0
     this.ret = 0
     this.reward = 0
+    this.success = undefined
     this.history.length = 0
     this.stepTimes.length = 0
     this.waiting = this.startOnInput
@@ -321,11 +344,21 @@ export class TeleopLoop {
     return { first: this.history[0].step, last: this.history[this.history.length - 1].step }
   }
 
-  startRecording(): TeleopStatus {
+  /**
+   * Record from here, or (fresh) from a new episode at the next seed: a demonstration then runs from step 0, and with
+   * start on first input the new episode waits until the person moves.
+   */
+  startRecording(fresh = false): TeleopStatus {
     if (!this.recording) {
+      if (fresh) {
+        this.resetEnv(this.seed + 1)
+        // a paused simulation would ignore the person's first input; the fresh episode waits for it instead
+        if (this.startOnInput) this.paused = false
+      }
       this.recording = true
       this.recordedSteps = 0
       this.pending = []
+      if (fresh) this.emitFrame()
     }
     return this.status()
   }

@@ -15,7 +15,7 @@ export type TeleopRequest =
       folderTask: FolderTaskSpec | null
     }
   | { kind: 'control'; command: TeleopControl; value?: number }
-  | { kind: 'record'; on: boolean }
+  | { kind: 'record'; on: boolean; fresh?: boolean }
   | { kind: 'status' }
   | { kind: 'close' }
 
@@ -32,5 +32,12 @@ export type FromWorker =
   | { id: number; error: string }
   | { event: 'frame'; frame: Frame }
   | { event: 'steps'; steps: TeleopStep[] }
-  | { event: 'episode-end'; terminated: boolean; truncated: boolean; steps: number; ret: number }
+  | {
+      event: 'episode-end'
+      terminated: boolean
+      truncated: boolean
+      steps: number
+      ret: number
+      success: boolean | null
+    }
   | { event: 'error'; error: string }

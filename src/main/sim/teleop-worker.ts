@@ -45,7 +45,8 @@ async function handle(req: TeleopRequest): Promise<TeleopReply> {
   }
   if (!loop) throw new Error('no simulation open (call teleop.open first)')
   if (req.kind === 'control') return { kind: 'status', status: loop.control(req.command, req.value) }
-  if (req.kind === 'record') return { kind: 'status', status: req.on ? loop.startRecording() : loop.stopRecording() }
+  if (req.kind === 'record')
+    return { kind: 'status', status: req.on ? loop.startRecording(req.fresh ?? false) : loop.stopRecording() }
   return { kind: 'status', status: loop.status() }
 }
 

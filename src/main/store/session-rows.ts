@@ -72,18 +72,21 @@ export function sessionExportRow(r: SessionRow): ExportRow<'sessions.jsonl'> {
   }
 }
 
-/** SESSION_SUMMARY's row: a sessions row with its labels' totals and its last evaluation's mean. */
+/** SESSION_SUMMARY's row: a sessions row with its labels' totals and its last evaluation's mean and success rate. */
 export interface SummaryRow extends SessionRow {
   n_labels: number
   total_cost: number
   total_secs: number
   last_return: number | null
+  last_success_rate: number | null
 }
 
 /** Every session's SummaryRow; append `WHERE`/`ORDER BY` on `s`. */
 export const SESSION_SUMMARY = `
   SELECT s.*, coalesce(l.n, 0) AS n_labels, coalesce(l.cost, 0) AS total_cost, coalesce(l.secs, 0) AS total_secs,
-    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
+    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return,
+    (SELECT e.success_rate FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1)
+      AS last_success_rate
   FROM sessions s
   LEFT JOIN (SELECT session_id, count(*) AS n, sum(cost) AS cost, sum(coalesce(human_seconds, 0)) AS secs
              FROM labels GROUP BY session_id) l ON l.session_id = s.id`
@@ -94,7 +97,9 @@ export const ONE_SESSION_SUMMARY = `
     (SELECT count(*) FROM labels l WHERE l.session_id = s.id) AS n_labels,
     (SELECT coalesce(sum(l.cost), 0) FROM labels l WHERE l.session_id = s.id) AS total_cost,
     (SELECT coalesce(sum(l.human_seconds), 0) FROM labels l WHERE l.session_id = s.id) AS total_secs,
-    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return
+    (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return,
+    (SELECT e.success_rate FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1)
+      AS last_success_rate
   FROM sessions s WHERE s.id = ?`
 
 export function sessionInfo(r: SummaryRow): SessionInfo {
@@ -113,6 +118,7 @@ export function sessionInfo(r: SummaryRow): SessionInfo {
     cost: r.total_cost,
     humanSeconds: r.total_secs,
     lastReturn: r.last_return,
+    lastSuccessRate: r.last_success_rate,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
     offline: c.offline,

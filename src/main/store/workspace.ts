@@ -568,6 +568,14 @@ export class Workspace {
     return episodeInfo(row)
   }
 
+  /** An episode's last step's state and action (null when it has none): enough to replay how it ended. */
+  lastStep(id: number): { index: number; state: Float64Array; action: Float64Array } | null {
+    const row = this.prepare('SELECT idx, state, action FROM steps WHERE episode_id = ? ORDER BY idx DESC LIMIT 1').get(
+      id,
+    ) as { idx: number; state: Buffer; action: Buffer } | undefined
+    return row ? { index: row.idx, state: fromBlob(row.state), action: fromBlob(row.action) } : null
+  }
+
   loadEpisode(id: number): StoredEpisode {
     const info = this.episodeInfo(id)
     const rows = this.prepare(

@@ -122,6 +122,9 @@ describe('teleop service', () => {
       ws.close()
     }
 
+    // Record began a fresh episode: let it run a few steps (released, so the pole stays up) to seek back through
+    await api.call('teleop.action', { action: opened.task.actionHigh.map(() => 0) })
+    await waitFor(() => (frames[frames.length - 1]?.step ?? 0) >= 5, { message: 'five steps of the new episode' })
     const paused = await api.call('teleop.control', { command: 'pause' })
     expect(paused.paused).toBe(true)
     const a = await api.call('teleop.control', { command: 'step' })

@@ -10,6 +10,7 @@ import {
 } from '../../../shared/contract'
 import type { Env } from '../../sim/env'
 import { makeEnv } from '../../sim/registry'
+import { stepSuccess, successTrace } from '../../sim/success'
 import {
   measureHumanCost,
   returnPreview,
@@ -32,7 +33,7 @@ export function replayFrames(env: Env, episode: StoredEpisode): Frame[] {
   })
 }
 
-function datasetEpisode(e: EpisodeInfo): Omit<DatasetEpisode, 'tags'> {
+function datasetEpisode(e: EpisodeInfo, success: boolean | null): Omit<DatasetEpisode, 'tags'> {
   return {
     episodeId: e.episodeId,
     taskId: e.taskId,
@@ -40,11 +41,14 @@ function datasetEpisode(e: EpisodeInfo): Omit<DatasetEpisode, 'tags'> {
     ret: e.ret,
     createdAt: e.createdAt,
     operator: e.operator,
+    success,
   }
 }
 
 /** previews drawn per list (the newest demonstrations) */
 const MAX_PREVIEWS = 200
+/** episodes whose success is remembered (a settled episode never changes; one physics step each to recompute) */
+const MAX_REMEMBERED_SUCCESS = 20_000
 
 export function createDemosService(getWorkspace: () => Promise<Workspace>): {
   handlers: ServiceHandlers
@@ -62,12 +66,39 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): {
     return p
   }
 
+  // Whether an episode succeeded: its last step replayed (sim/success.ts), remembered by id and creation time.
+  const successes = new Map<string, boolean | null>()
+  const successOf = async (ws: Workspace, e: EpisodeInfo): Promise<boolean | null> => {
+    const key = `${e.episodeId}:${e.createdAt}`
+    const known = successes.get(key)
+    if (known !== undefined) return known
+    const last = ws.lastStep(e.episodeId)
+    let ok: boolean | null = null
+    if (last) {
+      try {
+        ok = stepSuccess(await envFor(e.taskId), last.state, last.action)
+      } catch {
+        ok = null // a task no longer registered, or a state of another model size: unknown, not a failure
+      }
+    }
+    if (successes.size >= MAX_REMEMBERED_SUCCESS) successes.delete(successes.keys().next().value as string)
+    successes.set(key, ok)
+    return ok
+  }
+  const successesOf = async (ws: Workspace, list: EpisodeInfo[]): Promise<(boolean | null)[]> => {
+    const out: (boolean | null)[] = []
+    for (const e of list) out.push(await successOf(ws, e))
+    return out
+  }
+
   const handlers: ServiceHandlers = {
     'demos.list': async (input) => {
       const ws = await getWorkspace()
       const seconds = new Map(demonstrationTimes(ws, { taskId: input.taskId }).map((d) => [d.episodeId, d.seconds]))
       // The newest first; previews for the ones a form can show (each reads its steps' rewards).
-      return ws.listEpisodes({ taskId: input.taskId, kind: 'demonstration' }).map((e, i): DemoInfo => ({
+      const list = ws.listEpisodes({ taskId: input.taskId, kind: 'demonstration' })
+      const success = await successesOf(ws, list)
+      return list.map((e, i): DemoInfo => ({
         episodeId: e.episodeId,
         taskId: e.taskId,
         steps: e.steps,
@@ -76,6 +107,7 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): {
         createdAt: e.createdAt,
         operator: e.operator,
         seconds: seconds.get(e.episodeId) ?? null,
+        success: success[i],
         ...(i < MAX_PREVIEWS ? { preview: returnPreview(ws, e.episodeId) } : {}),
       }))
     },
@@ -86,9 +118,12 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): {
     'datasets.list': async (input) => {
       const ws = await getWorkspace()
       const tags = ws.episodeTags(input.taskId)
-      return ws
-        .listEpisodes({ taskId: input.taskId, kind: 'demonstration' })
-        .map((e): DatasetEpisode => ({ ...datasetEpisode(e), tags: tags.get(e.episodeId) ?? [] }))
+      const list = ws.listEpisodes({ taskId: input.taskId, kind: 'demonstration' })
+      const success = await successesOf(ws, list)
+      return list.map((e, i): DatasetEpisode => ({
+        ...datasetEpisode(e, success[i]),
+        tags: tags.get(e.episodeId) ?? [],
+      }))
     },
     'datasets.episode': async (input) => {
       const ws = await getWorkspace()
@@ -99,10 +134,16 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): {
         )
       const episode = ws.loadEpisode(input.episodeId)
       const env = await envFor(info.taskId)
+      const trace = successTrace(env, episode.steps)
+      const success = trace?.length ? trace[trace.length - 1] : null
       return {
-        episode: { ...datasetEpisode(info), tags: ws.episodeTags(info.taskId).get(info.episodeId) ?? [] },
+        episode: {
+          ...datasetEpisode(info, success),
+          tags: ws.episodeTags(info.taskId).get(info.episodeId) ?? [],
+        },
         geometry: env.geometry(),
         frames: replayFrames(env, episode),
+        success: trace,
         observations: episode.steps.map((s) => Array.from(s.observation)),
         actions: episode.steps.map((s) => Array.from(s.action)),
       }

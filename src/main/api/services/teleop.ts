@@ -213,7 +213,7 @@ export function createTeleopService(
             onFailure: (failure) => recordingFailed(s, client, failure),
           })
           try {
-            await s.client.record(true)
+            await s.client.record(true, input.fresh ?? true)
           } catch (err) {
             settle(s, 'discard')
             throw err
