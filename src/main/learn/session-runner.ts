@@ -15,7 +15,7 @@ import { policyFromSpec, type LearnerWeights, type PolicySpec, type SpecPolicy }
 import { createRng, type Rng } from '../sim/rng'
 import type { TaskInfo } from '../../shared/contract'
 import { learnerSpec, type Algorithm, type DrawnLabel, type Round, type RoundContext } from './algorithm'
-import { evaluationEpisodes, localEvaluator, trainingSeed, type Evaluator } from './evaluation'
+import { EvaluationStopped, evaluationEpisodes, localEvaluator, trainingSeed, type Evaluator } from './evaluation'
 import { CostLedger } from './ledger'
 import type { Demonstration, OfflineForm } from './offline-source'
 import { askOracle, type Oracle } from './oracle'
@@ -137,7 +137,9 @@ export async function runSession(opts: RunSessionOptions): Promise<SessionResult
     const stopped = await run.commitLoop()
     return await run.finish(stopped)
   } catch (e) {
-    opts.log.setStatus('failed')
+    // Stopped inside an evaluation: paused or cancelled as between rounds; a resume evaluates that point again.
+    const stopped = e instanceof EvaluationStopped && opts.signal?.aborted
+    opts.log.setStatus(stopped ? (opts.signal?.reason === 'pause' ? 'paused' : 'cancelled') : 'failed')
     throw e
   } finally {
     await run.close()

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads'
 import { expertFor, hasExpert } from '../experts/registry'
 import type { Algorithm } from '../learn/algorithm'
-import { localEvaluator, poolEvaluator, type Evaluator } from '../learn/evaluation'
+import { EvaluationStopped, localEvaluator, poolEvaluator, type Evaluator } from '../learn/evaluation'
 import { HumanOracle, promptFrames, withStateHistory, type StateHistory } from '../learn/human-oracle'
 import { LivePerson } from '../learn/live-person'
 import { LookaheadStagger, trackLatestLearner } from '../learn/algorithms/stagger/lookahead'
@@ -97,8 +97,12 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
     // Evaluation on rollout workers or here: the same episodes, the same returns (learn/evaluation.ts).
     evaluator =
       req.evalWorkers > 0
-        ? poolEvaluator(await RolloutPool.create(envTaskId(config), { workers: req.evalWorkers }))
-        : localEvaluator(await makeEnv(envTaskId(config)))
+        ? poolEvaluator(
+            await RolloutPool.create(envTaskId(config), { workers: req.evalWorkers }),
+            true,
+            controller.signal,
+          )
+        : localEvaluator(await makeEnv(envTaskId(config)), controller.signal)
     // A person's STAGGER session rolls the next query out while the current one is being answered
     // (learn/algorithms/stagger/lookahead.ts: one label behind STAGGER as published), so the next prompt is ready at commit.
     const lookahead = config.oracle === 'human' && config.algo === 'stagger' && req.lookahead !== false
@@ -254,6 +258,8 @@ port.on('message', (msg: ToSessionWorker) => {
           },
           (err: unknown) => {
             flushReplies()
+            // stopped inside an evaluation: the runner stored 'paused' or 'cancelled'; it is no failure
+            if (err instanceof EvaluationStopped) return
             post({ type: 'failed', error: err instanceof Error ? err.message : String(err) })
           },
         )

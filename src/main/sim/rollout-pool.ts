@@ -82,6 +82,9 @@ export interface PoolOptions {
   workers?: number
 }
 
+/** Episodes a worker runs between two looks at a stoppable run's signal. */
+const STOPPABLE_CHUNK = 8
+
 /** A pool of rollout workers for one task. Results come back in request order. */
 export class RolloutPool {
   private closed = false
@@ -111,15 +114,23 @@ export class RolloutPool {
     return this.handles.length
   }
 
-  /** Run the episodes on all workers, in chunks handed out as workers free up. */
-  async run(requests: EpisodeRequest[]): Promise<EpisodeResult[]> {
+  /**
+   * Run the episodes on all workers, in chunks handed out as workers free up. With `stop`, chunks are at most
+   * STOPPABLE_CHUNK episodes and none is handed out once its signal is aborted: the run throws stop.stopped().
+   */
+  async run(
+    requests: EpisodeRequest[],
+    stop?: { signal: AbortSignal; stopped: () => Error },
+  ): Promise<EpisodeResult[]> {
     if (this.closed) throw new Error('RolloutPool is closed')
     const results: EpisodeResult[] = new Array(requests.length)
-    const chunk = Math.max(1, Math.floor(requests.length / (this.handles.length * 4)))
+    const even = Math.max(1, Math.floor(requests.length / (this.handles.length * 4)))
+    const chunk = stop ? Math.min(STOPPABLE_CHUNK, even) : even
     let next = 0
     await Promise.all(
       this.handles.map(async (h) => {
         while (next < requests.length) {
+          if (stop?.signal.aborted) throw stop.stopped()
           const start = next
           next = Math.min(requests.length, next + chunk)
           const slice = requests.slice(start, next)
