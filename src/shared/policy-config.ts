@@ -19,8 +19,11 @@ export const POLICY_LIMITS = {
   stepsPerLabel: 256,
   learningRate: { min: 1e-6, max: 1e-1 },
   batchSize: { min: 8, max: 1024 },
+  /** the chunk class's transformer backbone */
+  transformer: { width: { min: 8, max: 256 }, heads: 8, blocks: 4, feedforward: { min: 8, max: 1024 } },
 } as const
 
+const T = POLICY_LIMITS.transformer
 const Hidden = z
   .array(z.number().int().min(POLICY_LIMITS.hiddenWidth.min).max(POLICY_LIMITS.hiddenWidth.max))
   .min(1)
@@ -55,11 +58,29 @@ export const ChunkParams = z
     /** actions predicted at once */
     chunk: Chunk.default(8),
     hidden: Hidden.default([256, 256]),
+    /**
+     * The backbone: the MLP of `hidden`, or a small transformer encoder (ACT's, without its CVAE): one token per
+     * observation of the history and one learned query token per action of the chunk, pre-LayerNorm
+     * self-attention blocks, each query token read out as its action. The four sizes below are the transformer's.
+     */
+    backbone: z.enum(['mlp', 'transformer']).default('mlp'),
+    /** the transformer's token width (d_model) */
+    width: z.number().int().min(T.width.min).max(T.width.max).default(64),
+    /** the transformer's attention heads; they split the width */
+    heads: z.number().int().min(1).max(T.heads).default(4),
+    /** the transformer's self-attention blocks */
+    blocks: z.number().int().min(1).max(T.blocks).default(2),
+    /** the hidden width of each block's feed-forward part */
+    feedforward: z.number().int().min(T.feedforward.min).max(T.feedforward.max).default(128),
     /** temporal ensembling: weight exp(-decay * i) of the i-th oldest prediction of a step (ACT's m) */
     ensembleDecay: z.number().min(0).max(10).default(0.01),
     ...training,
   })
   .strict()
+  .refine((p) => p.backbone !== 'transformer' || p.width % p.heads === 0, {
+    message: 'heads must divide width',
+    path: ['heads'],
+  })
 export const DiffusionParams = z
   .object({
     history: History.default(2),
@@ -106,6 +127,8 @@ export type PolicyChoiceInput = z.input<typeof PolicyChoice>
 export type PolicyId = PolicyChoice['id']
 export type GmmParams = z.output<typeof GmmParams>
 export type ChunkParams = z.output<typeof ChunkParams>
+/** The transformer backbone's sizes. */
+export type TransformerParams = Pick<ChunkParams, 'width' | 'heads' | 'blocks' | 'feedforward'>
 export type DiffusionParams = z.output<typeof DiffusionParams>
 
 export const DEFAULT_POLICY: PolicyChoice = { id: 'mlp', params: {} }
@@ -139,7 +162,7 @@ export const POLICY_CLASSES: readonly PolicyClass[] = [
     id: 'chunk',
     version: 1,
     label: 'Action chunks',
-    help: 'n observations in, k actions out, executed with temporal ensembling (ACT); an MLP backbone',
+    help: 'n observations in, k actions out, executed with temporal ensembling (ACT); an MLP backbone, or a small transformer (backbone: transformer)',
     params: ChunkParams,
   },
   {

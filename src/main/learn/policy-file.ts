@@ -28,9 +28,21 @@ import {
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { TaskInfo } from '../../shared/contract'
-import { POLICY_CLASSES, policyClass, type PolicyChoice, type PolicyId } from '../../shared/policy-config'
+import {
+  POLICY_CLASSES,
+  POLICY_LIMITS,
+  policyClass,
+  type PolicyChoice,
+  type PolicyId,
+} from '../../shared/policy-config'
 import type { ChunkWeights, DiffusionWeights, GmmWeights, LearnerWeights, MlpWeights } from '../sim/policy-spec'
 import { TIME_EMBEDDING } from '../sim/policies/diffusion'
+import {
+  transformerFromTensors,
+  transformerHead,
+  transformerTensors,
+  type TransformerHead,
+} from './transformer-tensors'
 
 export const POLICY_FILE_FORMAT = 'imitation-workbench policy'
 export const POLICY_FILE_VERSION = 1
@@ -213,7 +225,24 @@ const Dim = z.number().int().min(1).max(100_000)
 const Heads = {
   mlp: z.object({}).strict(),
   gmm: z.object({ modes: z.number().int().min(1).max(1000) }).strict(),
-  chunk: z.object({ chunk: z.number().int().min(1).max(1000), ensembleDecay: Finite }).strict(),
+  chunk: z
+    .object({
+      chunk: z.number().int().min(1).max(1000),
+      ensembleDecay: Finite,
+      // a transformer backbone's sizes (transformer-tensors.ts); absent: the MLP of `hidden`
+      width: z.number().int().min(1).max(POLICY_LIMITS.transformer.width.max).optional(),
+      heads: z.number().int().min(1).max(POLICY_LIMITS.transformer.heads).optional(),
+      blocks: z.number().int().min(1).max(POLICY_LIMITS.transformer.blocks).optional(),
+      feedforward: z.number().int().min(1).max(POLICY_LIMITS.transformer.feedforward.max).optional(),
+    })
+    .strict()
+    .refine(
+      (h) => [h.width, h.heads, h.blocks, h.feedforward].every((v) => (v === undefined) === (h.width === undefined)),
+      {
+        message: 'a transformer backbone needs width, heads, blocks and feedforward together',
+      },
+    )
+    .refine((h) => h.width === undefined || h.width % h.heads! === 0, { message: 'heads must divide width' }),
   diffusion: z
     .object({
       horizon: z.number().int().min(1).max(1000),
@@ -299,7 +328,11 @@ function headOf(w: LearnerWeights): Record<string, number> {
     case 'gmm':
       return { modes: w.modes }
     case 'chunk':
-      return { chunk: w.chunk, ensembleDecay: w.ensembleDecay }
+      return {
+        chunk: w.chunk,
+        ensembleDecay: w.ensembleDecay,
+        ...(w.transformer ? transformerHead(w.transformer) : {}),
+      }
     case 'diffusion':
       return {
         horizon: w.horizon,
@@ -349,7 +382,10 @@ function describe(cls: PolicyId, head: Record<string, number>): { input: string;
       }
     case 'chunk':
       return {
-        input: hist,
+        input:
+          head.width === undefined
+            ? hist
+            : `${hist}; through the transformer backbone of docs/POLICIES.md (tensors transformer.*): a token per observation (embed + tokens[i]) and a query token per action (tokens[history + j]), \`blocks\` pre-LayerNorm blocks of \`heads\`-head self-attention and a ReLU feed-forward part, a last LayerNorm, and head reading each query token out as its action`,
         output:
           'chunk x actDim: the next `chunk` actions in [-1, 1] units, the current one first (action = actionLow + (clip(y, -1, 1) + 1) / 2 * (actionHigh - actionLow)); executed with temporal ensembling, weight exp(-ensembleDecay * i) for the i-th oldest chunk still covering the step',
       }
@@ -367,6 +403,8 @@ export function weightsToTensors(w: LearnerWeights): Record<string, Tensor> {
   const out: Record<string, Tensor> = {}
   const { history } = lengths(w)
   const { input } = widths(classOf(w), headOf(w), w.obsDim, w.actDim, history)
+  if ('cls' in w && w.cls === 'chunk' && w.transformer)
+    Object.assign(out, transformerTensors(w.transformer, w.obsDim, w.actDim, w.history + w.chunk))
   let inDim = input
   w.layers.forEach((layer, i) => {
     const outDim = layer.b.length
@@ -395,7 +433,8 @@ function checkWeights(raw: unknown): LearnerWeights {
     Number.isInteger(w.obsDim) &&
     Number.isInteger(w.actDim) &&
     Array.isArray(w.layers) &&
-    w.layers.length > 0 &&
+    // a transformer backbone has no dense layers
+    (w.layers.length > 0 || (w.cls === 'chunk' && typeof (w as { transformer?: unknown }).transformer === 'object')) &&
     (w.layers as unknown[]).every((l) => {
       const layer = l as { w?: unknown; b?: unknown } | null
       return layer !== null && typeof layer === 'object' && array(layer.w) && array(layer.b)
@@ -506,7 +545,12 @@ export function importPolicy(
     return Array.from(t.data)
   }
   const { input, output } = widths(id, head, obsDim, actDim, history)
-  const sizes = [input, ...config.hidden, output]
+  const transformer =
+    id === 'chunk' && head.width !== undefined
+      ? transformerFromTensors(head as unknown as TransformerHead, obsDim, actDim, history + head.chunk, take)
+      : undefined
+  if (transformer && config.hidden.length) fail(`${CONFIG_FILE}: a transformer backbone has no hidden layers`)
+  const sizes = transformer ? [] : [input, ...config.hidden, output]
   const layers = sizes.slice(1).map((out, i) => ({
     w: take(`layers.${i}.weight`, [out, sizes[i]]),
     b: take(`layers.${i}.bias`, [out]),
@@ -521,7 +565,13 @@ export function importPolicy(
     const common = { obsDim, actDim, history, layers, obsMean, obsStd }
     if (id === 'gmm') weights = { cls: 'gmm', ...common, modes: head.modes } satisfies GmmWeights
     else if (id === 'chunk')
-      weights = { cls: 'chunk', ...common, chunk: head.chunk, ensembleDecay: head.ensembleDecay } satisfies ChunkWeights
+      weights = {
+        cls: 'chunk',
+        ...common,
+        chunk: head.chunk,
+        ensembleDecay: head.ensembleDecay,
+        ...(transformer ? { transformer } : {}),
+      } satisfies ChunkWeights
     else {
       if (head.execute > head.horizon) fail(`${CONFIG_FILE}: head.execute exceeds head.horizon`)
       weights = {

@@ -229,6 +229,15 @@ describe('docs/POLICIES.md read from Python', () => {
   // history 3 as well as 2: the reader pads a longer history the same way
   const CLASSES: Record<string, PolicyChoiceInput> = {
     chunk: { ...TINY_POLICIES.chunk, params: { ...TINY_POLICIES.chunk.params, history: 3 } },
+    transformer: {
+      ...TINY_POLICIES['chunk (transformer)'],
+      params: {
+        ...TINY_POLICIES['chunk (transformer)'].params,
+        history: 3,
+        blocks: 2,
+        feedforward: 12,
+      },
+    },
     diffusion: TINY_POLICIES.diffusion,
   }
 

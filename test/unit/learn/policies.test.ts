@@ -24,6 +24,10 @@ import { makeEnv } from '../../../src/main/sim/registry'
 import { policyFromSpec } from '../../../src/main/sim/policy-spec'
 import { createRng } from '../../../src/main/sim/rng'
 import { TINY_POLICIES } from './tiny-policies'
+import { selectBackend } from '../../../src/main/learn/backend'
+import { makePolicyNet } from '../../../src/main/learn/policies/registry'
+import { chunkForward, type ChunkWeights } from '../../../src/main/sim/policies/chunk'
+import { stackHistory } from '../../../src/main/sim/policies/dense'
 
 const TINY: Record<string, PolicyChoiceInput> = TINY_POLICIES
 
@@ -214,5 +218,66 @@ describe.each(['bc', 'stagger', 'dagger', 'hg-dagger'] as const)('a %s session w
 
 function id(algo: string): PolicyChoiceInput {
   // the diffusion class draws noise in its rollouts: the samplers' generator must make those exact too
+  if (algo === 'stagger') return TINY['chunk (transformer)']
   return algo === 'dagger' ? TINY.diffusion : algo === 'hg-dagger' ? TINY.gmm : TINY.chunk
 }
+
+describe("the chunk class's transformer backbone", () => {
+  it('trains in tfjs the network the float64 rollout computes', async () => {
+    const { tf } = await selectBackend('wasm')
+    const policy = parsePolicy({
+      id: 'chunk',
+      params: { history: 3, chunk: 4, backbone: 'transformer', width: 16, heads: 4, blocks: 2, feedforward: 24 },
+    })
+    const net = makePolicyNet(tf, policy, {
+      obsDim: 3,
+      actDim: 2,
+      seed: 5,
+      actionLow: [-1, -1],
+      actionHigh: [1, 1],
+      mlp: {},
+    })
+    try {
+      const rng = createRng(1)
+      const n = 32
+      const input = Float32Array.from({ length: n * 9 }, () => rng.normal())
+      const target = Float32Array.from({ length: n * 8 }, () => Math.tanh(rng.normal()))
+      const st = { obsMean: [0.1, -0.2, 0.3], obsStd: [1.5, 0.7, 1.1] }
+      net.setNormalizer(st.obsMean, st.obsStd)
+      const before = net.lossValue(input, target, n)
+      for (let i = 0; i < 60; i++) net.trainBatch(input, target, n)
+      expect(net.lossValue(input, target, n)).toBeLessThan(before * 0.8)
+      const weights = net.exportWeights() as ChunkWeights
+      expect(weights.layers).toEqual([])
+      expect(weights.transformer?.blocks).toHaveLength(2)
+      // the float64 forward's chunks as targets: the tfjs network's L1 error from them is float32 rounding
+      const rows = Array.from({ length: n }, (_, r) => {
+        const obs = Array.from({ length: 3 }, (_, t) => Array.from(input.slice(r * 9 + t * 3, r * 9 + t * 3 + 3)))
+        return chunkForward(weights, stackHistory(obs, 3, 3, st))
+      })
+      // unitActions clips targets to [-1, 1]: keep the rows inside
+      const inside = rows.map((y, r) => [y, r] as const).filter(([y]) => y.every((v) => Math.abs(v) < 1))
+      expect(inside.length).toBeGreaterThan(n / 2)
+      const inK = Float32Array.from(inside.flatMap(([, r]) => Array.from(input.slice(r * 9, r * 9 + 9))))
+      const outK = Float32Array.from(inside.flatMap(([y]) => Array.from(y)))
+      expect(net.lossValue(inK, outK, inside.length)).toBeLessThan(1e-5)
+      expect(
+        net.lossValue(
+          inK,
+          outK.map((v) => v + 0.01),
+          inside.length,
+        ),
+      ).toBeGreaterThan(5e-3)
+    } finally {
+      net.dispose()
+    }
+  })
+
+  it('refuses heads that do not divide the width, in one line', () => {
+    expect(() => parsePolicy({ id: 'chunk', params: { backbone: 'transformer', width: 10, heads: 4 } })).toThrow(
+      /^policy: params\.heads: heads must divide width$/,
+    )
+    // the sizes matter only to the transformer
+    expect(parsePolicy({ id: 'chunk', params: { width: 10, heads: 4 } }).params).toMatchObject({ backbone: 'mlp' })
+  })
+})

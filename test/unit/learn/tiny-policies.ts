@@ -4,6 +4,19 @@ import type { PolicyChoiceInput } from '../../../src/shared/policy-config'
 export const TINY_POLICIES = {
   gmm: { id: 'gmm', params: { hidden: [16], modes: 3, history: 2, stepsPerLabel: 2 } },
   chunk: { id: 'chunk', params: { hidden: [16], history: 2, chunk: 4, stepsPerLabel: 2 } },
+  'chunk (transformer)': {
+    id: 'chunk',
+    params: {
+      history: 2,
+      chunk: 4,
+      stepsPerLabel: 2,
+      backbone: 'transformer',
+      width: 8,
+      heads: 2,
+      blocks: 1,
+      feedforward: 16,
+    },
+  },
   diffusion: {
     id: 'diffusion',
     params: {

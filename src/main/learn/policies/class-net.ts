@@ -1,15 +1,16 @@
-// What the learned classes other than the Gaussian MLP share (gmm, chunk, diffusion): a ReLU MLP trunk,
+// What the learned classes other than the Gaussian MLP share (gmm, chunk, diffusion): a trunk (a ReLU MLP, or the
+// chunk class's transformer),
 // observations standardised by statistics kept beside the weights (tiled over the history), actions predicted
 // in [-1, 1] units of the task's bounds, Adam, and a training state that restores bit-identically (weights,
 // Adam's moments, the statistics and the class's own generator).
 import type { Scalar, Tensor2D, Variable } from '@tensorflow/tfjs'
 import type { Tf } from '../backend'
-import { orthogonal } from '../gaussian-mlp'
 import { createRng, type Rng, type RngState } from '../../sim/rng'
 import type { ClassWeights, LearnerWeights } from '../../sim/policy-spec'
 import type { DenseLayers } from '../../sim/policies/dense'
 import { adamState, restoreAdam, type AdamState } from './adam'
 import type { PolicyNet } from './net'
+import { DenseTrunk, type Trunk } from './trunk'
 
 const MIN_STD = 1e-6
 
@@ -38,8 +39,7 @@ export interface ClassNetState {
 }
 
 export abstract class ClassNet implements PolicyNet {
-  protected readonly weights: Variable[] = []
-  protected readonly biases: Variable[] = []
+  protected readonly trunkNet: Trunk
   protected optimizer: ReturnType<Tf['train']['adam']>
   protected obsMean: Float64Array
   protected obsStd: Float64Array
@@ -51,16 +51,11 @@ export abstract class ClassNet implements PolicyNet {
   constructor(
     protected readonly tf: Tf,
     protected readonly dims: ClassNetDims,
+    /** the trunk when not the MLP of `hidden` (the chunk class's transformer) */
+    trunk?: Trunk,
   ) {
-    const sizes = [dims.inDim ?? dims.history * dims.obsDim, ...dims.hidden, dims.outDim]
-    tf.tidy(() => {
-      for (let l = 0; l < sizes.length - 1; l++) {
-        const last = l === sizes.length - 2
-        const w = orthogonal(sizes[l + 1], sizes[l], last ? 0.01 : Math.SQRT2, dims.seed * 7919 + l + 1)
-        this.weights.push(tf.variable(tf.tensor2d(w, [sizes[l + 1], sizes[l]]).transpose(), true))
-        this.biases.push(tf.variable(tf.zeros([sizes[l + 1]]), true))
-      }
-    })
+    this.trunkNet =
+      trunk ?? new DenseTrunk(tf, [dims.inDim ?? dims.history * dims.obsDim, ...dims.hidden, dims.outDim], dims.seed)
     this.optimizer = tf.train.adam(dims.learningRate)
     this.obsMean = new Float64Array(dims.obsDim)
     this.obsStd = new Float64Array(dims.obsDim).fill(1)
@@ -69,14 +64,9 @@ export abstract class ClassNet implements PolicyNet {
     this.mid = Float32Array.from(dims.actionLow, (lo, i) => (dims.actionHigh[i] + lo) / 2)
   }
 
-  /** The trunk: ReLU between layers, linear out. */
+  /** The trunk: the class's input rows to its output. */
   protected trunk(x: Tensor2D): Tensor2D {
-    const tf = this.tf
-    for (let l = 0; l < this.weights.length; l++) {
-      const y = tf.add(tf.matMul(x, this.weights[l] as Tensor2D), this.biases[l]) as Tensor2D
-      x = l === this.weights.length - 1 ? y : tf.relu(y)
-    }
-    return x
+    return this.trunkNet.apply(x)
   }
 
   /** Rows of observation histories, standardised (plain numbers: the statistics change between steps). */
@@ -120,7 +110,7 @@ export abstract class ClassNet implements PolicyNet {
     const tf = this.tf
     const value = tf.tidy(() => {
       const { x, y, m } = this.tensors(input, target, n, mask)
-      return this.optimizer.minimize(() => this.loss(x, y, m, n), true, [...this.weights, ...this.biases]) as Scalar
+      return this.optimizer.minimize(() => this.loss(x, y, m, n), true, this.trunkNet.variables) as Scalar
     })
     const v = value.dataSync()[0]
     value.dispose()
@@ -141,44 +131,29 @@ export abstract class ClassNet implements PolicyNet {
   }
 
   exportWeights(): LearnerWeights {
-    const layers = this.weights.map((wv, l) => {
-      const [inDim, outDim] = wv.shape as [number, number]
-      const W = wv.dataSync()
-      const w = new Array<number>(outDim * inDim)
-      for (let i = 0; i < outDim; i++) for (let j = 0; j < inDim; j++) w[i * inDim + j] = W[j * outDim + i]
-      return { w, b: Array.from(this.biases[l].dataSync(), Number) }
-    })
     return {
       ...this.describe(),
-      layers,
+      ...this.trunkNet.exportWeights(),
       obsMean: Array.from(this.obsMean),
       obsStd: Array.from(this.obsStd),
     } as ClassWeights
   }
 
   loadWeights(weights: LearnerWeights): void {
-    const tf = this.tf
     if (!('cls' in weights) || weights.cls !== this.describe().cls)
       throw new RangeError(`weights are of another policy class than ${this.describe().cls}`)
-    if (weights.layers.length !== this.weights.length) throw new RangeError('weights have a different depth')
-    tf.tidy(() =>
-      weights.layers.forEach((layer, l) => {
-        const [inDim, outDim] = this.weights[l].shape as [number, number]
-        if (layer.w.length !== inDim * outDim || layer.b.length !== outDim)
-          throw new RangeError(`layer ${l} has the wrong size`)
-        this.weights[l].assign(tf.tensor2d(layer.w, [outDim, inDim]).transpose())
-        this.biases[l].assign(tf.tensor1d(layer.b))
-      }),
-    )
+    this.trunkNet.loadWeights(weights)
     this.setNormalizer(weights.obsMean, weights.obsStd)
     this.resetOptimizer()
   }
 
   state(): ClassNetState {
     const f32 = (v: Variable): Float32Array => Float32Array.from(v.dataSync() as Float32Array)
+    const vars = this.trunkNet.variables
+    const split = this.trunkNet.stateSplit
     return {
-      weights: this.weights.map(f32),
-      biases: this.biases.map(f32),
+      weights: vars.slice(0, split).map(f32),
+      biases: vars.slice(split).map(f32),
       obsMean: Array.from(this.obsMean),
       obsStd: Array.from(this.obsStd),
       adam: adamState(this.optimizer),
@@ -189,7 +164,7 @@ export abstract class ClassNet implements PolicyNet {
   restore(raw: unknown): void {
     const state = raw as ClassNetState
     const tf = this.tf
-    const vars = [...this.weights, ...this.biases]
+    const vars = this.trunkNet.variables
     const given = [...state.weights, ...state.biases]
     if (given.length !== vars.length || given.some((a, i) => a.length !== vars[i].size))
       throw new RangeError('saved training state does not fit this network')
@@ -207,7 +182,7 @@ export abstract class ClassNet implements PolicyNet {
   }
 
   dispose(): void {
-    for (const v of [...this.weights, ...this.biases]) v.dispose()
+    for (const v of this.trunkNet.variables) v.dispose()
     this.optimizer.dispose()
   }
 }

@@ -4,6 +4,7 @@
 // oldest.
 import type { SpecPolicy } from '../policy-spec'
 import { ObsHistory, denseForward, toBounds, type DenseLayers, type ObsStandardisation } from './dense'
+import { transformerForward, type TransformerWeights } from './transformer'
 
 export interface ChunkWeights extends DenseLayers, ObsStandardisation {
   cls: 'chunk'
@@ -12,6 +13,13 @@ export interface ChunkWeights extends DenseLayers, ObsStandardisation {
   history: number
   chunk: number
   ensembleDecay: number
+  /** the transformer backbone; absent: the MLP of `layers` (then empty with a transformer) */
+  transformer?: TransformerWeights
+}
+
+/** The chunk (chunk x actDim, in [-1, 1] units) for a standardised history. */
+export function chunkForward(w: ChunkWeights, input: ArrayLike<number>): Float64Array {
+  return w.transformer ? transformerForward(w.transformer, input, w.history, w.chunk) : denseForward(w, input)
 }
 
 export function chunkPolicy(w: ChunkWeights, low: number[], high: number[]): SpecPolicy {
@@ -26,7 +34,7 @@ export function chunkPolicy(w: ChunkWeights, low: number[], high: number[]): Spe
     },
     act(obs) {
       history.push(obs)
-      live.push(denseForward(w, history.standardised(w)))
+      live.push(chunkForward(w, history.standardised(w)))
       if (live.length > w.chunk) live.shift()
       const y = new Float64Array(w.actDim)
       let total = 0
