@@ -1,5 +1,5 @@
-// The page's inputs for a policy class's parameters, read from the class's zod schema in the registry
-// (policy-config.ts), so a new class needs no page change: a number with its bounds and default, a list of
+// The page's inputs for a policy class's (or an algorithm's) parameters, read from its zod schema in the registry
+// (policy-config.ts, algorithms.ts), so a new class or algorithm needs no page change: a number with its bounds and default, a list of
 // numbers (the hidden widths) typed as comma-separated text, a yes/no, a choice of words, and anything else as
 // JSON. The values go back through the same schema (PolicyChoice) before a session is started.
 import { z } from 'zod'
@@ -39,7 +39,7 @@ function unwrap(s: z.ZodType): { inner: z.ZodType; dflt: unknown } {
     if (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault) {
       if (dflt === undefined) dflt = defOf(inner).defaultValue
       inner = defOf(inner).innerType as z.ZodType
-    } else if (inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType
+    } else if (inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) inner = inner.unwrap() as z.ZodType
     else return { inner, dflt }
   }
 }
@@ -108,11 +108,28 @@ function describeField(key: string, schema: z.ZodType): PolicyField {
   return field
 }
 
-/** The inputs of a class's parameters, from its schema (an object schema; anything else has none to show). */
-export function policyFields(id: string): PolicyField[] {
-  const schema = policyClass(id).params
+/** The inputs of an object schema's keys (anything else has none to show). */
+export function schemaFields(schema: z.ZodType): PolicyField[] {
   if (!(schema instanceof z.ZodObject)) return []
   return Object.entries(schema.shape as Record<string, z.ZodType>).map(([k, s]) => describeField(k, s))
+}
+
+/** The inputs of a class's parameters, from its schema. */
+export function policyFields(id: string): PolicyField[] {
+  return schemaFields(policyClass(id).params)
+}
+
+/** The typed values of fields, each as its kind reads it; a field left empty is left out (it takes its default). */
+export function valuesFromTexts(
+  fields: readonly PolicyField[],
+  texts: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  const params: Record<string, unknown> = {}
+  for (const f of fields) {
+    const text = texts[f.key] ?? ''
+    if (text.trim() !== '') params[f.key] = value(f, text)
+  }
+  return params
 }
 
 /** Every class's form text with its defaults: what a new form starts from. */
@@ -181,13 +198,9 @@ function value(f: PolicyField, text: string): unknown {
  * its default. Throws one line naming the field: "policy gmm: hidden: item 2: Too small: expected number to be >=8".
  */
 export function policyFromTexts(id: string, texts: Readonly<Record<string, string>>): PolicyChoice {
-  const fields = policyFields(id)
-  const params: Record<string, unknown> = {}
+  let params: Record<string, unknown>
   try {
-    for (const f of fields) {
-      const text = texts[f.key] ?? ''
-      if (text.trim() !== '') params[f.key] = value(f, text)
-    }
+    params = valuesFromTexts(policyFields(id), texts)
   } catch (err) {
     throw new RangeError(`policy ${id}: ${(err as Error).message}`)
   }

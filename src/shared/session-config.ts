@@ -7,12 +7,10 @@ import {
   ALGO_IDS,
   ALGO_LIMITS,
   ALGORITHMS,
-  algoParamValues,
-  DaggerStates,
+  algoParamsKey,
   listText,
   OFFLINE_ALGOS,
-  refusedParams,
-  WarmFraction,
+  parseAlgoParams,
 } from './algorithms'
 import { DEFAULT_POLICY, PolicyChoice, currentVersion, policyClass, policyKey, policyVersion } from './policy-config'
 import { OracleChoice } from './person-model'
@@ -23,6 +21,7 @@ export {
   DEFAULT_WARM_FRACTION,
   offlineShare,
   parseAlgoLabel,
+  warmFractionOf,
   type AlgoChoice,
 } from './algorithms'
 
@@ -146,8 +145,11 @@ export function parseOfflineLabel(text: string, operator: string | null = null):
 export const SessionConfigFields = z.object({
   taskId: z.string().min(1).max(200),
   algo: Algo,
-  /** WARM-STAGGER: the fraction of the budget spent on offline labels first; null for the other algorithms */
-  warmFraction: WarmFraction.nullable().default(null),
+  /**
+   * The algorithm's parameters (its descriptor's schema in algorithms.ts, which fills their defaults): WARM-STAGGER's
+   * {fraction}, DAgger's {states}, an ensemble's {members, ...}; {} for an algorithm that takes none.
+   */
+  algoParams: z.record(z.string().max(100), z.unknown()).default({}),
   oracle: OracleKind.default('expert'),
   /** annotation cost: an offline label costs 1, an interactive query C */
   budget: z.number().int().min(1).max(SESSION_LIMITS.budget).default(1000),
@@ -164,8 +166,6 @@ export const SessionConfigFields = z.object({
   epochs: z.number().int().min(1).max(SESSION_LIMITS.epochs).nullable().default(null),
   /** BC and WARM-STAGGER: offline labels from the simulated expert or from recorded demonstrations */
   offline: OfflineSource.default(EXPERT_OFFLINE),
-  /** DAgger: label m states drawn uniformly from each rollout instead of all of them; null: every visited state */
-  daggerStates: DaggerStates.nullable().default(null),
   /**
    * Hopper and Walker2d: the torso angle (radians) past which the episode ends, an absorbing fall; smaller makes
    * mistakes unrecoverable sooner (the `recoverability` study). null: the task's own (Hopper 0.2, Walker2d 1).
@@ -178,13 +178,16 @@ export const SessionConfigFields = z.object({
 })
 
 export const SessionConfig = SessionConfigFields.strict()
-  .transform((c) => ({
-    ...c,
-    // the algorithm's own parameters defaulted, the warm fraction of any other dropped (algorithms.ts)
-    ...algoParamValues(c),
-    algoVersion: c.algoVersion ?? ALGO_VERSIONS[c.algo],
-    policy: currentVersion(c.policy),
-  }))
+  .transform((c, ctx) => {
+    // the algorithm's parameters checked by its own schema, every default filled (algorithms.ts)
+    let algoParams: Record<string, unknown> = c.algoParams
+    try {
+      algoParams = parseAlgoParams(c.algo, c.algoParams)
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', path: ['algoParams'], message: (e as Error).message })
+    }
+    return { ...c, algoParams, algoVersion: c.algoVersion ?? ALGO_VERSIONS[c.algo], policy: currentVersion(c.policy) }
+  })
   .superRefine((c, ctx) => {
     if (c.algoVersion !== ALGO_VERSIONS[c.algo])
       ctx.addIssue({
@@ -212,10 +215,6 @@ export const SessionConfig = SessionConfigFields.strict()
     message: 'name either the episodes or an operator, not both',
     path: ['offline'],
   })
-  .superRefine((c, ctx) => {
-    // another algorithm's parameter (DAgger's states per rollout) set
-    for (const [field, message] of refusedParams(c)) ctx.addIssue({ code: 'custom', path: [field], message })
-  })
   .refine((c) => c.fallAngle === null || FALL_ANGLE_TASKS.includes(c.taskId), {
     message: `only ${FALL_ANGLE_TASKS.join(', ')} take a fall angle`,
     path: ['fallAngle'],
@@ -238,7 +237,9 @@ export function sameConfig(a: SessionConfig, b: SessionConfig): boolean {
       ? offlineKey(a.offline) === offlineKey(b.offline)
       : k === 'policy'
         ? policyKey(a.policy) === policyKey(b.policy)
-        : a[k] === b[k],
+        : k === 'algoParams'
+          ? algoParamsKey(a.algoParams) === algoParamsKey(b.algoParams)
+          : a[k] === b[k],
   )
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openWorkspace, type Workspace } from '../store/workspace'
 import { toBlob } from '../store/codec'
-import { collectEpisodes, writeLerobotV3, writeRobomimic, type DatasetTask } from '../store/datasets'
+import { collectEpisodes, writeLerobot, writeRobomimic, type DatasetTask } from '../store/datasets'
 import { meanStd } from '../../shared/stats'
 
 export interface StoreBenchOptions {
@@ -128,8 +128,8 @@ function generate(ws: Workspace, totalSteps: number, log: (line: string) => void
   const act = toBlob(Array.from({ length: ACT }, (_, i) => i / 3))
   const now = new Date().toISOString()
   const insertSession = db.prepare(
-    `INSERT INTO sessions (task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss, eval_every,
-       eval_episodes, status, created_at) VALUES ('bench', ?, NULL, 'expert', 2000, ?, 2, 'incremental', 'nll', 100, 10, 'finished', ?)`,
+    `INSERT INTO sessions (task_id, algo, oracle, budget, seed, cost_ratio, schedule, loss, eval_every,
+       eval_episodes, status, created_at) VALUES ('bench', ?, 'expert', 2000, ?, 2, 'incremental', 'nll', 100, 10, 'finished', ?)`,
   )
   const insertEpisode = db.prepare(
     `INSERT INTO episodes (task_id, session_id, kind, complete, ret, steps, created_at, finished_at)
@@ -221,7 +221,7 @@ async function benchExport(ws: Workspace, dir: string, log: (line: string) => vo
   )
   const lerobot = await timed(
     async (out) => {
-      writeLerobotV3(collectEpisodes(ws, tasks, { episodeIds: ids }), out)
+      writeLerobot(collectEpisodes(ws, tasks, { episodeIds: ids }), out)
     },
     join(dir, 'export-lerobot'),
   )

@@ -13,7 +13,7 @@ import {
   type Standardise,
 } from '../../shared/session-config'
 import { POLICY_CLASSES, parsePolicyFlags, type PolicyChoice } from '../../shared/policy-config'
-import { ALGORITHMS, algoUsage, listText } from '../../shared/algorithms'
+import { ALGORITHMS, algoParamsJson, algoUsage, listText } from '../../shared/algorithms'
 import { flag } from './args'
 import { UsageError } from './command'
 
@@ -31,6 +31,7 @@ export const SESSION_OPTIONS = {
   operator: { type: 'string' },
   policy: { type: 'string' },
   'policy-params': { type: 'string' },
+  'algo-params': { type: 'string' },
   db: { type: 'string' },
   json: { type: 'boolean' },
 } as const
@@ -56,6 +57,8 @@ export const SESSION_SCHEMA = {
   /** the learner's class (shared/policy-config.ts) and its parameters as JSON */
   policy: flag.oneOf(POLICY_CLASSES.map((c) => c.id) as [string, ...string[]]).optional(),
   'policy-params': flag.text().optional(),
+  /** the algorithm's parameters as JSON (its descriptor's schema, shared/algorithms.ts), beside those of --algo's label */
+  'algo-params': flag.text().optional(),
   db: flag.text().optional(),
   json: z.boolean().default(false),
 }
@@ -82,8 +85,19 @@ export function policyFromFlags(v: Pick<SessionValues, 'policy' | 'policy-params
 /** The full config from the flags plus the algorithm and seed each command sets; one line on a bad combination. */
 export function configFromFlags(
   v: SessionValues,
-  rest: Pick<SessionConfigInput, 'algo' | 'warmFraction' | 'seed' | 'daggerStates' | 'fallAngle'>,
+  rest: Pick<SessionConfigInput, 'algo' | 'algoParams' | 'seed' | 'fallAngle'>,
 ): SessionConfig {
+  let algoParams = rest.algoParams
+  if (v['algo-params'] !== undefined) {
+    let extra: Record<string, unknown>
+    try {
+      extra = algoParamsJson(v['algo-params'])
+    } catch (e) {
+      throw new UsageError((e as Error).message)
+    }
+    // the label's parameters came with every default filled: --algo-params overrides those it names
+    algoParams = { ...algoParams, ...extra }
+  }
   let offline: SessionConfigInput['offline']
   if (v.offline !== undefined || v.operator !== undefined) {
     if (v.operator !== undefined && (v.offline ?? 'expert').split(':')[0] !== 'demos')
@@ -108,11 +122,13 @@ export function configFromFlags(
     evalEvery: v['eval-every'],
     evalEpisodes: v['eval-episodes'],
     ...rest,
+    algoParams,
   }
   const r = SessionConfig.safeParse(Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined)))
   if (r.success) return r.data
   // The rules the flags' own bounds do not cover: how many queries the budget implies, which algorithms take demos.
   const issue = r.error.issues[0]
   if (issue.path[0] === 'offline') throw new UsageError(`--offline: ${issue.message}`)
+  if (issue.path[0] === 'algoParams') throw new UsageError(`--algo / --algo-params: ${issue.message}`)
   throw new UsageError(`--budget / --cost-ratio: ${issue.message}`)
 }

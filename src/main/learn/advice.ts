@@ -57,18 +57,18 @@ export interface Advice {
 
 /** The configurations whose curves the advice reads: BC once, the interactive ones at each cost ratio. */
 export function adviceConfigs(
-  base: Omit<SessionConfig, 'algo' | 'warmFraction' | 'costRatio' | 'seed'>,
+  base: Omit<SessionConfig, 'algo' | 'algoParams' | 'costRatio' | 'seed'>,
   ratios: readonly number[],
   seeds: number,
 ): SessionConfig[] {
   const out: SessionConfig[] = []
   for (const label of ADVICE_ALGOS) {
-    const { algo, warmFraction } = parseAlgoLabel(label)
+    const { algo, algoParams } = parseAlgoLabel(label)
     // BC labels are offline (cost 1 whatever C is): one set of sessions, at the first ratio.
     for (const costRatio of algo === 'bc' ? ratios.slice(0, 1) : ratios)
       // each algorithm at the version this code runs, not the base's (BC's) version
       for (let seed = 0; seed < seeds; seed++)
-        out.push({ ...base, algo, warmFraction, costRatio, seed, algoVersion: ALGO_VERSIONS[algo] })
+        out.push({ ...base, algo, algoParams, costRatio, seed, algoVersion: ALGO_VERSIONS[algo] })
   }
   return out
 }

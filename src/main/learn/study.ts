@@ -129,8 +129,7 @@ export function studyArms(name: StudyName, o: StudyOptions): StudyArm[] {
         sessionConfig({
           ...base,
           algo: parsed.algo,
-          warmFraction: parsed.warmFraction,
-          daggerStates: parsed.daggerStates ?? null,
+          algoParams: parsed.algoParams,
           costRatio: c,
           seed,
           fallAngle,

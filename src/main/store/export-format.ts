@@ -2,6 +2,7 @@
 // file per table. Both export.ts and import.ts build on these schemas, so what one writes the other accepts.
 import { z } from 'zod'
 import { MAX_ALGO_VERSION, SESSION_LIMITS, SessionConfigFields } from '../../shared/session-config'
+import { DaggerStates, parseAlgoParams, WarmFraction } from '../../shared/algorithms'
 import { HumanSeconds, OperatorName, Timestamp } from '../../shared/stored-values'
 import { TASK_FILE_LIMITS } from '../../shared/task-limits'
 import { SETTING_SCHEMAS } from './types'
@@ -102,14 +103,33 @@ export const rowSchemas = {
     note: z.string().max(1000).nullable().default(null),
     /** since schema 9; older exports' sessions ran each algorithm's first version */
     algoVersion: z.number().int().min(1).max(MAX_ALGO_VERSION).default(1),
+    /** before schema 15 the parameters had a field each: WARM-STAGGER's fraction and DAgger's states per rollout */
+    warmFraction: WarmFraction.nullable().optional(),
+    daggerStates: DaggerStates.nullable().optional(),
   })
     .strict()
     .refine((r) => r.budget / r.costRatio <= SESSION_LIMITS.queries, {
       message: `budget / cost ratio may imply at most ${SESSION_LIMITS.queries} queries`,
     })
-    .refine((r) => (r.algo === 'warm-stagger') === (r.warmFraction !== null), {
-      message: 'warmFraction is set for warm-stagger sessions and only for them',
+    .refine((r) => r.warmFraction == null || r.algo === 'warm-stagger', {
+      message: 'warmFraction is set for warm-stagger sessions only',
       path: ['warmFraction'],
+    })
+    .refine((r) => r.daggerStates == null || r.algo === 'dagger', {
+      message: 'daggerStates is set for dagger sessions only',
+      path: ['daggerStates'],
+    })
+    .transform(({ warmFraction, daggerStates, ...r }, ctx) => {
+      // an older export's fields become the parameters, checked by the algorithm's schema like a new export's
+      const given = { ...r.algoParams }
+      if (warmFraction != null) given.fraction = warmFraction
+      if (r.algo === 'dagger' && daggerStates !== undefined) given.states = daggerStates
+      try {
+        return { ...r, algoParams: parseAlgoParams(r.algo, given) }
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: ['algoParams'], message: (e as Error).message })
+        return z.NEVER
+      }
     }),
   'episodes.jsonl': z
     .object({

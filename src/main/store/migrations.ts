@@ -7,6 +7,10 @@ export interface Migration {
   version: number
   name: string
   sql: string
+  /** rows rewritten in code after `sql` (in the same transaction), where SQL alone cannot say it exactly */
+  rows?: (db: Database.Database) => void
+  /** SQL run after `rows` */
+  after?: string
 }
 
 /** PRAGMA application_id of a workbench workspace: 'IWB1' in ASCII, so other programs' SQLite files are told apart. */
@@ -275,6 +279,36 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE session_leases ADD COLUMN host TEXT;
     `,
   },
+  {
+    version: 15,
+    name: "the algorithm's parameters as JSON in the session config (warm_fraction and dagger_states moved)",
+    sql: `
+      -- shared/algorithms.ts algoParamsKey: the parameters its descriptor's schema takes, every default filled, as
+      -- canonical JSON; '{}' for the algorithms that take none
+      ALTER TABLE sessions ADD COLUMN algo_params TEXT NOT NULL DEFAULT '{}';
+    `,
+    // JavaScript writes the numbers (JSON.stringify: the shortest text that reads back as the same double), so the
+    // moved values are exactly the ones the code's key writes, and stored sessions are still found and reused.
+    rows: (db) => {
+      const set = db.prepare('UPDATE sessions SET algo_params = ? WHERE id = ?')
+      const rows = db.prepare('SELECT id, algo, warm_fraction, dagger_states FROM sessions').all() as {
+        id: number
+        algo: string
+        warm_fraction: number | null
+        dagger_states: number | null
+      }[]
+      for (const r of rows) {
+        if (r.algo === 'warm-stagger') set.run(JSON.stringify({ fraction: r.warm_fraction ?? 0.5 }), r.id)
+        else if (r.algo === 'dagger') set.run(JSON.stringify({ states: r.dagger_states }), r.id)
+        // the takeover sessions so far learned from the takeover steps alone, weighted alike
+        else if (r.algo === 'hg-dagger') set.run(JSON.stringify({ before: 10, weighting: 'none' }), r.id)
+      }
+    },
+    after: `
+      ALTER TABLE sessions DROP COLUMN warm_fraction;
+      ALTER TABLE sessions DROP COLUMN dagger_states;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version
@@ -288,6 +322,8 @@ export function migrate(db: Database.Database, target = SCHEMA_VERSION): number 
       // Re-read inside the write lock: another process may have migrated meanwhile.
       if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return
       db.exec(m.sql)
+      m.rows?.(db)
+      if (m.after) db.exec(m.after)
       if (m.version === 1) db.pragma(`application_id = ${APPLICATION_ID}`)
       db.pragma(`user_version = ${m.version}`)
     }).immediate()

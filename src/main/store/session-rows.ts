@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3'
 import type { SessionInfo } from '../../shared/contract'
 import { OfflineSource, offlineKey } from '../../shared/session-config'
 import { parsePolicy, policyKey } from '../../shared/policy-config'
+import { algoParamsKey, warmFractionOf } from '../../shared/algorithms'
 import type { SessionConfig, SessionStatus } from '../learn/session-log'
 import { Columns, plain, type Sql } from './columns'
 import type { ExportRow } from './export-format'
@@ -12,7 +13,12 @@ import type { ExportRow } from './export-format'
 const CONFIG = new Columns<SessionConfig>({
   taskId: plain('task_id'),
   algo: plain('algo'),
-  warmFraction: plain('warm_fraction', true),
+  // the algorithm's parameters as canonical JSON (shared/algorithms.ts algoParamsKey), checked by its schema
+  algoParams: {
+    name: 'algo_params',
+    toSql: algoParamsKey,
+    fromSql: (v) => JSON.parse(v as string) as Record<string, unknown>,
+  },
   oracle: plain('oracle'),
   budget: plain('budget'),
   seed: plain('seed'),
@@ -23,7 +29,6 @@ const CONFIG = new Columns<SessionConfig>({
   evalEpisodes: plain('eval_episodes'),
   epochs: plain('epochs', true),
   offline: { name: 'offline', toSql: offlineKey, fromSql: (v) => OfflineSource.parse(JSON.parse(v as string)) },
-  daggerStates: plain('dagger_states', true),
   fallAngle: plain('fall_angle', true),
   algoVersion: plain('algo_version'),
   standardise: plain('standardise'),
@@ -108,7 +113,7 @@ export function sessionInfo(r: SummaryRow): SessionInfo {
     id: r.id,
     taskId: c.taskId,
     algo: c.algo,
-    warmFraction: c.warmFraction,
+    warmFraction: warmFractionOf(c),
     oracle: c.oracle,
     budget: c.budget,
     seed: c.seed,

@@ -258,7 +258,7 @@ describe('sessions with a human oracle', () => {
     const session = await api.call('sessions.start', {
       taskId: TASK,
       algo: 'warm-stagger',
-      warmFraction: 0.5,
+      algoParams: { fraction: 0.5 },
       oracle: 'expert',
       budget: 6,
       costRatio: 1,

@@ -45,7 +45,7 @@ describe('iwb run', () => {
     expect(a.config).toMatchObject({
       taskId: 'hopper',
       algo: 'warm-stagger',
-      warmFraction: 0.25,
+      algoParams: { fraction: 0.25 },
       budget: 200,
       costRatio: 2,
       evalEvery: 50,

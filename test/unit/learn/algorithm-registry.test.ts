@@ -14,11 +14,11 @@ describe('algorithm constructors', () => {
   })
 
   it("passes the configuration's parameters", () => {
-    const dagger = makeAlgorithm(sessionConfig({ taskId: 'cartpole', algo: 'dagger', daggerStates: 7 }))
+    const dagger = makeAlgorithm(sessionConfig({ taskId: 'cartpole', algo: 'dagger', algoParams: { states: 7 } }))
     expect(dagger).toBeInstanceOf(DAgger)
     expect((dagger as DAgger).statesPerRollout).toBe(7)
     const warm = makeAlgorithm(
-      sessionConfig({ taskId: 'cartpole', algo: 'warm-stagger', budget: 90, warmFraction: 0.25 }),
+      sessionConfig({ taskId: 'cartpole', algo: 'warm-stagger', budget: 90, algoParams: { fraction: 0.25 } }),
     )
     expect(warm).toBeInstanceOf(WarmStagger)
     expect((warm as WarmStagger).offlineBudget).toBe(22)

@@ -106,7 +106,7 @@ describe('offline labels from recorded demonstrations', () => {
   it('WARM-STAGGER spends its offline share on the demonstrations, then asks its queries', async () => {
     const c = config({
       algo: 'warm-stagger',
-      warmFraction: 0.5,
+      algoParams: { fraction: 0.5 },
       budget: 30,
       costRatio: 3,
       offline: { kind: 'demos', episodes: null, operator: null },
@@ -125,7 +125,7 @@ describe('offline labels from recorded demonstrations', () => {
     // with fewer states than the share, all of them, then the rest of the budget on queries
     const short = config({
       algo: 'warm-stagger',
-      warmFraction: 0.8,
+      algoParams: { fraction: 0.8 },
       budget: 30,
       costRatio: 2,
       offline: { kind: 'demos', episodes: [5], operator: null },
@@ -140,7 +140,7 @@ describe('offline labels from recorded demonstrations', () => {
   it('continues the same draw after a stop: the same labels as a session never stopped', async () => {
     const c = config({
       algo: 'warm-stagger',
-      warmFraction: 0.6,
+      algoParams: { fraction: 0.6 },
       budget: 24,
       costRatio: 2,
       offline: { kind: 'demos', episodes: [3, 5, 8], operator: null },

@@ -160,9 +160,9 @@ describe('report', () => {
 
 describe('parseAlgo', () => {
   it('reads warm-stagger fractions and refuses nonsense', () => {
-    expect(parseAlgo('warm-stagger:0.25')).toMatchObject({ algo: 'warm-stagger', warmFraction: 0.25 })
-    expect(parseAlgo('warm-stagger').warmFraction).toBe(0.5)
-    expect(parseAlgo('bc').warmFraction).toBeNull()
+    expect(parseAlgo('warm-stagger:0.25')).toMatchObject({ algo: 'warm-stagger', algoParams: { fraction: 0.25 } })
+    expect(parseAlgo('warm-stagger').algoParams).toEqual({ fraction: 0.5 })
+    expect(parseAlgo('bc').algoParams).toEqual({})
     expect(() => parseAlgo('stagger:0.3')).toThrow()
     expect(() => parseAlgo('warm-stagger:2')).toThrow()
     expect(() => parseAlgo('ppo')).toThrow()

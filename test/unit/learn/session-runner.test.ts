@@ -15,7 +15,7 @@ function config(over: Partial<SessionConfig> = {}): SessionConfig {
   return {
     taskId: TASK,
     algo: 'stagger',
-    warmFraction: null,
+    algoParams: {},
     oracle: 'expert',
     budget: 30,
     seed: 4,
@@ -28,7 +28,6 @@ function config(over: Partial<SessionConfig> = {}): SessionConfig {
     evalEpisodes: 2,
     epochs: null,
     offline: { kind: 'expert' },
-    daggerStates: null,
     fallAngle: null,
     algoVersion: ALGO_VERSIONS[over.algo ?? 'stagger'],
     ...over,
@@ -61,7 +60,7 @@ describe('runSession', () => {
   })
 
   it('resumes from the stored labels and policy and stops at the budget', async () => {
-    const log = new MemorySessionLog(config({ algo: 'warm-stagger', warmFraction: 0.5 }))
+    const log = new MemorySessionLog(config({ algo: 'warm-stagger', algoParams: { fraction: 0.5 } }))
     const first = await runSession({ log, oracle: new ExpertOracle(expert), expert, makeEnv, stopAfterLabels: 12 })
     expect(first.status).toBe('paused')
     expect(log.status).toBe('paused')

@@ -45,7 +45,7 @@ describe('study arms', () => {
       'warm-stagger:0.2',
       'warm-stagger:0.8',
     ])
-    expect(arms[4].configs[0].warmFraction! * 1000).toBeCloseTo(800)
+    expect((arms[4].configs[0].algoParams.fraction as number) * 1000).toBeCloseTo(800)
     expect(() => studyArms('warm-size', { ...base, budget: 500, warmSizes: [800] })).toThrow(/exceed the budget 500/)
   })
 
@@ -63,7 +63,12 @@ describe('study arms', () => {
 
   it('scratch schedule and DAgger with m states per rollout are part of the configuration', () => {
     const arms = studyArms('cost-sweep', { ...base, algos: ['dagger:m=10'], schedule: 'scratch', epochs: 2000 })
-    expect(arms[0].configs[0]).toMatchObject({ algo: 'dagger', daggerStates: 10, schedule: 'scratch', epochs: 2000 })
+    expect(arms[0].configs[0]).toMatchObject({
+      algo: 'dagger',
+      algoParams: { states: 10 },
+      schedule: 'scratch',
+      epochs: 2000,
+    })
   })
 
   it("the policy class goes to every arm's configurations and names the arm; mlp by default", () => {

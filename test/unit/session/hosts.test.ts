@@ -28,7 +28,7 @@ const io = (): CommandIO & { lines: string[] } => {
 const SETTINGS = {
   taskId: 'reacher-arm',
   algo: 'warm-stagger',
-  warmFraction: 0.5,
+  algoParams: { fraction: 0.5 },
   budget: 16,
   costRatio: 2,
   seed: 5,

@@ -191,7 +191,7 @@ describe('the study queue', () => {
     const base = { taskId: 'reacher-arm', budget: 40, seed: 3, evalEvery: 10, evalEpisodes: 2 } as const
     const bc = sessionConfig({ ...base, algo: 'bc' })
     // offline share 20 (a kept point of BC's), then 10 queries at cost 2
-    const warm = sessionConfig({ ...base, algo: 'warm-stagger', warmFraction: 0.5, costRatio: 2 })
+    const warm = sessionConfig({ ...base, algo: 'warm-stagger', algoParams: { fraction: 0.5 }, costRatio: 2 })
     const w = forkWorker()
     const file = join(dir, 'fork.db')
     const ws = openWorkspace(file)
@@ -235,7 +235,7 @@ describe('the study queue', () => {
   it("forks a WARM-STAGGER job from a BC twin that ran in the study's workspace, not on the queue", async () => {
     const base = { taskId: 'reacher-arm', budget: 40, seed: 5, evalEvery: 10, evalEpisodes: 2 } as const
     const bc = sessionConfig({ ...base, algo: 'bc' })
-    const warm = sessionConfig({ ...base, algo: 'warm-stagger', warmFraction: 0.5, costRatio: 2 })
+    const warm = sessionConfig({ ...base, algo: 'warm-stagger', algoParams: { fraction: 0.5 }, costRatio: 2 })
     const w = forkWorker()
     const file = join(dir, 'study-twin.db')
     const ws = openWorkspace(file)

@@ -24,7 +24,7 @@ const BASE = {
 } as const
 const BC = sessionConfig({ ...BASE, algo: 'bc' })
 // offline share 20 (a kept point of BC's: 10, 20), then 10 queries at cost 2
-const WARM = sessionConfig({ ...BASE, algo: 'warm-stagger', warmFraction: 0.5, costRatio: 2 })
+const WARM = sessionConfig({ ...BASE, algo: 'warm-stagger', algoParams: { fraction: 0.5 }, costRatio: 2 })
 
 async function host(ws: Workspace, input: SessionConfigInput): Promise<{ sessionId: number; phases: string[] }> {
   const sessionId = ws.createSession(sessionConfig(input)).sessionId

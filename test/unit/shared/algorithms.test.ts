@@ -6,6 +6,7 @@ import {
   ALGORITHMS,
   algoLearners,
   algorithm,
+  algoParamsKey,
   algoUsage,
   listText,
   OFFLINE_ALGOS,
@@ -27,7 +28,7 @@ describe('algorithm registry', () => {
     expect(ALGO_VERSIONS).toEqual({ bc: 1, dagger: 2, stagger: 1, 'warm-stagger': 2, 'hg-dagger': 1 })
     expect(OFFLINE_ALGOS).toEqual(['bc', 'warm-stagger'])
     expect(ALGORITHMS.filter((a) => !a.oracle).map((a) => a.id)).toEqual(['bc'])
-    expect(ALGORITHMS.map(algoLearners)).toEqual([1, 1, 1, 1, 1])
+    expect(ALGORITHMS.map((a) => algoLearners(a))).toEqual([1, 1, 1, 1, 1])
     expect(ALGORITHMS.filter((a) => a.startedFrom === 'sessions').map((a) => a.id)).toEqual([
       'bc',
       'dagger',
@@ -45,17 +46,34 @@ describe('algorithm registry', () => {
       'dagger[:m=STATES]',
       'stagger',
       'warm-stagger[:fraction in 0..1]',
-      'hg-dagger',
+      'hg-dagger[:weighting=none|iwr][:before=STEPS]',
     ])
-    expect(parseAlgoLabel('bc')).toStrictEqual({ algo: 'bc', warmFraction: null })
-    expect(parseAlgoLabel('dagger')).toStrictEqual({ algo: 'dagger', warmFraction: null })
-    expect(parseAlgoLabel('dagger:m=10')).toStrictEqual({ algo: 'dagger', warmFraction: null, daggerStates: 10 })
-    expect(parseAlgoLabel('warm-stagger')).toStrictEqual({ algo: 'warm-stagger', warmFraction: 0.5 })
-    expect(parseAlgoLabel('warm-stagger:0.125')).toStrictEqual({ algo: 'warm-stagger', warmFraction: 0.125 })
-    for (const label of ['bc', 'dagger', 'dagger:m=10', 'stagger', 'warm-stagger:0.25', 'hg-dagger'])
+    expect(parseAlgoLabel('bc')).toStrictEqual({ algo: 'bc', algoParams: {} })
+    expect(parseAlgoLabel('dagger')).toStrictEqual({ algo: 'dagger', algoParams: { states: null } })
+    expect(parseAlgoLabel('dagger:m=10')).toStrictEqual({ algo: 'dagger', algoParams: { states: 10 } })
+    expect(parseAlgoLabel('warm-stagger')).toStrictEqual({ algo: 'warm-stagger', algoParams: { fraction: 0.5 } })
+    expect(parseAlgoLabel('warm-stagger:0.125')).toStrictEqual({
+      algo: 'warm-stagger',
+      algoParams: { fraction: 0.125 },
+    })
+    expect(parseAlgoLabel('hg-dagger:weighting=iwr')).toStrictEqual({
+      algo: 'hg-dagger',
+      algoParams: { weighting: 'iwr', before: 10 },
+    })
+    expect(parseAlgoLabel('dagger', { states: 3 }).algoParams).toEqual({ states: 3 })
+    expect(() => parseAlgoLabel('dagger:m=2', { states: 3 })).toThrow(/^dagger: states is given twice/)
+    for (const label of [
+      'bc',
+      'dagger',
+      'dagger:m=10',
+      'stagger',
+      'warm-stagger:0.25',
+      'hg-dagger',
+      'hg-dagger:weighting=iwr',
+    ])
       expect(algoLabel(parseAlgoLabel(label))).toBe(label)
-    expect(algoLabel({ algo: 'warm-stagger', warmFraction: null })).toBe('warm-stagger:0.5')
-    expect(algoLabel({ algo: 'stagger', warmFraction: 0.3, daggerStates: 4 })).toBe('stagger')
+    expect(algoLabel({ algo: 'warm-stagger' })).toBe('warm-stagger:0.5')
+    expect(algoLabel({ algo: 'stagger', algoParams: {} })).toBe('stagger')
     const bad: [string, RegExp][] = [
       ['ppo', /^unknown algorithm 'ppo' \(bc, dagger\[:m=STATES\], stagger, warm-stagger\[:fraction in 0..1\], hg/],
       ['stagger:0.3', /^stagger takes no parameters, got 'stagger:0.3'$/],
@@ -72,27 +90,40 @@ describe('algorithm registry', () => {
   })
 
   it('splits a budget as before: all offline for BC, the fraction for WARM-STAGGER, queries for the rest', () => {
-    const c = { budget: 1000, costRatio: 3, warmFraction: 0.25 }
-    expect(ALGO_IDS.map((algo) => budgetSplit({ ...c, algo }))).toEqual([
+    const c = { budget: 1000, costRatio: 3 }
+    const params = (algo: string) => (algo === 'warm-stagger' ? { algoParams: { fraction: 0.25 } } : {})
+    expect(ALGO_IDS.map((algo) => budgetSplit({ ...c, ...params(algo), algo }))).toEqual([
       { offline: 1000, queries: 0 },
       { offline: 0, queries: 333 },
       { offline: 0, queries: 333 },
       { offline: 250, queries: 250 },
       { offline: 0, queries: 333 },
     ])
-    expect(offlineShare({ algo: 'warm-stagger', budget: 999, warmFraction: null })).toBe(499)
+    expect(offlineShare({ algo: 'warm-stagger', budget: 999 })).toBe(499)
     // costs are sums of C's: 0.1 * 3 rounds to 0.30000000000000004
-    expect(budgetSplit({ algo: 'stagger', budget: 3, costRatio: 0.1, warmFraction: null }).queries).toBe(30)
+    expect(budgetSplit({ algo: 'stagger', budget: 3, costRatio: 0.1 }).queries).toBe(30)
   })
 
-  it("fills the algorithm's own parameters, drops the warm fraction of others and refuses DAgger's states", () => {
-    expect(sessionConfig({ taskId: 'hopper', algo: 'warm-stagger' }).warmFraction).toBe(0.5)
-    expect(sessionConfig({ taskId: 'hopper', algo: 'stagger', warmFraction: 0.3 }).warmFraction).toBeNull()
-    expect(sessionConfig({ taskId: 'hopper', algo: 'dagger' }).daggerStates).toBeNull()
-    expect(sessionConfig({ taskId: 'hopper', algo: 'dagger', daggerStates: 5 }).daggerStates).toBe(5)
-    expect(() => sessionConfig({ taskId: 'hopper', algo: 'stagger', daggerStates: 5 })).toThrow(
-      /^session config: daggerStates: only dagger takes random states per rollout$/,
+  it("keeps the algorithm's parameters as JSON checked by its own schema, defaults filled", () => {
+    expect(sessionConfig({ taskId: 'hopper', algo: 'warm-stagger' }).algoParams).toEqual({ fraction: 0.5 })
+    expect(sessionConfig({ taskId: 'hopper', algo: 'stagger' }).algoParams).toEqual({})
+    expect(sessionConfig({ taskId: 'hopper', algo: 'dagger' }).algoParams).toEqual({ states: null })
+    expect(sessionConfig({ taskId: 'hopper', algo: 'dagger', algoParams: { states: 5 } }).algoParams).toEqual({
+      states: 5,
+    })
+    expect(() => sessionConfig({ taskId: 'hopper', algo: 'stagger', algoParams: { states: 5 } })).toThrow(
+      /^session config: algoParams: stagger takes no parameters$/,
     )
+    expect(() => sessionConfig({ taskId: 'hopper', algo: 'dagger', algoParams: { states: 0 } })).toThrow(
+      /^session config: algoParams: dagger: states: Too small/,
+    )
+    expect(() => sessionConfig({ taskId: 'hopper', algo: 'dagger', algoParams: { m: 5 } })).toThrow(
+      /^session config: algoParams: dagger: .*Unrecognized key.*"m"/,
+    )
+    expect(() => sessionConfig({ taskId: 'hopper', algo: 'hg-dagger', algoParams: { weighting: 'heavy' } })).toThrow(
+      /^session config: algoParams: hg-dagger: weighting: Invalid option/,
+    )
+    expect(algoParamsKey({ b: 1, a: null })).toBe('{"a":null,"b":1}')
     expect(() => sessionConfig({ taskId: 'hopper', algo: 'dagger', offline: { kind: 'demos' } })).toThrow(
       /^session config: offline: only bc and warm-stagger take offline labels from demonstrations$/,
     )

@@ -262,6 +262,11 @@ describe('export and import', () => {
         /warmFraction is set for warm-stagger sessions/,
       ],
       [
+        "a parameter STAGGER does not take (an export's algoParams go through the algorithm's schema)",
+        (d) => editRows(d, 'sessions.jsonl', (r) => ({ ...r, algoParams: { fraction: 0.5 } })),
+        /algoParams: stagger takes no parameters/,
+      ],
+      [
         'a session of a task this workbench does not run',
         (d) => editRows(d, 'sessions.jsonl', (r, i) => (i === 0 ? { ...r, taskId: 'reacher' } : r)),
         /task 'reacher' is not one this workbench runs/,

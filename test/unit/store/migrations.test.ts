@@ -13,9 +13,11 @@ afterEach(() => tmp.cleanup())
 /** Rows valid in the version-1 schema, so every later migration must carry them forward. */
 function seedVersion1(db: Database.Database): void {
   const now = new Date().toISOString()
+  // warm_fraction was a column until schema 15 moved the parameters into algo_params
+  const version = db.pragma('user_version', { simple: true }) as number
   db.prepare(
-    `INSERT INTO sessions (id, task_id, algo, warm_fraction, oracle, budget, seed, cost_ratio, schedule, loss, eval_every,
-       eval_episodes, status, created_at) VALUES (1, 'reacher', 'dagger', NULL, 'expert', 50, 3, 1, 'incremental', 'nll', 10, 2, 'running', ?)`,
+    `INSERT INTO sessions (id, task_id, algo, ${version < 15 ? 'warm_fraction, ' : ''}oracle, budget, seed, cost_ratio, schedule, loss, eval_every,
+       eval_episodes, status, created_at) VALUES (1, 'reacher', 'dagger', ${version < 15 ? 'NULL, ' : ''}'expert', 50, 3, 1, 'incremental', 'nll', 10, 2, 'running', ?)`,
   ).run(now)
   db.prepare(
     `INSERT INTO episodes (id, task_id, session_id, kind, complete, ret, steps, created_at) VALUES (1, 'reacher', NULL, 'demonstration', 1, 4.5, 1, ?)`,

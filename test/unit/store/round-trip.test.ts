@@ -64,7 +64,7 @@ function build(ws: Workspace, rng: Rng): void {
     const config = sessionConfig({
       taskId: pick(rng, tasks),
       algo,
-      warmFraction: algo === 'warm-stagger' && rng.next() < 0.5 ? rng.next() : null,
+      algoParams: algo === 'warm-stagger' && rng.next() < 0.5 ? { fraction: rng.next() } : {},
       oracle: pick(rng, ['expert', 'human'] as const),
       budget: 1 + rng.int(Math.min(SESSION_LIMITS.budget, Math.floor(SESSION_LIMITS.queries * costRatio))),
       seed: rng.int(SESSION_LIMITS.seed + 1), // up to the largest seed a flag accepts

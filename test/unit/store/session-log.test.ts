@@ -17,7 +17,7 @@ describe('SessionLog on SQLite', () => {
     let ws = openWorkspace(file)
     ws.recordTaskUse('reacher', 'abc123', '3.3.7')
     const config = sampleConfig({
-      warmFraction: 0.25,
+      algoParams: { fraction: 0.25 },
       algo: 'warm-stagger',
       oracle: 'human',
     })
@@ -178,7 +178,7 @@ describe('SessionLog on SQLite', () => {
       stepIndex: null,
     })
     ws.createSession(sampleConfig({ seed: 8 })).setStatus('running')
-    ws.createSession(sampleConfig({ warmFraction: 0.5 }))
+    ws.createSession(sampleConfig({ algoParams: { fraction: 0.5 } }))
     expect(ws.findResumable(config)).toBe(b.sessionId)
     expect(ws.findResumable(sampleConfig({ costRatio: 1 }))).toBeNull()
     // Resume: the reopened log carries the labels so far.

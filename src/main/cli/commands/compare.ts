@@ -59,7 +59,8 @@ export const command: Command = {
     'iwb compare --task T --algos bc,stagger,warm-stagger:0.25,... [--budget N] [--seeds K] [--cost-ratio C] --report DIR\n' +
     '            [--db FILE] [--eval-every K] [--eval-episodes E] [--schedule S [--epochs N]] [--loss L] [--standardise data|expert]\n' +
     '            [--offline expert|demos[:ID,ID,...] [--operator O]] [--parallel P] [--seed-base S] [--report-only] [--json]\n' +
-    '            [--queue redis://[:PASSWORD@]HOST[:PORT]]\n' +
+    '            [--queue redis://[:PASSWORD@]HOST[:PORT]] [--algo-params JSON]\n' +
+    '  --algo-params sets parameters (JSON) of every algorithm named; each must take them\n' +
     '  --queue sends the sessions to `iwb worker` processes through Redis (docs/QUEUE.md) instead of running them here\n' +
     '  sessions are stored in --db (default: the workspace the page uses); --report-only writes the report from\n' +
     '  the sessions stored there without running anything',

@@ -39,7 +39,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     options: { ...SESSION_OPTIONS, algo: { type: 'string' }, seed: { type: 'string' }, new: { type: 'boolean' } },
     schema: z.object({
       ...SESSION_SCHEMA,
-      algo: algoFlag().default({ algo: 'stagger', warmFraction: null }),
+      algo: algoFlag().default({ algo: 'stagger', algoParams: {} }),
       seed: flag.int(0, SESSION_LIMITS.seed).optional(),
       new: z.boolean().default(false),
     }),
@@ -114,7 +114,9 @@ export const command: Command = {
     `iwb run --task T --algo ${ALGORITHMS.map(algoUsage).join('|')} [--budget N] [--seed S] [--cost-ratio C]\n` +
     '        [--schedule incremental|scratch [--epochs N]] [--loss nll|mse] [--standardise data|expert] [--eval-every K] [--eval-episodes E]\n' +
     '        [--offline expert|demos[:ID,ID,...] [--operator O]] [--policy mlp|gmm|chunk|diffusion [--policy-params JSON]]\n' +
-    '        [--db FILE] [--new] [--json]\n' +
+    '        [--algo-params JSON] [--db FILE] [--new] [--json]\n' +
+    '  --algo-params: the algorithm\'s parameters as JSON, e.g. \'{"weighting":"iwr"}\' for hg-dagger or\n' +
+    "  '{\"states\":10}' for dagger (each algorithm's schema in src/shared/algorithms.ts: defaults and bounds)\n" +
     '  budget is annotation cost (offline label 1, query C); defaults: budget 1000, seed 0, C 1, eval every 50 over\n' +
     '  25 episodes. The session is stored in --db (default: the workspace the page uses). The same command again\n' +
     '  resumes it when unfinished and prints its stored result when finished; --new starts another.\n' +

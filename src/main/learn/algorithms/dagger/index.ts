@@ -16,6 +16,7 @@ import {
   type Round,
   type RoundContext,
 } from '../../algorithm'
+import { DaggerParams } from '../../../../shared/algorithms'
 
 export class DAgger implements Algorithm {
   readonly name = 'dagger'
@@ -82,4 +83,4 @@ export class DAgger implements Algorithm {
 }
 
 /** DAgger labelling every visited state, or the session's m random states per rollout. */
-export const build: BuildAlgorithm = (config) => new DAgger(config.daggerStates)
+export const build: BuildAlgorithm = (config) => new DAgger(DaggerParams.parse(config.algoParams).states)

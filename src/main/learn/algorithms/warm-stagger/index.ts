@@ -2,7 +2,7 @@
 // demonstrations), then STAGGER with the rest of the budget. Every algorithm has the same training schedule:
 // no extra fit at the switch, so until the switch WARM-STAGGER's policy is BC's at that cost (an extra fit for
 // one algorithm only would credit its curve with training the others never get).
-import { DEFAULT_WARM_FRACTION } from '../../../../shared/algorithms'
+import { WarmStaggerParams } from '../../../../shared/algorithms'
 import type { Algorithm, BuildAlgorithm, Round, RoundContext } from '../../algorithm'
 import { ExpertStates, offlineSupply, type OfflineForm, type OfflineSupply } from '../../offline-source'
 import { staggerRound } from '../stagger'
@@ -59,7 +59,7 @@ export class WarmStagger implements Algorithm {
 /** WARM-STAGGER with the session's fraction of its budget drawn from its offline source first. */
 export const build: BuildAlgorithm = (config, ctx) =>
   new WarmStagger(
-    config.warmFraction ?? DEFAULT_WARM_FRACTION,
+    WarmStaggerParams.parse(config.algoParams).fraction,
     config.budget,
     offlineSupply(config, ctx.offlineForm, ctx.demonstrations),
   )
