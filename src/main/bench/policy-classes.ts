@@ -1,7 +1,8 @@
 // Per policy class: how fast it trains (samples through Adam per second) and how fast it acts in rollouts
 // (environment steps per second with the class choosing every action, simulation included), with each class's
-// default parameters, on the same labels and the same episodes. Ratios against the Gaussian MLP come from one run.
-import { POLICY_CLASSES, contextNeeds, parsePolicy, type PolicyId } from '../../shared/policy-config'
+// default parameters (and the chunk class with its transformer backbone), on the same labels and the same episodes.
+// Ratios against the Gaussian MLP come from one run.
+import { POLICY_CLASSES, contextNeeds, parsePolicy, type PolicyChoice, type PolicyId } from '../../shared/policy-config'
 import { expertFor } from '../experts/registry'
 import { learnerSpec, type DrawnLabel } from '../learn/algorithm'
 import { episodic, trackedEnv } from '../learn/episode-context'
@@ -12,6 +13,8 @@ import { createRng } from '../sim/rng'
 
 export interface ClassBenchRow {
   policy: PolicyId
+  /** the class and what sets this row apart: 'chunk (transformer)' */
+  name: string
   /** label rows through Adam per second (steps x batch / training seconds) */
   trainSamplesPerSecond: number
   /** environment steps per second with the class acting (its forward pass and the simulation) */
@@ -72,8 +75,11 @@ export async function runClassBench(opts: ClassBenchOptions = {}): Promise<Class
   const log = opts.log ?? (() => {})
   const labels = await expertLabels(taskId, opts.labels ?? 500)
   const rows: Omit<ClassBenchRow, 'trainSpeedVsMlp' | 'rolloutSpeedVsMlp'>[] = []
-  for (const c of POLICY_CLASSES) {
-    const policy = parsePolicy({ id: c.id })
+  const variants: [string, PolicyChoice][] = [
+    ...POLICY_CLASSES.map((c): [string, PolicyChoice] => [c.id, parsePolicy({ id: c.id })]),
+    ['chunk (transformer)', parsePolicy({ id: 'chunk', params: { backbone: 'transformer' } })],
+  ]
+  for (const [name, policy] of variants) {
     const env = trackedEnv(await makeEnv(taskId), contextNeeds(policy).history - 1)
     const task = env.task
     const trainer = await startTrainer(
@@ -104,19 +110,20 @@ export async function runClassBench(opts: ClassBenchOptions = {}): Promise<Class
       }
       const rolloutSeconds = (performance.now() - t1) / 1000
       rows.push({
-        policy: c.id,
+        policy: policy.id,
+        name,
         trainSamplesPerSecond: (u.steps * Math.min(batch, labels.length)) / trainSeconds,
         rolloutStepsPerSecond: steps / rolloutSeconds,
       })
       log(
-        `${c.id}: ${rows.at(-1)!.trainSamplesPerSecond.toFixed(0)} training samples/s, ${rows.at(-1)!.rolloutStepsPerSecond.toFixed(0)} rollout steps/s`,
+        `${name}: ${rows.at(-1)!.trainSamplesPerSecond.toFixed(0)} training samples/s, ${rows.at(-1)!.rolloutStepsPerSecond.toFixed(0)} rollout steps/s`,
       )
     } finally {
       await trainer.close()
       env.close()
     }
   }
-  const mlp = rows.find((r) => r.policy === 'mlp')!
+  const mlp = rows.find((r) => r.name === 'mlp')!
   return rows.map((r) => ({
     ...r,
     trainSpeedVsMlp: r.trainSamplesPerSecond / mlp.trainSamplesPerSecond,

@@ -51,7 +51,7 @@ export const command: Command = {
     if (!json)
       for (const c of classes)
         io.out(
-          `${c.policy}: ${c.trainSamplesPerSecond.toFixed(0)} training samples/s (${c.trainSpeedVsMlp.toFixed(2)} x mlp), ` +
+          `${c.name}: ${c.trainSamplesPerSecond.toFixed(0)} training samples/s (${c.trainSpeedVsMlp.toFixed(2)} x mlp), ` +
             `${c.rolloutStepsPerSecond.toFixed(0)} rollout steps/s (${c.rolloutSpeedVsMlp.toFixed(2)} x mlp)`,
         )
     if (!session) {
