@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openWorkspace, type Workspace } from '../store/workspace'
 import { toBlob } from '../store/codec'
-import { collectEpisodes, writeLerobot, writeRobomimic, type DatasetTask } from '../store/datasets'
+import { collectEpisodes, writeLerobotV3, writeRobomimic, type DatasetTask } from '../store/datasets'
 import { meanStd } from '../../shared/stats'
 
 export interface StoreBenchOptions {
@@ -221,7 +221,7 @@ async function benchExport(ws: Workspace, dir: string, log: (line: string) => vo
   )
   const lerobot = await timed(
     async (out) => {
-      writeLerobot(collectEpisodes(ws, tasks, { episodeIds: ids }), out)
+      writeLerobotV3(collectEpisodes(ws, tasks, { episodeIds: ids }), out)
     },
     join(dir, 'export-lerobot'),
   )

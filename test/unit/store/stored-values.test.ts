@@ -13,7 +13,7 @@ import { openWorkspace } from '../../../src/main/store/workspace'
 import { StoreError } from '../../../src/main/store/errors'
 import { rowSchemas } from '../../../src/main/store/export-format'
 import { writeRobomimic } from '../../../src/main/store/datasets/robomimic'
-import { writeLerobot } from '../../../src/main/store/datasets/lerobot'
+import { writeLerobotV3 as writeLerobot } from '../../../src/main/store/datasets/lerobot-v3'
 import type { Dataset, DatasetEpisode, DatasetTask } from '../../../src/main/store/datasets/types'
 import { sha256, tempDir } from './helpers'
 

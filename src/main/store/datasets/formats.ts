@@ -3,7 +3,9 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { StoreError } from '../errors'
-import { isLerobotFolder, readLerobot, writeLerobot } from './lerobot'
+import { isLerobotFolder, lerobotVersion } from './lerobot-parts'
+import { isLerobotV3, readLerobotV3, writeLerobotV3 } from './lerobot-v3'
+import { readLerobotV21, writeLerobotV21 } from './lerobot-v21'
 import { isHdf5, readRobomimic, writeRobomimic } from './robomimic'
 import type { Dataset, DatasetTasks } from './types'
 
@@ -36,11 +38,20 @@ export const DATASET_FORMATS = [
   },
   {
     id: 'lerobot',
-    summary: 'a LeRobot dataset folder (meta/info.json)',
+    summary: 'a LeRobot v3.0 dataset folder',
     out: 'folder',
-    write: (dataset, out) => Promise.resolve(writeLerobot(dataset, out)),
+    write: (dataset, out) => Promise.resolve(writeLerobotV3(dataset, out)),
+    detect: (path, probe) => probe.folder && isLerobotFolder(path) && isLerobotV3(lerobotVersion(path)),
+    read: readLerobotV3,
+  },
+  {
+    // v2.0 and v2.1 (one file per episode), and any other LeRobot folder: its reader names the version it refuses
+    id: 'lerobot-v2.1',
+    summary: 'a LeRobot v2.0 / v2.1 dataset folder',
+    out: 'folder',
+    write: (dataset, out) => Promise.resolve(writeLerobotV21(dataset, out)),
     detect: (path, probe) => probe.folder && isLerobotFolder(path),
-    read: readLerobot,
+    read: readLerobotV21,
   },
 ] as const satisfies readonly DatasetFormatSpec[]
 

@@ -2,7 +2,8 @@
 export * from './types'
 export { collectEpisodes, collectSessionLabels, type CollectOptions } from './collect'
 export { writeRobomimic, readRobomimic } from './robomimic'
-export { writeLerobot, readLerobot, LEROBOT_VERSION } from './lerobot'
+export { writeLerobotV21, readLerobotV21, LEROBOT_V21 } from './lerobot-v21'
+export { writeLerobotV3, readLerobotV3, LEROBOT_V3, type LerobotV3Options } from './lerobot-v3'
 export { validateDataset, insertDataset } from './import'
 export {
   DATASET_FORMATS,

@@ -234,12 +234,12 @@ print(json.dumps({'total': int(d.attrs['total']), 'env_args': json.loads(d.attrs
   })
 })
 
-describe('LeRobot v2.1', () => {
+describe('LeRobot v2.1 (--format lerobot-v2.1)', () => {
   it('exports chosen episodes as Parquet that a second reader (parquet-wasm + apache-arrow) reads back', async () => {
     const out = tmp.path('lerobot')
     const ids = [recorded[0].info.episodeId, recorded[2].info.episodeId]
     expect(
-      await run(exportCmd, ['--db', db, '--format', 'lerobot', '--episodes', ids.join(','), '--out', out]),
+      await run(exportCmd, ['--db', db, '--format', 'lerobot-v2.1', '--episodes', ids.join(','), '--out', out]),
     ).toMatchObject({
       episodes: 2,
     })
@@ -292,6 +292,149 @@ describe('LeRobot v2.1', () => {
         expect(s.reward).toBe(Math.fround(ep.steps[i].reward))
       })
     })
+  })
+})
+
+/** A Parquet file's rows through the independent reader (parquet-wasm + apache-arrow), as plain JSON. */
+function arrowRows(file: string): Record<string, unknown>[] {
+  const table = tableFromIPC(parquetWasm.readParquet(new Uint8Array(readFileSync(file))).intoIPCStream())
+  return Array.from({ length: table.numRows }, (_, i) => table.get(i)!.toJSON() as Record<string, unknown>)
+}
+const values = (v: unknown): number[] => Array.from((v as { toArray(): ArrayLike<number> }).toArray(), Number)
+
+describe('LeRobot v3.0 (--format lerobot, the default)', () => {
+  it("exports every demonstration in LeRobot's published v3.0 layout, read back by parquet-wasm + apache-arrow", async () => {
+    const out = tmp.path('lerobot-v3')
+    expect(await run(exportCmd, ['--db', db, '--format', 'lerobot', '--task', 'cartpole', '--out', out])).toMatchObject(
+      {
+        episodes: 3,
+      },
+    )
+    const info = JSON.parse(readFileSync(join(out, 'meta/info.json'), 'utf8')) as Record<string, unknown> & {
+      features: Record<string, { dtype: string; shape: number[] }>
+    }
+    // LeRobot's own templates (lerobot/datasets/utils.py DEFAULT_DATA_PATH) and info keys
+    expect(info).toMatchObject({
+      codebase_version: 'v3.0',
+      fps: 50,
+      total_episodes: 3,
+      total_frames: LENGTHS[0] + LENGTHS[1] + LENGTHS[2],
+      total_tasks: 1,
+      chunks_size: 1000,
+      data_files_size_in_mb: 100,
+      splits: { train: '0:3' },
+      data_path: 'data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet',
+      video_path: null,
+    })
+    for (const f of ['timestamp', 'frame_index', 'episode_index', 'index', 'task_index'])
+      expect(info.features[f]).toMatchObject({ shape: [1] })
+    expect(readdirSync(join(out, 'data'))).toEqual(['chunk-000'])
+    expect(readdirSync(join(out, 'data/chunk-000'))).toEqual(['file-000.parquet'])
+    expect(readdirSync(join(out, 'meta')).sort()).toEqual(['episodes', 'info.json', 'stats.json', 'tasks.parquet'])
+
+    // every step of every episode in one file, in order, equal to what was recorded (float32 where LeRobot's is)
+    const frames = arrowRows(join(out, 'data/chunk-000/file-000.parquet'))
+    expect(frames).toHaveLength(info.total_frames as number)
+    let index = 0
+    recorded.forEach((ep, e) => {
+      ep.steps.forEach((s, i) => {
+        const row = frames[index + i]
+        expect(values(row['observation.state'])).toEqual(Array.from(Float32Array.from(s.observation)))
+        expect(values(row.action)).toEqual(Array.from(Float32Array.from(s.action)))
+        expect(values(row['physics.state'])).toEqual(Array.from(s.state))
+        expect(Number(row.frame_index)).toBe(i)
+        expect(Number(row.episode_index)).toBe(e)
+        expect(Number(row.index)).toBe(index + i)
+        expect(Number(row.task_index)).toBe(0)
+        expect(row['next.done']).toBe(i === ep.steps.length - 1)
+      })
+      index += ep.steps.length
+    })
+
+    // meta/episodes: each episode's place and rows, its statistics, and who recorded it
+    const metas = arrowRows(join(out, 'meta/episodes/chunk-000/file-000.parquet'))
+    expect(metas.map((m) => Number(m.episode_index))).toEqual([0, 1, 2])
+    expect(metas.map((m) => Number(m.length))).toEqual(LENGTHS)
+    expect(metas.map((m) => [Number(m['dataset_from_index']), Number(m['dataset_to_index'])])).toEqual([
+      [0, 30],
+      [30, 61],
+      [61, 93],
+    ])
+    expect(metas.map((m) => [Number(m['data/chunk_index']), Number(m['data/file_index'])])).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ])
+    expect(metas.map((m) => (m.tasks as { toArray(): string[] }).toArray())).toEqual([
+      ['cartpole'],
+      ['cartpole'],
+      ['cartpole'],
+    ])
+    expect(metas.map((m) => m['workbench/operator'])).toEqual(['op0', 'op1', 'op2'])
+    const actions0 = recorded[0].steps.map((s) => Math.fround(s.action[0]))
+    expect(values(metas[0]['stats/action/max'])).toEqual([Math.max(...actions0)])
+    expect(values(metas[0]['stats/action/min'])).toEqual([Math.min(...actions0)])
+    expect(values(metas[0]['stats/action/count'])).toEqual([LENGTHS[0]])
+    const sorted = [...actions0].sort((a, b) => a - b)
+    expect(values(metas[0]['stats/action/q50'])[0]).toBeCloseTo((sorted[14] + sorted[15]) / 2, 12)
+
+    // meta/tasks.parquet: the task text and its index, with pandas' index metadata as LeRobot's has it
+    expect(arrowRows(join(out, 'meta/tasks.parquet')).map((r) => [r.task, Number(r.task_index)])).toEqual([
+      ['cartpole', 0],
+    ])
+    const pandas = parquetWasm.readParquet(new Uint8Array(readFileSync(join(out, 'meta/tasks.parquet'))))
+    const schema = tableFromIPC(pandas.intoIPCStream()).schema.metadata.get('pandas')
+    expect(JSON.parse(schema!)).toMatchObject({ index_columns: ['task'] })
+
+    const stats = JSON.parse(readFileSync(join(out, 'meta/stats.json'), 'utf8')) as Record<
+      string,
+      Record<string, number[]>
+    >
+    const allActions = recorded.flatMap((ep) => ep.steps.map((s) => Math.fround(s.action[0])))
+    expect(stats.action.max).toEqual([Math.max(...allActions)])
+    expect(stats.action.count).toEqual([allActions.length])
+    expect(stats.action.mean[0]).toBeCloseTo(allActions.reduce((a, x) => a + x, 0) / allActions.length, 12)
+    expect(Object.keys(stats.action).sort()).toEqual(
+      ['count', 'max', 'mean', 'min', 'q01', 'q10', 'q50', 'q90', 'q99', 'std'].sort(),
+    )
+  })
+
+  it('imports back the same episodes (observations and actions at float32, states exact, operators kept)', async () => {
+    const back = tmp.path('lerobot-v3-back.iwb')
+    expect(await run(importCmd, ['--db', back, '--from', tmp.path('lerobot-v3')])).toMatchObject({
+      format: 'lerobot',
+      taskId: 'cartpole',
+    })
+    const got = loadAll(back)
+    expect(got.map((e) => e.steps.length)).toEqual(LENGTHS)
+    recorded.forEach((ep, e) => {
+      expect(got[e].info.operator).toBe(ep.info.operator)
+      expect(got[e].info.createdAt).toBe(ep.info.createdAt)
+      got[e].steps.forEach((s, i) => {
+        expect(s.state).toEqual(ep.steps[i].state)
+        expect(s.observation).toEqual(Float64Array.from(Float32Array.from(ep.steps[i].observation)))
+        expect(s.action).toEqual(Float64Array.from(Float32Array.from(ep.steps[i].action)))
+        expect(s.reward).toBe(Math.fround(ep.steps[i].reward))
+      })
+    })
+  })
+
+  it('imports a v2.0 folder as it imports v2.1', async () => {
+    const v20 = tmp.path('lerobot-v2.0')
+    cpSync(tmp.path('lerobot'), v20, { recursive: true })
+    const infoFile = join(v20, 'meta/info.json')
+    writeFileSync(infoFile, readFileSync(infoFile, 'utf8').replace('"v2.1"', '"v2.0"'))
+    const back = tmp.path('lerobot-v2.0-back.iwb')
+    expect(await run(importCmd, ['--db', back, '--from', v20])).toMatchObject({ format: 'lerobot-v2.1', steps: 62 })
+    await refused(
+      (() => {
+        const v1 = tmp.path('lerobot-v1.6')
+        cpSync(v20, v1, { recursive: true })
+        writeFileSync(join(v1, 'meta/info.json'), readFileSync(infoFile, 'utf8').replace('"v2.0"', '"v1.6"'))
+        return v1
+      })(),
+      /codebase_version 'v1\.6' is not one this workbench reads \(v2\.0, v2\.1, v3\.0\)/,
+    )
   })
 })
 

@@ -5,7 +5,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { readLerobot, writeLerobot } from '../../../../src/main/store/datasets/lerobot'
+import {
+  readLerobotV21 as readLerobot,
+  writeLerobotV21 as writeLerobot,
+} from '../../../../src/main/store/datasets/lerobot-v21'
 import type { Dataset, DatasetTask } from '../../../../src/main/store/datasets/types'
 import { StoreError } from '../../../../src/main/store/errors'
 

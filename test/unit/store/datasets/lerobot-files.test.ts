@@ -5,7 +5,10 @@ import { cpSync, mkdtempSync, openSync, renameSync, rmSync, symlinkSync, writeFi
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readLerobot, writeLerobot } from '../../../../src/main/store/datasets/lerobot'
+import {
+  readLerobotV21 as readLerobot,
+  writeLerobotV21 as writeLerobot,
+} from '../../../../src/main/store/datasets/lerobot-v21'
 import type { Dataset, DatasetTask } from '../../../../src/main/store/datasets/types'
 import { StoreError } from '../../../../src/main/store/errors'
 import { openRegular, readAtMost } from '../../../../src/main/store/plain-file'
