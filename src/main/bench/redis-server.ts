@@ -23,8 +23,9 @@ function freePort(): Promise<number> {
   })
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort()
+/** `port`: a given one (a test restarts Redis empty where its clients reconnect), else a free one. */
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort())
   const dir = mkdtempSync(join(tmpdir(), 'iwb-redis-'))
   const proc = spawn(
     'redis-server',

@@ -56,6 +56,30 @@ const MAX_STALLED = 2
 const EVENTS_KEPT = 1000
 /** Progress messages per job and second at most (every evaluation is sent). */
 const PROGRESS_EVERY_MS = 250
+/** How often the submitting process looks at each job it waits on (a Redis restarted empty loses its events). */
+const JOB_CHECK_MS = 3000
+/** A job lost from the queue (Redis restarted without its data) is added again at most this many times. */
+const MAX_REQUEUES = 3
+/** The longest failure line a worker logs or a study reports for one job. */
+const FAILURE_CHARS = 500
+
+/**
+ * A job's failure as one line: a schema error's first issue (zod's message is many lines of JSON), else the first
+ * line of the message, at most FAILURE_CHARS characters.
+ */
+export function failureLine(err: unknown): string {
+  const issues = (err as { issues?: { path?: PropertyKey[]; message?: string }[] } | null)?.issues
+  let line: string
+  if (Array.isArray(issues) && issues.length > 0) {
+    const i = issues[0]
+    const path = (i.path ?? []).map(String).join('.')
+    line = `${path ? `${path}: ` : ''}${i.message ?? 'invalid'}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`
+  } else {
+    const message = err instanceof Error ? err.message : String(err)
+    line = message.split('\n').find((l) => l.trim() !== '') ?? message
+  }
+  return line.length > FAILURE_CHARS ? `${line.slice(0, FAILURE_CHARS)}...` : line
+}
 
 /** What a job carries: the configuration alone (the worker makes the session in its scratch workspace). */
 export interface SessionJobData {
@@ -226,19 +250,21 @@ export async function sweepOnQueue(
       byJob.set(jobId, [...(byJob.get(jobId) ?? []), i])
       // its twin may have run here, not on the queue: published now, the job forks all the same
       await publishStudyTwin(redis, ws, plan.config, shapes).catch(() => false)
-      const job = await queue.add(
-        'session',
-        { config: plan.config },
-        { jobId, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } },
-      )
+      const jobOptions = { jobId, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } }
+      const job = await queue.add('session', { config: plan.config }, jobOptions)
       // A job of this configuration that failed before (in this study or another) is run again.
       const state = await job.getState()
       if (state === 'failed') await job.retry('failed')
       opts.onState?.(i, state === 'active' ? 'running' : 'queued')
+      const requeue = async (): Promise<void> => {
+        opts.onState?.(i, 'queued')
+        await publishStudyTwin(redis, ws, plan.config, shapes).catch(() => false)
+        await queue.add('session', { config: plan.config }, jobOptions)
+      }
       waits.push(
         (async () => {
           try {
-            const bundle = await Promise.race([job.waitUntilFinished(events), aborted])
+            const bundle = await Promise.race([resultOf(queue, job, events, requeue), aborted])
             land(ws, plan, bundle, shapes)
             settle(i, outcome(plan.sessionId, bundle.result, null), 'done')
           } catch (err) {
@@ -248,7 +274,7 @@ export async function sweepOnQueue(
               opts.onDone?.(i, out[i])
               return
             }
-            settle(i, outcome(plan.sessionId, null, (err as Error).message), 'failed')
+            settle(i, outcome(plan.sessionId, null, failureLine(err)), 'failed')
           } finally {
             leases.delete(plan.sessionId)
             try {
@@ -272,6 +298,46 @@ export async function sweepOnQueue(
     await events.close().catch(() => {})
     await queue.close().catch(() => {})
     redis.disconnect()
+  }
+}
+
+/**
+ * A job's result: its 'completed' event, or what a look at the job every JOB_CHECK_MS finds. A Redis restarted
+ * empty loses the job and its events, so a wait on the event alone never ends: a job that is gone is added again
+ * (`requeue`, at most MAX_REQUEUES times, then one line), a job found finished or failed is taken as it is.
+ */
+async function resultOf(
+  queue: Queue<SessionJobData, SessionBundle>,
+  job: Job<SessionJobData, SessionBundle>,
+  events: QueueEvents,
+  requeue: () => Promise<void>,
+): Promise<SessionBundle> {
+  const jobId = job.id!
+  const finished = job.waitUntilFinished(events)
+  finished.catch(() => {})
+  let requeued = 0
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined
+    const tick = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), JOB_CHECK_MS)))
+    try {
+      const done = await Promise.race([finished, tick])
+      if (done) return done
+    } finally {
+      clearTimeout(timer)
+    }
+    // While Redis is down the look waits for it (ioredis queues commands until it is back).
+    const now = await queue.getJob(jobId)
+    if (!now) {
+      if (++requeued > MAX_REQUEUES)
+        throw new Error(
+          `job ${jobId} was lost from the queue ${MAX_REQUEUES + 1} times (a Redis restarted without its data?); run the study again`,
+        )
+      await requeue()
+      continue
+    }
+    const state = await now.getState()
+    if (state === 'completed') return now.returnvalue
+    if (state === 'failed') throw new Error(failureLine(now.failedReason))
   }
 }
 
@@ -368,9 +434,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   worker.on('failed', (job, err) => {
     counts.failed++
     if (job) onState?.(job.id!, 'failed')
-    log?.(`${job?.id ?? 'a job'} failed: ${err.message}`)
+    log?.(`${job?.id ?? 'a job'} failed: ${failureLine(err)}`)
   })
-  worker.on('error', (err) => log?.(`queue: ${err.message}`))
+  worker.on('error', (err) => log?.(`queue: ${failureLine(err)}`))
   void worker.run()
   await worker.waitUntilReady()
   return {
