@@ -2,8 +2,9 @@
 // model.safetensors, every weight array as a named little-endian tensor, and config.json, what the arrays mean
 // (class and parameters, the task's sizes and action bounds, the standardisation, history and chunk lengths, the
 // activation) and where they came from (labels, the session's evaluation seed settings and stored returns).
-// Export and load are this one module, so a policy read back is the one written: LearnerWeights -> tensors ->
-// LearnerWeights gives the same numbers, and `iwb policy eval` with the session's seed settings gives its returns.
+// Export and load are this one module (cli/policy-folder.ts writes and reads the folder's files), so a policy
+// read back is the one written: LearnerWeights -> tensors -> LearnerWeights gives the same numbers, and
+// `iwb policy eval` with the session's seed settings gives its returns.
 //
 // safetensors (Hugging Face's format): 8 bytes, the header's length N as a little-endian u64; N bytes of JSON
 // {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}, padded with spaces; then
@@ -14,18 +15,6 @@
 // dtype: F32 for an array whose every value is a float32 (what tfjs trains), F64 where not (the standardisation's
 // statistics and the mlp's first layer with the standardisation folded in are computed in double precision).
 // Writing those as F32 would round them, and the policy would no longer act as the workbench's does.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs'
-import { join } from 'node:path'
 import { z } from 'zod'
 import type { TaskInfo } from '../../shared/contract'
 import {
@@ -594,73 +583,4 @@ export function sizeMismatch(w: Pick<LearnerWeights, 'obsDim' | 'actDim'>, task:
   return w.obsDim === task.obsDim && w.actDim === task.actDim
     ? null
     : `the policy takes ${w.obsDim} observations and gives ${w.actDim} actions; task ${task.id} has ${task.obsDim} and ${task.actDim}`
-}
-
-// ---- the folder ----------------------------------------------------------------------------------------
-
-/** Write config.json and model.safetensors into `dir` (made when missing); each file is replaced whole. */
-export function writePolicyFolder(dir: string, files: { config: PolicyFileConfig; model: Uint8Array }): string[] {
-  mkdirSync(dir, { recursive: true })
-  const written: [string, string | Uint8Array][] = [
-    [MODEL_FILE, files.model],
-    [CONFIG_FILE, `${JSON.stringify(files.config, null, 2)}\n`],
-  ]
-  return written.map(([name, data]) => {
-    const path = join(dir, name)
-    const tmp = `${path}.partial`
-    writeFileSync(tmp, data)
-    renameSync(tmp, path)
-    return path
-  })
-}
-
-/** A regular file's bytes, at most `max`: a symlink, a device or a FIFO is refused, a larger file too. */
-function readBounded(dir: string, name: string, max: number): Buffer {
-  const path = join(dir, name)
-  let fd: number
-  try {
-    if (lstatSync(path).isSymbolicLink()) fail(`${name} is a symbolic link; refused`)
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
-  } catch (err) {
-    if (err instanceof PolicyFileError) throw err
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') fail(`${name} is missing from ${dir}`)
-    return fail(`${name} cannot be read (${code ?? String(err)})`)
-  }
-  const chunks: Buffer[] = []
-  let total = 0
-  try {
-    if (!fstatSync(fd).isFile()) fail(`${name} is not a regular file; refused`)
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total))
-      const n = readSync(fd, chunk, 0, chunk.length, null)
-      if (n === 0) break
-      chunks.push(chunk.subarray(0, n))
-      total += n
-      if (total > max) fail(`${name} is larger than ${max} bytes`)
-    }
-  } finally {
-    closeSync(fd)
-  }
-  return Buffer.concat(chunks, total)
-}
-
-/** The policy in a folder written by writePolicyFolder (or by anyone following docs/POLICIES.md). */
-export function readPolicyFolder(dir: string): { config: PolicyFileConfig; weights: LearnerWeights } {
-  let isDir = false
-  try {
-    isDir = lstatSync(dir).isDirectory()
-  } catch {
-    fail(`no folder ${dir}`)
-  }
-  if (!isDir) fail(`${dir} is not a folder`)
-  const text = readBounded(dir, CONFIG_FILE, POLICY_FILE_LIMITS.configBytes).toString('utf8')
-  let config: unknown
-  try {
-    config = JSON.parse(text)
-  } catch {
-    fail(`${CONFIG_FILE} is not JSON`)
-  }
-  const model = readBounded(dir, MODEL_FILE, POLICY_FILE_LIMITS.modelBytes)
-  return importPolicy(config, model)
 }

@@ -7,14 +7,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../../src/main/cli/main'
+import { readPolicyFolder, writePolicyFolder } from '../../../src/main/cli/policy-folder'
 import { learnerSpec } from '../../../src/main/learn/algorithm'
 import { ExpertOracle } from '../../../src/main/learn/oracle'
 import {
   decodeSafetensors,
   encodeSafetensors,
   exportPolicy,
-  readPolicyFolder,
-  writePolicyFolder,
   type PolicyOrigin,
 } from '../../../src/main/learn/policy-file'
 import { runSession } from '../../../src/main/learn/session-runner'
@@ -302,7 +301,11 @@ describe('bad policy folders', () => {
     await fails(evalOf(tmp.path('nowhere')), /^iwb policy eval: no folder .*nowhere$/)
     const noModel = folder('no-model', null, config)
     execFileSync('rm', [join(noModel, 'model.safetensors')])
-    await fails(evalOf(noModel), /^iwb policy eval: model\.safetensors is missing from /)
+    await fails(evalOf(noModel), /^iwb policy eval: model\.safetensors is missing$/)
+    // a model that is a link to a file outside the folder
+    const linked = folder('linked-model', null, config)
+    execFileSync('ln', ['-sf', join(good, 'model.safetensors'), join(linked, 'model.safetensors')])
+    await fails(evalOf(linked), /^iwb policy eval: model\.safetensors is a symbolic link; refused$/)
     // a task of other sizes
     await fails(
       ['policy', 'eval', '--from', good, '--task', 'hopper'],
