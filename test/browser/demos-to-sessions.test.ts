@@ -52,9 +52,21 @@ describe('demonstrations to a session', () => {
     await page.getByTestId('session-task').selectOption('reacher-arm')
     await page.getByTestId('session-algo').selectOption('bc')
     await expect.poll(() => page.getByTestId('algo-explain').textContent()).toContain('Behaviour cloning')
+    // BC asks no oracle: neither the oracle nor the cost ratio is offered
+    expect(await page.getByTestId('oracle-choice').count()).toBe(0)
+    expect(await page.getByTestId('session-cost-ratio').count()).toBe(0)
     await page.getByTestId('offline-demos').check()
     for (const id of [first, second]) await page.getByTestId(`demo-${id}`).getByRole('checkbox').check()
     await expect.poll(() => page.getByTestId('demo-choice').textContent()).toMatch(/^2 chosen/)
+    // the budget defaults to every chosen state, so BC uses all of them
+    const states = Number(/(\d+) states/.exec((await page.getByTestId('demo-choice').textContent()) ?? '')?.[1])
+    expect(states).toBeGreaterThanOrEqual(30)
+    await expect.poll(() => page.getByTestId('session-budget').inputValue()).toBe(String(states))
+    expect(await page.getByTestId('budget-buys').textContent()).toContain(`${states} = ${states} offline demonstration`)
+    // STAGGER asks one: the form offers it again
+    await page.getByTestId('session-algo').selectOption('stagger')
+    await page.getByTestId('oracle-choice').waitFor()
+    await page.getByTestId('session-algo').selectOption('bc')
     await page.getByTestId('session-budget').fill('20')
     await page.getByTestId('session-eval-every').fill('10') // two evaluations keep the test short
     await expect
@@ -65,6 +77,11 @@ describe('demonstrations to a session', () => {
 
     const row = page.locator('[data-testid^="session-"][data-status]').first()
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 120_000 }).toBe('finished')
+    // the table names where the labels came from (not an oracle BC never asked), and the success rate
+    const id = Number((await row.getAttribute('data-testid'))?.replace('session-', ''))
+    const picked = [first, second].sort((a, b) => a - b)
+    expect(await page.getByTestId(`session-source-${id}`).textContent()).toBe(`demos #${picked[0]} #${picked[1]}`)
+    expect(await page.getByTestId(`session-success-${id}`).textContent()).toMatch(/^\d+ %$/)
     await screenshot(page, 'sessions-demos-finished')
     expect(await shownErrors(page)).toEqual([])
     expect(errors).toEqual([])
