@@ -2,8 +2,22 @@
 // application id, schema version, read-only, locked), then migrations and crash recovery; and the read-only looks
 // at a file that `iwb db check` and `iwb db info` take. Each refusal is a StoreError whose code says why.
 import Database from 'better-sqlite3'
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync, unlinkSync } from 'node:fs'
-import { dirname } from 'node:path'
+import {
+  accessSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  statfsSync,
+  unlinkSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join } from 'node:path'
 import { toStoreError, StoreError } from './errors'
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations'
 
@@ -86,7 +100,7 @@ function checkWritable(file: string): void {
   if (!hasWriteBits(file) || !hasWriteBits(dirname(file))) {
     throw new StoreError(
       'read-only',
-      `workspace ${file} is read-only (the file or its folder); open it with { readonly: true } or make it writable`,
+      `workspace ${file} is read-only (the file or its folder); commands that only read it work (iwb db check, db info, export), make it writable to change it`,
     )
   }
 }
@@ -108,6 +122,54 @@ function readonlyCompanions(file: string): () => void {
       // Leaving them is harmless; SQLite reuses them.
     }
   }
+}
+
+/** The folder is on a read-only file system: access(2) says EROFS, for root too. */
+function onReadOnlyFileSystem(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK)
+    return false
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EROFS'
+  }
+}
+
+/** Free space kept in the temporary folder beside a copy made for reading. */
+const COPY_HEADROOM_BYTES = 64 * 2 ** 20
+
+/**
+ * Where a read-only connection reads `file`. SQLite reads a WAL file only beside its -shm index, which it cannot
+ * create on a read-only file system (a read-only mount: "unable to open database file"); nobody writes there, so a
+ * private copy of the file (and its -wal) in the system's temporary folder reads the same, and is removed when the
+ * connection closes. Elsewhere the file itself, with readonlyCompanions' tidying.
+ */
+function readonlyTarget(file: string): { path: string; afterClose: () => void } {
+  const wal = `${file}-wal`
+  if (!onReadOnlyFileSystem(dirname(file)) || (existsSync(`${file}-shm`) && existsSync(wal))) {
+    return { path: file, afterClose: readonlyCompanions(file) }
+  }
+  const need = statSync(file).size + (existsSync(wal) ? statSync(wal).size : 0)
+  const tmp = tmpdir()
+  const free = (() => {
+    const st = statfsSync(tmp)
+    return st.bavail * st.bsize
+  })()
+  if (free < need + COPY_HEADROOM_BYTES) {
+    throw new StoreError(
+      'read-only',
+      `workspace ${file} is on a read-only file system, where SQLite cannot read it in place, and ${tmp} has too little free space for a copy (${Math.ceil(need / 2 ** 20)} MiB); copy it to a writable folder and use the copy`,
+    )
+  }
+  const dir = mkdtempSync(join(tmp, 'iwb-readonly-'))
+  const path = join(dir, basename(file))
+  try {
+    copyFileSync(file, path)
+    if (existsSync(wal)) copyFileSync(wal, `${path}-wal`)
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true })
+    throw toStoreError(err, file)
+  }
+  return { path, afterClose: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
 /**
@@ -217,15 +279,17 @@ export function openDatabase(
   const verify = exists ? chooseVerify(file, options.verify ?? 'auto') : 'quick'
   if (present && !readonly) checkWritable(file)
   if (!present && !readonly) checkCreatable(file)
-  const tidy = readonly ? readonlyCompanions(file) : () => {}
+  const target = readonly ? readonlyTarget(file) : { path: file, afterClose: () => {} }
+  const tidy = target.afterClose
   let db: Database.Database
   try {
-    db = new Database(file, {
+    db = new Database(target.path, {
       readonly,
       fileMustExist: readonly,
       timeout: options.busyTimeoutMs ?? 5000,
     })
   } catch (err) {
+    tidy()
     if (!present) removeCreated(file)
     throw toStoreError(err, file)
   }
@@ -298,9 +362,11 @@ export function checkIntegrity(file: string): IntegrityReport {
     }
   }
   let db: Database.Database | null = null
-  const tidy = readonlyCompanions(file)
+  let tidy = (): void => {}
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true })
+    const target = readonlyTarget(file)
+    tidy = target.afterClose
+    db = new Database(target.path, { readonly: true, fileMustExist: true })
     const rows = db.pragma('integrity_check') as { integrity_check: string }[]
     const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok')
     const fk = db.pragma('foreign_key_check') as {
@@ -343,9 +409,11 @@ export function describeWorkspace(file: string): WorkspaceDescription {
   checkRegularFile(file)
   checkHeader(file)
   let db: Database.Database | null = null
-  const tidy = readonlyCompanions(file)
+  let tidy = (): void => {}
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true })
+    const target = readonlyTarget(file)
+    tidy = target.afterClose
+    db = new Database(target.path, { readonly: true, fileMustExist: true })
     const tables = new Set(
       (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
         (r) => r.name,
