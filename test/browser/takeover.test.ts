@@ -92,4 +92,46 @@ describe('Takeover view', () => {
     expect(errors).toEqual([])
     await page.close()
   }, 150_000)
+
+  it('says it is starting, counts RB held from the first shown step, and runs until the person ends it', async () => {
+    const { page, errors } = await wb.open('takeover')
+    await page.getByTestId('takeover-task').selectOption('reacher-arm')
+    await page.getByTestId('takeover-budget').fill('6')
+    await page.getByTestId('takeover-cost-ratio').fill('1')
+    const deadman = page.getByTestId('takeover-deadman')
+    // RB held and the stick pushed before the session starts
+    await setAxes(page, { 0: 0.8, 1: -0.6 })
+    await setButton(page, 5, 1)
+    await page.getByTestId('takeover-start').click()
+    await expect.poll(() => deadman.getAttribute('data-starting')).toBe('true')
+    expect(await deadman.textContent()).toContain('Starting: loading the task and the learner')
+    await screenshot(page, 'takeover-starting')
+    await expect.poll(() => deadman.getAttribute('data-starting'), { timeout: 60_000 }).toBe('false')
+    const id = Number(/^(\d+)/.exec((await page.getByTestId('takeover-session').textContent()) ?? '')?.[1])
+    await expect
+      .poll(() => page.getByTestId('takeover-session').textContent(), { timeout: 60_000 })
+      .toContain('finished')
+    await setButton(page, 5, 0)
+    await setAxes(page, { 0: 0, 1: 0 })
+    const ws = openWorkspace(wb.db, { readonly: true })
+    try {
+      // the first step shown was already the person's: labels from step 0 of the first episode on
+      const steps = ws.db
+        .prepare("SELECT step_index FROM labels WHERE session_id = ? AND source = 'intervention' ORDER BY id")
+        .pluck()
+        .all(id) as number[]
+      expect(steps).toEqual([0, 1, 2, 3, 4, 5])
+    } finally {
+      ws.close()
+    }
+
+    // nobody takes over: the session runs on (no end after idle episodes) until End
+    await page.getByTestId('takeover-start').click()
+    await expect.poll(() => deadman.getAttribute('data-starting'), { timeout: 60_000 }).toBe('false')
+    await page.getByTestId('takeover-end').click()
+    await expect.poll(() => page.getByTestId('takeover-session').textContent()).toContain('cancelled')
+    expect(await shownErrors(page)).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  }, 150_000)
 })

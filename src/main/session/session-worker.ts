@@ -33,6 +33,8 @@ const controller = new AbortController()
 let human: HumanOracle | null = null
 /** the person of a takeover session (hg-dagger with oracle 'human') */
 let person: LivePerson | null = null
+/** the page's takeover input that came before the person was set up: the first steps shown count it */
+let earlySteer: { held: boolean; action: number[] } | null = null
 let running = false
 
 async function run(req: RunRequest): Promise<SessionOutcome> {
@@ -92,6 +94,7 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
         task: taskInfo(config.taskId),
         publish: (live) => post({ type: 'live', live }),
       })
+      if (earlySteer) person.steer(earlySteer)
     }
     let first = true
     // Evaluation on rollout workers or here: the same episodes, the same returns (learn/evaluation.ts).
@@ -282,7 +285,8 @@ port.on('message', (msg: ToSessionWorker) => {
     }
     case 'steer':
       try {
-        person?.steer(msg)
+        if (person) person.steer(msg)
+        else earlySteer = { held: msg.held, action: msg.action }
       } catch {
         // a malformed action from the page: ignored, the person keeps watching (the contract bounds its size)
       }

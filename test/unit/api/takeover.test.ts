@@ -77,4 +77,40 @@ describe('takeover.* with a person', () => {
       await wb.close()
     }
   }, 90_000)
+
+  it("keeps a live person's session running through episodes without a takeover until they end it", async () => {
+    const wb = await createWorkbench({ workspaceFile: join(dir, 'idle.db') }, [
+      makeSessionsService({ evalWorkers: 0 }),
+      takeoverService,
+    ])
+    const api = connectInProcess(wb.handlers, wb.broadcaster)
+    try {
+      const live: TakeoverLive[] = []
+      api.on('takeover.live', (l) => live.push(l))
+      // cartpole's untrained learner drops the pole within a few seconds: episodes come quickly
+      const s = await api.call('sessions.start', {
+        taskId: 'cartpole',
+        algo: 'hg-dagger',
+        oracle: 'human',
+        budget: 10,
+        costRatio: 1,
+        evalEvery: 100,
+        evalEpisodes: 1,
+      })
+      const status = async (): Promise<string | undefined> =>
+        (await api.call('sessions.list', {})).find((x) => x.id === s.id)?.status
+      // a fifth episode begins: three (and more) episodes without a takeover did not end the session
+      await waitFor(async () => live.some((l) => l.episode >= 4) || (await status()) !== 'running', {
+        message: 'a fifth episode',
+        timeoutMs: 60_000,
+      })
+      expect(await status()).toBe('running')
+      expect(live.some((l) => l.episode >= 4)).toBe(true)
+      // the person ends it
+      expect((await api.call('sessions.control', { sessionId: s.id, command: 'cancel' })).status).toBe('cancelled')
+    } finally {
+      api.close()
+      await wb.close()
+    }
+  }, 90_000)
 })

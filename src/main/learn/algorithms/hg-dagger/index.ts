@@ -43,7 +43,10 @@ export interface Supervisor {
 /** One episode of a takeover session, as logged: time watched, time held, presses of the button (contract.ts). */
 export type { TakeoverEpisode }
 
-/** Stop after this many episodes in a row without a takeover: the person no longer needs to step in. */
+/**
+ * A simulated person's session stops after this many episodes in a row without a takeover (it no longer needs to
+ * step in); a live person's runs until they end it or the budget is spent (they may simply be watching).
+ */
 export const IDLE_EPISODES = 3
 /** A bound on the episodes one session may log (its bookkeeping is saved with every checkpoint). */
 export const MAX_EPISODES = 10_000
@@ -71,7 +74,8 @@ export class Takeover implements Algorithm {
     if (!person) throw new Error('a takeover session needs a person (or a simulated one) to take over')
     if (ctx.remaining < ctx.costRatio || this.episodes.length >= MAX_EPISODES) return null
     const recent = this.episodes.slice(-IDLE_EPISODES)
-    if (recent.length === IDLE_EPISODES && recent.every((e) => e.takeovers === 0)) return null
+    if (person.kind !== 'human' && recent.length === IDLE_EPISODES && recent.every((e) => e.takeovers === 0))
+      return null
     const maxLabels = Math.floor(ctx.remaining / ctx.costRatio)
     const episode: TakeoverEpisode = {
       episode: this.episodes.length,
