@@ -6,7 +6,8 @@ import { StoreError } from '../errors'
 import { isLerobotFolder, lerobotVersion } from './lerobot-parts'
 import { isLerobotV3, readLerobotV3, writeLerobotV3 } from './lerobot-v3'
 import { readLerobotV21, writeLerobotV21 } from './lerobot-v21'
-import { isHdf5, readRobomimic, writeRobomimic } from './robomimic'
+import { isHdf5 } from './hdf5-signature'
+import { readRobomimic, writeRobomimic } from './robomimic-lazy'
 import type { Dataset, DatasetTasks } from './types'
 
 /** What a path holds, as far as detection looks: a folder, or a file and its first bytes. */
