@@ -460,6 +460,21 @@ export const methods = {
     input: z.object({ sessionIds: z.array(id).min(1) }).strict(),
     output: z.array(z.object({ session: SessionInfo, points: z.array(EvaluationPoint) })),
   },
+  /**
+   * The task's expert on the chosen sessions' evaluation episodes (the comparison's reference line): null for a
+   * task without an expert; sessions of another task are refused
+   */
+  'sessions.expert': {
+    input: z.object({ taskId: z.string().max(200), sessionIds: z.array(id).min(1).max(100) }).strict(),
+    output: z
+      .object({
+        taskId: z.string(),
+        meanReturn: finite,
+        successRate: z.number().min(0).max(1).nullable(),
+        episodes: z.number().int().positive(),
+      })
+      .nullable(),
+  },
 
   // Answering a query (human oracle).
   'queries.answer': {

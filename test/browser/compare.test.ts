@@ -47,6 +47,9 @@ describe('Compare view', () => {
         expect(d).toMatch(/^M[\d.]+,[\d.]+( L[\d.]+,[\d.]+)+$/)
       }
     }
+    // the expert's return on the same evaluation episodes: a dashed line in each panel
+    await expect.poll(() => plot.locator('line.reference').count(), { timeout: 30_000 }).toBe(3)
+    expect(await page.getByTestId('compare-band-note').textContent()).toContain("expert's mean return")
     const table = page.getByTestId('compare-table')
     expect(await table.locator('tbody tr').count()).toBe(2)
     expect(await table.textContent()).toContain('dagger')
@@ -66,6 +69,33 @@ describe('Compare view', () => {
         .subarray(1, 4)
         .toString(),
     ).toBe('PNG')
+
+    // a session of another task: not on the same return axis; one task at a time
+    await page.getByTestId('tab-sessions').click()
+    await page.getByTestId('session-task').selectOption('reacher-arm')
+    await page.getByTestId('session-algo').selectOption('bc')
+    await page.getByTestId('offline-expert').check()
+    await page.getByTestId('session-budget').fill('12')
+    await page.getByTestId('session-eval-every').fill('6')
+    await page.getByTestId('session-start').click()
+    await expect
+      .poll(() => page.getByTestId('session-3').getAttribute('data-status'), { timeout: 90_000, interval: 500 })
+      .toBe('finished')
+    await page.getByTestId('tab-compare').click()
+    for (const id of [1, 2, 3]) {
+      const box = page.getByTestId(`compare-pick-${id}`)
+      if (!(await box.isChecked())) await box.check()
+    }
+    const note = page.getByTestId('compare-tasks')
+    await expect.poll(() => note.textContent()).toContain('of 2 tasks')
+    await page.getByTestId('compare-task-cartpole').click()
+    await expect.poll(() => plot.locator('g[data-axis="cost"] path.curve').count()).toBe(2) // cartpole's two
+    await page.getByTestId('compare-task-reacher-arm').click()
+    await expect.poll(() => plot.locator('g[data-axis="cost"] path.curve').count()).toBe(1)
+    await expect.poll(() => plot.locator('line.reference').count(), { timeout: 30_000 }).toBe(3)
+    expect(await plot.textContent()).toContain('reacher-arm')
+    expect(await plot.textContent()).not.toContain('cartpole')
+    await screenshot(page, 'compare-two-tasks')
 
     expect(await shownErrors(page)).toEqual([])
     expect(errors).toEqual([])

@@ -41,6 +41,8 @@ const BASE: { [M in MethodName]: unknown } = {
   'sessions.list': {},
   'sessions.control': { sessionId: 1, command: 'pause' },
   'sessions.curves': { sessionIds: [1] },
+  // session 1 is of reacher-arm: refused in one line for another task
+  'sessions.expert': { taskId: 'cartpole', sessionIds: [1] },
   'queries.answer': { queryId: 1, action: [0], firstInputMs: 1, commitMs: 2 },
   'queries.skip': { queryId: 1 },
   'queries.pending': {},

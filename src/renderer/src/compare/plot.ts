@@ -70,7 +70,13 @@ export function groupCurves(curves: Curve[]): CurveGroup[] {
   })
 }
 
-export function panelFor(groups: CurveGroup[], axis: EffortAxis): PlotPanel {
+/** The expert's mean return on the sessions' evaluation episodes: a dashed line in every panel. */
+export interface ExpertLine {
+  meanReturn: number
+  episodes: number
+}
+
+export function panelFor(groups: CurveGroup[], axis: EffortAxis, expert: ExpertLine | null = null): PlotPanel {
   const series: Series[] = groups.map((g) => ({
     name: g.name,
     color: g.color,
@@ -91,14 +97,20 @@ export function panelFor(groups: CurveGroup[], axis: EffortAxis): PlotPanel {
     yLabel: axis === EFFORT_AXES[0].key ? 'mean return' : undefined,
     series,
     note: groups.length === 0 ? 'pick sessions' : flat ? 'all at 0 (simulated oracle)' : undefined,
+    ...(expert ? { reference: { y: expert.meanReturn, label: `expert ${expert.meanReturn.toFixed(1)}` } } : {}),
   }
 }
 
+/** The tasks of the chosen sessions, in the order they were chosen: returns of two tasks share no axis. */
+export function curveTasks(curves: Curve[]): string[] {
+  return [...new Set(curves.map((c) => c.session.taskId))]
+}
+
 /** The comparison figure: one panel per effort axis, the legend below. */
-export function comparisonFigure(curves: Curve[]): Figure {
+export function comparisonFigure(curves: Curve[], expert: ExpertLine | null = null): Figure {
   const groups = groupCurves(curves)
   return {
-    panels: EFFORT_AXES.map((a) => panelFor(groups, a.key)),
+    panels: EFFORT_AXES.map((a) => panelFor(groups, a.key, expert)),
     panelWidth: 380,
     panelHeight: 300,
     legend: 'below',
