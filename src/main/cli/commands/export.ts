@@ -4,6 +4,7 @@
 import {
   collectEpisodes,
   collectSessionLabels,
+  collectSessionQueries,
   datasetFormat,
   EXPORT_FORMATS,
   exportWorkspace,
@@ -24,7 +25,7 @@ const ids = flag.parsed((text) => {
 export const command: Command = {
   name: 'export',
   summary: 'export sessions (JSON lines), or demonstrations / labels as a robomimic HDF5 file or LeRobot dataset',
-  usage: `iwb export --db FILE [--format ${EXPORT_FORMATS.join('|')}] --out PATH [--session N]... [--task T] [--episodes IDS] [--json]`,
+  usage: `iwb export --db FILE [--format ${EXPORT_FORMATS.join('|')}] --out PATH [--session N]... [--task T] [--episodes IDS] [--queries] [--json]`,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, {
       options: {
@@ -34,6 +35,7 @@ export const command: Command = {
         session: { type: 'string', multiple: true },
         task: { type: 'string' },
         episodes: { type: 'string' },
+        queries: { type: 'boolean' },
         json: { type: 'boolean' },
       },
       schema: z.object({
@@ -43,6 +45,7 @@ export const command: Command = {
         session: z.array(flag.int(1, Number.MAX_SAFE_INTEGER)).default([]),
         task: flag.task().optional(),
         episodes: ids.optional(),
+        queries: z.boolean().default(false),
         json: z.boolean().default(false),
       }),
     })
@@ -55,15 +58,23 @@ export const command: Command = {
       throw new UsageError(`--format ${format} exports one session's labels at a time`)
     if (format !== 'jsonl' && sessions.length && (values.task || values.episodes))
       throw new UsageError("--session exports a session's labels; --task/--episodes export demonstrations: give one")
+    if (values.queries && (format === 'jsonl' || sessions.length !== 1))
+      throw new UsageError("--queries exports one session's answered queries: give --session N and a dataset --format")
     const ws = openWorkspace(db, { readonly: true })
     try {
       if (format === 'jsonl') return exportJsonl(ws, out, sessions, json, io)
       const tasks = await datasetTasks()
-      const dataset = sessions.length
-        ? collectSessionLabels(ws, tasks, sessions[0])
-        : collectEpisodes(ws, tasks, { taskId: values.task, episodeIds: values.episodes })
+      const dataset = values.queries
+        ? collectSessionQueries(ws, tasks, sessions[0])
+        : sessions.length
+          ? collectSessionLabels(ws, tasks, sessions[0])
+          : collectEpisodes(ws, tasks, { taskId: values.task, episodeIds: values.episodes })
       const written = await datasetFormat(format).write(dataset, out)
-      const what = sessions.length ? `the labels of session ${sessions[0]}` : `${written.episodes} demonstration(s)`
+      const what = values.queries
+        ? `${written.episodes} answered queries of session ${sessions[0]} (one-step episodes)`
+        : sessions.length
+          ? `the labels of session ${sessions[0]}`
+          : `${written.episodes} demonstration(s)`
       if (json)
         io.out(
           JSON.stringify({

@@ -1,8 +1,13 @@
-// What an export takes from a workspace: demonstrations of one task (all of them, or chosen episodes), or a
-// session's labels as one demonstration (observation + action per label, in label order).
+// What an export takes from a workspace: demonstrations of one task (all of them, or chosen episodes), a session's
+// labels as one demonstration (observation + action per label, in label order), or a session's answered queries as
+// one-step episodes. Each step says what a person did (StepPeople): its source, who, their seconds, the expert's
+// action where one was asked.
+import { fromBlob } from '../codec'
 import { StoreError } from '../errors'
+import { secondsPerDemoState } from '../human-time'
+import type { EpisodeInfo, StepSource, StoredStep } from '../types'
 import type { Workspace } from '../workspace'
-import { DATASET_LIMITS, type Dataset, type DatasetEpisode, type DatasetTasks } from './types'
+import { DATASET_LIMITS, type Dataset, type DatasetEpisode, type DatasetTasks, type StepPeople } from './types'
 
 export interface CollectOptions {
   /** every settled demonstration of this task */
@@ -50,6 +55,7 @@ export function collectEpisodes(ws: Workspace, tasks: DatasetTasks, options: Col
       'io',
       `${total} steps is more than one export holds (${DATASET_LIMITS.totalSteps}): choose episodes with --episodes`,
     )
+  const tags = ws.episodeTags(task.taskId)
   const episodes: DatasetEpisode[] = infos.map((info) => {
     const { steps } = ws.loadEpisode(info.episodeId)
     return {
@@ -60,9 +66,60 @@ export function collectEpisodes(ws: Workspace, tasks: DatasetTasks, options: Col
       actions: steps.map((s) => s.action),
       states: steps.map((s) => s.state),
       rewards: Float64Array.from(steps, (s) => s.reward),
+      people: episodePeople(ws, info, steps),
+      tags: tags.get(info.episodeId) ?? [],
     }
   })
   return { task, episodes }
+}
+
+/** Whether the labels table has the expert's action (a workspace of a schema before it has not). */
+function hasExpertAction(ws: Workspace): boolean {
+  return (ws.prepare('SELECT name FROM pragma_table_info(?)').all('labels') as { name: string }[]).some(
+    (c) => c.name === 'expert_action',
+  )
+}
+
+/**
+ * What a person did at each step of a stored episode: the step's source; the episode's operator for a person's
+ * steps; the seconds of the label taken from the step (a takeover's share of its held time) or, for a recorded
+ * demonstration, its recording time over its steps; the expert's action stored with that label.
+ */
+function episodePeople(ws: Workspace, info: EpisodeInfo, steps: readonly StoredStep[]): StepPeople {
+  const expert = hasExpertAction(ws)
+  const rows = ws
+    .prepare(
+      `SELECT step_index AS i, human_seconds AS s${expert ? ', expert_action AS e' : ''} FROM labels
+       WHERE episode_id = ? AND step_index IS NOT NULL ORDER BY id`,
+    )
+    .all(info.episodeId) as { i: number; s: number | null; e?: Buffer | null }[]
+  const seconds = new Map<number, number>()
+  const experts = new Map<number, Float64Array>()
+  for (const r of rows) {
+    // a step drawn by several sessions: the label a person gave carries the seconds
+    if (r.s !== null && !seconds.has(r.i)) seconds.set(r.i, r.s)
+    if (r.e && !experts.has(r.i)) experts.set(r.i, fromBlob(r.e))
+  }
+  const recorded =
+    info.kind === 'demonstration' && info.complete && info.finishedAt && info.steps > 0
+      ? secondsPerDemoState({
+          steps: info.steps,
+          seconds: Math.max(0, (Date.parse(info.finishedAt) - Date.parse(info.createdAt)) / 1000),
+        })
+      : null
+  return {
+    sources: steps.map((s) => s.source),
+    operators: steps.map((s) => (s.source === 'policy' ? null : info.operator)),
+    humanSeconds: steps.map(
+      (s, i) => seconds.get(i) ?? (s.source === 'demonstration' && recorded !== null ? recorded : null),
+    ),
+    expertActions: steps.map((_, i) => experts.get(i) ?? null),
+  }
+}
+
+/** A label's source as a step's: an offline label is a demonstration's step. */
+function stepSource(source: string): StepSource {
+  return source === 'offline' ? 'demonstration' : (source as StepSource)
 }
 
 /**
@@ -87,7 +144,77 @@ export function collectSessionLabels(ws: Workspace, tasks: DatasetTasks, session
         actions: labels.map((l) => Float64Array.from(l.action)),
         states: withStates ? labels.map((l) => Float64Array.from(l.state!)) : null,
         rewards: new Float64Array(labels.length),
+        people: {
+          sources: labels.map((l) => stepSource(l.source)),
+          operators: labels.map(() => null), // a label keeps no operator
+          humanSeconds: labels.map((l) => l.humanSeconds),
+          expertActions: labels.map((l) => expertOf(l)),
+        },
       },
     ],
+  }
+}
+
+/** An epoch-ms time as ISO text, or null when it is not one. */
+function dateOf(ms: number): string | null {
+  const at = new Date(ms)
+  return Number.isNaN(at.getTime()) ? null : at.toISOString()
+}
+
+function expertOf(label: object): Float64Array | null {
+  const e = (label as { expertAction?: ArrayLike<number> | null }).expertAction
+  return e ? Float64Array.from(e) : null
+}
+
+/**
+ * A session's answered queries, each a one-step episode: the queried state (its label's observation and physics
+ * state), the person's answer as the action, who answered and how long it took (prompt to commit), the expert's
+ * action where it was stored; rewards 0. A query abandoned or skipped has no answer and is left out.
+ */
+export function collectSessionQueries(ws: Workspace, tasks: DatasetTasks, sessionId: number): Dataset {
+  const info = ws.sessionInfo(sessionId)
+  const task = taskOf(tasks, info.taskId)
+  const labels = new Map(
+    ws
+      .openSession(sessionId)
+      .labels()
+      .map((l) => [l.id, l]),
+  )
+  const rows = ws
+    .prepare(
+      `SELECT id, label_id, issued_at, committed_at, operator FROM queries
+       WHERE session_id = ? AND label_id IS NOT NULL AND committed_at IS NOT NULL ORDER BY id`,
+    )
+    .all(sessionId) as {
+    id: number
+    label_id: number
+    issued_at: number
+    committed_at: number
+    operator: string | null
+  }[]
+  if (rows.length === 0) throw new StoreError('not-found', `session ${sessionId} has no answered queries`)
+  if (rows.length > DATASET_LIMITS.episodes)
+    throw new StoreError('io', `session ${sessionId} has more than ${DATASET_LIMITS.episodes} answered queries`)
+  const withStates = rows.every((r) => labels.get(r.label_id)?.state?.length === task.stateSize)
+  return {
+    task,
+    episodes: rows.map((r) => {
+      const l = labels.get(r.label_id)!
+      return {
+        sourceId: r.id,
+        operator: r.operator,
+        createdAt: dateOf(r.issued_at) ?? info.createdAt ?? null,
+        observations: [Float64Array.from(l.observation)],
+        actions: [Float64Array.from(l.action)],
+        states: withStates ? [Float64Array.from(l.state!)] : null,
+        rewards: new Float64Array(1),
+        people: {
+          sources: ['query'],
+          operators: [r.operator],
+          humanSeconds: [Math.max(0, (r.committed_at - r.issued_at) / 1000)],
+          expertActions: [expertOf(l)],
+        },
+      }
+    }),
   }
 }

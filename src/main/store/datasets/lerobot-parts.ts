@@ -3,13 +3,17 @@
 // rule of the workbench's own import (plain-file.ts: regular files inside the folder, each to its bound).
 // Features: observation.state and action (float32, as LeRobot's policies take them), physics.state (float64: the
 // full MuJoCo state before the action, so an episode replays exactly), next.reward (float32), next.done, and the
-// index columns timestamp, frame_index, episode_index, index, task_index.
+// index columns timestamp, frame_index, episode_index, index, task_index. What a person did (issue 26 item 3), when
+// the dataset knows it: source (demonstration, query, intervention, policy), intervention (LeRobot's name for a
+// takeover step), operator, human_seconds (null where none was measured), expert_action (float32, null where the
+// expert was not asked; the column only when some step has one).
 import { mkdirSync, existsSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FileMetaData } from 'hyparquet'
 import { StoreError } from '../errors'
 import { openInside, readAtMost } from '../plain-file'
-import { DATASET_LIMITS, type DatasetEpisode, type DatasetTask } from './types'
+import { STEP_SOURCES, type StepSource } from '../types'
+import { DATASET_LIMITS, type DatasetEpisode, type DatasetTask, type StepPeople } from './types'
 
 export const CHUNKS_SIZE = 1000
 
@@ -93,14 +97,32 @@ export function mergeStats(all: Stats[]): Stats {
   }
 }
 
+/** Which optional frame columns a dataset's episodes all carry (one schema for every file). */
+export interface FrameShape {
+  states: boolean
+  people: boolean
+  expert: boolean
+}
+
+export function frameShape(episodes: readonly DatasetEpisode[]): FrameShape {
+  const people = episodes.every((ep) => ep.people !== undefined)
+  return {
+    // physics.state when every episode has states (a session's labels may have none)
+    states: episodes.every((ep) => ep.states !== null),
+    people,
+    expert: people && episodes.some((ep) => ep.people!.expertActions.some((a) => a !== null)),
+  }
+}
+
 /** One episode's frames as Parquet columns (values and schema) and the vectors its statistics are taken of. */
 export function frameColumns(
   task: DatasetTask,
   ep: DatasetEpisode,
   episodeIndex: number,
   firstIndex: number,
-  withStates: boolean,
+  shape: FrameShape,
 ) {
+  const withStates = shape.states
   const n = ep.actions.length
   const fps = task.controlHz
   const observations = ep.observations.map((v) => Array.from(Float32Array.from(v)))
@@ -120,6 +142,7 @@ export function frameColumns(
     { name: 'episode_index', data: new BigInt64Array(n).fill(BigInt(episodeIndex)) },
     { name: 'index', data: index },
     { name: 'task_index', data: new BigInt64Array(n) },
+    ...(shape.people ? peopleColumns(ep.people!, shape.expert) : []),
   ]
   const schema = [
     { name: 'schema', num_children: columnData.length },
@@ -133,6 +156,15 @@ export function frameColumns(
     scalarColumn('episode_index', 'INT64'),
     scalarColumn('index', 'INT64'),
     scalarColumn('task_index', 'INT64'),
+    ...(shape.people
+      ? [
+          scalarColumn('source', 'BYTE_ARRAY'),
+          scalarColumn('intervention', 'BOOLEAN'),
+          scalarColumn('operator', 'BYTE_ARRAY'),
+          scalarColumn('human_seconds', 'DOUBLE'),
+          ...(shape.expert ? listColumn('expert_action', 'FLOAT') : []),
+        ]
+      : []),
   ]
   const scalars = (xs: ArrayLike<number | bigint>) => Array.from(xs, (x) => [Number(x)])
   /** the features LeRobot keeps statistics of, as vectors (the physics state is left out: nothing normalises it) */
@@ -149,8 +181,26 @@ export function frameColumns(
   return { columnData, schema, statVectors }
 }
 
+function peopleColumns(people: StepPeople, expert: boolean) {
+  return [
+    { name: 'source', data: people.sources },
+    { name: 'intervention', data: people.sources.map((s) => s === 'intervention') },
+    { name: 'operator', data: people.operators },
+    { name: 'human_seconds', data: people.humanSeconds },
+    ...(expert
+      ? [
+          {
+            name: 'expert_action',
+            data: people.expertActions.map((a) => (a ? Array.from(Float32Array.from(a)) : null)),
+          },
+        ]
+      : []),
+  ]
+}
+
 /** info.json's features: each column's dtype and shape. */
-export function frameFeatures(task: DatasetTask, withStates: boolean) {
+export function frameFeatures(task: DatasetTask, shape: FrameShape) {
+  const withStates = shape.states
   const vec = (dtype: string, n: number, names: string[] | null = null) => ({ dtype, shape: [n], names })
   return {
     'observation.state': vec('float32', task.obsDim),
@@ -163,6 +213,15 @@ export function frameFeatures(task: DatasetTask, withStates: boolean) {
     episode_index: vec('int64', 1),
     index: vec('int64', 1),
     task_index: vec('int64', 1),
+    ...(shape.people
+      ? {
+          source: vec('string', 1),
+          intervention: vec('bool', 1),
+          operator: vec('string', 1),
+          human_seconds: vec('float64', 1),
+          ...(shape.expert ? { expert_action: vec('float32', task.actDim) } : {}),
+        }
+      : {}),
   }
 }
 
@@ -292,11 +351,27 @@ export function vectorOf(value: unknown, width: number, where: string, dir: stri
 }
 
 /** The frame columns an import uses; a dataset's other features are never decoded. */
-export const READ_COLUMNS = ['observation.state', 'action', 'physics.state', 'next.reward', 'frame_index']
+export const READ_COLUMNS = [
+  'observation.state',
+  'action',
+  'physics.state',
+  'next.reward',
+  'frame_index',
+  'source',
+  'intervention',
+  'operator',
+  'human_seconds',
+  'expert_action',
+]
 
 /** Values a row holds in each column read: a vector's length, or 1. */
 export function columnWidths(task: DatasetTask): Record<string, number> {
-  return { 'observation.state': task.obsDim, action: task.actDim, 'physics.state': task.stateSize }
+  return {
+    'observation.state': task.obsDim,
+    action: task.actDim,
+    'physics.state': task.stateSize,
+    expert_action: task.actDim,
+  }
 }
 
 /**
@@ -345,12 +420,35 @@ export function episodeOfFrames(
   const actions: Float64Array[] = []
   const states: Float64Array[] | null = hasState ? [] : null
   const rewards = new Float64Array(frames.length)
+  // what a person did: read when the dataset has the source column (other LeRobot datasets do not)
+  const people: StepPeople | undefined = frames.some((f) => f.source != null)
+    ? { sources: [], operators: [], humanSeconds: [], expertActions: [] }
+    : undefined
   frames.forEach((f, i) => {
-    if (Number(f.frame_index) !== i) throw bad(dir, `${rel} row ${i} has frame_index ${String(f.frame_index)}`)
-    observations.push(vectorOf(f['observation.state'], task.obsDim, `${rel} row ${i} observation.state`, dir))
-    actions.push(vectorOf(f.action, task.actDim, `${rel} row ${i} action`, dir))
-    states?.push(vectorOf(f['physics.state'], task.stateSize, `${rel} row ${i} physics.state`, dir))
+    const where = `${rel} row ${i}`
+    if (Number(f.frame_index) !== i) throw bad(dir, `${where} has frame_index ${String(f.frame_index)}`)
+    observations.push(vectorOf(f['observation.state'], task.obsDim, `${where} observation.state`, dir))
+    actions.push(vectorOf(f.action, task.actDim, `${where} action`, dir))
+    states?.push(vectorOf(f['physics.state'], task.stateSize, `${where} physics.state`, dir))
     rewards[i] = f['next.reward'] == null ? 0 : Number(f['next.reward'])
+    if (people) stepPeople(dir, where, f, task, people)
   })
-  return { ...source, observations, actions, states, rewards }
+  return { ...source, observations, actions, states, rewards, ...(people ? { people } : {}) }
+}
+
+/** One frame's person columns, each checked as the workspace would store it. */
+function stepPeople(dir: string, where: string, f: Record<string, unknown>, task: DatasetTask, into: StepPeople): void {
+  const source = f.source
+  if (!STEP_SOURCES.includes(source as StepSource))
+    throw bad(dir, `${where} source ${JSON.stringify(source)} is not one of ${STEP_SOURCES.join(', ')}`)
+  if (f.intervention != null && Boolean(f.intervention) !== (source === 'intervention'))
+    throw bad(dir, `${where} intervention ${String(f.intervention)} disagrees with source '${String(source)}'`)
+  // operator, seconds and expert action are bounded with every format's in validateDataset
+  const operator = f.operator == null ? null : String(f.operator)
+  const seconds = f.human_seconds == null ? null : Number(f.human_seconds)
+  const expert = f.expert_action == null ? null : vectorOf(f.expert_action, task.actDim, `${where} expert_action`, dir)
+  into.sources.push(source as StepSource)
+  into.operators.push(operator)
+  into.humanSeconds.push(seconds)
+  into.expertActions.push(expert)
 }

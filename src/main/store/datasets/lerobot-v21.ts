@@ -19,6 +19,7 @@ import {
   episodeOfFrames,
   frameColumns,
   frameFeatures,
+  frameShape,
   isObject,
   mergeStats,
   readInfo,
@@ -51,13 +52,12 @@ function writeInto(dataset: Dataset, dir: string): { episodes: number; steps: nu
   const { task, episodes } = dataset
   mkdirSync(join(dir, 'meta'), { recursive: true })
   const episodeStats: { episode_index: number; stats: Record<string, Stats> }[] = []
-  // physics.state when every episode has states (a session's labels may have none)
-  const withStates = episodes.every((ep) => ep.states !== null)
+  const shape = frameShape(episodes)
   let index = 0
   episodes.forEach((ep, e) => {
     const file = join(dir, dataPath(e))
     mkdirSync(join(file, '..'), { recursive: true })
-    const { columnData, schema, statVectors } = frameColumns(task, ep, e, index, withStates)
+    const { columnData, schema, statVectors } = frameColumns(task, ep, e, index, shape)
     writeFileSync(file, new Uint8Array(parquetWriteBuffer({ columnData, schema, statistics: false })))
     // v2.1's episodes_stats.jsonl as LeRobot's converters wrote it: the vectors and the time
     const kept = ['observation.state', 'action', 'next.reward', 'timestamp']
@@ -81,7 +81,7 @@ function writeInto(dataset: Dataset, dir: string): { episodes: number; steps: nu
     splits: { train: `0:${episodes.length}` },
     data_path: DATA_PATH,
     video_path: VIDEO_PATH,
-    features: frameFeatures(task, withStates),
+    features: frameFeatures(task, shape),
     // The workbench's own keys (LeRobot ignores unknown ones): which task and model file replays the episodes.
     workbench: { task_id: task.taskId, model: task.model, control_hz: task.controlHz },
   }
@@ -94,7 +94,7 @@ function writeInto(dataset: Dataset, dir: string): { episodes: number; steps: nu
         episode_index: e,
         tasks: [task.taskId],
         length: ep.actions.length,
-        workbench: { episode_id: ep.sourceId, operator: ep.operator, created_at: ep.createdAt },
+        workbench: { episode_id: ep.sourceId, operator: ep.operator, created_at: ep.createdAt, tags: ep.tags ?? [] },
       })),
     ),
   )
@@ -161,7 +161,7 @@ export async function readLerobotV21(dir: string, tasks: DatasetTasks, taskId?: 
   const episodesTable = readRows(dir, 'meta/episodes.jsonl') as {
     episode_index?: unknown
     length?: unknown
-    workbench?: { episode_id?: unknown; operator?: unknown; created_at?: unknown }
+    workbench?: { episode_id?: unknown; operator?: unknown; created_at?: unknown; tags?: unknown }
   }[]
   if (episodesTable.length === 0) throw bad(dir, 'meta/episodes.jsonl lists no episodes')
   if (episodesTable.length > DATASET_LIMITS.episodes) throw bad(dir, `more than ${DATASET_LIMITS.episodes} episodes`)
@@ -187,13 +187,12 @@ export async function readLerobotV21(dir: string, tasks: DatasetTasks, taskId?: 
     const frames = await readFrames(dir, rel, readPart(dir, rel, DATASET_LIMITS.dataFileBytes), length, task)
     if (frames.length !== length) throw bad(dir, `${rel} has ${frames.length} rows, meta/episodes.jsonl says ${length}`)
     const wb = row.workbench ?? {}
-    episodes.push(
-      episodeOfFrames(dir, rel, frames, task, {
-        sourceId: typeof wb.episode_id === 'number' ? wb.episode_id : e,
-        operator: typeof wb.operator === 'string' ? wb.operator : null,
-        createdAt: typeof wb.created_at === 'string' ? wb.created_at : null,
-      }),
-    )
+    const ep = episodeOfFrames(dir, rel, frames, task, {
+      sourceId: typeof wb.episode_id === 'number' ? wb.episode_id : e,
+      operator: typeof wb.operator === 'string' ? wb.operator : null,
+      createdAt: typeof wb.created_at === 'string' ? wb.created_at : null,
+    })
+    episodes.push(Array.isArray(wb.tags) ? { ...ep, tags: wb.tags.map(String) } : ep)
   }
   return { task, episodes }
 }

@@ -5,7 +5,8 @@
 //   meta/episodes/chunk-000/file-000.parquet     a row per episode: episode_index, tasks, length, its data file
 //                                                (data/chunk_index, data/file_index), its rows (dataset_from_index,
 //                                                dataset_to_index), its own place, stats/<feature>/<stat>, and the
-//                                                workbench's columns (workbench/episode_id, operator, created_at)
+//                                                workbench's columns (workbench/episode_id, operator, created_at,
+//                                                tags)
 //   meta/stats.json                              the statistics over all episodes
 //   data/chunk-000/file-000.parquet              the frames of consecutive episodes, one row group per episode,
 //                                                a new file once one reaches the size limit (100 MB, LeRobot's)
@@ -23,6 +24,7 @@ import {
   episodeOfFrames,
   frameColumns,
   frameFeatures,
+  frameShape,
   listColumn,
   mergeStats,
   readInfo,
@@ -93,7 +95,7 @@ export function writeLerobotV3(
 
 function writeInto(dataset: Dataset, dir: string, limit: number) {
   const { task, episodes } = dataset
-  const withStates = episodes.every((ep) => ep.states !== null)
+  const shape = frameShape(episodes)
   const rows: EpisodeRow[] = []
   let open: { writer: ByteWriter; parquet: ParquetWriter; at: ReturnType<typeof place> } | null = null
   let files = 0
@@ -108,7 +110,7 @@ function writeInto(dataset: Dataset, dir: string, limit: number) {
   let index = 0
   episodes.forEach((ep, e) => {
     const n = ep.actions.length
-    const { columnData, schema, statVectors } = frameColumns(task, ep, e, index, withStates)
+    const { columnData, schema, statVectors } = frameColumns(task, ep, e, index, shape)
     if (!open) {
       const writer = new ByteWriter()
       open = {
@@ -153,7 +155,7 @@ function writeInto(dataset: Dataset, dir: string, limit: number) {
     data_path: DATA_PATH,
     // no videos yet; LeRobot writes null then too
     video_path: null,
-    features: frameFeatures(task, withStates),
+    features: frameFeatures(task, shape),
     // The workbench's own keys (LeRobot ignores unknown ones): which task and model file replays the episodes.
     workbench: { task_id: task.taskId, model: task.model, control_hz: task.controlHz },
   }
@@ -210,6 +212,7 @@ function writeEpisodes(dir: string, dataset: Dataset, rows: EpisodeRow[]): void 
       { name: 'workbench/episode_id', data: big(eps.map((ep) => ep.sourceId)) },
       { name: 'workbench/operator', data: eps.map((ep) => ep.operator) },
       { name: 'workbench/created_at', data: eps.map((ep) => ep.createdAt) },
+      { name: 'workbench/tags', data: eps.map((ep) => ep.tags ?? []) },
     ]
     const schema = [
       { name: 'schema', num_children: columnData.length },
@@ -228,6 +231,7 @@ function writeEpisodes(dir: string, dataset: Dataset, rows: EpisodeRow[]): void 
       scalarColumn('workbench/episode_id', 'INT64'),
       scalarColumn('workbench/operator', 'BYTE_ARRAY'),
       scalarColumn('workbench/created_at', 'BYTE_ARRAY'),
+      ...listColumn('workbench/tags', 'BYTE_ARRAY'),
     ]
     writeParquet(join(dir, at.rel), columnData, schema)
   }
@@ -337,6 +341,7 @@ const EPISODE_COLUMNS = [
   'workbench/episode_id',
   'workbench/operator',
   'workbench/created_at',
+  'workbench/tags',
 ]
 
 interface EpisodeMeta {
@@ -346,6 +351,7 @@ interface EpisodeMeta {
   sourceId: number
   operator: string | null
   createdAt: string | null
+  tags: string[] | undefined
 }
 
 async function readEpisodeMeta(dir: string, dataTemplate: string): Promise<EpisodeMeta[]> {
@@ -383,6 +389,7 @@ async function readEpisodeMeta(dir: string, dataTemplate: string): Promise<Episo
         sourceId: id == null ? e : Number(id),
         operator: text(row['workbench/operator']),
         createdAt: text(row['workbench/created_at']),
+        tags: Array.isArray(row['workbench/tags']) ? (row['workbench/tags'] as unknown[]).map(String) : undefined,
       })
     }
   }
@@ -450,7 +457,8 @@ export async function readLerobotV3(dir: string, tasks: DatasetTasks, taskId?: s
       if (mine.length !== m.length)
         throw bad(dir, `${rel} holds ${mine.length} rows of episode ${m.e}, meta/episodes says ${m.length}`)
       const source = { sourceId: m.sourceId, operator: m.operator, createdAt: m.createdAt }
-      episodes.set(m.e, episodeOfFrames(dir, `${rel} episode ${m.e}`, mine, task, source))
+      const ep = episodeOfFrames(dir, `${rel} episode ${m.e}`, mine, task, source)
+      episodes.set(m.e, m.tags ? { ...ep, tags: m.tags } : ep)
     }
   }
   return { task, episodes: metas.map((m) => episodes.get(m.e)!) }

@@ -5,13 +5,26 @@
 //     next_obs/state      (n, obsDim) the observation after each step (the last one repeated)
 //     actions (n, actDim) rewards (n) dones (n, uint8, 1 on the last step) states (n, stateSize): the full
 //     MuJoCo physics state before each action, so the episode replays exactly
+//     source (n, text), intervention (n, uint8), human_seconds (n, NaN where none), expert_actions (n, actDim, a NaN
+//     row where the expert was not asked; only when some step has one): what a person did (issue 26 item 3)
+//   data/demo_N attrs tags (JSON list)
 //   mask/train, mask/valid   byte strings of demo names (a seeded 90/10 split)
+//   mask/<operator>, mask/<tag>   the demos of each operator and of each tag, as robomimic's multi-human datasets
+//                                 filter theirs (a tag named like train, valid or an operator: mask/tag_<tag>)
 import h5wasm, { ExternalLink } from 'h5wasm/node'
 import { existsSync, renameSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { StoreError } from '../errors'
 import { trainValidSplit } from './split'
-import { DATASET_LIMITS, type Dataset, type DatasetEpisode, type DatasetTask, type DatasetTasks } from './types'
+import { STEP_SOURCES, type StepSource } from '../types'
+import {
+  DATASET_LIMITS,
+  type Dataset,
+  type DatasetEpisode,
+  type DatasetTask,
+  type DatasetTasks,
+  type StepPeople,
+} from './types'
 
 /** robomimic's EnvType: 1 robosuite, 2 gym, 3 iGibson. Ours is a Gymnasium-style env, but only the workbench builds it. */
 const GYM_TYPE = 2
@@ -81,6 +94,8 @@ export async function writeRobomimic(dataset: Dataset, file: string): Promise<{ 
       dones[n - 1] = 1
       demo.create_dataset({ name: 'dones', data: dones, shape: [n], dtype: '<B' })
       if (ep.states) addMatrix(demo, 'states', ep.states, task.stateSize)
+      if (ep.people) writePeople(demo, ep.people, task.actDim)
+      if (ep.tags?.length) demo.create_attribute('tags', JSON.stringify(ep.tags))
     })
     data.create_attribute('total', total, null, '<i8')
     data.create_attribute('env_args', envArgs(task))
@@ -97,6 +112,7 @@ export async function writeRobomimic(dataset: Dataset, file: string): Promise<{ 
         'valid',
         split.valid.map((i) => `demo_${i}`),
       )
+    for (const [name, demos] of filterMasks(episodes)) writeNames(mask, name, demos)
     ok = true
   } finally {
     f.close()
@@ -106,11 +122,52 @@ export async function writeRobomimic(dataset: Dataset, file: string): Promise<{ 
   return { demos: episodes.length, steps: total }
 }
 
-const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])
+function writePeople(demo: H5Group, people: StepPeople, actDim: number): void {
+  const n = people.sources.length
+  writeNames(demo, 'source', people.sources)
+  demo.create_dataset({
+    name: 'intervention',
+    data: Uint8Array.from(people.sources, (s) => (s === 'intervention' ? 1 : 0)),
+    shape: [n],
+    dtype: '<B',
+  })
+  demo.create_dataset({
+    name: 'human_seconds',
+    data: Float64Array.from(people.humanSeconds, (s) => s ?? NaN),
+    shape: [n],
+    dtype: '<d',
+  })
+  if (people.expertActions.some((a) => a !== null))
+    addMatrix(
+      demo,
+      'expert_actions',
+      people.expertActions.map((a) => a ?? new Float64Array(actDim).fill(NaN)),
+      actDim,
+    )
+}
 
-/** HDF5's signature at offset 0 (files written by h5py and h5wasm put the superblock there). */
-export function isHdf5(head: Buffer): boolean {
-  return head.subarray(0, 8).equals(HDF5_MAGIC)
+/** HDF5 names a mask by path: a '/' in a name would make a group. */
+const maskName = (name: string) => name.replace(/\//g, '_')
+
+/** mask/<operator> and mask/<tag>: the demos of each, in demo order. */
+function filterMasks(episodes: readonly DatasetEpisode[]): Map<string, string[]> {
+  const masks = new Map<string, string[]>()
+  const add = (name: string, i: number) => {
+    const list = masks.get(name) ?? []
+    list.push(`demo_${i}`)
+    masks.set(name, list)
+  }
+  episodes.forEach((ep, i) => {
+    if (ep.operator) add(maskName(ep.operator), i)
+  })
+  const taken = new Set(['train', 'valid', ...masks.keys()])
+  episodes.forEach((ep, i) => {
+    for (const tag of new Set(ep.tags ?? [])) {
+      const name = maskName(tag)
+      add(taken.has(name) ? `tag_${name}` : name, i)
+    }
+  })
+  return masks
 }
 
 function bad(file: string, why: string): StoreError {
@@ -310,14 +367,19 @@ function readConfined(file: string, tasks: DatasetTasks, taskId: string | undefi
       }
       const attr = (k: string): unknown => demo.attrs[k]?.value
       const id = attr('episode_id')
+      const operator = typeof attr('operator') === 'string' ? (attr('operator') as string) : null
+      const people = readPeople(file, demo, where, n, task.actDim, operator, inside)
+      const tags = readTags(file, attr('tags'), where)
       episodes.push({
         sourceId: typeof id === 'number' || typeof id === 'bigint' ? Number(id) : demoOrder(demoName),
-        operator: typeof attr('operator') === 'string' ? (attr('operator') as string) : null,
+        operator,
         createdAt: typeof attr('created_at') === 'string' ? (attr('created_at') as string) : null,
         observations,
         actions,
         states,
         rewards,
+        ...(people ? { people } : {}),
+        ...(tags ? { tags } : {}),
       })
     }
     // Nothing may have been opened besides the file, even where no read failed (a group behind an external link).
@@ -330,6 +392,59 @@ function readConfined(file: string, tasks: DatasetTasks, taskId: string | undefi
   } finally {
     f.close()
   }
+}
+
+/** A demo's person datasets (source, human_seconds, expert_actions), when it has them. */
+function readPeople(
+  file: string,
+  demo: H5Group,
+  where: string,
+  n: number,
+  actDim: number,
+  operator: string | null,
+  inside: Inside,
+): StepPeople | undefined {
+  const sourceDs = inside.dataset(demo, 'source', `${where}/source`)
+  if (!sourceDs) return undefined
+  if ((sourceDs.shape ?? []).join() !== String(n))
+    throw bad(file, `${where}/source has shape [${(sourceDs.shape ?? []).join(', ')}], expected [${n}]`)
+  const raw = inside.value(sourceDs, `${where}/source`) as unknown
+  const sources = (Array.isArray(raw) ? raw : [raw]).map((v) => String(v))
+  const badSource = sources.findIndex((s) => !STEP_SOURCES.includes(s as StepSource))
+  if (badSource >= 0)
+    throw bad(file, `${where}/source[${badSource}] '${sources[badSource]}' is not one of ${STEP_SOURCES.join(', ')}`)
+  let humanSeconds: (number | null)[] = sources.map(() => null)
+  const secondsDs = inside.dataset(demo, 'human_seconds', `${where}/human_seconds`)
+  if (secondsDs) {
+    if ((secondsDs.shape ?? []).join() !== String(n))
+      throw bad(file, `${where}/human_seconds has shape [${(secondsDs.shape ?? []).join(', ')}], expected [${n}]`)
+    const values = inside.value(secondsDs, `${where}/human_seconds`) as ArrayLike<number>
+    humanSeconds = Array.from(values, (v) => (Number.isNaN(v) ? null : Number(v)))
+  }
+  const expertDs = inside.dataset(demo, 'expert_actions', `${where}/expert_actions`)
+  const expertActions = expertDs
+    ? matrix(file, expertDs, `${where}/expert_actions`, n, actDim, inside).map((a) => (a.some(Number.isNaN) ? null : a))
+    : sources.map(() => null)
+  return {
+    sources: sources as StepSource[],
+    operators: sources.map((s) => (s === 'policy' ? null : operator)),
+    humanSeconds,
+    expertActions,
+  }
+}
+
+/** A demo's tags attribute (JSON list of texts), bounded. */
+function readTags(file: string, raw: unknown, where: string): string[] | undefined {
+  if (raw === undefined) return undefined
+  let tags: unknown
+  try {
+    tags = JSON.parse(String(raw))
+  } catch {
+    throw bad(file, `${where} attrs tags is not JSON`)
+  }
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string'))
+    throw bad(file, `${where} attrs tags is not a list of texts`)
+  return tags as string[] // bounded with every format's in validateDataset
 }
 
 /** HDF5's errors as exceptions (by default its library prints its error stack on stderr and carries on). */

@@ -1,7 +1,7 @@
 // What the dataset formats (robomimic HDF5, LeRobot Parquet) carry: a task and its episodes, step by step. The
 // workbench has one flat observation vector per step, written as one observation group (robomimic obs/state,
 // LeRobot observation.state).
-import type { TaskShape } from '../types'
+import type { StepSource, TaskShape } from '../types'
 
 /** A task as a dataset describes it: its vector sizes, control rate and model file (src/main/sim supplies them). */
 export interface DatasetTask extends TaskShape {
@@ -23,6 +23,22 @@ export interface DatasetEpisode {
   /** full physics states before each action; null when the dataset has none (session labels without states) */
   states: Float64Array[] | null
   rewards: Float64Array
+  /** what a person did, step by step; absent when the dataset says nothing of it (all demonstration) */
+  people?: StepPeople
+  /** the episode's tags (the Datasets view's; robomimic masks, a LeRobot column) */
+  tags?: string[]
+}
+
+/** Per step: who chose the action and what it cost them (issue 26 item 3). */
+export interface StepPeople {
+  /** demonstration, query (an answered query), intervention (a takeover: LeRobot's `intervention`) or policy */
+  sources: StepSource[]
+  /** who gave the action; null for the learner's steps and where unknown */
+  operators: (string | null)[]
+  /** the person's seconds for the step (a demonstration's: its recording time over its steps); null where none */
+  humanSeconds: (number | null)[]
+  /** the expert's action in the step's state, where the task has an expert and it was asked; null elsewhere */
+  expertActions: (Float64Array | null)[]
 }
 
 export interface Dataset {
