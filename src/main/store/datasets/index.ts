@@ -1,6 +1,6 @@
 // Datasets in the field's formats (formats.ts: one descriptor each), export and import.
 export * from './types'
-export { collectEpisodes, collectSessionLabels, type CollectOptions } from './collect'
+export { collectEpisodes, collectSessionLabels, collectSessionQueries, type CollectOptions } from './collect'
 export { writeRobomimic, readRobomimic } from './robomimic-lazy'
 export { writeLerobotV21, readLerobotV21, LEROBOT_V21 } from './lerobot-v21'
 export { writeLerobotV3, readLerobotV3, LEROBOT_V3, type LerobotV3Options } from './lerobot-v3'
