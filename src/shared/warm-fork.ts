@@ -5,6 +5,7 @@
 // there: the same result, without recomputing the offline prefix (docs/REPRODUCTION.md, the targets).
 import { ALGO_VERSIONS, offlineKey, type SessionConfig } from './session-config'
 import { policyKey } from './policy-config'
+import { isPersonOracle } from './person-model'
 
 /** A BC session keeps at most this many fork checkpoints (about 80 KB each on Hopper: under 2 MB a session). */
 export const MAX_FORK_CHECKPOINTS = 20
@@ -29,8 +30,9 @@ export function keepsForkCheckpoint(
  * The fields that decide BC's first labels, checkpoints and evaluations: the environment (task, fall angle), every
  * generator (seed), the offline source, the trainer (schedule, loss, standardisation, epochs) and the curve's points and episodes.
  * Not the budget (an expert state or a demonstration draw never looks at what is left beyond "at least one"), the
- * cost ratio (offline labels cost 1), the oracle (offline labels come from the expert or the demonstrations),
- * nor WARM-STAGGER's own fraction and version.
+ * cost ratio (offline labels cost 1), the oracle (offline labels come from the expert or the demonstrations)
+ * unless it is a simulated person (its hand gives the offline labels too), nor WARM-STAGGER's own fraction and
+ * version.
  */
 const TWIN_FIELDS = [
   'taskId',
@@ -56,6 +58,8 @@ export function twinKey(config: SessionConfig): string {
     offline: offlineKey(config.offline),
     bc: ALGO_VERSIONS.bc,
     policy: policyKey(config.policy),
+    // a simulated person demonstrates with its own hand; the key of every other session is as it was
+    ...(isPersonOracle(config.oracle) ? { person: config.oracle } : {}),
   })
 }
 

@@ -9,6 +9,7 @@ import { command as compareCommand } from './commands/compare'
 import { command as studyCommand } from './commands/study'
 import { command as adviseCommand } from './commands/advise'
 import { command as costCommand } from './commands/cost'
+import { command as personCommand } from './commands/person'
 import { command as dbCommand } from './commands/db'
 import { command as exportCommand } from './commands/export'
 import { command as importCommand } from './commands/import'
@@ -29,6 +30,7 @@ export const commands: Command[] = [
   workerCommand,
   adviseCommand,
   costCommand,
+  personCommand,
   dbCommand,
   exportCommand,
   importCommand,

@@ -15,6 +15,7 @@ import {
 import { POLICY_CLASSES, parsePolicyFlags, type PolicyChoice } from '../../shared/policy-config'
 import { ALGORITHMS, algoParamsJson, algoUsage, listText } from '../../shared/algorithms'
 import { flag } from './args'
+import { oracleFromFlag } from './person-flag'
 import { UsageError } from './command'
 
 export const SESSION_OPTIONS = {
@@ -31,6 +32,7 @@ export const SESSION_OPTIONS = {
   operator: { type: 'string' },
   policy: { type: 'string' },
   'policy-params': { type: 'string' },
+  oracle: { type: 'string' },
   'algo-params': { type: 'string' },
   db: { type: 'string' },
   json: { type: 'boolean' },
@@ -57,6 +59,8 @@ export const SESSION_SCHEMA = {
   /** the learner's class (shared/policy-config.ts) and its parameters as JSON */
   policy: flag.oneOf(POLICY_CLASSES.map((c) => c.id) as [string, ...string[]]).optional(),
   'policy-params': flag.text().optional(),
+  /** who answers: 'expert' (default) or a simulated person, person:k=v,... or person:FILE (cli/person-flag.ts) */
+  oracle: flag.text().optional(),
   /** the algorithm's parameters as JSON (its descriptor's schema, shared/algorithms.ts), beside those of --algo's label */
   'algo-params': flag.text().optional(),
   db: flag.text().optional(),
@@ -109,9 +113,11 @@ export function configFromFlags(
     }
   }
   const policy = policyFromFlags(v)
+  const oracle = v.oracle === undefined ? undefined : oracleFromFlag(v.oracle)
   const input: SessionConfigInput = {
     offline,
     policy,
+    oracle,
     taskId: v.task,
     budget: v.budget,
     costRatio: v['cost-ratio'],

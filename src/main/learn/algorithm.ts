@@ -37,9 +37,15 @@ export interface RoundContext {
   interactiveCost: number
   /**
    * Ask the oracle about a state of env (the env is at that state now); records the query and gives the
-   * label, or null when the answer was abandoned.
+   * label, or null when the answer was abandoned. `asked.contextSwitch`: the robot turns to the person after
+   * driving on its own (the person prices and the measures count it).
    */
-  query(observation: Float64Array, step: number, history?: Float64Array): Promise<DrawnLabel | null>
+  query(
+    observation: Float64Array,
+    step: number,
+    history?: Float64Array,
+    asked?: { contextSwitch?: boolean },
+  ): Promise<DrawnLabel | null>
   /** the person watching a takeover session (live, or the expert as a simulated person); null when none */
   supervisor?: Supervisor | null
   signal?: AbortSignal

@@ -1,6 +1,7 @@
 // The Oracle answers "what action at this state?". A linear expert, a scripted expert or a person (through the
 // page) sits behind it. Answers may be slow; null means the query was abandoned or skipped and yields no label.
 import type { Policy } from '../sim/env'
+import type { Rng } from '../sim/rng'
 import { policyFromSpec, type PolicySpec } from '../sim/policy-spec'
 
 export interface Query {
@@ -17,6 +18,8 @@ export interface Query {
    * switch context, which a simulated person prices in seconds and the measures count
    */
   contextSwitch?: boolean
+  /** the session's generator: an oracle that draws (a simulated person) draws from it, so a resumed session draws the same */
+  rng?: Rng
 }
 
 export interface Answer {
@@ -26,10 +29,13 @@ export interface Answer {
   /** ms from prompt to first input (human oracle) */
   firstInputMs?: number
   operator?: string
+  /** the expert's action at the queried state, when the oracle computed it (a simulated person) */
+  expertAction?: ArrayLike<number>
 }
 
 export interface Oracle {
-  readonly kind: 'expert' | 'human'
+  /** 'person': a simulated person (learn/simulated-person.ts), its seconds drawn, not measured */
+  readonly kind: 'expert' | 'human' | 'person'
   answer(query: Query, signal?: AbortSignal): Promise<Answer | null>
 }
 

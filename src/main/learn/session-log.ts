@@ -56,6 +56,11 @@ export interface LabelRecord {
   stepIndex: number | null
   /** history and following actions; absent or null: none (the Gaussian MLP needs none) */
   context?: LabelContext | null
+  /**
+   * the expert's action at the same state, for a label a person gave (real or simulated), computed when it was
+   * stored: what `iwb person` measures the person against; absent or null for the expert's own labels
+   */
+  expertAction?: ArrayLike<number> | null
 }
 
 export interface QueryRecord {
@@ -69,6 +74,8 @@ export interface QueryRecord {
   /** L2 distance between the learner's proposal and the answer */
   disagreement: number | null
   operator: string | null
+  /** the robot turned to the person after driving on its own (a context switch); absent: false */
+  contextSwitch?: boolean
 }
 
 export interface EvaluationRecord {

@@ -38,6 +38,8 @@ import { algoLearners, algorithm as algorithmOf } from '../../shared/algorithms'
 import { contextNeeds, type LabelContextNeeds } from '../../shared/policy-config'
 import { episodic, trackedEnv, type TrackedEnv } from './episode-context'
 import { followingActions } from './label-chunks'
+import { PersonHand, PersonSupervisor } from './simulated-person'
+import { isPersonOracle, parsePersonText } from '../../shared/person-model'
 
 export interface SessionProgress {
   labels: number
@@ -170,6 +172,8 @@ class SessionRun {
   readonly algorithm: Algorithm
   readonly trainer: Trainer
   readonly supervisor: Supervisor | null
+  /** the simulated person's hand when the oracle is one (its offline labels and takeovers too) */
+  readonly hand: PersonHand | null
   readonly ledger: CostLedger
   evalSteps = 0
   rng!: Rng
@@ -195,7 +199,7 @@ class SessionRun {
 
   private constructor(
     readonly opts: RunSessionOptions,
-    parts: Pick<SessionRun, 'needs' | 'env' | 'evaluator' | 'expert' | 'algorithm' | 'trainer' | 'supervisor'>,
+    parts: Pick<SessionRun, 'needs' | 'env' | 'evaluator' | 'expert' | 'algorithm' | 'trainer' | 'supervisor' | 'hand'>,
   ) {
     this.log = opts.log
     this.config = opts.log.config
@@ -207,6 +211,7 @@ class SessionRun {
     this.algorithm = parts.algorithm
     this.trainer = parts.trainer
     this.supervisor = parts.supervisor
+    this.hand = parts.hand
     this.ledger = new CostLedger(this.config.costRatio)
     this.query = this.makeQuery()
   }
@@ -224,8 +229,19 @@ class SessionRun {
       : null
     const algorithm = opts.algorithm ?? makeAlgorithm(config, opts.offlineForm, opts.demonstrations ?? null)
     const trainer = opts.trainer ?? (await sessionTrainer(config, env))
-    const supervisor = opts.supervisor ?? (expert ? new SimulatedPerson(expert, env.task) : null)
-    return new SessionRun(opts, { needs, env, evaluator, expert, algorithm, trainer, supervisor })
+    const hand = isPersonOracle(config.oracle) ? new PersonHand(parsePersonText(config.oracle), env.task) : null
+    // the simulated person draws from the session's generator, which restoreFromCheckpoint sets after this
+    let run: SessionRun | null = null
+    const rng = (): Rng => run!.rng
+    const supervisor =
+      opts.supervisor ??
+      (expert
+        ? hand
+          ? new PersonSupervisor(hand, expert, env.task, rng)
+          : new SimulatedPerson(expert, env.task)
+        : null)
+    run = new SessionRun(opts, { needs, env, evaluator, expert, algorithm, trainer, supervisor, hand })
+    return run
   }
 
   /** Resume: everything stored so far goes back into the ledger and the trainer, and the generators where they were. */
@@ -361,14 +377,23 @@ class SessionRun {
   makeQuery(): RoundContext['query'] {
     const { needs, env, task, config, log, opts } = this
     const oracle = opts.oracle
-    return async (observation, step, history) => {
+    return async (observation, step, history, asked) => {
+      const contextSwitch = asked?.contextSwitch === true
       const before = needs.history > 1 ? (history ?? env.history()) : null
       const state = env.getState()
       const proposed = this.learner.act(observation)
       const issuedAt = Date.now()
       const answer = await askOracle(
         oracle,
-        { taskId: config.taskId, observation: Float64Array.from(observation), state, proposedAction: proposed, step },
+        {
+          taskId: config.taskId,
+          observation: Float64Array.from(observation),
+          state,
+          proposedAction: proposed,
+          step,
+          contextSwitch,
+          rng: this.rng,
+        },
         opts.signal,
       )
       const now = Date.now()
@@ -383,6 +408,7 @@ class SessionRun {
           answer: null,
           disagreement: null,
           operator: null,
+          ...(contextSwitch ? { contextSwitch } : {}),
         })
         return null
       }
@@ -400,6 +426,7 @@ class SessionRun {
         episodeId: null,
         stepIndex: step,
       }
+      if (answer.expertAction) label.expertAction = Float64Array.from(answer.expertAction)
       // a query's answer is one action: the chunk's later positions stay unknown (masked in training)
       if (before?.length) label.context = { history: before, next: new Float64Array(0) }
       let d = 0
@@ -413,6 +440,7 @@ class SessionRun {
         answer: action,
         disagreement: Math.sqrt(d),
         operator: answer.operator ?? null,
+        ...(contextSwitch ? { contextSwitch } : {}),
       })
       return label
     }
@@ -428,11 +456,31 @@ class SessionRun {
       const q = this.pendingQueries.get(l)
       this.pendingQueries.delete(l)
       if (ledger.cost + ledger.costOf(l.source) > this.config.budget + BUDGET_SLACK) continue
-      const entry = ledger.record(l.source, l.humanSeconds)
+      const p = this.asPerson(l)
+      const entry = ledger.record(p.source, p.humanSeconds)
       if (q) queries.push({ labelIndex: labels.length, query: q })
-      labels.push({ ...l, cost: entry.cost })
+      labels.push({ ...p, cost: entry.cost })
     }
     return { labels, queries, checkpoint: null }
+  }
+
+  /**
+   * A label a person gave (a recorded demonstration, a real person's answer or takeover, anything a simulated
+   * person gave) carries the expert's action at its state, which costs the person nothing. A simulated person's
+   * offline labels are its own hand's (the expert's states, its action and seconds per demonstrated state) and
+   * its takeover steps cost its seconds per takeover second. The expert's own labels stay as they are.
+   */
+  asPerson(l: DrawnLabel): DrawnLabel {
+    const { hand, expert } = this
+    const asked = l.source === 'query' || l.source === 'intervention'
+    const person =
+      l.source === 'demonstration' || (this.config.oracle !== 'expert' && asked) || (hand && l.source === 'offline')
+    if (!expert || !person) return l
+    const expertAction = l.expertAction ?? Float64Array.from(expert.act(Float64Array.from(l.observation)))
+    if (hand && l.source === 'offline')
+      return { ...l, action: hand.act(expertAction, this.rng), humanSeconds: hand.demoSeconds(), expertAction }
+    if (hand && l.source === 'intervention') return { ...l, humanSeconds: hand.takeoverSeconds(), expertAction }
+    return { ...l, expertAction }
   }
 
   /** The state to continue from after this round: its update and any evaluation in flight done first. */

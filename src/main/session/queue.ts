@@ -148,9 +148,12 @@ export async function probeQueue(url: string): Promise<void> {
   }
 }
 
-/** The sessions a queue worker can run: the simulated expert answers, and offline labels come from it too. */
+/**
+ * The sessions a queue worker can run: the simulated expert or a simulated person answers, and offline labels come
+ * from the expert.
+ */
 export function queueable(config: SessionConfig): string | null {
-  if (config.oracle !== 'expert') return 'a person answers its queries'
+  if (config.oracle === 'human') return 'a person answers its queries'
   if (config.offline.kind !== 'expert') return 'its offline labels are recorded demonstrations of this workspace'
   return null
 }

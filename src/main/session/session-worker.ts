@@ -10,6 +10,8 @@ import { HumanOracle, promptFrames, withStateHistory, type StateHistory } from '
 import { LivePerson } from '../learn/live-person'
 import { LookaheadStagger, trackLatestLearner } from '../learn/algorithms/stagger/lookahead'
 import { ExpertOracle, type Oracle } from '../learn/oracle'
+import { PersonOracle } from '../learn/simulated-person'
+import { isPersonOracle, parsePersonText } from '../../shared/person-model'
 import type { SessionLog } from '../learn/session-log'
 import { runSession, sessionTrainer, type SessionProgress, type SessionResult } from '../learn/session-runner'
 import type { Trainer } from '../learn/trainer'
@@ -79,6 +81,8 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
           return p
         },
       }
+    } else if (expert && isPersonOracle(config.oracle)) {
+      oracle = new PersonOracle(parsePersonText(config.oracle), taskInfo(config.taskId), expert)
     } else if (expert) {
       oracle = new ExpertOracle(expert)
     } else if (!algorithmOf(config.algo).oracle && config.offline.kind === 'demos') {

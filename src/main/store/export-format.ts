@@ -176,6 +176,8 @@ export const rowSchemas = {
         .strict()
         .nullable()
         .default(null),
+      /** since schema 15: the expert's action at the state of a label a person gave; null for the expert's own */
+      expertAction: vector.nullable().default(null),
       createdAt: timestamp,
     })
     .strict(),
@@ -192,6 +194,8 @@ export const rowSchemas = {
       answer: vector.nullable(),
       disagreement: finite.nullable(),
       operator: OperatorName.nullable(),
+      /** since schema 15: the robot turned to the person after driving on its own */
+      contextSwitch: z.boolean().default(false),
     })
     .strict(),
   'policies.jsonl': z

@@ -195,6 +195,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         answer: r.answer ? encodeVector(fromBlob(r.answer as Buffer)) : null,
         disagreement: r.disagreement,
         operator: r.operator,
+        contextSwitch: r.context_switch === 1,
       }),
     },
     'policies.jsonl': {

@@ -132,3 +132,24 @@ export function measureHumanCost(
     costRatioBand: band ? { lo: band.lo, hi: band.hi } : null,
   }
 }
+
+/**
+ * What one session cost its person: the seconds on its labels, and its context switches (queries the robot asked
+ * after driving on its own, and takeovers the person started: a run of takeover labels at consecutive steps is one).
+ */
+export function sessionEffort(ws: Workspace, sessionId: number): { humanSeconds: number; contextSwitches: number } {
+  const seconds = ws
+    .prepare('SELECT coalesce(sum(human_seconds), 0) AS s FROM labels WHERE session_id = ?')
+    .get(sessionId) as { s: number }
+  const asked = ws
+    .prepare('SELECT count(*) AS n FROM queries WHERE session_id = ? AND context_switch = 1')
+    .get(sessionId) as { n: number }
+  const steps = ws
+    .prepare(`SELECT step_index AS k FROM labels WHERE session_id = ? AND source = 'intervention' ORDER BY id`)
+    .all(sessionId) as { k: number | null }[]
+  let takeovers = 0
+  steps.forEach((s, i) => {
+    if (i === 0 || s.k === null || steps[i - 1].k === null || s.k !== steps[i - 1].k! + 1) takeovers++
+  })
+  return { humanSeconds: seconds.s, contextSwitches: asked.n + takeovers }
+}

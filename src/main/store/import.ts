@@ -520,7 +520,7 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
             'queries.jsonl': (r) => {
               p(
                 `INSERT INTO queries (session_id, label_id, issued_at, first_input_at, committed_at, abandoned_at, proposed_action,
-                   answer, disagreement, operator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                   answer, disagreement, operator, context_switch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 result.sessions.get(r.sessionId)!,
                 mapped(result.labels, r.labelId),
@@ -532,6 +532,7 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 r.answer ? blob(r.answer) : null,
                 r.disagreement,
                 r.operator,
+                r.contextSwitch ? 1 : 0,
               )
               count('queries.jsonl')
             },

@@ -31,8 +31,16 @@ export {
   queryTimes,
   labelTimes,
   secondsPerDemoState,
+  sessionEffort,
   type HumanCost,
   type DemoTime,
   type TimeFilter,
 } from './human-time'
 export * from './datasets'
+export {
+  personRecord,
+  MAX_PERSON_LABELS,
+  type PersonFilter,
+  type PersonLabel,
+  type PersonRecord,
+} from './person-labels'

@@ -36,6 +36,14 @@ export const LABEL = new Columns<LabelRecord, LabelJson>({
     toJson: (c) => (c ? { history: encodeVector(c.history), next: encodeVector(c.next) } : null),
     fromJson: (c) => (c ? { history: decodeVector(c.history), next: decodeVector(c.next) } : null),
   },
+  expertAction: {
+    name: 'expert_action',
+    nullable: true,
+    toSql: (v) => (v ? toBlob(v) : null),
+    fromSql: (v) => fromBlobOrNull(v as Buffer | null),
+    toJson: (v) => (v ? encodeVector(v) : null),
+    fromJson: (v) => (v ? decodeVector(v) : null),
+  },
 })
 
 /** A labels row: its own columns, and the label's (LABEL). */

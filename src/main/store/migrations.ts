@@ -309,6 +309,18 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE sessions DROP COLUMN dagger_states;
     `,
   },
+  {
+    version: 16,
+    name: "a person's labels beside the expert's action, and queries that were a context switch",
+    sql: `
+      -- the expert's action at a person's label's state (real or simulated person; learn/session-runner.ts
+      -- asPerson), float64 BLOB like action: what iwb person measures a person against; NULL for the expert's labels
+      -- and for labels stored before it
+      ALTER TABLE labels ADD COLUMN expert_action BLOB;
+      -- 1 when the robot turned to the person after driving on its own (Query.contextSwitch); 0 before it
+      ALTER TABLE queries ADD COLUMN context_switch INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

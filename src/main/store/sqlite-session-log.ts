@@ -145,8 +145,8 @@ export class SqliteSessionLog implements SessionLog {
       Number(
         this.prepare(
           `INSERT INTO queries (session_id, label_id, issued_at, first_input_at, committed_at, abandoned_at,
-               proposed_action, answer, disagreement, operator)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               proposed_action, answer, disagreement, operator, context_switch)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           this.sessionId,
           query.labelId,
@@ -158,6 +158,7 @@ export class SqliteSessionLog implements SessionLog {
           query.answer ? toBlob(query.answer) : null,
           query.disagreement,
           query.operator,
+          query.contextSwitch ? 1 : 0,
         ).lastInsertRowid,
       ),
     )

@@ -76,7 +76,8 @@ export class SessionManager {
       throw new Error(`${config.algo} needs offline expert labels, and task ${task.id} has no expert`)
     // Named demonstrations are checked here, so a bad choice is refused in one line before a session exists.
     if (config.offline.kind === 'demos') resolveDemonstrations(this.ws, task.id, config.offline)
-    if (config.oracle === 'expert' && !hasExpert(task.id))
+    // a simulated person corrupts the expert's action: it needs the expert as much as the expert oracle does
+    if (config.oracle !== 'human' && !hasExpert(task.id))
       throw new Error(`task ${task.id} has no simulated expert; use oracle 'human'`)
     assertStandardisable(task.id, config.standardise)
     this.checkCapacity() // before the session is stored: a refused start leaves nothing behind

@@ -11,12 +11,19 @@ import { SessionHost, type HostOutcome } from '../../session/host'
 import { planSession } from '../../session/sweep'
 import { folderTaskSpec } from '../../sim/registry'
 import { RolloutPool } from '../../sim/rollout-pool'
-import { ensureDefaultWorkspaceFile, openWorkspace, resolveDemonstrations, type Workspace } from '../../store'
+import {
+  ensureDefaultWorkspaceFile,
+  openWorkspace,
+  resolveDemonstrations,
+  sessionEffort,
+  type Workspace,
+} from '../../store'
 import { flag, parseCommandArgs } from '../args'
 import type { Command, CommandIO } from '../command'
 import { progressBar } from '../progress'
 import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 import { mean } from '../../../shared/stats'
+import { humanEffort } from '../../../shared/human-effort'
 import { FORK_PHASE } from '../../../shared/warm-fork'
 
 /** The algorithms that take offline labels ('BC / WARM-STAGGER'), and those of them that ask no oracle (BC). */
@@ -115,6 +122,7 @@ export const command: Command = {
     '        [--schedule incremental|scratch [--epochs N]] [--loss nll|mse] [--standardise data|expert] [--eval-every K] [--eval-episodes E]\n' +
     '        [--offline expert|demos[:ID,ID,...] [--operator O]] [--policy mlp|gmm|chunk|diffusion [--policy-params JSON]]\n' +
     '        [--algo-params JSON] [--db FILE] [--new] [--json]\n' +
+    '        [--oracle expert|person:noise=N,lag=L,...|person:FILE]\n' +
     '  --algo-params: the algorithm\'s parameters as JSON, e.g. \'{"weighting":"iwr"}\' for hg-dagger or\n' +
     "  '{\"states\":10}' for dagger (each algorithm's schema in src/shared/algorithms.ts: defaults and bounds)\n" +
     '  budget is annotation cost (offline label 1, query C); defaults: budget 1000, seed 0, C 1, eval every 50 over\n' +
@@ -124,6 +132,9 @@ export const command: Command = {
     '  episodes named, or all complete ones, of --operator O only), without replacement; the oracle stays the expert.\n' +
     `  ${ASKS_NONE.map((a) => a.name).join(', ')} on demos asks no oracle, so it runs on a task of your own without an` +
     ' expert (iwb tasks add; docs/TASKS.md).\n' +
+    '  --oracle person:...: a simulated person answers (the expert corrupted by its noise and bias, its skips, lag\n' +
+    "  and seconds drawn from the session's generator; docs/PERSON.md lists the parameters); person:FILE reads a\n" +
+    '  model iwb person --json wrote. The JSON line adds humanSeconds, contextSwitches, humanSecondsToExpert, rohe.\n' +
     "  --policy: the learner's class (default mlp, the paper's Gaussian MLP); --policy-params sets its parameters as\n" +
     '  JSON, e.g. \'{"modes":5,"history":2}\' for gmm (docs/POLICIES.md lists each class\'s parameters and bounds).',
   async run(argv, io) {
@@ -175,6 +186,8 @@ export const command: Command = {
         const pool = await RolloutPool.create(config.taskId)
         expert = await expertReturn(expertFor(config.taskId), [config], poolEvaluator(pool)).finally(() => pool.close())
       }
+      // the person's seconds and context switches, and what they bought (shared/human-effort.ts)
+      const effort = humanEffort(ws.curve(plan.sessionId), sessionEffort(ws, plan.sessionId), expert.mean)
       const line = {
         task: config.taskId,
         algo: algoLabel(config),
@@ -189,6 +202,11 @@ export const command: Command = {
         expertReturn: expert.mean,
         expertSuccessRate: expert.successRate,
         expertCoverage: expert.coverage,
+        oracle: config.oracle,
+        humanSeconds: effort.humanSeconds,
+        contextSwitches: effort.contextSwitches,
+        humanSecondsToExpert: effort.secondsToExpert,
+        rohe: effort.rohe,
         seconds: (Date.now() - started) / 1000,
         status: stored.status,
         reused: plan.kind === 'finished',
