@@ -38,6 +38,7 @@ export const ObjType = {
   mesh: 10,
   hfield: 12,
   texture: 13,
+  tendon: 18,
   actuator: 19,
   sensor: 20,
 } as const

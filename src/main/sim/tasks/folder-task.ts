@@ -214,18 +214,65 @@ function requireName(sim: MjSim, type: ObjTypeName, name: string, where: string,
   return id
 }
 
-/** The default gamepad mapping: stick axis i drives action i, for the first four actuators. */
+/** An object's own name, or '' when it has none (the name read back must name the same object). */
+function ownName(sim: MjSim, type: ObjTypeName, id: number): string {
+  const name = id >= 0 ? sim.name(type, id) : ''
+  return name && sim.id(type, name) === id ? name : ''
+}
+
+/** MuJoCo's actuator transmission types (mjtTrn) that name a joint or a tendon. */
+const TRN_JOINT = [0, 1] // mjTRN_JOINT, mjTRN_JOINTINPARENT
+const TRN_TENDON = 3 // mjTRN_TENDON
+
+/** An actuator's label: its name, else the joint or tendon it drives, else 'actuator N'. */
+export function actuatorLabel(sim: MjSim, i: number): string {
+  const own = ownName(sim, 'actuator', i)
+  if (own) return own
+  const trnType = (sim.model.actuator_trntype as Int32Array)[i]
+  const target = (sim.model.actuator_trnid as Int32Array)[2 * i]
+  const driven = TRN_JOINT.includes(trnType)
+    ? ownName(sim, 'joint', target)
+    : trnType === TRN_TENDON
+      ? ownName(sim, 'tendon', target)
+      : ''
+  return driven || `actuator ${i}`
+}
+
+/**
+ * The default gamepad mapping: stick axis i drives action i for the first four actuators, and the fifth takes the
+ * triggers (right pushes up, left down); more are driven only through task.json's gamepad.
+ */
 function defaultGamepad(sim: MjSim): GamepadAxisMap[] {
   const out: GamepadAxisMap[] = []
   for (let i = 0; i < Math.min(4, sim.nu); i++) {
-    out.push({
-      action: i,
-      source: `axis${i}` as GamepadAxisMap['source'],
-      scale: 1,
-      label: sim.name('actuator', i) || `actuator ${i}`,
-    })
+    out.push({ action: i, source: `axis${i}` as GamepadAxisMap['source'], scale: 1, label: actuatorLabel(sim, i) })
   }
+  if (sim.nu > 4) out.push({ action: 4, source: 'triggers', scale: 1, label: `${actuatorLabel(sim, 4)} (RT + / LT -)` })
   return out
+}
+
+/** What the reward and success are, in words, for the task's description. */
+function rewardText(file: TaskFile): string {
+  const terms = file.reward.map((t) => {
+    const w = t.weight === 1 ? '' : t.weight === -1 ? '-' : `${t.weight} x `
+    switch (t.term) {
+      case 'site-distance':
+        return `${w}distance ${t.siteA}-${t.siteB}`
+      case 'body-height':
+        return `${w}height of ${t.body}`
+      case 'joint-error':
+        return `${w}(${t.joint} - ${t.target})^2`
+      case 'control-cost':
+        return `${w}sum of squared actions`
+      case 'alive':
+        return `${w}1 per step`
+    }
+  })
+  const reward = terms.length ? `Reward per step: ${terms.join(' + ')}.` : 'No reward terms (the reward is 0).'
+  const success = file.success
+    ? ` Success: ${file.success.siteA} within ${file.success.below} m of ${file.success.siteB}.`
+    : ' No success condition.'
+  return reward + success
 }
 
 /** The sticks pick-place uses for each Cartesian axis (docs/TASKS.md); other axes take a free stick. */
@@ -465,10 +512,10 @@ export async function checkTaskFolder(files: TaskFiles, source = 'task folder'):
       actionHigh,
       gamepad: file.gamepad ?? (ee ? eeGamepad(ee) : defaultGamepad(sim)),
       description:
-        file.description ??
-        (ee
-          ? `Your own model (${model}): the velocity of site ${ee.site} (${ee.axes.join(', ')})${ee.gripper ? ` and ${ee.gripper}` : ''}, no expert.`
-          : `Your own model (${model}): ${sim.nu} actuators, no expert.`),
+        (file.description ??
+          (ee
+            ? `Your own model (${model}): the velocity of site ${ee.site} (${ee.axes.join(', ')})${ee.gripper ? ` and ${ee.gripper}` : ''}, no expert.`
+            : `Your own model (${model}): ${sim.nu} actuators, no expert.`)) + ` ${rewardText(file)}`,
     }
     return { file, info, trackBody, files }
   } finally {
