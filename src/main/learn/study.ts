@@ -6,6 +6,7 @@
 import {
   parseAlgoLabel,
   sessionConfig,
+  type OracleKind,
   type Schedule,
   type SessionConfig,
   type Standardise,
@@ -13,6 +14,7 @@ import {
 import { DEFAULT_POLICY, policyLabel, type PolicyChoice } from '../../shared/policy-config'
 import { summarizeRuns } from '../../shared/plot'
 import { bootstrapBand, bootstrapStatisticBand, mean } from '../../shared/stats'
+import { EXPERT_SHARE, returnOnHumanEffort } from '../../shared/human-effort'
 import { hasExpertStatistics } from '../experts/registry'
 import type { PolicySpec } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
@@ -72,6 +74,8 @@ export interface StudyOptions {
   fallAngles?: readonly number[]
   /** the learner's policy class in every arm (default: the paper's mlp) */
   policy?: PolicyChoice
+  /** who answers in every arm: the expert (default) or a simulated person's text (shared/person-model.ts) */
+  oracle?: OracleKind
 }
 
 /** One curve of a study: an algorithm at one cost ratio (and task variant), over seeds. */
@@ -114,6 +118,7 @@ export function studyArms(name: StudyName, o: StudyOptions): StudyArm[] {
     epochs: o.epochs ?? null,
     standardise: o.standardise ?? studyStandardise(o.task),
     policy: o.policy ?? DEFAULT_POLICY,
+    oracle: o.oracle ?? 'expert',
   }
   const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i)
   const arm = (label: string, costRatio: number, group: string, fallAngle: number | null = null): StudyArm => {
@@ -167,6 +172,8 @@ export function studyConfigs(arms: readonly StudyArm[]): SessionConfig[] {
 export interface SeedCurve {
   seed: number
   evaluations: readonly EvaluationRecord[]
+  /** the session's context switches (store/human-time.ts sessionEffort); absent: not counted */
+  contextSwitches?: number
 }
 
 /**
@@ -204,6 +211,17 @@ export interface ArmResult {
   costTo90: number | null
   auc: number
   aucBand80: [number, number]
+  /** the person's effort (shared/human-effort.ts), means over seeds with 80% bands: seconds at the final evaluation */
+  humanSeconds: number
+  humanSecondsBand80: [number, number]
+  /** null when the curves carry no count */
+  contextSwitches: number | null
+  contextSwitchesBand80: [number, number] | null
+  /** human seconds at which the seeds' mean curve against human seconds first reaches 80% of the way to the expert */
+  humanSecondsTo80: number | null
+  /** return gained per human second; null without human seconds */
+  rohe: number | null
+  roheBand80: [number, number] | null
 }
 
 /**
@@ -227,6 +245,7 @@ export function armResult(
     live.map((c) => ({ x: c.evaluations.map((e) => e.cost), y: c.evaluations.map((e) => mean(e.returns)) })),
   )
   const reach = (share: number): number | null => firstReach(byCost.x, byCost.mean, start + share * (expert - start))
+  const effort = humanEffortOf(live, start, expert)
   return {
     algo: arm.algo,
     costRatio: arm.costRatio,
@@ -242,6 +261,51 @@ export function armResult(
     costTo90: reach(0.9),
     auc: a.mean,
     aucBand80: [a.lo, a.hi],
+    ...effort,
+  }
+}
+
+/** An arm's human-effort figures over its seeds (the expert's sessions: 0 seconds, no ROHE). */
+export function humanEffortOf(
+  live: readonly SeedCurve[],
+  start: number,
+  expert: number,
+): Pick<
+  ArmResult,
+  | 'humanSeconds'
+  | 'humanSecondsBand80'
+  | 'contextSwitches'
+  | 'contextSwitchesBand80'
+  | 'humanSecondsTo80'
+  | 'rohe'
+  | 'roheBand80'
+> {
+  const band = (xs: number[]): { mean: number; band: [number, number] } => {
+    const b = bootstrapBand(xs)
+    return { mean: b.mean, band: [b.lo, b.hi] }
+  }
+  const seconds = band(live.map((c) => c.evaluations[c.evaluations.length - 1].humanSeconds))
+  const counted = live.filter((c) => c.contextSwitches !== undefined).map((c) => c.contextSwitches!)
+  const switches = counted.length ? band(counted) : null
+  const points = (c: SeedCurve) =>
+    c.evaluations.map((e) => ({ humanSeconds: e.humanSeconds, meanReturn: mean(e.returns) }))
+  const rohes = live.map((c) => returnOnHumanEffort(points(c))).filter((r): r is number => r !== null)
+  const rohe = rohes.length ? band(rohes) : null
+  let to80: number | null = null
+  if (live.length && seconds.mean > 0) {
+    const bySeconds = summarizeRuns(
+      live.map((c) => ({ x: c.evaluations.map((e) => e.humanSeconds), y: c.evaluations.map((e) => mean(e.returns)) })),
+    )
+    to80 = firstReach(bySeconds.x, bySeconds.mean, start + EXPERT_SHARE * (expert - start))
+  }
+  return {
+    humanSeconds: seconds.mean,
+    humanSecondsBand80: seconds.band,
+    contextSwitches: switches?.mean ?? null,
+    contextSwitchesBand80: switches?.band ?? null,
+    humanSecondsTo80: to80,
+    rohe: rohe?.mean ?? null,
+    roheBand80: rohe?.band ?? null,
   }
 }
 

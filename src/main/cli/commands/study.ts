@@ -17,6 +17,7 @@ import { curveName, type RunCurve } from '../../learn/report/report'
 import { writeStudyReport, type StudyGroup } from '../../learn/report/study-report'
 import {
   armResult,
+  humanEffortOf,
   areaUnderCost,
   crossover,
   mixtureReturns,
@@ -33,7 +34,8 @@ import {
 import type { MlpWeights } from '../../sim/policy-spec'
 import { taskInfo } from '../../sim/registry'
 import { RolloutPool } from '../../sim/rollout-pool'
-import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
+import { ensureDefaultWorkspaceFile, openWorkspace, sessionEffort } from '../../store'
+import { oracleFromFlag } from '../person-flag'
 import { flag, parseCommandArgs, queueFlag } from '../args'
 import { UsageError, type Command } from '../command'
 import { runConfigs } from '../run-configs'
@@ -72,6 +74,7 @@ function parseStudyArgs(argv: string[]) {
       'fall-angles': { type: 'string' },
       policy: SESSION_OPTIONS.policy,
       'policy-params': SESSION_OPTIONS['policy-params'],
+      oracle: SESSION_OPTIONS.oracle,
       parallel: { type: 'string' },
       queue: { type: 'string' },
       'report-only': { type: 'boolean' },
@@ -96,6 +99,7 @@ function parseStudyArgs(argv: string[]) {
         'fall-angles': listOf(flag.number(SESSION_LIMITS.fallAngle.min, SESSION_LIMITS.fallAngle.max), 8).optional(),
         policy: SESSION_SCHEMA.policy,
         'policy-params': SESSION_SCHEMA['policy-params'],
+        oracle: SESSION_SCHEMA.oracle,
         parallel: flag.int(1, 64).default(2),
         // checked by queueFlag, whose message does not repeat a password
         queue: flag.text().optional(),
@@ -118,14 +122,16 @@ export const command: Command = {
     'iwb study paper|cost-sweep|warm-size|recoverability|mixture --task T --report DIR [--seeds K] [--seed-base S]\n' +
     '          [--db FILE] [--json] [--algos a,b,...] [--cost-ratios 1,2,5,10] [--budget N] [--eval-episodes E]\n' +
     '          [--eval-points P] [--schedule incremental|scratch [--epochs N]] [--standardise data|expert] [--warm-sizes 50,200,800] [--fall-angles 0.1,0.2,...]\n' +
-    '          [--policy mlp|gmm|chunk|diffusion [--policy-params JSON]] [--parallel P] [--queue redis://[:PASSWORD@]HOST[:PORT]] [--report-only]\n' +
+    '          [--policy mlp|gmm|chunk|diffusion [--policy-params JSON]] [--oracle expert|person:...|person:FILE]\n' +
+    '          [--parallel P] [--queue redis://[:PASSWORD@]HOST[:PORT]] [--report-only]\n' +
     "  paper: BC, DAgger, STAGGER, WARM-STAGGER 1/2 1/4 1/8 at C 1 and 2, 10 seeds, the authors' budgets\n" +
     '  (Hopper, Ant 1000; HalfCheetah, Walker2d 5000), 25 evaluation episodes at 20 points (--eval-points); cost-sweep: BC and\n' +
     '  STAGGER at C 1,2,5,10 and the crossover; warm-size: WARM-STAGGER with 50, 200, 800 offline states;\n' +
     `  recoverability: ${FALL_ANGLE_TASKS.join('/')} with the fall angle tightened and loosened; mixture: the final policy\n` +
     '  against the uniform mixture of the policies saved during training. Learners standardise their observations by\n' +
     "  the expert's fixed statistics where it has them, as the authors' did (--standardise data: from the labels).\n" +
-    '  Finished sessions are reused.',
+    '  Finished sessions are reused. --oracle person:...: a simulated person answers every arm (docs/PERSON.md); the\n' +
+    '  results add human seconds, context switches, human seconds to 80% and the return per human second.',
   async run(argv, io) {
     const started = Date.now()
     const { name, v } = parseStudyArgs(argv)
@@ -151,8 +157,10 @@ export const command: Command = {
         warmSizes: v['warm-sizes'],
         fallAngles: v['fall-angles'],
         policy,
+        oracle: v.oracle === undefined ? undefined : oracleFromFlag(v.oracle),
       })
     } catch (e) {
+      if (e instanceof UsageError) throw e
       throw new UsageError((e as Error).message.replace(/^session config: /, ''))
     }
     const configs = studyConfigs(arms)
@@ -182,7 +190,13 @@ export const command: Command = {
           const p = planOf(c)
           if (!p) return []
           return [
-            { algo: '', seed: c.seed, sessionId: p.sessionId, evaluations: ws.openSession(p.sessionId).evaluations() },
+            {
+              algo: '',
+              seed: c.seed,
+              sessionId: p.sessionId,
+              evaluations: ws.openSession(p.sessionId).evaluations(),
+              contextSwitches: sessionEffort(ws, p.sessionId).contextSwitches,
+            },
           ]
         })
 
@@ -251,7 +265,11 @@ export const command: Command = {
             `${`${curveName(r)} ${r.group}`.padEnd(28)} final ${r.finalReturn.toFixed(1)} [${r.band80[0].toFixed(1)}, ${r.band80[1].toFixed(1)}]` +
               (r.successRate === null ? '' : `, success ${(100 * r.successRate).toFixed(0)} %`) +
               (r.coverage === null ? '' : `, coverage ${(100 * r.coverage).toFixed(0)} %`) +
-              `  area ${Number.isFinite(r.auc) ? r.auc.toFixed(1) : '-'}  cost to 80% ${r.costTo80 === null ? 'not reached' : r.costTo80.toFixed(0)}  (${r.seeds} seeds)`,
+              `  area ${Number.isFinite(r.auc) ? r.auc.toFixed(1) : '-'}  cost to 80% ${r.costTo80 === null ? 'not reached' : r.costTo80.toFixed(0)}` +
+              (r.humanSeconds > 0
+                ? `  human ${r.humanSeconds.toFixed(0)} s, ${r.contextSwitches ?? 0} switches, to 80% ${r.humanSecondsTo80 === null ? 'not reached' : `${r.humanSecondsTo80.toFixed(0)} s`}, ${r.rohe === null ? '' : `${r.rohe.toPrecision(3)} per s`}`
+                : '') +
+              `  (${r.seeds} seeds)`,
           )
         if (cross)
           io.out(
@@ -314,6 +332,12 @@ export const command: Command = {
           costTo90: null,
           auc: NaN,
           aucBand80: [NaN, NaN],
+          // the same sessions: the same person's effort
+          ...humanEffortOf(
+            curves.filter((r) => r.evaluations.length > 0),
+            variantOf(arm.configs[0]).start,
+            variantOf(arm.configs[0]).expert,
+          ),
         }
       }
     } finally {

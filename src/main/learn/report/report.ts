@@ -17,6 +17,8 @@ export interface RunCurve {
   seed: number
   sessionId: number | null
   evaluations: EvaluationRecord[]
+  /** the session's context switches (store/human-time.ts sessionEffort); absent: not counted */
+  contextSwitches?: number
 }
 
 export interface ReportInput {

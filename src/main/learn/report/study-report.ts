@@ -110,6 +110,14 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
         'policy',
         'success_rate',
         'coverage',
+        'human_seconds',
+        'human_seconds_lo',
+        'human_seconds_hi',
+        'context_switches',
+        'human_seconds_to_80',
+        'rohe',
+        'rohe_lo',
+        'rohe_hi',
       ],
       input.results.map((r) =>
         [
@@ -129,6 +137,14 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
           r.policy,
           r.successRate,
           r.coverage,
+          r.humanSeconds,
+          r.humanSecondsBand80[0],
+          r.humanSecondsBand80[1],
+          r.contextSwitches,
+          r.humanSecondsTo80,
+          r.rohe,
+          r.roheBand80?.[0] ?? null,
+          r.roheBand80?.[1] ?? null,
         ].map((v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)),
       ),
     ),
@@ -136,10 +152,16 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
   const withSuccess = input.results.some((r) => r.successRate !== null)
   const withCoverage = input.results.some((r) => r.coverage !== null)
   const percent = (v: number | null): string => (v === null ? '' : `${(100 * v).toFixed(0)}%`)
+  // a person's effort (simulated or real): shown when any arm spent human seconds
+  const withPerson = input.results.some((r) => r.humanSeconds > 0)
+  const personCells = (r: ArmResult): string =>
+    withPerson
+      ? `<td>${fmt(r.humanSeconds)} [${fmt(r.humanSecondsBand80[0])}, ${fmt(r.humanSecondsBand80[1])}]</td><td>${fmt(r.contextSwitches)}</td><td>${fmt(r.humanSecondsTo80)}</td><td>${r.rohe === null ? '' : `${r.rohe.toPrecision(3)} [${r.roheBand80![0].toPrecision(3)}, ${r.roheBand80![1].toPrecision(3)}]`}</td>`
+      : ''
   const rows = input.results
     .map(
       (r) =>
-        `<tr><td>${curveName(r)}</td><td>${r.group}</td><td>${r.seeds}</td><td>${fmt(r.finalReturn)} [${fmt(r.band80[0])}, ${fmt(r.band80[1])}]</td>${withSuccess ? `<td>${percent(r.successRate)}</td>` : ''}${withCoverage ? `<td>${percent(r.coverage)}</td>` : ''}<td>${fmt(r.auc)} [${fmt(r.aucBand80[0])}, ${fmt(r.aucBand80[1])}]</td><td>${fmt(r.costTo80)}</td><td>${fmt(r.costTo90)}</td></tr>`,
+        `<tr><td>${curveName(r)}</td><td>${r.group}</td><td>${r.seeds}</td><td>${fmt(r.finalReturn)} [${fmt(r.band80[0])}, ${fmt(r.band80[1])}]</td>${withSuccess ? `<td>${percent(r.successRate)}</td>` : ''}${withCoverage ? `<td>${percent(r.coverage)}</td>` : ''}<td>${fmt(r.auc)} [${fmt(r.aucBand80[0])}, ${fmt(r.aucBand80[1])}]</td><td>${fmt(r.costTo80)}</td><td>${fmt(r.costTo90)}</td>${personCells(r)}</tr>`,
     )
     .join('\n')
   const x = input.crossover
@@ -156,7 +178,7 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
 <p>Budget ${input.budget} (an offline label costs 1, a query C). Area: the return of the latest evaluated policy integrated over the cost axis and divided by the budget. Cost to 80% / 90%: where the mean curve first reaches that share of the way from the untrained learner to the expert. Bands: 80% bootstrap over seeds.</p>
 <p><img src="summary.svg" alt="summary"></p>
 ${crossoverText}
-<table><tr><th>algorithm</th><th>group</th><th>seeds</th><th>final return [80%]</th>${withSuccess ? '<th>final success</th>' : ''}${withCoverage ? '<th>final coverage</th>' : ''}<th>area [80%]</th><th>cost to 80%</th><th>cost to 90%</th></tr>
+<table><tr><th>algorithm</th><th>group</th><th>seeds</th><th>final return [80%]</th>${withSuccess ? '<th>final success</th>' : ''}${withCoverage ? '<th>final coverage</th>' : ''}<th>area [80%]</th><th>cost to 80%</th><th>cost to 90%</th>${withPerson ? '<th>human s [80%]</th><th>context switches</th><th>human s to 80%</th><th>return per human s [80%]</th>' : ''}</tr>
 ${rows}
 </table>
 <h2>Curves</h2>

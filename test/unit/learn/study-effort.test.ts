@@ -1,0 +1,58 @@
+// A study's human-effort figures (learn/study.ts armResult): seconds, context switches, human seconds to 80% of the
+// way to the expert and the return per human second, over seeds; arms answered by a simulated person.
+import { describe, expect, it } from 'vitest'
+import { armResult, studyArms, type SeedCurve } from '../../../src/main/learn/study'
+import type { EvaluationRecord } from '../../../src/main/learn/session-log'
+import { parsePersonText, personText } from '../../../src/shared/person-model'
+
+const point = (labels: number, humanSeconds: number, ret: number): EvaluationRecord => ({
+  labels,
+  cost: labels,
+  humanSeconds,
+  returns: [ret, ret],
+})
+const arm = { algo: 'stagger', costRatio: 1, group: 'C=1', fallAngle: null }
+
+describe("a study arm's human effort", () => {
+  it('gives the mean seconds, switches and return per second over seeds, and the seconds to 80% of the way', () => {
+    // start -50, expert -10: the target is -18
+    const curves: SeedCurve[] = [
+      { seed: 0, contextSwitches: 3, evaluations: [point(0, 0, -50), point(10, 40, -20), point(20, 80, -10)] },
+      { seed: 1, contextSwitches: 5, evaluations: [point(0, 0, -50), point(10, 40, -16), point(20, 120, -14)] },
+    ]
+    const r = armResult(arm, curves, 20, -50, -10)
+    expect(r.humanSeconds).toBe(100)
+    expect(r.humanSecondsBand80[0]).toBeLessThanOrEqual(100)
+    expect(r.humanSecondsBand80[1]).toBeGreaterThanOrEqual(100)
+    expect(r.contextSwitches).toBe(4)
+    expect(r.rohe).toBeCloseTo((40 / 80 + 36 / 120) / 2, 12)
+    // the mean curve against human seconds: at 40 s (-20 + -16) / 2 = -18 reaches the target
+    expect(r.humanSecondsTo80).toBe(40)
+  })
+
+  it("has no return per second and no seconds to the expert for the expert's own sessions", () => {
+    const curves: SeedCurve[] = [{ seed: 0, evaluations: [point(0, 0, -50), point(10, 0, -10)] }]
+    const r = armResult(arm, curves, 10, -50, -10)
+    expect(r.humanSeconds).toBe(0)
+    expect(r.contextSwitches).toBeNull()
+    expect(r.rohe).toBeNull()
+    expect(r.humanSecondsTo80).toBeNull()
+  })
+
+  it('runs every arm with the simulated person it is given', () => {
+    const person = personText(parsePersonText('person:noise=0.1'))
+    const arms = studyArms('cost-sweep', {
+      task: 'reacher-arm',
+      seeds: 2,
+      seedBase: 0,
+      algos: ['bc', 'stagger'],
+      costRatios: [1, 2],
+      oracle: person,
+    })
+    expect(arms.flatMap((a) => a.configs).every((c) => c.oracle === person)).toBe(true)
+    expect(
+      studyArms('cost-sweep', { task: 'reacher-arm', seeds: 1, seedBase: 0, algos: ['bc'], costRatios: [1] })[0]
+        .configs[0].oracle,
+    ).toBe('expert')
+  })
+})
