@@ -13,6 +13,7 @@ import { command as personCommand } from './commands/person'
 import { command as dbCommand } from './commands/db'
 import { command as exportCommand } from './commands/export'
 import { command as importCommand } from './commands/import'
+import { command as datasetCommand } from './commands/dataset'
 import { command as policyCommand } from './commands/policy'
 import { benchCommand } from './commands/bench'
 import { command as workerCommand } from './commands/worker'
@@ -34,6 +35,7 @@ export const commands: Command[] = [
   dbCommand,
   exportCommand,
   importCommand,
+  datasetCommand,
   policyCommand,
   benchCommand,
 ]

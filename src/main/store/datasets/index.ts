@@ -15,3 +15,12 @@ export {
   type ExportFormat,
 } from './formats'
 export { trainValidSplit, VALID_RATIO, SPLIT_SEED } from './split'
+export {
+  episodeQuality,
+  flagOutliers,
+  robustZ,
+  OUTLIER_Z,
+  QUALITY_FIGURES,
+  type EpisodeQuality,
+  type QualityFigure,
+} from './quality'

@@ -10,6 +10,7 @@
 import { mkdirSync, existsSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FileMetaData } from 'hyparquet'
+import { quantileSorted } from '../../../shared/stats'
 import { StoreError } from '../errors'
 import { openInside, readAtMost } from '../plain-file'
 import { STEP_SOURCES, type StepSource } from '../types'
@@ -68,16 +69,9 @@ export function stats(vectors: readonly ArrayLike<number>[], width: number, quan
   if (quantiles) {
     const sorted = Array.from({ length: width }, (_, j) => Float64Array.from(vectors, (v) => v[j]).sort())
     for (const [key, p] of Object.entries(QUANTILES) as [keyof typeof QUANTILES, number][])
-      out[key] = sorted.map((col) => quantile(col, p))
+      out[key] = sorted.map((col) => quantileSorted(col, p))
   }
   return out
-}
-
-function quantile(sorted: Float64Array, p: number): number {
-  const at = p * (sorted.length - 1)
-  const lo = Math.floor(at)
-  const hi = Math.min(sorted.length - 1, lo + 1)
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo)
 }
 
 /** Statistics over several episodes' (quantiles are not merged: overall ones are computed from all the values). */
