@@ -24,6 +24,8 @@ export interface RoundContext {
   task: TaskInfo
   /** the current learner (its sample() draws from its Gaussian, clipped to the bounds) */
   learner: SpecPolicy
+  /** an ensemble's learners, the first being `learner` (absent when the algorithm trains one) */
+  ensemble?: readonly SpecPolicy[]
   /** the expert that produces offline labels (i.i.d. states or whole demonstrations), when there is one */
   expert: Policy | null
   rng: Rng

@@ -20,6 +20,8 @@ export interface SessionCheckpoint {
   /** training resets drawn so far */
   resets: number
   algorithm: unknown
+  /** an ensemble's other learners' training states, in order (absent for one learner) */
+  members?: TrainerState[]
 }
 
 /** One round's writes, stored together: its labels, the queries that produced them, and the checkpoint. */

@@ -119,6 +119,14 @@ export function sessionTrainer(config: SessionConfig, env: Env, where: 'local' |
   )
 }
 
+/** Adam steps at most for an ensemble's other learner that has labels but no checkpoint to continue from. */
+const MEMBER_CATCH_UP = 20_000
+
+/** The trainer seed of an ensemble's i-th learner (the first is the session's own seed). */
+export function memberSeed(seed: number, i: number): number {
+  return trainingSeed(seed, 0x30000000 + i)
+}
+
 /** The env with a count of every step() (rollout steps, for the benchmark's sim-only baseline). */
 export function countSteps(env: Env): Env & { steps: number } {
   return trackedEnv(env, 0)
@@ -155,9 +163,6 @@ function assertRunnable(config: SessionConfig): void {
     throw new Error(
       `this session ran ${config.algo} version ${config.algoVersion}; this workbench runs version ${ALGO_VERSIONS[config.algo]} and cannot continue it (start a new session)`,
     )
-  // One trainer, one checkpointed learner: an ensemble's algorithm is refused rather than run with one learner.
-  const learners = algoLearners(algorithmOf(config.algo))
-  if (learners !== 1) throw new Error(`${config.algo} trains ${learners} learners; this session runner trains one`)
 }
 
 /** What a session runs on (opened by SessionRun.open, closed by close()) and its state while it runs. */
@@ -182,6 +187,12 @@ class SessionRun {
   /** the learner's newest weights and their policy (the proposals and the rollouts) */
   weights!: LearnerWeights
   learner!: SpecPolicy
+  /**
+   * An ensemble's other learners (the descriptor's learners - 1; none for one learner): each a trainer of its own
+   * seed on the same labels, checkpointed beside the first, and its policy (the algorithm reads their spread).
+   */
+  members: Trainer[] = []
+  memberPolicies: SpecPolicy[] = []
   lastEvalLabels = -1
   lastReturn: number | null = null
   lastSuccessRate: number | null = null
@@ -251,6 +262,7 @@ class SessionRun {
     this.ledger.restore(stored)
     trainer.add(stored)
     const checkpoint = log.checkpoint()
+    await this.openMembers(stored, checkpoint)
     this.rng = createRng(trainingSeed(config.seed, 0x7fffffff))
     this.resets = 0
     if (checkpoint && checkpoint.labels === stored.length) {
@@ -280,6 +292,35 @@ class SessionRun {
     this.lastEvalLabels = last ? last.labels : -1
     this.lastReturn = last ? mean(last.returns) : null
     this.lastSuccessRate = last ? (last.successRate ?? null) : null
+  }
+
+  /**
+   * The ensemble's other learners, each with the labels so far and its state from the checkpoint (exact), or
+   * trained on the labels when there is none to continue from (a workspace without one: not bit-exact).
+   */
+  async openMembers(stored: LabelRecord[], checkpoint: SessionCheckpoint | null): Promise<void> {
+    const { config, env } = this
+    const n = algoLearners(algorithmOf(config.algo), config.algoParams) - 1
+    for (let i = 1; i <= n; i++) {
+      const m = await sessionTrainer({ ...config, seed: memberSeed(config.seed, i) }, env)
+      this.members.push(m)
+      m.add(stored)
+    }
+    const exact = checkpoint && checkpoint.labels === stored.length
+    if (exact && n > 0 && checkpoint.members?.length !== n)
+      throw new Error(`the checkpoint holds ${checkpoint.members?.length ?? 0} of the ensemble's ${n} other learners`)
+    const weights = await Promise.all(
+      this.members.map(async (m, i) => {
+        if (exact) await m.restore(checkpoint.members![i])
+        else if (stored.length > 0) return (await m.update(Math.min(8 * stored.length, MEMBER_CATCH_UP))).weights
+        return m.weights()
+      }),
+    )
+    this.adoptMembers(weights)
+  }
+
+  adoptMembers(weights: LearnerWeights[]): void {
+    this.memberPolicies = weights.map((w) => episodic(policyFromSpec(learnerSpec(w, this.task)), this.env))
   }
 
   progress(phase: string, evaluation?: EvaluationRecord): void {
@@ -312,9 +353,12 @@ class SessionRun {
 
   queueUpdate(labels: LabelRecord[], extraSteps: number): void {
     const before = this.pending
-    const p = (before ?? Promise.resolve(null)).then(() => {
+    const p = (before ?? Promise.resolve(null)).then(async () => {
       this.trainer.add(labels)
-      return this.trainer.update(extraSteps)
+      for (const m of this.members) m.add(labels)
+      const [u, ...others] = await Promise.all([this.trainer, ...this.members].map((t) => t.update(extraSteps)))
+      if (others.length) this.adoptMembers(others.map((o) => o.weights))
+      return u
     })
     // adopted as soon as done, in order (errors surface through settle())
     void p.then(
@@ -493,6 +537,7 @@ class SessionRun {
       rng: this.rng.state(),
       resets: this.resets,
       algorithm: this.algorithm.state?.() ?? null,
+      ...(this.members.length ? { members: await Promise.all(this.members.map((m) => m.state())) } : {}),
     }
   }
 
@@ -503,6 +548,7 @@ class SessionRun {
       env,
       task: this.task,
       learner: this.learner,
+      ...(this.memberPolicies.length ? { ensemble: [this.learner, ...this.memberPolicies] } : {}),
       expert: this.expert,
       rng: this.rng,
       nextSeed: () => trainingSeed(config.seed, this.resets++),
@@ -598,5 +644,6 @@ class SessionRun {
     this.env.close()
     if (!this.opts.evaluator) await this.evaluator.close()
     if (!this.opts.trainer) await this.trainer.close()
+    for (const m of this.members) await m.close()
   }
 }

@@ -23,19 +23,40 @@ import {
 
 describe('algorithm registry', () => {
   it('lists the algorithms, their versions and what they take', () => {
-    expect(Algo.options).toEqual(['bc', 'dagger', 'stagger', 'warm-stagger', 'hg-dagger'])
+    expect(Algo.options).toEqual([
+      'bc',
+      'dagger',
+      'stagger',
+      'warm-stagger',
+      'hg-dagger',
+      'ensemble-dagger',
+      'thrifty-dagger',
+    ])
     expect(ALGO_IDS).toEqual(Algo.options)
-    expect(ALGO_VERSIONS).toEqual({ bc: 1, dagger: 2, stagger: 1, 'warm-stagger': 2, 'hg-dagger': 1 })
+    expect(ALGO_VERSIONS).toEqual({
+      bc: 1,
+      dagger: 2,
+      stagger: 1,
+      'warm-stagger': 2,
+      'hg-dagger': 1,
+      'ensemble-dagger': 1,
+      'thrifty-dagger': 1,
+    })
     expect(OFFLINE_ALGOS).toEqual(['bc', 'warm-stagger'])
     expect(ALGORITHMS.filter((a) => !a.oracle).map((a) => a.id)).toEqual(['bc'])
-    expect(ALGORITHMS.map((a) => algoLearners(a))).toEqual([1, 1, 1, 1, 1])
+    expect(ALGORITHMS.map((a) => algoLearners(a))).toEqual([1, 1, 1, 1, 1, 5, 5])
+    expect(algoLearners(algorithm('ensemble-dagger'), { members: 3, spread: 0.02, safety: 0.1 })).toBe(3)
     expect(ALGORITHMS.filter((a) => a.startedFrom === 'sessions').map((a) => a.id)).toEqual([
       'bc',
       'dagger',
       'stagger',
       'warm-stagger',
+      'ensemble-dagger',
+      'thrifty-dagger',
     ])
-    expect(() => algorithm('ppo')).toThrow(/^unknown algorithm 'ppo' \(bc, dagger, stagger, warm-stagger, hg-dagger\)$/)
+    expect(() => algorithm('ppo')).toThrow(
+      /^unknown algorithm 'ppo' \(bc, dagger, stagger, warm-stagger, hg-dagger, ensemble-dagger, thrifty-dagger\)$/,
+    )
     expect(listText(['a'])).toBe('a')
     expect(listText(['a', 'b', 'c'], 'or')).toBe('a, b or c')
   })
@@ -47,6 +68,8 @@ describe('algorithm registry', () => {
       'stagger',
       'warm-stagger[:fraction in 0..1]',
       'hg-dagger[:weighting=none|iwr][:before=STEPS]',
+      'ensemble-dagger[:members=LEARNERS][:spread=FRACTION][:safety=FRACTION]',
+      'thrifty-dagger[:members=LEARNERS][:switchRate=RATE][:gamma=DISCOUNT][:handBack=FRACTION]',
     ])
     expect(parseAlgoLabel('bc')).toStrictEqual({ algo: 'bc', algoParams: {} })
     expect(parseAlgoLabel('dagger')).toStrictEqual({ algo: 'dagger', algoParams: { states: null } })
@@ -56,10 +79,12 @@ describe('algorithm registry', () => {
       algo: 'warm-stagger',
       algoParams: { fraction: 0.125 },
     })
-    expect(parseAlgoLabel('hg-dagger:weighting=iwr')).toStrictEqual({
+    expect(parseAlgoLabel('hg-dagger:before=4')).toStrictEqual({
       algo: 'hg-dagger',
-      algoParams: { weighting: 'iwr', before: 10 },
+      algoParams: { weighting: 'none', before: 4 },
     })
+    // IWR is not built: refused in one line, not run as plain HG-DAgger
+    expect(() => parseAlgoLabel('hg-dagger:weighting=iwr')).toThrow(/weighting iwr .*is not built yet/)
     expect(parseAlgoLabel('dagger', { states: 3 }).algoParams).toEqual({ states: 3 })
     expect(() => parseAlgoLabel('dagger:m=2', { states: 3 })).toThrow(/^dagger: states is given twice/)
     for (const label of [
@@ -69,7 +94,7 @@ describe('algorithm registry', () => {
       'stagger',
       'warm-stagger:0.25',
       'hg-dagger',
-      'hg-dagger:weighting=iwr',
+      'hg-dagger:before=4',
     ])
       expect(algoLabel(parseAlgoLabel(label))).toBe(label)
     expect(algoLabel({ algo: 'warm-stagger' })).toBe('warm-stagger:0.5')
@@ -97,6 +122,8 @@ describe('algorithm registry', () => {
       { offline: 0, queries: 333 },
       { offline: 0, queries: 333 },
       { offline: 250, queries: 250 },
+      { offline: 0, queries: 333 },
+      { offline: 0, queries: 333 },
       { offline: 0, queries: 333 },
     ])
     expect(offlineShare({ algo: 'warm-stagger', budget: 999 })).toBe(499)

@@ -123,7 +123,7 @@ export const command: Command = {
     '        [--offline expert|demos[:ID,ID,...] [--operator O]] [--policy mlp|gmm|chunk|diffusion [--policy-params JSON]]\n' +
     '        [--algo-params JSON] [--db FILE] [--new] [--json]\n' +
     '        [--oracle expert|person:noise=N,lag=L,...|person:FILE]\n' +
-    '  --algo-params: the algorithm\'s parameters as JSON, e.g. \'{"weighting":"iwr"}\' for hg-dagger or\n' +
+    '  --algo-params: the algorithm\'s parameters as JSON, e.g. \'{"members":3,"spread":0.01}\' for ensemble-dagger or\n' +
     "  '{\"states\":10}' for dagger (each algorithm's schema in src/shared/algorithms.ts: defaults and bounds)\n" +
     '  budget is annotation cost (offline label 1, query C); defaults: budget 1000, seed 0, C 1, eval every 50 over\n' +
     '  25 episodes. The session is stored in --db (default: the workspace the page uses). The same command again\n' +

@@ -7,8 +7,10 @@ import type { Demonstration, OfflineForm } from '../offline-source'
 import type { SessionConfig } from '../session-log'
 import { build as bc } from './bc'
 import { build as dagger } from './dagger'
+import { build as ensembleDagger } from './ensemble-dagger'
 import { build as hgDagger } from './hg-dagger'
 import { build as stagger } from './stagger'
+import { build as thriftyDagger } from './thrifty-dagger'
 import { build as warmStagger } from './warm-stagger'
 
 export const ALGORITHM_BUILDERS: Readonly<Record<Algo, BuildAlgorithm>> = {
@@ -17,6 +19,8 @@ export const ALGORITHM_BUILDERS: Readonly<Record<Algo, BuildAlgorithm>> = {
   stagger,
   'warm-stagger': warmStagger,
   'hg-dagger': hgDagger,
+  'ensemble-dagger': ensembleDagger,
+  'thrifty-dagger': thriftyDagger,
 }
 
 /** The algorithm a session's configuration names, drawing offline labels in `offlineForm` or from `demos`. */
