@@ -329,8 +329,8 @@ async function resultOf(
       clearTimeout(timer)
     }
     // While Redis is down the look waits for it (ioredis queues commands until it is back).
-    const now = await queue.getJob(jobId)
-    if (!now) {
+    const state = await queue.getJobState(jobId)
+    if (state === 'unknown') {
       if (++requeued > MAX_REQUEUES)
         throw new Error(
           `job ${jobId} was lost from the queue ${MAX_REQUEUES + 1} times (a Redis restarted without its data?); run the study again`,
@@ -338,9 +338,11 @@ async function resultOf(
       await requeue()
       continue
     }
-    const state = await now.getState()
-    if (state === 'completed') return now.returnvalue
-    if (state === 'failed') throw new Error(failureLine(now.failedReason))
+    if (state !== 'completed' && state !== 'failed') continue
+    // read after its state, so a job that finished between two reads is never taken without its result
+    const now = await queue.getJob(jobId)
+    if (state === 'completed' && now?.returnvalue) return now.returnvalue
+    if (state === 'failed' && now) throw new Error(failureLine(now.failedReason))
   }
 }
 

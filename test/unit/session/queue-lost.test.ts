@@ -76,8 +76,7 @@ describe('the study queue losing its data', () => {
       restarted = true
       const outcomes = await sweep
       expect(restarted).toBe(true)
-      expect(outcomes[0].status).toBe('finished')
-      expect(outcomes[0].error).toBeNull()
+      expect(outcomes[0]).toMatchObject({ status: 'finished', error: null })
       // after running it was queued again (the lost job noticed), then ran to the end
       expect(states.slice(states.indexOf('running'))).toContain('queued')
       expect(states[states.length - 1]).toBe('done')
