@@ -4,6 +4,8 @@
 import type { EvaluationPoint, SessionInfo } from '../../../shared/contract'
 import { colorAt, evaluationsCsv, summarizeRuns, type Figure, type PlotPanel, type Series } from '../../../shared/plot'
 import { policyKey, policyLabel } from '../../../shared/policy-config'
+import { algoLabel, algoParamsKey, warmFractionOf } from '../../../shared/algorithms'
+import { returnOnHumanEffort, secondsToExpert } from '../../../shared/human-effort'
 
 export type EffortAxis = 'cost' | 'labels' | 'humanSeconds'
 export const EFFORT_AXES: { key: EffortAxis; title: string }[] = [
@@ -27,10 +29,9 @@ function labelSource(s: SessionInfo): string {
   return demos && s.algo === 'warm-stagger' ? `demonstrations + ${s.oracle}` : s.oracle
 }
 
-/** The algorithm and the learner's policy class: 'bc · gmm', 'warm-stagger 0.5 · chunk(h2,k8)'. */
+/** The algorithm with its parameters and the learner's class: 'bc · gmm', 'warm-stagger 0.5 · chunk(h2,k8)'. */
 export function algoAndClass(s: SessionInfo): string {
-  const warm = s.algo === 'warm-stagger' && s.warmFraction !== null ? ` ${s.warmFraction}` : ''
-  return `${s.algo}${warm} · ${policyLabel(s.policy)}`
+  return `${algoLabel(s).replace(/:/g, ' ')} · ${policyLabel(s.policy)}`
 }
 
 export function curveName(s: SessionInfo): string {
@@ -45,7 +46,15 @@ export interface CurveGroup {
 }
 
 function configKey(s: SessionInfo): string {
-  return JSON.stringify([s.taskId, s.algo, s.warmFraction, s.oracle, s.costRatio, s.budget, policyKey(s.policy)])
+  return JSON.stringify([
+    s.taskId,
+    s.algo,
+    algoParamsKey(s.algoParams),
+    s.oracle,
+    s.costRatio,
+    s.budget,
+    policyKey(s.policy),
+  ])
 }
 
 export function groupCurves(curves: Curve[]): CurveGroup[] {
@@ -132,7 +141,7 @@ export function curvesCsv(curves: Curve[]): string {
         session: s.id,
         task: s.taskId,
         algo: s.algo,
-        warmFraction: s.warmFraction,
+        warmFraction: warmFractionOf(s),
         oracle: s.oracle,
         budget: s.budget,
         costRatio: s.costRatio,
@@ -154,12 +163,20 @@ export interface SummaryRow {
   bestReturn: number | null
   /** the last evaluation's success rate; null for tasks without a success condition */
   finalSuccess: number | null
+  /** human seconds at the first evaluation 80% of the way from the start to the expert (shared/human-effort.ts) */
+  humanSecondsTo80: number | null
+  /** return gained per human second; null without human seconds */
+  rohe: number | null
 }
 
-export function summarize(curves: Curve[]): SummaryRow[] {
+/** Each session's row; `expert` (the shown task's expert line) gives the seconds to 80% of its sessions. */
+export function summarize(curves: Curve[], expert: (ExpertLine & { taskId: string }) | null = null): SummaryRow[] {
   return curves.map((c) => {
     const byCost = [...c.points].sort((a, b) => a.cost - b.cost)
+    const target = expert && expert.taskId === c.session.taskId ? expert.meanReturn : null
     return {
+      humanSecondsTo80: c.session.humanSeconds > 0 ? secondsToExpert(byCost, target) : null,
+      rohe: returnOnHumanEffort(byCost),
       session: c.session,
       evaluations: c.points.length,
       finalReturn: byCost.length ? byCost[byCost.length - 1].meanReturn : null,
