@@ -162,7 +162,8 @@ export const SessionInfo = z.object({
   id,
   taskId: z.string(),
   algo: Algo,
-  warmFraction: finite.nullable(),
+  /** the algorithm's parameters, its schema's defaults filled (shared/algorithms.ts) */
+  algoParams: z.record(z.string(), z.unknown()),
   oracle: OracleKind,
   budget: z.number().int().positive(),
   seed: z.number().int(),

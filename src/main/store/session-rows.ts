@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3'
 import type { SessionInfo } from '../../shared/contract'
 import { OfflineSource, offlineKey } from '../../shared/session-config'
 import { parsePolicy, policyKey } from '../../shared/policy-config'
-import { algoParamsKey, warmFractionOf } from '../../shared/algorithms'
+import { algoParamsKey } from '../../shared/algorithms'
 import type { SessionConfig, SessionStatus } from '../learn/session-log'
 import { Columns, plain, type Sql } from './columns'
 import type { ExportRow } from './export-format'
@@ -113,7 +113,7 @@ export function sessionInfo(r: SummaryRow): SessionInfo {
     id: r.id,
     taskId: c.taskId,
     algo: c.algo,
-    warmFraction: warmFractionOf(c),
+    algoParams: c.algoParams,
     oracle: c.oracle,
     budget: c.budget,
     seed: c.seed,

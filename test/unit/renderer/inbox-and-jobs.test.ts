@@ -44,7 +44,7 @@ const session = (id: number, status: SessionInfo['status']): SessionInfo => ({
   id,
   taskId: 'cartpole',
   algo: 'stagger',
-  warmFraction: null,
+  algoParams: {},
   oracle: 'human',
   budget: 10,
   seed: 0,

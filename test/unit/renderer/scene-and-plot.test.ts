@@ -88,7 +88,7 @@ const session = (id: number): SessionInfo => ({
   id,
   taskId: 'cartpole',
   algo: 'stagger',
-  warmFraction: null,
+  algoParams: {},
   oracle: 'expert',
   budget: 50,
   seed: 0,

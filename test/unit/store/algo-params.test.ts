@@ -82,7 +82,7 @@ describe("the algorithm's parameters as JSON", () => {
       TODAY.forEach((c, i) => expect(ws.findFinished(c), c.algo).toBe(i + 1))
       // another parameter is another session
       expect(ws.findFinished(sessionConfig({ ...base, algo: 'dagger', algoParams: { states: 8 } }))).toBeNull()
-      expect(ws.listSessions().find((s) => s.id === 1)?.warmFraction).toBe(ODD)
+      expect(ws.listSessions().find((s) => s.id === 1)?.algoParams).toEqual({ fraction: ODD })
     } finally {
       ws.close()
     }
