@@ -15,6 +15,7 @@ import { DEFAULT_POLICY, policyLabel, type PolicyChoice } from '../../shared/pol
 import { summarizeRuns } from '../../shared/plot'
 import { bootstrapBand, bootstrapStatisticBand, mean } from '../../shared/stats'
 import { EXPERT_SHARE, returnOnHumanEffort } from '../../shared/human-effort'
+import { parsePersonText, personModel, personText, type PersonText } from '../../shared/person-model'
 import { hasExpertStatistics } from '../experts/registry'
 import type { PolicySpec } from '../sim/policy-spec'
 import { createRng } from '../sim/rng'
@@ -22,7 +23,7 @@ import { firstReach } from './advice'
 import { evaluationEpisodes, trainingSeed, type Evaluator } from './evaluation'
 import type { EvaluationRecord } from './session-log'
 
-export const STUDY_NAMES = ['paper', 'cost-sweep', 'warm-size', 'recoverability', 'mixture'] as const
+export const STUDY_NAMES = ['paper', 'cost-sweep', 'warm-size', 'recoverability', 'mixture', 'person'] as const
 export type StudyName = (typeof STUDY_NAMES)[number]
 
 /** The authors' annotation budgets (paper, section 6): Hopper and Ant 1000, HalfCheetah and Walker2d 5000. */
@@ -49,6 +50,14 @@ export const STUDY_DEFAULTS: Readonly<
   'warm-size': { algos: ['bc', 'stagger'], costRatios: [1], seeds: 5 },
   recoverability: { algos: ['bc', 'stagger'], costRatios: [1], seeds: 5 },
   mixture: { algos: ['dagger', 'stagger'], costRatios: [1], seeds: 5 },
+  person: { algos: ['bc', 'dagger', 'hg-dagger', 'stagger', 'warm-stagger:0.5'], costRatios: [1], seeds: 5 },
+}
+/** The person study's noise sweep: simulated people with these spreads (fractions of the range), the default seconds. */
+export const PERSON_NOISES = [0, 0.1, 0.3]
+
+/** The noise sweep's people as the session config's oracle texts. */
+export function noiseSweep(noises: readonly number[] = PERSON_NOISES): PersonText[] {
+  return noises.map((noise) => personText(personModel({ noise })))
 }
 /** WARM-STAGGER's offline shares in the warm-size study, in states (labels of cost 1). */
 export const WARM_SIZES = [50, 200, 800]
@@ -76,6 +85,8 @@ export interface StudyOptions {
   policy?: PolicyChoice
   /** who answers in every arm: the expert (default) or a simulated person's text (shared/person-model.ts) */
   oracle?: OracleKind
+  /** the person study's simulated people (default: the noise sweep) */
+  people?: readonly PersonText[]
 }
 
 /** One curve of a study: an algorithm at one cost ratio (and task variant), over seeds. */
@@ -88,6 +99,8 @@ export interface StudyArm {
   fallAngle: number | null
   /** the learner's policy class as policyLabel names it ('mlp', 'gmm', 'chunk(h2,k8)', ...) */
   policy: string
+  /** the person study: the simulated person's mean action noise (the summary's x); absent elsewhere */
+  personNoise?: number
   configs: SessionConfig[]
 }
 
@@ -121,18 +134,27 @@ export function studyArms(name: StudyName, o: StudyOptions): StudyArm[] {
     oracle: o.oracle ?? 'expert',
   }
   const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i)
-  const arm = (label: string, costRatio: number, group: string, fallAngle: number | null = null): StudyArm => {
+  const arm = (
+    label: string,
+    costRatio: number,
+    group: string,
+    fallAngle: number | null = null,
+    person: PersonText | null = null,
+  ): StudyArm => {
     const parsed = parseAlgoLabel(label)
     const c = parsed.algo === 'bc' ? 1 : costRatio
+    const noise = person ? parsePersonText(person).noise : null
     return {
       algo: label,
       costRatio,
       group,
       fallAngle,
       policy: policyLabel(base.policy),
+      ...(noise === null ? {} : { personNoise: Array.isArray(noise) ? mean(noise) : noise }),
       configs: seeds.map((seed) =>
         sessionConfig({
           ...base,
+          ...(person ? { oracle: person } : {}),
           algo: parsed.algo,
           algoParams: parsed.algoParams,
           costRatio: c,
@@ -158,6 +180,13 @@ export function studyArms(name: StudyName, o: StudyOptions): StudyArm[] {
     }
     case 'recoverability':
       return (o.fallAngles ?? FALL_ANGLES).flatMap((f) => o.algos.map((a) => arm(a, c0, `fall=${f}`, f)))
+    case 'person':
+      // each simulated person answers every algorithm; a group per person, named by its noise
+      return (o.people ?? noiseSweep()).flatMap((p, i) => {
+        const noise = parsePersonText(p).noise
+        const name = `person ${i + 1} (noise ${Array.isArray(noise) ? noise.join('/') : noise})`
+        return o.algos.map((a) => arm(a, c0, name, null, p))
+      })
   }
 }
 
@@ -199,6 +228,8 @@ export interface ArmResult {
   fallAngle: number | null
   /** the learner's policy class (policyLabel); 'mlp' by default */
   policy: string
+  /** the person study: the simulated person's mean action noise */
+  personNoise?: number
   seeds: number
   finalReturn: number
   band80: [number, number]
@@ -252,6 +283,7 @@ export function armResult(
     group: arm.group,
     fallAngle: arm.fallAngle,
     policy: arm.policy ?? 'mlp',
+    ...(arm.personNoise === undefined ? {} : { personNoise: arm.personNoise }),
     seeds: live.length,
     finalReturn: f.mean,
     band80: [f.lo, f.hi],

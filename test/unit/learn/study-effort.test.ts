@@ -56,3 +56,36 @@ describe("a study arm's human effort", () => {
     ).toBe('expert')
   })
 })
+
+describe('the person study', () => {
+  it('runs every algorithm with each simulated person of the noise sweep, a group per person', () => {
+    const arms = studyArms('person', {
+      task: 'reacher-arm',
+      seeds: 2,
+      seedBase: 0,
+      algos: ['bc', 'stagger'],
+      costRatios: [1],
+    })
+    expect(arms.map((a) => [a.algo, a.group, a.personNoise])).toEqual([
+      ['bc', 'person 1 (noise 0)', 0],
+      ['stagger', 'person 1 (noise 0)', 0],
+      ['bc', 'person 2 (noise 0.1)', 0.1],
+      ['stagger', 'person 2 (noise 0.1)', 0.1],
+      ['bc', 'person 3 (noise 0.3)', 0.3],
+      ['stagger', 'person 3 (noise 0.3)', 0.3],
+    ])
+    expect(arms[2].configs.map((c) => parsePersonText(c.oracle).noise)).toEqual([0.1, 0.1])
+    // a fitted person's model instead of the sweep
+    const me = personText(parsePersonText('person:noise=0.05/0.2,query=5'))
+    const mine = studyArms('person', {
+      task: 'reacher-arm',
+      seeds: 1,
+      seedBase: 0,
+      algos: ['bc'],
+      costRatios: [1],
+      people: [me],
+    })
+    expect(mine[0].configs[0].oracle).toBe(me)
+    expect(mine[0].personNoise).toBeCloseTo(0.125, 12)
+  })
+})

@@ -17,6 +17,7 @@ import { curveName, type RunCurve } from '../../learn/report/report'
 import { writeStudyReport, type StudyGroup } from '../../learn/report/study-report'
 import {
   armResult,
+  noiseSweep,
   humanEffortOf,
   areaUnderCost,
   crossover,
@@ -36,6 +37,7 @@ import { taskInfo } from '../../sim/registry'
 import { RolloutPool } from '../../sim/rollout-pool'
 import { ensureDefaultWorkspaceFile, openWorkspace, sessionEffort } from '../../store'
 import { oracleFromFlag } from '../person-flag'
+import type { PersonText } from '../../../shared/person-model'
 import { flag, parseCommandArgs, queueFlag } from '../args'
 import { UsageError, type Command } from '../command'
 import { runConfigs } from '../run-configs'
@@ -75,6 +77,7 @@ function parseStudyArgs(argv: string[]) {
       policy: SESSION_OPTIONS.policy,
       'policy-params': SESSION_OPTIONS['policy-params'],
       oracle: SESSION_OPTIONS.oracle,
+      person: { type: 'string' },
       parallel: { type: 'string' },
       queue: { type: 'string' },
       'report-only': { type: 'boolean' },
@@ -100,6 +103,8 @@ function parseStudyArgs(argv: string[]) {
         policy: SESSION_SCHEMA.policy,
         'policy-params': SESSION_SCHEMA['policy-params'],
         oracle: SESSION_SCHEMA.oracle,
+        /** the person study's people: a fitted model file, or the noise sweep (default) */
+        person: flag.text().optional(),
         parallel: flag.int(1, 64).default(2),
         // checked by queueFlag, whose message does not repeat a password
         queue: flag.text().optional(),
@@ -115,15 +120,29 @@ function parseStudyArgs(argv: string[]) {
   return { name: name as StudyName, v: values }
 }
 
+/** --person FILE|noise-sweep: the person study's simulated people (the sweep by default); refused elsewhere. */
+function peopleFlag(study: StudyName, person: string | undefined): PersonText[] | undefined {
+  if (person === undefined) return undefined
+  if (study !== 'person') throw new UsageError('--person is for the person study (iwb study person)')
+  if (person === 'noise-sweep') return noiseSweep()
+  const p = oracleFromFlag(`person:${person}`)
+  if (p === 'expert') throw new UsageError('--person takes a model file or noise-sweep')
+  return [p]
+}
+
 export const command: Command = {
   name: 'study',
-  summary: "the paper's experiments and around them: paper, cost-sweep, warm-size, recoverability, mixture",
+  summary: "the paper's experiments and around them: paper, cost-sweep, warm-size, recoverability, mixture, person",
   usage:
-    'iwb study paper|cost-sweep|warm-size|recoverability|mixture --task T --report DIR [--seeds K] [--seed-base S]\n' +
+    'iwb study paper|cost-sweep|warm-size|recoverability|mixture|person --task T --report DIR [--seeds K] [--seed-base S]\n' +
     '          [--db FILE] [--json] [--algos a,b,...] [--cost-ratios 1,2,5,10] [--budget N] [--eval-episodes E]\n' +
     '          [--eval-points P] [--schedule incremental|scratch [--epochs N]] [--standardise data|expert] [--warm-sizes 50,200,800] [--fall-angles 0.1,0.2,...]\n' +
     '          [--policy mlp|gmm|chunk|diffusion [--policy-params JSON]] [--oracle expert|person:...|person:FILE]\n' +
+    '          [--person FILE|noise-sweep]\n' +
     '          [--parallel P] [--queue redis://[:PASSWORD@]HOST[:PORT]] [--report-only]\n' +
+    '  person: BC, DAgger, HG-DAgger, STAGGER and WARM-STAGGER answered by simulated people (--person FILE, a model\n' +
+    '  iwb person --json wrote, or noise-sweep: action noise 0, 0.1, 0.3 of the range at the default seconds), with\n' +
+    '  human seconds, context switches, human seconds to 80% and the return per human second beside return.\n' +
     "  paper: BC, DAgger, STAGGER, WARM-STAGGER 1/2 1/4 1/8 at C 1 and 2, 10 seeds, the authors' budgets\n" +
     '  (Hopper, Ant 1000; HalfCheetah, Walker2d 5000), 25 evaluation episodes at 20 points (--eval-points); cost-sweep: BC and\n' +
     '  STAGGER at C 1,2,5,10 and the crossover; warm-size: WARM-STAGGER with 50, 200, 800 offline states;\n' +
@@ -158,6 +177,7 @@ export const command: Command = {
         fallAngles: v['fall-angles'],
         policy,
         oracle: v.oracle === undefined ? undefined : oracleFromFlag(v.oracle),
+        people: peopleFlag(name, v.person),
       })
     } catch (e) {
       if (e instanceof UsageError) throw e

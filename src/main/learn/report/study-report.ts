@@ -29,8 +29,9 @@ export interface StudyReportInput {
 const slug = (name: string): string => name.replace(/[^A-Za-z0-9.]+/g, '-')
 const fmt = (v: number | null): string => (v === null || !Number.isFinite(v) ? '' : v.toFixed(1))
 
-/** x of an arm in the summary figure: its cost ratio, or its fall angle in the recoverability study. */
+/** x of an arm in the summary figure: its cost ratio, its fall angle (recoverability), its person's noise (person). */
 function summaryX(study: StudyName, r: ArmResult): number {
+  if (study === 'person') return r.personNoise ?? NaN
   return study === 'recoverability' ? (r.fallAngle ?? NaN) : r.costRatio
 }
 
@@ -74,7 +75,12 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
     files.push(...r.files)
   }
   const byFinal = input.study === 'mixture' || input.study === 'warm-size'
-  const xLabel = input.study === 'recoverability' ? 'fall angle (rad): larger is more recoverable' : 'cost ratio C'
+  const xLabel =
+    input.study === 'recoverability'
+      ? 'fall angle (rad): larger is more recoverable'
+      : input.study === 'person'
+        ? "the simulated person's action noise (fraction of the range)"
+        : 'cost ratio C'
   const yLabel = byFinal ? 'final return' : 'area under return vs cost / budget'
   const svg = renderFigure({
     panels: [
