@@ -143,6 +143,9 @@ export const rowSchemas = {
       steps: count,
       /** who recorded it (since schema 4) */
       operator: OperatorName.nullable().default(null),
+      /** since schema 17: the episode an edit made this a version of (an earlier row), and whether an edit replaced it */
+      versionOf: id.nullable().default(null),
+      replaced: z.boolean().default(false),
       createdAt: timestamp,
       finishedAt: timestamp.nullable(),
     })

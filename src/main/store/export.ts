@@ -147,7 +147,10 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
       // An episode owned by a session that is not exported travels without its owner.
       sql: `SELECT *, CASE WHEN session_id IS NULL OR ${
         scoped ? 'session_id NOT IN (SELECT value FROM json_each(@ids))' : '0'
-      } THEN NULL ELSE session_id END AS owner FROM episodes ${episodeFilter} ORDER BY id`,
+      } THEN NULL ELSE session_id END AS owner,
+        -- a version's link to the episode it was edited from goes out when that episode does
+        CASE WHEN version_of IN (SELECT id FROM episodes ${episodeFilter}) THEN version_of ELSE NULL END AS version_link
+        FROM episodes ${episodeFilter} ORDER BY id`,
       map: (r) => ({
         id: r.id,
         taskId: r.task_id,
@@ -161,6 +164,8 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         operator: r.operator,
         createdAt: r.created_at,
         finishedAt: r.finished_at,
+        versionOf: r.version_link,
+        replaced: r.replaced === 1,
       }),
     },
     'steps.jsonl': {

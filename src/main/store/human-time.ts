@@ -21,7 +21,7 @@ export function demonstrationTimes(ws: Workspace, filter: TimeFilter = {}): Demo
   const rows = ws
     .prepare(
       `SELECT id, steps, created_at, finished_at FROM episodes
-       WHERE kind = 'demonstration' AND complete = 1 AND steps > 0 AND finished_at IS NOT NULL
+       WHERE kind = 'demonstration' AND complete = 1 AND replaced = 0 AND steps > 0 AND finished_at IS NOT NULL
          AND (@task IS NULL OR task_id = @task) AND (@operator IS NULL OR operator = @operator)
        ORDER BY id`,
     )

@@ -314,6 +314,9 @@ export function validateExport(dir: string, options: ImportOptions): Manifest {
         unique(episodes, r.id, where)
         episodes.set(r.id, { steps: r.steps, task: r.taskId })
         shapeOf(r.taskId, where)
+        // a version follows the episode it was edited from
+        if (r.versionOf !== null)
+          refers(episodes.has(r.versionOf) && r.versionOf !== r.id, where, `episode ${r.versionOf}`)
         if (r.sessionId !== null) {
           refers(sessions.has(r.sessionId), where, `session ${r.sessionId}`)
           const task = sessions.get(r.sessionId)
@@ -477,8 +480,9 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
             },
             'episodes.jsonl': (r) => {
               const info = p(
-                `INSERT INTO episodes (task_id, session_id, kind, complete, interrupted, ret, steps, operator, created_at, finished_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                `INSERT INTO episodes (task_id, session_id, kind, complete, interrupted, ret, steps, operator, created_at,
+                   finished_at, version_of, replaced)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 r.taskId,
                 mapped(result.sessions, r.sessionId),
@@ -490,6 +494,8 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 r.operator,
                 r.createdAt,
                 r.finishedAt,
+                mapped(result.episodes, r.versionOf),
+                r.replaced ? 1 : 0,
               )
               result.episodes.set(r.id, Number(info.lastInsertRowid))
               count('episodes.jsonl')

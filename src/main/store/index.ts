@@ -10,6 +10,7 @@ export {
 export { StoreError, type StoreErrorCode } from './errors'
 export { EpisodeRecorder, type RecorderOptions, type EpisodeSummary } from './recorder'
 export { Recording, type RecordingFailure, type RecordingStart } from './recording'
+export { trimEpisode, splitEpisode, undoEdit, listEdits, type EpisodeEdit, type EditKind } from './episode-edits'
 export { SqliteSessionLog } from './sqlite-session-log'
 export { SCHEMA_VERSION, migrations } from './migrations'
 export * from './types'

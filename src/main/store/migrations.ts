@@ -321,6 +321,25 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE queries ADD COLUMN context_switch INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 17,
+    name: 'episode versions: an edit (trim, split) makes new episodes and keeps the old ones, and can be undone',
+    sql: `
+      -- the episode this one is an edited version of (NULL: recorded or imported as it is)
+      ALTER TABLE episodes ADD COLUMN version_of INTEGER REFERENCES episodes(id);
+      -- 1: an edit replaced this episode by newer versions; lists leave it out, sessions that name it keep it
+      ALTER TABLE episodes ADD COLUMN replaced INTEGER NOT NULL DEFAULT 0;
+      -- the edits in the order made (store/episode-edits.ts): undo takes back the last one; JSON lists of
+      -- episode ids, the ones it replaced and the ones it made
+      CREATE TABLE episode_edits (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('trim', 'split')),
+        replaced TEXT NOT NULL,
+        made TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version

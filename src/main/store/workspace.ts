@@ -545,11 +545,11 @@ export class Workspace {
     return recorder
   }
 
-  /** Settled episodes (complete or interrupted), newest first; recordings in progress are left out. */
+  /** Settled episodes (complete or interrupted), newest first; recordings in progress and versions an edit replaced are left out. */
   listEpisodes(filter: { taskId?: string; kind?: EpisodeKind; sessionId?: number } = {}): EpisodeInfo[] {
     const rows = this.prepare(
       `SELECT id, task_id, session_id, kind, steps, ret, complete, interrupted, operator, created_at, finished_at FROM episodes
-       WHERE writer_pid IS NULL AND (@task IS NULL OR task_id = @task) AND (@kind IS NULL OR kind = @kind)
+       WHERE writer_pid IS NULL AND replaced = 0 AND (@task IS NULL OR task_id = @task) AND (@kind IS NULL OR kind = @kind)
          AND (@session IS NULL OR session_id = @session)
        ORDER BY id DESC`,
     ).all({

@@ -1,12 +1,23 @@
 // `iwb dataset quality --db FILE --task T [--json]`: each complete demonstration's quality figures (length, idle
 // seconds, jerk, return, success, distance from the expert's actions) with outliers among the task's flagged
-// (store/datasets/quality.ts).
+// (store/datasets/quality.ts). `iwb dataset trim|split|undo`: edits that make new versions of a demonstration and
+// keep the old one (store/episode-edits.ts).
 import { z } from 'zod'
 import { expertFor } from '../../experts/registry'
 import { policyFromSpec } from '../../sim/policy-spec'
 import { makeEnv, taskInfo } from '../../sim/registry'
 import { stepSuccess } from '../../sim/success'
-import { DATASET_LIMITS, episodeQuality, flagOutliers, openWorkspace, type EpisodeQuality } from '../../store'
+import {
+  DATASET_LIMITS,
+  episodeQuality,
+  flagOutliers,
+  openWorkspace,
+  splitEpisode,
+  trimEpisode,
+  undoEdit,
+  type EpisodeEdit,
+  type EpisodeQuality,
+} from '../../store'
 import { flag, parseCommandArgs } from '../args'
 import { UsageError, type Command } from '../command'
 import { registerTasksOf } from '../workspace-tasks'
@@ -81,14 +92,90 @@ const quality: Command = {
   },
 }
 
-const subcommands: Record<string, Command> = { quality }
+const step = flag.int(0, Number.MAX_SAFE_INTEGER)
+
+/** Run an edit on the workspace and say what it made (one line, or --json). */
+function editCommand(
+  name: string,
+  summary: string,
+  usage: string,
+  options: Record<string, { type: 'string' | 'boolean' }>,
+  schema: z.ZodType<{ db: string; json: boolean }>,
+  edit: (ws: ReturnType<typeof openWorkspace>, values: never) => EpisodeEdit,
+  say: (e: EpisodeEdit) => string,
+): Command {
+  return {
+    name,
+    summary,
+    usage,
+    async run(argv, io) {
+      const { values } = parseCommandArgs(argv, {
+        options: { ...options, db: { type: 'string' }, json: { type: 'boolean' } },
+        schema,
+      })
+      const ws = openWorkspace(values.db)
+      try {
+        const e = edit(ws, values as never)
+        io.out(values.json ? JSON.stringify(e) : say(e))
+        return 0
+      } finally {
+        ws.close()
+      }
+    },
+  }
+}
+
+const trim = editCommand(
+  'trim',
+  "keep a demonstration's steps START..END (END not included) as its new version",
+  'iwb dataset trim --db FILE --episode N [--start S] [--end E] [--json]',
+  { episode: { type: 'string' }, start: { type: 'string' }, end: { type: 'string' } },
+  z.object({
+    db: flag.text(),
+    episode: flag.int(1, Number.MAX_SAFE_INTEGER),
+    start: step.optional(),
+    end: step.optional(),
+    json: z.boolean().default(false),
+  }),
+  (ws, v: { episode: number; start?: number; end?: number }) => trimEpisode(ws, v.episode, v),
+  (e) =>
+    `edit ${e.id}: episode ${e.replaced[0]} trimmed into episode ${e.made[0]} (the old one is kept; iwb dataset undo takes it back)`,
+)
+
+const split = editCommand(
+  'split',
+  'split a demonstration in two at step AT',
+  'iwb dataset split --db FILE --episode N --at AT [--json]',
+  { episode: { type: 'string' }, at: { type: 'string' } },
+  z.object({
+    db: flag.text(),
+    episode: flag.int(1, Number.MAX_SAFE_INTEGER),
+    at: flag.int(1, Number.MAX_SAFE_INTEGER),
+    json: z.boolean().default(false),
+  }),
+  (ws, v: { episode: number; at: number }) => splitEpisode(ws, v.episode, v.at),
+  (e) => `edit ${e.id}: episode ${e.replaced[0]} split into episodes ${e.made.join(' and ')} (the old one is kept)`,
+)
+
+const undo = editCommand(
+  'undo',
+  'take the last edit back',
+  'iwb dataset undo --db FILE [--json]',
+  {},
+  z.object({ db: flag.text(), json: z.boolean().default(false) }),
+  (ws) => undoEdit(ws),
+  (e) => `undid edit ${e.id} (${e.kind}): episodes ${e.made.join(', ')} removed, episode ${e.replaced.join(', ')} back`,
+)
+
+const subcommands: Record<string, Command> = { quality, trim, split, undo }
 
 export const command: Command = {
   name: 'dataset',
-  summary: "a workspace's demonstrations as a dataset: quality figures with outliers",
-  usage: ['iwb dataset <quality> [options] [--json]', ...Object.values(subcommands).map((c) => `  ${c.usage}`)].join(
-    '\n',
-  ),
+  summary: "a workspace's demonstrations as a dataset: quality figures with outliers, edits that keep old versions",
+  usage: [
+    'iwb dataset <quality|trim|split|undo> [options] [--json]',
+    ...Object.values(subcommands).map((c) => `  ${c.usage}`),
+  ].join('\n'),
   subcommands,
   async run(argv, io) {
     const [which, ...rest] = argv
