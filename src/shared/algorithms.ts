@@ -194,7 +194,7 @@ const REGISTRY = [
     startedFrom: 'takeover',
     params: HgDaggerParams,
     paramTexts: {
-      weighting: { usage: 'none|iwr', what: 'how the labels are weighted' },
+      weighting: { usage: 'none', what: 'how the labels are weighted (iwr is not built yet)' },
       before: { usage: 'STEPS', what: 'steps before a takeover weighted down' },
     },
     offline: null,

@@ -65,7 +65,7 @@ describe('iwb run', () => {
       [['--task', 'hopper', '--seed', '1e300'], /--seed must be a whole number between 0 and 2147483647/],
       [
         ['--task', 'hopper', '--algo', 'ppo'],
-        /--algo must be bc, dagger\[:m=STATES\], stagger, warm-stagger\[:fraction in 0..1\] or hg-dagger/,
+        /--algo must be bc, dagger\[:m=STATES\], stagger, warm-stagger\[:fraction in 0..1\], hg-dagger\[.*\], ensemble-dagger\[.*\] or thrifty-dagger/,
       ],
       [['--task', 'hopper', '--budget', '100000', '--cost-ratio', '0.5'], /--budget \/ --cost-ratio: .*100000 queries/],
     ]

@@ -67,7 +67,7 @@ describe('algorithm registry', () => {
       'dagger[:m=STATES]',
       'stagger',
       'warm-stagger[:fraction in 0..1]',
-      'hg-dagger[:weighting=none|iwr][:before=STEPS]',
+      'hg-dagger[:weighting=none][:before=STEPS]',
       'ensemble-dagger[:members=LEARNERS][:spread=FRACTION][:safety=FRACTION]',
       'thrifty-dagger[:members=LEARNERS][:switchRate=RATE][:gamma=DISCOUNT][:handBack=FRACTION]',
     ])
