@@ -17,6 +17,7 @@ import {
 } from './export-format'
 import { labelExportRow, type LabelRow } from './label-columns'
 import { sessionExportRow, type SessionRow } from './session-rows'
+import { EVALUATION, POLICY, QUERY } from './table-columns'
 import type { Workspace } from './workspace'
 
 export interface ExportOptions {
@@ -188,47 +189,15 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
     },
     'queries.jsonl': {
       sql: `SELECT * FROM queries ${childFilter} ORDER BY id`,
-      map: (r) => ({
-        id: r.id,
-        sessionId: r.session_id,
-        labelId: r.label_id,
-        issuedAt: r.issued_at,
-        firstInputAt: r.first_input_at,
-        committedAt: r.committed_at,
-        abandonedAt: r.abandoned_at,
-        proposedAction: encodeVector(fromBlob(r.proposed_action as Buffer)),
-        answer: r.answer ? encodeVector(fromBlob(r.answer as Buffer)) : null,
-        disagreement: r.disagreement,
-        operator: r.operator,
-        contextSwitch: r.context_switch === 1,
-      }),
+      map: (r) => ({ id: r.id, sessionId: r.session_id, labelId: r.label_id, ...QUERY.fromRow(r) }),
     },
     'policies.jsonl': {
       sql: `SELECT * FROM policies ${childFilter} ORDER BY id`,
-      map: (r) => ({
-        id: r.id,
-        sessionId: r.session_id,
-        labels: r.labels,
-        backend: r.backend,
-        weights: JSON.parse(r.weights as string),
-        createdAt: r.created_at,
-      }),
+      map: (r) => ({ id: r.id, sessionId: r.session_id, ...POLICY.fromRow(r) }),
     },
     'evaluations.jsonl': {
       sql: `SELECT * FROM evaluations ${childFilter} ORDER BY id`,
-      map: (r) => ({
-        id: r.id,
-        sessionId: r.session_id,
-        labels: r.labels,
-        cost: r.cost,
-        humanSeconds: r.human_seconds,
-        returns: JSON.parse(r.returns as string),
-        mean: r.mean,
-        std: r.std,
-        successRate: r.success_rate ?? null,
-        coverage: r.coverage ?? null,
-        createdAt: r.created_at,
-      }),
+      map: (r) => ({ id: r.id, sessionId: r.session_id, ...EVALUATION.fromRow(r) }),
     },
   }
 

@@ -22,6 +22,7 @@ import {
   type ExportRow,
 } from './export-format'
 import { LABEL } from './label-columns'
+import { EVALUATION, POLICY, QUERY } from './table-columns'
 import { SCHEMA_VERSION } from './migrations'
 import { insertSession } from './session-rows'
 import type { TaskShape, TaskShapes } from './types'
@@ -524,51 +525,20 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
               count('labels.jsonl')
             },
             'queries.jsonl': (r) => {
-              p(
-                `INSERT INTO queries (session_id, label_id, issued_at, first_input_at, committed_at, abandoned_at, proposed_action,
-                   answer, disagreement, operator, context_switch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-              ).run(
-                result.sessions.get(r.sessionId)!,
-                mapped(result.labels, r.labelId),
-                r.issuedAt,
-                r.firstInputAt,
-                r.committedAt,
-                r.abandonedAt,
-                blob(r.proposedAction),
-                r.answer ? blob(r.answer) : null,
-                r.disagreement,
-                r.operator,
-                r.contextSwitch ? 1 : 0,
-              )
+              QUERY.insert(p, 'queries', QUERY.fromJson(r), {
+                session_id: result.sessions.get(r.sessionId)!,
+                label_id: mapped(result.labels, r.labelId),
+              })
               count('queries.jsonl')
             },
             'policies.jsonl': (r) => {
-              p('INSERT INTO policies (session_id, labels, backend, weights, created_at) VALUES (?, ?, ?, ?, ?)').run(
-                result.sessions.get(r.sessionId)!,
-                r.labels,
-                r.backend,
-                JSON.stringify(r.weights),
-                r.createdAt,
-              )
+              POLICY.insert(p, 'policies', POLICY.fromJson(r), { session_id: result.sessions.get(r.sessionId)! })
               count('policies.jsonl')
             },
             'evaluations.jsonl': (r) => {
-              p(
-                `INSERT INTO evaluations (session_id, labels, cost, human_seconds, returns, mean, std, success_rate,
-                   coverage, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-              ).run(
-                result.sessions.get(r.sessionId)!,
-                r.labels,
-                r.cost,
-                r.humanSeconds,
-                JSON.stringify(r.returns),
-                r.mean,
-                r.std,
-                r.successRate ?? null,
-                r.coverage ?? null,
-                r.createdAt,
-              )
+              EVALUATION.insert(p, 'evaluations', EVALUATION.fromJson({ successRate: null, coverage: null, ...r }), {
+                session_id: result.sessions.get(r.sessionId)!,
+              })
               count('evaluations.jsonl')
             },
           },
