@@ -92,6 +92,8 @@ describe('success and fresh recordings', () => {
     await page.getByTestId('datasets-success-filter').selectOption('all')
     await page.getByRole('button', { name: `view episode ${won}` }).click()
     await page.locator('[data-label="success (1 = met)"]').waitFor()
+    // the action plots are named by the task's own actuators
+    expect(await page.locator('[data-label="push · a0"]').count()).toBe(1)
     await screenshot(page, 'datasets-success')
 
     expect(await shownErrors(page)).toEqual([])

@@ -95,10 +95,21 @@ describe('Teleop view', () => {
       .toBeGreaterThan(middle + 1)
     await page.getByRole('button', { name: 'back to live' }).click()
 
-    // pause, then scrub back through the recent states (MuJoCo simulate's history)
+    // pause, then scrub back through the recent states (MuJoCo simulate's history); the live episode may have
+    // reached its time limit meanwhile and wait for the first input: drive a few steps of it first
     await expect.poll(() => page.getByTestId('pause').isEnabled()).toBe(true)
     const pause = page.getByTestId('pause')
-    if ((await pause.textContent())?.includes('Pause')) await pause.click()
+    if ((await pause.textContent())?.includes('Resume')) await pause.click()
+    const liveStep = async (): Promise<number> =>
+      Number(/step (\d+)/.exec((await page.getByTestId('time-limit').textContent()) ?? '')?.[1] ?? 0)
+    const from = await liveStep()
+    await setButton(page, 5, 1)
+    await setAxes(page, { 0: 0.3 })
+    await expect.poll(liveStep, { timeout: 30_000 }).not.toBe(from)
+    await expect.poll(liveStep, { timeout: 30_000 }).toBeGreaterThan(3)
+    await setButton(page, 5, 0)
+    await setAxes(page, { 0: 0 })
+    await pause.click()
     await expect.poll(() => pause.textContent()).toContain('Resume')
     const scrubber = page.getByRole('slider', { name: 'scrub through recent states' })
     const [min, max] = [Number(await scrubber.getAttribute('min')), Number(await scrubber.getAttribute('max'))]

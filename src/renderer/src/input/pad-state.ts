@@ -104,6 +104,14 @@ export function gamepadMapping(task: TaskInfo): GamepadAxisMap[] {
   return out
 }
 
+/** Each action component's name: its gamepad mapping's label ('fingertip left / right'), else 'a<i>'. */
+export function actionLabels(task: TaskInfo): string[] {
+  const labels = Array.from({ length: task.actDim }, (_, i) => `a${i}`)
+  for (const m of gamepadMapping(task))
+    if (m.action < task.actDim && labels[m.action] === `a${m.action}`) labels[m.action] = m.label.slice(0, 60)
+  return labels
+}
+
 /** Turn controls into an action: sum each mapped control times its scale, then clip to the task's bounds. */
 export function padToAction(task: TaskInfo, state: PadState, mapping = gamepadMapping(task)): Float64Array {
   const action = new Float64Array(task.actDim)
