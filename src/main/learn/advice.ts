@@ -231,11 +231,11 @@ export interface CurveSource {
   openSession(id: number): { evaluations(): EvaluationRecord[]; readonly config: SessionConfig }
 }
 
-/** The finished expert-oracle sessions of a task that the advice counts, with their curves. */
-export function storedAdviceRuns(ws: CurveSource, taskId: string): AdviceRun[] {
+/** The finished sessions of a task that the advice counts (the expert's, or one simulated person's), with their curves. */
+export function storedAdviceRuns(ws: CurveSource, taskId: string, oracle = 'expert'): AdviceRun[] {
   return ws
     .listSessions()
-    .filter((s) => s.taskId === taskId && s.oracle === 'expert' && s.status === 'finished')
+    .filter((s) => s.taskId === taskId && s.oracle === oracle && s.status === 'finished')
     .map((s) => ({ algo: algoLabel(s), costRatio: s.costRatio, seed: s.seed, id: s.id }))
     .filter((s) => (ADVICE_ALGOS as readonly string[]).includes(s.algo))
     .map(({ id, ...s }) => {

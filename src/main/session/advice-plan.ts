@@ -2,7 +2,7 @@
 // once and STAGGER and WARM-STAGGER at C/2, C and 2C (learn/advice.ts), each a stored finished session to reuse,
 // an unfinished one to resume, or a new one.
 import type { AdviceRunSettings } from '../../shared/advice'
-import { SESSION_LIMITS, sessionConfig, type SessionConfig } from '../../shared/session-config'
+import { SESSION_LIMITS, sessionConfig, type OracleKind, type SessionConfig } from '../../shared/session-config'
 import { adviceConfigs, ratiosAround } from '../learn/advice'
 import type { Workspace } from '../store'
 import { planSession, type SessionPlan } from './sweep'
@@ -10,6 +10,8 @@ import { planSession, type SessionPlan } from './sweep'
 export interface AdviceRequest extends AdviceRunSettings {
   taskId: string
   costRatio: number
+  /** who answers the sessions behind the advice: the expert (default) or a simulated person (shared/person-model.ts) */
+  oracle?: OracleKind
 }
 
 export interface AdvicePlan {
@@ -29,6 +31,7 @@ export function adviceSessionConfigs(r: AdviceRequest): { ratios: number[]; conf
     budget: r.budget,
     evalEvery: r.evalEvery,
     evalEpisodes: r.evalEpisodes,
+    oracle: r.oracle ?? 'expert',
   })
   return { ratios, configs: adviceConfigs(base, ratios, r.seeds).map((c) => sessionConfig(c)) }
 }

@@ -17,6 +17,8 @@ import { ensureDefaultWorkspaceFile, openWorkspace } from '../../store'
 import { flag, parseCommandArgs } from '../args'
 import { UsageError, type Command } from '../command'
 import { runConfigs } from '../run-configs'
+import { oracleFromFlag } from '../person-flag'
+import { parsePersonText, type PersonText } from '../../../shared/person-model'
 
 function parseAdviseArgs(argv: string[]) {
   return parseCommandArgs(argv, {
@@ -31,6 +33,7 @@ function parseAdviseArgs(argv: string[]) {
       parallel: { type: 'string' },
       out: { type: 'string' },
       'no-run': { type: 'boolean' },
+      person: { type: 'string' },
       json: { type: 'boolean' },
     },
     schema: z.object({
@@ -45,9 +48,30 @@ function parseAdviseArgs(argv: string[]) {
       parallel: flag.int(1, 16).default(2),
       out: flag.text().optional(),
       'no-run': z.boolean().default(false),
+      /** a simulated person (a model file or its parameters): its sessions behind the advice, its C by default */
+      person: flag.text().optional(),
       json: z.boolean().default(false),
     }),
   }).values
+}
+
+/**
+ * --person FILE|person:...: the simulated person whose sessions the advice reads, and its cost ratio (seconds per
+ * query over seconds per demonstrated state, within the session's bounds) when --cost-ratio is not given.
+ */
+function personAdvice(text: string): { oracle: PersonText; costRatio: number; line: (c: number) => string } {
+  const oracle = oracleFromFlag(text.startsWith('person:') ? text : `person:${text}`)
+  if (oracle === 'expert') throw new UsageError('--person takes a model file or person:...')
+  const m = parsePersonText(oracle)
+  const spread = Array.isArray(m.noise) ? m.noise.map((n) => n.toFixed(2)).join('/') : String(m.noise)
+  const { min, max } = SESSION_LIMITS.costRatio
+  const costRatio = m.demo > 0 ? Math.min(max, Math.max(min, m.query / m.demo)) : max
+  return {
+    oracle,
+    costRatio,
+    line: (c) =>
+      `for you (spread ${spread} of the range, ${m.query.toPrecision(3)} s a query, ${m.demo.toPrecision(3)} s a demonstrated state, skip ${m.skip}): C = ${c.toPrecision(3)}, curves answered by your simulated double`,
+  }
 }
 
 export const command: Command = {
@@ -55,7 +79,9 @@ export const command: Command = {
   summary: 'say which of BC, STAGGER and WARM-STAGGER reaches 80% of the expert at the least cost at a cost ratio C',
   usage:
     'iwb advise --task T --cost-ratio C [--db FILE] [--budget N] [--seeds K] [--eval-every K] [--eval-episodes E]\n' +
-    '           [--parallel P] [--out FILE.svg] [--no-run] [--json]\n' +
+    '           [--parallel P] [--out FILE.svg] [--no-run] [--person FILE|person:...] [--json]\n' +
+    '  --person: a simulated person (iwb person --json, or its parameters) answers the sessions behind the advice;\n' +
+    '  C defaults to its seconds per query over its seconds per demonstrated state.\n' +
     '  reads expert-oracle curves of bc, stagger and warm-stagger:0.5 at C/2, C and 2C from --db (default: the\n' +
     "  page's workspace) and runs the missing ones first (defaults: budget 60, 2 seeds, eval every 10 over 5\n" +
     '  episodes: a few minutes on two cores for the operator tasks); --no-run only reads. --out writes the curves\n' +
@@ -63,9 +89,13 @@ export const command: Command = {
     "  an offline label's).",
   async run(argv, io) {
     const v = parseAdviseArgs(argv)
-    const c = v['cost-ratio']
+    const you = v.person === undefined ? null : personAdvice(v.person)
+    const c = v['cost-ratio'] ?? you?.costRatio
     if (c === undefined)
-      throw new UsageError("--cost-ratio is required (the measured ratio of a query's time to an offline label's)")
+      throw new UsageError(
+        "--cost-ratio is required (the measured ratio of a query's time to an offline label's), or --person FILE",
+      )
+    const oracle: 'expert' | PersonText = you?.oracle ?? 'expert'
     const file = v.db ?? ensureDefaultWorkspaceFile()
     if (!v.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)
     const started = Date.now()
@@ -76,6 +106,7 @@ export const command: Command = {
         const request = {
           taskId: v.task,
           costRatio: c,
+          oracle,
           budget: v.budget,
           seeds: v.seeds,
           evalEvery: v['eval-every'],
@@ -90,9 +121,11 @@ export const command: Command = {
         ran = configs.length - runs.reused
         if (runs.failed.length) io.err('iwb advise: not every session finished; the advice below reads what is stored')
       }
-      const runs = storedAdviceRuns(ws, v.task)
+      const runs = storedAdviceRuns(ws, v.task, oracle)
       if (runs.length === 0)
-        throw new UsageError(`no finished expert sessions of ${v.task} in ${file} (run without --no-run)`)
+        throw new UsageError(
+          `no finished ${you ? "simulated person's" : 'expert'} sessions of ${v.task} in ${file} (run without --no-run)`,
+        )
       // The expert on the evaluation episodes of the sessions the advice reads, each seed once.
       const pool = await RolloutPool.create(v.task)
       const expert = await expertReturn(expertFor(v.task), evaluationSettings(runs), poolEvaluator(pool)).finally(() =>
@@ -108,6 +141,7 @@ export const command: Command = {
         files.push(v.out, png)
       }
       if (!v.json) {
+        if (you) io.out(you.line(c))
         for (const line of advice.explanation) io.out(line)
         if (files.length) io.out(`curves: ${files.join(', ')}`)
       }
@@ -115,6 +149,7 @@ export const command: Command = {
         JSON.stringify({
           task: v.task,
           costRatio: c,
+          oracle,
           choice: advice.choice,
           target: advice.target,
           expertReturn: advice.expertReturn,
