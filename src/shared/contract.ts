@@ -90,7 +90,18 @@ export const SceneGeometry = z.object({
   extent: finite,
   /** the model's sites (drawn on a toggle): pose relative to their body */
   sites: z
-    .array(z.object({ name: z.string(), body: z.number().int(), pos: vec, quat: vec, size: finite, rgba: vec }))
+    .array(
+      z.object({
+        name: z.string(),
+        body: z.number().int(),
+        pos: vec,
+        quat: vec,
+        size: finite,
+        rgba: vec,
+        /** the site is part of the task's success condition: drawn whatever the toggle says */
+        success: z.boolean().optional(),
+      }),
+    )
     .optional(),
   /**
    * The model's textures that geoms use, and its skybox: RGBA bytes in base64, rows bottom-up (MuJoCo's tex_data

@@ -240,9 +240,12 @@ export class MujocoEnv implements Env {
   private sites(): NonNullable<SceneGeometry['sites']> {
     const m = this.sim.model
     const out: NonNullable<SceneGeometry['sites']> = []
+    const success = new Set(this.def.successSites ?? [])
     for (let i = 0; i < m.nsite; i++) {
+      const name = this.sim.name('site', i) || `site${i}`
       out.push({
-        name: this.sim.name('site', i) || `site${i}`,
+        name,
+        ...(success.has(name) ? { success: true } : {}),
         body: (m.site_bodyid as Int32Array)[i],
         pos: Array.from((m.site_pos as Float64Array).subarray(3 * i, 3 * i + 3)),
         quat: Array.from((m.site_quat as Float64Array).subarray(4 * i, 4 * i + 4)),

@@ -1,7 +1,8 @@
 // Your own model, driven (issue 27, item 14): unnamed actuators are labelled by the joint or tendon they drive,
 // else 'actuator N' (they read 'emsc' before); a fifth action takes the triggers; the description says what the
-// reward and the success are. Real MuJoCo compiles the model.
-import { describe, expect, it } from 'vitest'
+// reward and the success are, and its success sites are marked for drawing. Real MuJoCo compiles the model.
+import { afterEach, describe, expect, it } from 'vitest'
+import { clearFolderTasks, makeEnv, registerFolderTask } from '../../../src/main/sim/registry'
 import { checkTaskFolder } from '../../../src/main/sim/tasks/folder-task'
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -35,6 +36,8 @@ const MODEL = `<mujoco>
 </mujoco>`
 
 describe('an own model with unnamed actuators', () => {
+  afterEach(() => clearFolderTasks())
+
   it('labels them by joint or tendon, maps the fifth to the triggers, and describes reward and success', async () => {
     const spec = await checkTaskFolder({
       'task.json': bytes(
@@ -59,5 +62,15 @@ describe('an own model with unnamed actuators', () => {
     expect(spec.info.description).toContain(
       'Reward per step: -distance tip-goal + -0.01 x sum of squared actions. Success: tip within 0.05 m of goal.',
     )
+    // the success condition's sites are marked in the scene, so the page draws them without the sites toggle
+    registerFolderTask(spec)
+    const env = await makeEnv('five-motors')
+    try {
+      const sites = env.geometry().sites ?? []
+      expect(sites.filter((x) => x.success).map((x) => x.name)).toEqual(['goal', 'tip'])
+      expect(sites.find((x) => x.name === 's0')?.success).toBeUndefined()
+    } finally {
+      env.close()
+    }
   })
 })

@@ -560,6 +560,7 @@ export function folderTaskDef(spec: FolderTaskSpec): TaskDef {
     mjcf: file.model,
     frameSkip: file.frameSkip,
     trackBody: spec.trackBody,
+    ...(file.success ? { successSites: [file.success.siteA, file.success.siteB] } : {}),
     survivalBonus: 0,
     bind(sim: MjSim): TaskLogic {
       const termIds = file.reward.map((t) =>

@@ -31,6 +31,8 @@ export interface TaskDef {
   frameSkip: number
   /** body name the page's camera follows */
   trackBody: string
+  /** the sites whose distance decides success (a folder task's `success`): the page always draws them */
+  successSites?: readonly string[]
   /** survival bonus per step, subtracted by the ARS trainer (1 for Hopper/Walker2d/Ant) */
   survivalBonus: number
   bind(sim: MjSim): TaskLogic

@@ -77,7 +77,8 @@ export function buildOverlays(scene: SceneGeometry, bodies: THREE.Group[], root:
     setVisible(which) {
       axes.visible = which.axes
       contacts.visible = which.contacts
-      for (const s of sites) s.visible = which.sites
+      // the task's success sites are always drawn: where the goal is matters more than the toggle
+      sites.forEach((s, i) => (s.visible = which.sites || !!scene.sites?.[i]?.success))
       for (const f of frames) f.visible = which.frames
     },
     updateContacts(list) {
