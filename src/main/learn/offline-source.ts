@@ -83,13 +83,26 @@ export interface Demonstration {
   episodeId: number
   /** the person's seconds per state: the recording's duration over its steps; null when unknown */
   secondsPerState: number | null
-  steps: { index: number; observation: ArrayLike<number>; state: ArrayLike<number>; action: ArrayLike<number> }[]
+  steps: {
+    index: number
+    observation: ArrayLike<number>
+    state: ArrayLike<number>
+    action: ArrayLike<number>
+    /** who chose the action (store/types.ts StepSource); absent: the person */
+    source?: string
+  }[]
 }
 
-/** The states offline labels can be drawn from (demonstrations' steps): every step of every demonstration. */
+/**
+ * Whether a demonstration's step is a person's label. An imported episode may hold the learner's own steps (source
+ * 'policy', a takeover's robot-driven part): they stay as context (history, the actions after) but are not drawn.
+ */
+const isLabel = (step: Demonstration['steps'][number]): boolean => step.source !== 'policy'
+
+/** The states offline labels can be drawn from: every step of every demonstration that a person chose. */
 export function demonstrationStates(demos: readonly Demonstration[]): number {
   let n = 0
-  for (const d of demos) n += d.steps.length
+  for (const d of demos) for (const step of d.steps) if (isLabel(step)) n++
   return n
 }
 
@@ -105,6 +118,8 @@ interface RecordedDemosState {
 
 export class RecordedDemos implements OfflineSupply {
   private pool: { episodeId: number; secondsPerState: number | null; step: Demonstration['steps'][number] }[] = []
+  /** the pool entries that are a person's labels: what the draw takes from */
+  private drawable: number[] = []
   private episodes: number[] = []
   private seed: number | null = null
   private order: Uint32Array | null = null
@@ -118,7 +133,7 @@ export class RecordedDemos implements OfflineSupply {
 
   /** states not drawn yet */
   get left(): number {
-    return this.pool.length - this.taken
+    return this.drawable.length - this.taken
   }
 
   private use(episodes: readonly number[]): void {
@@ -132,11 +147,12 @@ export class RecordedDemos implements OfflineSupply {
       const d = byId.get(e)!
       return d.steps.map((step) => ({ episodeId: e, secondsPerState: d.secondsPerState, step }))
     })
+    this.drawable = [...this.pool.keys()].filter((i) => isLabel(this.pool[i].step))
   }
 
   private shuffled(seed: number): Uint32Array {
     const rng = createRng(seed)
-    const order = Uint32Array.from(this.pool.keys())
+    const order = Uint32Array.from(this.drawable)
     for (let i = order.length - 1; i > 0; i--) {
       const j = rng.int(i + 1)
       const t = order[i]
@@ -148,7 +164,7 @@ export class RecordedDemos implements OfflineSupply {
 
   next(ctx: RoundContext, max: number): Round | null {
     if (max < 1 || ctx.remaining < 1) return null
-    if (this.taken >= this.pool.length) {
+    if (this.taken >= this.drawable.length) {
       if (this.usedUp) return null
       this.usedUp = true
       return { labels: [], phase: DEMOS_USED_UP }
@@ -198,8 +214,8 @@ export class RecordedDemos implements OfflineSupply {
       throw new RangeError('the demonstrations draw needs its episodes, seed and count')
     // "All demonstrations" was resolved when the session started: later recordings do not join its draw.
     this.use(s.episodes)
-    if (s.taken > this.pool.length)
-      throw new RangeError(`the draw took ${s.taken} of ${this.pool.length} demonstration states`)
+    if (s.taken > this.drawable.length)
+      throw new RangeError(`the draw took ${s.taken} of ${this.drawable.length} demonstration states`)
     this.seed = s.seed
     this.order = s.seed === null ? null : this.shuffled(s.seed)
     this.taken = s.taken

@@ -4,7 +4,12 @@
 // stopped and continued from its checkpoint stores exactly the labels of one never stopped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expertFor } from '../../../src/main/experts/registry'
-import { DEMOS_USED_UP, RecordedDemos, type Demonstration } from '../../../src/main/learn/offline-source'
+import {
+  DEMOS_USED_UP,
+  RecordedDemos,
+  demonstrationStates,
+  type Demonstration,
+} from '../../../src/main/learn/offline-source'
 import { ExpertOracle } from '../../../src/main/learn/oracle'
 import { MemorySessionLog, type SessionConfig, type StoredLabel } from '../../../src/main/learn/session-log'
 import { runSession, type SessionProgress } from '../../../src/main/learn/session-runner'
@@ -161,6 +166,27 @@ describe('offline labels from recorded demonstrations', () => {
       expect(Array.from(l.observation)).toEqual(Array.from(whole[i].observation))
       expect(Array.from(l.action)).toEqual(Array.from(whole[i].action))
     })
+  })
+
+  it("draws no learner step of an imported episode, but keeps it as the next label's history", async () => {
+    // steps 4-6 of episode 3 were the learner's (a takeover's robot-driven part, imported)
+    const mixed: Demonstration = {
+      ...demos[0],
+      steps: demos[0].steps.map((s) => ({ ...s, source: s.index >= 4 && s.index <= 6 ? 'policy' : 'demonstration' })),
+    }
+    expect(demonstrationStates([mixed])).toBe(demos[0].steps.length - 3)
+    const c = config({
+      budget: 100,
+      offline: { kind: 'demos', episodes: [3] },
+      policy: { id: 'chunk', params: { history: 2, hidden: [8], stepsPerLabel: 1 } },
+    })
+    const log = new MemorySessionLog(c)
+    await runSession({ log, oracle: new ExpertOracle(expert), expert, makeEnv, demonstrations: [mixed] })
+    const drawn = log.labels().map((l) => l.stepIndex)
+    expect([...drawn].sort((a, b) => a! - b!)).toEqual(demos[0].steps.map((s) => s.index).filter((i) => i < 4 || i > 6))
+    // step 7's history is step 6, the learner's observation
+    const seventh = log.labels().find((l) => l.stepIndex === 7)!
+    expect(Array.from(seventh.context!.history)).toEqual(Array.from(demos[0].steps[6].observation))
   })
 
   it('refuses a checkpoint naming a demonstration that is gone', () => {
