@@ -16,6 +16,7 @@ import { runSession, type SessionProgress } from '../../../src/main/learn/sessio
 import { policyFromSpec } from '../../../src/main/sim/policy-spec'
 import { makeEnv } from '../../../src/main/sim/registry'
 import { sessionConfig } from '../../../src/shared/session-config'
+import { parsePolicy } from '../../../src/shared/policy-config'
 
 const TASK = 'point-maze'
 const expert = expertFor(TASK)
@@ -177,8 +178,8 @@ describe('offline labels from recorded demonstrations', () => {
     expect(demonstrationStates([mixed])).toBe(demos[0].steps.length - 3)
     const c = config({
       budget: 100,
-      offline: { kind: 'demos', episodes: [3] },
-      policy: { id: 'chunk', params: { history: 2, hidden: [8], stepsPerLabel: 1 } },
+      offline: { kind: 'demos', episodes: [3], operator: null },
+      policy: parsePolicy({ id: 'chunk', params: { history: 2, hidden: [8], stepsPerLabel: 1 } }),
     })
     const log = new MemorySessionLog(c)
     await runSession({ log, oracle: new ExpertOracle(expert), expert, makeEnv, demonstrations: [mixed] })
