@@ -13,7 +13,7 @@ import { UsageError, type Command } from '../command'
 import { runConfigs } from '../run-configs'
 import { algoFlag, configFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 import { mean } from '../../../shared/stats'
-import { policyLabel } from '../../../shared/policy-config'
+import { POLICY_CLASSES, policyLabel } from '../../../shared/policy-config'
 import { algorithm } from '../../../shared/algorithms'
 
 const DEFAULT_ALGOS = 'bc,dagger,stagger,warm-stagger:0.25,warm-stagger:0.5'
@@ -60,6 +60,8 @@ export const command: Command = {
     '            [--db FILE] [--eval-every K] [--eval-episodes E] [--schedule S [--epochs N]] [--loss L] [--standardise data|expert]\n' +
     '            [--offline expert|demos[:ID,ID,...] [--operator O]] [--parallel P] [--seed-base S] [--report-only] [--json]\n' +
     '            [--queue redis://[:PASSWORD@]HOST[:PORT]] [--algo-params JSON]\n' +
+    `            [--policy ${POLICY_CLASSES.map((c) => c.id).join('|')} [--policy-params JSON]] [--oracle expert|person:noise=N,...|person:FILE]\n` +
+    '  --policy is the learner of every session (docs/POLICIES.md); --oracle a simulated person instead of the expert\n' +
     '  --algo-params sets parameters (JSON) of every algorithm named; each must take them\n' +
     '  --queue sends the sessions to `iwb worker` processes through Redis (docs/QUEUE.md) instead of running them here\n' +
     '  sessions are stored in --db (default: the workspace the page uses); --report-only writes the report from\n' +
