@@ -4,13 +4,13 @@
 // advice run at a time, with 'progress' events (kind 'advice': sessions finished of those run) and jobs.cancel.
 import type { Output, Progress } from '../../../shared/contract'
 import { algoLabel, type SessionConfig } from '../../../shared/session-config'
-import { hasExpert, expertFor } from '../../experts/registry'
+import { hasExpert } from '../../experts/registry'
 import { adviceSvg, advise, evaluationSettings, storedAdviceRuns } from '../../learn/advice'
-import { expertReturn, localEvaluator } from '../../learn/evaluation'
 import type { SessionProgress } from '../../learn/session-runner'
 import { planAdvice, type AdvicePlan, type AdviceRequest } from '../../session/advice-plan'
 import { runSweep } from '../../session/sweep'
-import { makeEnv, taskInfo } from '../../sim/registry'
+import { taskInfo } from '../../sim/registry'
+import { ExpertReturns } from '../expert-returns'
 import type { ServiceFactory, ServiceHandlers } from '../service-types'
 import { useJobs } from './jobs'
 import { useSessions } from './session-resource'
@@ -42,7 +42,7 @@ const name = (c: SessionConfig): string =>
 
 export const adviceService: ServiceFactory = (ctx) => {
   // The expert's return on a set of evaluation episodes, measured once per task and set of sessions.
-  const experts = new Map<string, Promise<number>>()
+  const experts = new ExpertReturns()
   let running: { jobId: string; stop: () => void; done: Promise<void> } | null = null
   let jobs = 0
   ctx.onClose(async () => {
@@ -57,21 +57,7 @@ export const adviceService: ServiceFactory = (ctx) => {
       const runs = storedAdviceRuns(ws, task.id)
       if (runs.length === 0 || !hasExpert(task.id)) return null
       const episodes = evaluationSettings(runs)
-      const key = `${task.id}:${JSON.stringify(episodes)}`
-      let expert = experts.get(key)
-      if (!expert) {
-        expert = makeEnv(task.id).then(async (env) => {
-          const evaluator = localEvaluator(env)
-          try {
-            return (await expertReturn(expertFor(task.id), episodes, evaluator)).mean
-          } finally {
-            await evaluator.close()
-          }
-        })
-        expert.catch(() => experts.delete(key))
-        experts.set(key, expert)
-      }
-      const a = advise(runs, await expert, input.costRatio)
+      const a = advise(runs, (await experts.get(task.id, episodes)).meanReturn, input.costRatio)
       return {
         taskId: task.id,
         costRatio: a.costRatio,

@@ -1,20 +1,18 @@
 // sessions.curves: what the comparison view plots: each session's evaluations against labels, cumulative cost
 // and human seconds (the store's cost-curve query). sessions.expert: the task's expert on the same evaluation
 // episodes, the reference line a learner's return is read against.
-import { hasExpert, expertFor } from '../../experts/registry'
-import { expertReturn, localEvaluator } from '../../learn/evaluation'
-import { makeEnv, taskInfo } from '../../sim/registry'
+import { hasExpert } from '../../experts/registry'
+import { taskInfo } from '../../sim/registry'
+import { ExpertReturns } from '../expert-returns'
 import type { ServiceFactory } from '../service-types'
 import type { ServiceHandlers } from '../service-types'
 import { useWorkspace } from './workspace-resource'
 
 /** The expert's episodes per reference line: it runs on the server's thread, so a few seconds at most. */
 const MAX_EXPERT_EPISODES = 50
-/** reference lines remembered (by task and episodes) */
-const MAX_REMEMBERED = 64
 
 export const compareService: ServiceFactory = (ctx) => {
-  const experts = new Map<string, Promise<{ meanReturn: number; successRate: number | null; episodes: number }>>()
+  const experts = new ExpertReturns()
   const handlers: ServiceHandlers = {
     'sessions.curves': async (input) => {
       const ws = await useWorkspace(ctx)
@@ -34,23 +32,7 @@ export const compareService: ServiceFactory = (ctx) => {
         budget -= n
         return n > 0 ? [{ seed: c.seed, evalEpisodes: n }] : []
       })
-      const key = `${task.id}:${JSON.stringify(episodes)}`
-      let expert = experts.get(key)
-      if (!expert) {
-        expert = makeEnv(task.id).then(async (env) => {
-          const evaluator = localEvaluator(env)
-          try {
-            const r = await expertReturn(expertFor(task.id), episodes, evaluator)
-            return { meanReturn: r.mean, successRate: r.successRate, episodes: r.returns.length }
-          } finally {
-            await evaluator.close()
-          }
-        })
-        expert.catch(() => experts.delete(key))
-        if (experts.size >= MAX_REMEMBERED) experts.delete(experts.keys().next().value as string)
-        experts.set(key, expert)
-      }
-      return { taskId: task.id, ...(await expert) }
+      return { taskId: task.id, ...(await experts.get(task.id, episodes)) }
     },
   }
   return handlers
