@@ -5,7 +5,13 @@ import type { EvaluationPoint, SessionInfo } from '../../../src/shared/contract'
 import { summarize } from '../../../src/renderer/src/compare/plot'
 
 const session = (id: number, humanSeconds: number) =>
-  ({ id, taskId: 'reacher-arm', algo: 'stagger', oracle: 'person:noise=0.1', humanSeconds }) as SessionInfo
+  ({
+    id,
+    taskId: 'reacher-arm',
+    algo: 'stagger',
+    oracle: 'person:noise=0.1',
+    humanSeconds,
+  }) as Partial<SessionInfo> as SessionInfo
 const point = (cost: number, humanSeconds: number, meanReturn: number) =>
   ({ sessionId: 1, labels: cost, cost, humanSeconds, meanReturn, stdReturn: 0 }) as EvaluationPoint
 
