@@ -14,7 +14,7 @@ import {
   type TransformerBlock,
   type TransformerWeights,
 } from '../../sim/policies/transformer'
-import { transposed, type Trunk, type TrunkWeights } from './trunk'
+import { assignLinear, transposed, type Trunk, type TrunkWeights } from './trunk'
 
 interface LinearVars {
   /** in x out, as tfjs multiplies */
@@ -179,12 +179,7 @@ export class TransformerTrunk implements Trunk {
       if (data.length !== v.size) throw new RangeError(`transformer ${what} has the wrong size`)
       v.assign(tf.tensor(data, v.shape))
     }
-    const lin = (m: LinearVars, p: Linear, what: string): void => {
-      const [inDim, outDim] = m.w.shape as [number, number]
-      if (p.w.length !== inDim * outDim) throw new RangeError(`transformer ${what} has the wrong size`)
-      m.w.assign(tf.tensor2d(p.w, [outDim, inDim]).transpose())
-      put(m.b, p.b, what)
-    }
+    const lin = (m: LinearVars, p: Linear, what: string): void => assignLinear(tf, m.w, m.b, p, `transformer ${what}`)
     const nrm = (m: NormVars, p: Norm, what: string): void => {
       put(m.g, p.g, what)
       put(m.b, p.b, what)

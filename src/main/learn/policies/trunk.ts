@@ -76,15 +76,26 @@ export class DenseTrunk implements Trunk {
     if (w.transformer) throw new RangeError('weights have a transformer backbone; this network is an MLP')
     if (w.layers.length !== this.weights.length) throw new RangeError('weights have a different depth')
     tf.tidy(() =>
-      w.layers.forEach((layer, l) => {
-        const [inDim, outDim] = this.weights[l].shape as [number, number]
-        if (layer.w.length !== inDim * outDim || layer.b.length !== outDim)
-          throw new RangeError(`layer ${l} has the wrong size`)
-        this.weights[l].assign(tf.tensor2d(layer.w, [outDim, inDim]).transpose())
-        this.biases[l].assign(tf.tensor1d(layer.b))
-      }),
+      w.layers.forEach((layer, l) => assignLinear(tf, this.weights[l], this.biases[l], layer, `layer ${l}`)),
     )
   }
+}
+
+/**
+ * A linear map's plain weights (w out x in, row-major, and b) into its variables, kept in x out; a RangeError
+ * naming `what` when the sizes differ.
+ */
+export function assignLinear(
+  tf: Tf,
+  w: Variable,
+  b: Variable,
+  layer: { w: number[]; b: number[] },
+  what: string,
+): void {
+  const [inDim, outDim] = w.shape as [number, number]
+  if (layer.w.length !== inDim * outDim || layer.b.length !== outDim) throw new RangeError(`${what} has the wrong size`)
+  w.assign(tf.tensor2d(layer.w, [outDim, inDim]).transpose())
+  b.assign(tf.tensor1d(layer.b))
 }
 
 /** A variable kept in x out, as the plain weights' out x in, row-major. */
