@@ -340,6 +340,28 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 18,
+    name: 'edits that merge workspaces and mark steps bad: a step may be marked bad, an episode names where a merge took it from',
+    sql: `
+      -- 1: a person marked this step bad (iwb dataset mark-bad): it stays in the episode, learners skip it as a label
+      ALTER TABLE steps ADD COLUMN bad INTEGER NOT NULL DEFAULT 0;
+      -- JSON {workspace, episodeId} when iwb dataset merge brought this episode from another workspace (its file's
+      -- name, never its path); NULL for episodes recorded or imported here
+      ALTER TABLE episodes ADD COLUMN merged_from TEXT;
+      -- episode_edits' kinds widened: SQLite cannot change a CHECK, so the table is made again with its rows
+      CREATE TABLE episode_edits_18 (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('trim', 'split', 'merge', 'mark-bad')),
+        replaced TEXT NOT NULL,
+        made TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      INSERT INTO episode_edits_18 SELECT id, kind, replaced, made, created_at FROM episode_edits;
+      DROP TABLE episode_edits;
+      ALTER TABLE episode_edits_18 RENAME TO episode_edits;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version
