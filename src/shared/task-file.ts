@@ -8,11 +8,26 @@ export { TASK_FILE_LIMITS, TASK_UPLOAD_BASE64_CHARS } from './task-limits'
 
 /** Defaults for a task.json that gives only id and model (docs/TASKS.md). */
 export const TASK_FILE_DEFAULTS = {
-  /** physics steps per control step: with MuJoCo's default 2 ms timestep, 5 gives 100 Hz control */
+  /**
+   * physics steps per control step of a stored task.json without one: tasks added before the frame skip was
+   * written at add keep the 5 they ran with (100 Hz at MuJoCo's 2 ms), so their episodes replay the same
+   */
   frameSkip: 5,
+  /** the control rate a new task's frame skip is chosen for: slow enough for a person to drive and to log */
+  controlHz: 25,
   /** control steps per episode (Gymnasium's MuJoCo tasks use 1000) */
   horizon: 1000,
 } as const
+
+/**
+ * The frame skip a task added without one gets (written into its stored task.json): the control rate nearest
+ * TASK_FILE_DEFAULTS.controlHz for the model's timestep, within 1..TASK_FILE_LIMITS.frameSkip.
+ */
+export function frameSkipFor(timestep: number): number {
+  if (!(timestep > 0) || !Number.isFinite(timestep)) return TASK_FILE_DEFAULTS.frameSkip
+  const skip = Math.round(1 / (timestep * TASK_FILE_DEFAULTS.controlHz))
+  return Math.min(TASK_FILE_LIMITS.frameSkip, Math.max(1, skip))
+}
 
 const name = z.string().min(1).max(200)
 const finite = z.number().finite()
@@ -115,7 +130,8 @@ export const TaskFile = z
     model: z.string().regex(/^[^/\\]+\.xml$/i, 'must name an .xml file at the top of the task folder'),
     title: z.string().min(1).max(200).optional(),
     description: z.string().max(2000).optional(),
-    frameSkip: z.number().int().min(1).max(TASK_FILE_LIMITS.frameSkip).default(TASK_FILE_DEFAULTS.frameSkip),
+    /** absent: chosen from the model's timestep when the task is added (frameSkipFor), 5 for one stored without */
+    frameSkip: z.number().int().min(1).max(TASK_FILE_LIMITS.frameSkip).optional(),
     horizon: z.number().int().min(1).max(TASK_FILE_LIMITS.horizon).default(TASK_FILE_DEFAULTS.horizon),
     observations: z
       .object({

@@ -2,7 +2,7 @@
 // task registry so listTasks(), makeEnv() and every worker started afterwards know them.
 import type { TaskInfo } from '../../shared/contract'
 import { clearFolderTasks, isStaticTask, registerFolderTask } from '../sim/registry'
-import { TaskFolderError, type FolderTaskSpec, type TaskFiles } from '../sim/tasks/folder-task'
+import { parseTaskFile, TaskFolderError, type FolderTaskSpec, type TaskFiles } from '../sim/tasks/folder-task'
 import { checkTaskFolderBounded, type TaskCheckBounds } from '../sim/tasks/task-check'
 import type { Workspace } from '../store'
 
@@ -15,14 +15,15 @@ export interface WorkspaceTasks {
 /**
  * The one check of a folder that `iwb tasks check`, `iwb tasks add` and the page's "Add task" share: the folder's
  * bounds, its model compiled off this thread within the time bound, every name task.json uses, and an id that is
- * not a shipped task's. Throws one line; nothing is stored or registered.
+ * not a shipped task's. A task.json without frameSkip gets one chosen from the model's timestep, written into
+ * the spec's files (what add stores). Throws one line; nothing is stored or registered.
  */
 export async function checkNewTask(
   files: TaskFiles,
   source: string,
   bounds?: TaskCheckBounds,
 ): Promise<FolderTaskSpec> {
-  const spec = await checkTaskFolderBounded(files, source, bounds)
+  const spec = await checkTaskFolderBounded(files, source, { newTask: true, ...bounds })
   if (isStaticTask(spec.info.id)) {
     throw new TaskFolderError(`task.json: id: '${spec.info.id}' is a shipped task; give your task another id`)
   }
@@ -56,7 +57,21 @@ export async function addTaskFolder(
   source: string,
   bounds?: TaskCheckBounds,
 ): Promise<TaskInfo> {
-  const spec = await checkNewTask(files, source, bounds)
-  ws.saveTaskFiles(spec.info.id, files)
+  // The same folder again over a task stored without frameSkip keeps its old rate (and so its recordings').
+  const file = parseTaskFile(files)
+  const keepsOld = file.frameSkip === undefined && storedWithoutFrameSkip(ws, file.id)
+  const spec = await checkNewTask(files, source, { ...bounds, newTask: !keepsOld })
+  ws.saveTaskFiles(spec.info.id, spec.files)
   return registerFolderTask(spec)
+}
+
+/** Whether the workspace holds task `id` from before the frame skip was written at add (its task.json has none). */
+function storedWithoutFrameSkip(ws: Workspace, id: string): boolean {
+  const stored = ws.taskFiles().get(id)
+  if (!stored) return false
+  try {
+    return parseTaskFile(stored).frameSkip === undefined
+  } catch {
+    return false // a stored task.json that no longer parses is replaced like any other
+  }
 }

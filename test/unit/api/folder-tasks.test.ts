@@ -106,9 +106,11 @@ describe('folder tasks in a workspace', () => {
     const ws = openWorkspace(file, { readonly: true })
     try {
       const stored = ws.taskFiles().get('fixture-minimal')!
+      // as added: the frame skip chosen for its 4 ms timestep (25 Hz) written in
       expect(JSON.parse(new TextDecoder().decode(stored['task.json']))).toEqual({
         id: 'fixture-minimal',
         model: 'slider.xml',
+        frameSkip: 10,
       })
     } finally {
       ws.close()

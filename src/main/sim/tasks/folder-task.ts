@@ -15,8 +15,10 @@ import {
 import { join, relative, sep } from 'node:path'
 import type { GamepadAxisMap, TaskInfo } from '../../../shared/contract'
 import {
+  TASK_FILE_DEFAULTS,
   TASK_FILE_LIMITS,
   TaskFile,
+  frameSkipFor,
   taskFileProblem,
   type EndEffector,
   type RewardTerm,
@@ -30,9 +32,12 @@ import type { TaskDef, TaskLogic } from './task-def'
 /** A task folder's files by path relative to the folder ('/' separators). */
 export type TaskFiles = Record<string, Uint8Array>
 
+/** A checked task.json: its frame skip is known (task.json's, else chosen at add, else the stored default). */
+export type CheckedTaskFile = TaskFile & { frameSkip: number }
+
 /** What a checked folder is: its parsed task.json, the TaskInfo it gives and the files to compile it from. */
 export interface FolderTaskSpec {
-  file: TaskFile
+  file: CheckedTaskFile
   info: TaskInfo
   trackBody: string
   files: TaskFiles
@@ -428,12 +433,38 @@ function rotateQuat(q: Float64Array, a: number, v: Float64Array, d: number): voi
   q[a + 3] = k / n
 }
 
+export interface CheckOptions {
+  /**
+   * the folder is being added: a task.json without frameSkip gets the one frameSkipFor chooses for the model's
+   * timestep, written into the spec's task.json so the stored task keeps it; otherwise (a stored task) the
+   * default of 5 it always ran with
+   */
+  newTask?: boolean
+}
+
+/** task.json's bytes with frameSkip set (after `model`), as the workspace stores a task added without one. */
+function withFrameSkip(raw: Uint8Array, frameSkip: number): Uint8Array {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(JSON.parse(text(raw)) as Record<string, unknown>)) {
+    out[k] = v
+    if (k === 'model') out.frameSkip = frameSkip
+  }
+  return new TextEncoder().encode(`${JSON.stringify(out, null, 2)}\n`)
+}
+
 /** Validate a task folder fully: schema, model, every name it uses. Nothing is registered. */
-export async function checkTaskFolder(files: TaskFiles, source = 'task folder'): Promise<FolderTaskSpec> {
+export async function checkTaskFolder(
+  files: TaskFiles,
+  source = 'task folder',
+  options: CheckOptions = {},
+): Promise<FolderTaskSpec> {
   checkFileBounds(files)
-  const file = parseTaskFile(files)
-  const sim = await compileFolderModel(files, file, source)
+  const parsed = parseTaskFile(files)
+  const sim = await compileFolderModel(files, parsed, source)
   try {
+    const chosen = parsed.frameSkip === undefined && options.newTask ? frameSkipFor(sim.timestep) : undefined
+    const file: CheckedTaskFile = { ...parsed, frameSkip: parsed.frameSkip ?? chosen ?? TASK_FILE_DEFAULTS.frameSkip }
+    if (chosen !== undefined) files = { ...files, 'task.json': withFrameSkip(files['task.json'], chosen) }
     const model = file.model
     // replicate and composite elements make bodies the text does not show: MuJoCo's count is bounded too
     if (sim.nbody - 1 > TASK_FILE_LIMITS.modelBodies) {

@@ -3,10 +3,17 @@
 // costs the caller one line, never a stalled event loop (the server keeps answering calls and teleop frames).
 import { TASK_FILE_LIMITS } from '../../../shared/task-limits'
 import { startWorker } from '../../workers'
-import { checkFileBounds, parseTaskFile, TaskFolderError, type FolderTaskSpec, type TaskFiles } from './folder-task'
+import {
+  checkFileBounds,
+  parseTaskFile,
+  TaskFolderError,
+  type CheckOptions,
+  type FolderTaskSpec,
+  type TaskFiles,
+} from './folder-task'
 import type { TaskCheckReply, TaskCheckRequest } from './task-check-worker'
 
-export interface TaskCheckBounds {
+export interface TaskCheckBounds extends CheckOptions {
   /** wall-clock limit on the worker (ms); TASK_FILE_LIMITS.compileSeconds by default */
   timeoutMs?: number
 }
@@ -41,7 +48,7 @@ export async function checkTaskFolderBounded(
   }
   const timeoutMs = bounds.timeoutMs ?? TASK_FILE_LIMITS.compileSeconds * 1000
   const worker = startWorker(new URL('./task-check-worker.ts', import.meta.url), {
-    workerData: { files, source } satisfies TaskCheckRequest,
+    workerData: { files, source, options: { newTask: bounds.newTask } } satisfies TaskCheckRequest,
     // The JS heap is bounded here; MuJoCo's WebAssembly memory is bounded by the module itself (2 GiB).
     resourceLimits: { maxOldGenerationSizeMb: 512 },
   })
