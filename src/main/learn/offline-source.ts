@@ -90,14 +90,17 @@ export interface Demonstration {
     action: ArrayLike<number>
     /** who chose the action (store/types.ts StepSource); absent: the person */
     source?: string
+    /** a person marked the step bad (iwb dataset mark-bad): context only, never a label */
+    bad?: boolean
   }[]
 }
 
 /**
  * Whether a demonstration's step is a person's label. An imported episode may hold the learner's own steps (source
- * 'policy', a takeover's robot-driven part): they stay as context (history, the actions after) but are not drawn.
+ * 'policy', a takeover's robot-driven part), and a person may mark steps bad: they stay as context (history, the
+ * actions after) but are not drawn.
  */
-const isLabel = (step: Demonstration['steps'][number]): boolean => step.source !== 'policy'
+const isLabel = (step: Demonstration['steps'][number]): boolean => step.source !== 'policy' && step.bad !== true
 
 /** The states offline labels can be drawn from: every step of every demonstration that a person chose. */
 export function demonstrationStates(demos: readonly Demonstration[]): number {

@@ -1,11 +1,12 @@
-// Editing that cannot destroy (issue 26 item 4): trimming or splitting a demonstration makes new episodes, versions
-// of it (episodes.version_of), and marks the old one replaced; nothing is deleted, so a session that trained on the
-// old version keeps pointing at it, and undo takes the last edit back exactly (its new episodes and their steps go,
-// the old one is live again). Each edit is one transaction.
+// Editing that cannot destroy (issue 26 item 4): trimming, splitting or marking steps bad makes new episodes,
+// versions of it (episodes.version_of), and marks the old one replaced; a merge (episode-merge.ts) makes new
+// episodes only. Nothing is deleted, so a session that trained on the old version keeps pointing at it, and undo
+// takes the last edit back exactly (its new episodes and their steps go, the old one is live again). Each edit is
+// one transaction. Only iwb dataset purge (episode-purge.ts) deletes.
 import { StoreError } from './errors'
 import type { Workspace } from './workspace'
 
-export type EditKind = 'trim' | 'split'
+export type EditKind = 'trim' | 'split' | 'merge' | 'mark-bad'
 
 export interface EpisodeEdit {
   id: number
@@ -16,7 +17,7 @@ export interface EpisodeEdit {
 }
 
 /** A live, complete demonstration of no session: what an edit may replace. */
-function editable(ws: Workspace, id: number): { steps: number } {
+export function editable(ws: Workspace, id: number): { steps: number } {
   const row = ws
     .prepare('SELECT kind, complete, replaced, session_id, writer_pid, steps FROM episodes WHERE id = ?')
     .get(id) as
@@ -40,7 +41,7 @@ function editable(ws: Workspace, id: number): { steps: number } {
 }
 
 /** Copy steps [from, to) of `id` into a new version of it; returns the new episode's id. */
-function copyVersion(ws: Workspace, id: number, from: number, to: number): number {
+export function copyVersion(ws: Workspace, id: number, from: number, to: number): number {
   const made = Number(
     ws
       .prepare(
@@ -59,14 +60,15 @@ function copyVersion(ws: Workspace, id: number, from: number, to: number): numbe
       .run({ id, from, to }).lastInsertRowid,
   )
   ws.prepare(
-    `INSERT INTO steps (episode_id, idx, state, observation, action, reward, source)
-     SELECT @made, idx - @from, state, observation, action, reward, source FROM steps
+    `INSERT INTO steps (episode_id, idx, state, observation, action, reward, source, bad)
+     SELECT @made, idx - @from, state, observation, action, reward, source, bad FROM steps
      WHERE episode_id = @id AND idx >= @from AND idx < @to ORDER BY idx`,
   ).run({ made, id, from, to })
   return made
 }
 
-function record(ws: Workspace, kind: EditKind, replaced: number[], made: number[]): EpisodeEdit {
+/** Mark `replaced` replaced and note the edit (inside the edit's transaction). */
+export function record(ws: Workspace, kind: EditKind, replaced: number[], made: number[]): EpisodeEdit {
   const createdAt = new Date().toISOString()
   for (const id of replaced) ws.prepare('UPDATE episodes SET replaced = 1 WHERE id = ?').run(id)
   const editId = Number(
@@ -100,6 +102,27 @@ export function splitEpisode(ws: Workspace, id: number, at: number): EpisodeEdit
     if (!Number.isInteger(at) || at < 1 || at >= steps)
       throw new StoreError('invalid-value', `split of episode ${id} at step ${at}: choose 1..${steps - 1}`)
     return record(ws, 'split', [id], [copyVersion(ws, id, 0, at), copyVersion(ws, id, at, steps)])
+  })
+}
+
+/** Make a version of a demonstration with steps [start, end) marked bad (learners skip them as labels). */
+export function markBad(ws: Workspace, id: number, range: { start: number; end: number }): EpisodeEdit {
+  return ws.write(() => {
+    const { steps } = editable(ws, id)
+    const { start, end } = range
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > steps || end - start < 1)
+      throw new StoreError(
+        'invalid-value',
+        `mark-bad of episode ${id}, steps ${start}..${end}: choose a range of at least one of its ${steps} steps`,
+      )
+    const good = ws
+      .prepare('SELECT count(*) FROM steps WHERE episode_id = ? AND idx >= ? AND idx < ? AND bad = 0')
+      .pluck()
+      .get(id, start, end) as number
+    if (good === 0) throw new StoreError('invalid-value', `steps ${start}..${end} of episode ${id} are all bad already`)
+    const made = copyVersion(ws, id, 0, steps)
+    ws.prepare('UPDATE steps SET bad = 1 WHERE episode_id = ? AND idx >= ? AND idx < ?').run(made, start, end)
+    return record(ws, 'mark-bad', [id], [made])
   })
 }
 

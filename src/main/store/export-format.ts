@@ -146,6 +146,12 @@ export const rowSchemas = {
       /** since schema 17: the episode an edit made this a version of (an earlier row), and whether an edit replaced it */
       versionOf: id.nullable().default(null),
       replaced: z.boolean().default(false),
+      /** since schema 18: where iwb dataset merge took it from (another workspace's file name and episode id) */
+      mergedFrom: z
+        .object({ workspace: z.string().min(1).max(255), episodeId: id })
+        .strict()
+        .nullable()
+        .default(null),
       createdAt: timestamp,
       finishedAt: timestamp.nullable(),
     })
@@ -159,6 +165,8 @@ export const rowSchemas = {
       action: vector,
       reward: finite,
       source: z.enum(['demonstration', 'policy', 'query', 'intervention']),
+      /** since schema 18: a person marked it bad (written only when true) */
+      bad: z.boolean().default(false),
     })
     .strict(),
   'labels.jsonl': z

@@ -167,10 +167,12 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         finishedAt: r.finished_at,
         versionOf: r.version_link,
         replaced: r.replaced === 1,
+        // only when merged: exports of workspaces without merges stay as they were
+        ...(r.merged_from ? { mergedFrom: JSON.parse(r.merged_from as string) as unknown } : {}),
       }),
     },
     'steps.jsonl': {
-      sql: `SELECT episode_id, idx, state, observation, action, reward, source FROM steps ${
+      sql: `SELECT episode_id, idx, state, observation, action, reward, source, bad FROM steps ${
         scoped ? `WHERE episode_id IN (SELECT id FROM episodes ${episodeFilter})` : ''
       } ORDER BY episode_id, idx`,
       map: (r) => ({
@@ -181,6 +183,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         action: encodeVector(fromBlob(r.action as Buffer)),
         reward: r.reward,
         source: r.source,
+        ...(r.bad === 1 ? { bad: true } : {}),
       }),
     },
     'labels.jsonl': {

@@ -482,8 +482,8 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
             'episodes.jsonl': (r) => {
               const info = p(
                 `INSERT INTO episodes (task_id, session_id, kind, complete, interrupted, ret, steps, operator, created_at,
-                   finished_at, version_of, replaced)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                   finished_at, version_of, replaced, merged_from)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               ).run(
                 r.taskId,
                 mapped(result.sessions, r.sessionId),
@@ -497,13 +497,14 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 r.finishedAt,
                 mapped(result.episodes, r.versionOf),
                 r.replaced ? 1 : 0,
+                r.mergedFrom ? JSON.stringify(r.mergedFrom) : null,
               )
               result.episodes.set(r.id, Number(info.lastInsertRowid))
               count('episodes.jsonl')
             },
             'steps.jsonl': (r) => {
               p(
-                'INSERT INTO steps (episode_id, idx, state, observation, action, reward, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                'INSERT INTO steps (episode_id, idx, state, observation, action, reward, source, bad) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
               ).run(
                 result.episodes.get(r.episodeId)!,
                 r.index,
@@ -512,6 +513,7 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
                 blob(r.action),
                 r.reward,
                 r.source,
+                r.bad ? 1 : 0,
               )
               count('steps.jsonl')
             },

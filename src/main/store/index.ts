@@ -10,7 +10,17 @@ export {
 export { StoreError, type StoreErrorCode } from './errors'
 export { EpisodeRecorder, type RecorderOptions, type EpisodeSummary } from './recorder'
 export { Recording, type RecordingFailure, type RecordingStart } from './recording'
-export { trimEpisode, splitEpisode, undoEdit, listEdits, type EpisodeEdit, type EditKind } from './episode-edits'
+export {
+  trimEpisode,
+  splitEpisode,
+  markBad,
+  undoEdit,
+  listEdits,
+  type EpisodeEdit,
+  type EditKind,
+} from './episode-edits'
+export { mergeWorkspace, type MergeResult, type MergedFrom } from './episode-merge'
+export { purgePlan, purgeReplaced, type PurgePlan } from './episode-purge'
 export { SqliteSessionLog } from './sqlite-session-log'
 export { SCHEMA_VERSION, migrations } from './migrations'
 export * from './types'

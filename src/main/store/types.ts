@@ -24,6 +24,8 @@ export interface StoredStep {
   action: Float64Array
   reward: number
   source: StepSource
+  /** a person marked it bad (iwb dataset mark-bad): kept in the episode, never drawn as a label */
+  bad: boolean
 }
 
 /** One episode's summary; a superset of the contract's DemoInfo. */

@@ -579,7 +579,7 @@ export class Workspace {
   loadEpisode(id: number): StoredEpisode {
     const info = this.episodeInfo(id)
     const rows = this.prepare(
-      'SELECT idx, state, observation, action, reward, source FROM steps WHERE episode_id = ? ORDER BY idx',
+      'SELECT idx, state, observation, action, reward, source, bad FROM steps WHERE episode_id = ? ORDER BY idx',
     ).all(id) as {
       idx: number
       state: Buffer
@@ -587,6 +587,7 @@ export class Workspace {
       action: Buffer
       reward: number
       source: string
+      bad: number
     }[]
     return {
       info,
@@ -597,6 +598,7 @@ export class Workspace {
         action: fromBlob(r.action),
         reward: r.reward,
         source: r.source as StepSource,
+        bad: r.bad === 1,
       })),
     }
   }

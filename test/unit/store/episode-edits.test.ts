@@ -10,47 +10,18 @@ import {
   exportWorkspace,
   importExport,
   listEdits,
+  markBad,
+  mergeWorkspace,
   openWorkspace,
   splitEpisode,
   trimEpisode,
   undoEdit,
   type Workspace,
 } from '../../../src/main/store'
+import { dump, recordDemo as record } from './edit-helpers'
 import { sampleConfig, tempDir } from './helpers'
 
 const SHAPES = new Map([['cartpole', { obsDim: 4, actDim: 1, stateSize: 3 }]])
-
-/** Every table's rows, blobs as hex: equal dumps are byte-for-byte equal tables. */
-function dump(ws: Workspace): string {
-  const tables = (
-    ws.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]
-  ).map((t) => t.name)
-  return JSON.stringify(
-    tables.map((t) => [
-      t,
-      ws.db
-        .prepare(`SELECT * FROM "${t}" ORDER BY rowid`)
-        .all()
-        .map((r) =>
-          Object.entries(r as Record<string, unknown>).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('hex') : v]),
-        ),
-    ]),
-  )
-}
-
-function record(ws: Workspace, n: number, tag: number): number {
-  const rec = ws.startEpisode({ taskId: 'cartpole', kind: 'demonstration', operator: `op${tag}` })
-  for (let i = 0; i < n; i++)
-    rec.append({
-      state: [tag, i, i * 0.5],
-      observation: [i, tag, i / 3, -i],
-      action: [Math.sin(i + tag)],
-      reward: i % 4,
-      source: 'demonstration',
-    })
-  rec.finish({ keep: true })
-  return rec.episodeId
-}
 
 let tmp: ReturnType<typeof tempDir>
 let ws: Workspace
@@ -88,27 +59,45 @@ describe('episode edits', () => {
     expect(() => trimEpisode(ws, s.made[0], { start: 3, end: 3 })).toThrow(/at least one of its 8 steps/)
   })
 
-  it('undo restores every table byte for byte, edit after edit (seeded random edits)', () => {
+  it('undo restores every table byte for byte, edit after edit (seeded random trims, splits, marks and merges)', () => {
     for (const [n, tag] of [
       [40, 1],
       [25, 2],
       [60, 3],
     ])
       record(ws, n, tag)
+    // other workspaces to merge from, each once per round
+    const sources = [4, 5, 6].map((tag) => {
+      const file = tmp.path(`source-${tag}.iwb`)
+      const other = openWorkspace(file)
+      record(other, 10 + tag, tag)
+      record(other, 5, tag * 10)
+      other.close()
+      return file
+    })
     for (const seed of [1, 2, 3]) {
       const rng = createRng(seed)
       const dumps: string[] = []
-      for (let k = 0; k < 8; k++) {
+      const toMerge = [...sources]
+      for (let k = 0; k < 10; k++) {
         const live = ws.listEpisodes().filter((e) => e.steps >= 3)
         const ep = live[rng.int(live.length)]
         dumps.push(dump(ws))
-        if (rng.next() < 0.5) {
+        const r = rng.next()
+        if ((k === 0 || r < 0.15) && toMerge.length > 0) {
+          const made = mergeWorkspace(ws, toMerge.splice(rng.int(toMerge.length), 1)[0]).edit!.made
+          expect(made).toHaveLength(2)
+        } else if (r < 0.45) {
           const start = rng.int(ep.steps - 1)
           // end below the last step: never the whole episode
           trimEpisode(ws, ep.episodeId, { start, end: start + 1 + rng.int(ep.steps - start - 1) })
+        } else if (k === 1 || r < 0.7) {
+          const start = rng.int(ep.steps)
+          markBad(ws, ep.episodeId, { start, end: start + 1 + rng.int(ep.steps - start) })
         } else splitEpisode(ws, ep.episodeId, 1 + rng.int(ep.steps - 1))
       }
-      expect(listEdits(ws)).toHaveLength(8)
+      expect(listEdits(ws).map((e) => e.kind)).toEqual(expect.arrayContaining(['merge', 'mark-bad']))
+      expect(listEdits(ws)).toHaveLength(10)
       while (dumps.length) {
         undoEdit(ws)
         expect(dump(ws)).toBe(dumps.pop())

@@ -1,7 +1,8 @@
 // `iwb dataset quality --db FILE --task T [--json]`: each complete demonstration's quality figures (length, idle
 // seconds, jerk, return, success, distance from the expert's actions) with outliers among the task's flagged
-// (store/datasets/quality.ts). `iwb dataset trim|split|undo`: edits that make new versions of a demonstration and
-// keep the old one (store/episode-edits.ts).
+// (store/datasets/quality.ts). `iwb dataset trim|split|mark-bad|merge|undo`: edits that make new versions of a
+// demonstration and keep the old one (store/episode-edits.ts, episode-merge.ts); `purge`, the one that deletes,
+// says what it would remove and needs --yes (store/episode-purge.ts).
 import { z } from 'zod'
 import { expertFor } from '../../experts/registry'
 import { policyFromSpec } from '../../sim/policy-spec'
@@ -11,7 +12,11 @@ import {
   DATASET_LIMITS,
   episodeQuality,
   flagOutliers,
+  markBad,
+  mergeWorkspace,
   openWorkspace,
+  purgePlan,
+  purgeReplaced,
   splitEpisode,
   trimEpisode,
   undoEdit,
@@ -167,13 +172,104 @@ const undo = editCommand(
   (e) => `undid edit ${e.id} (${e.kind}): episodes ${e.made.join(', ')} removed, episode ${e.replaced.join(', ')} back`,
 )
 
-const subcommands: Record<string, Command> = { quality, trim, split, undo }
+const markBadCommand = editCommand(
+  'mark-bad',
+  "mark a demonstration's steps START..END (END not included) bad in a new version: learners skip them",
+  'iwb dataset mark-bad --db FILE --episode N --start S --end E [--json]',
+  { episode: { type: 'string' }, start: { type: 'string' }, end: { type: 'string' } },
+  z.object({
+    db: flag.text(),
+    episode: flag.int(1, Number.MAX_SAFE_INTEGER),
+    start: step,
+    end: step,
+    json: z.boolean().default(false),
+  }),
+  (ws, v: { episode: number; start: number; end: number }) => markBad(ws, v.episode, v),
+  (e) =>
+    `edit ${e.id}: episode ${e.replaced[0]} with steps marked bad is episode ${e.made[0]} (the old one is kept; iwb dataset undo takes it back)`,
+)
+
+const merge: Command = {
+  name: 'merge',
+  summary: "bring another workspace's demonstrations into this one as new episodes that name where they came from",
+  usage: 'iwb dataset merge --db FILE --from OTHER [--task T] [--json]',
+  async run(argv, io) {
+    const { values } = parseCommandArgs(argv, {
+      options: {
+        db: { type: 'string' },
+        from: { type: 'string' },
+        task: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      schema: z.object({
+        db: flag.text(),
+        from: flag.text(),
+        task: z.string().min(1).optional(),
+        json: z.boolean().default(false),
+      }),
+    })
+    const ws = openWorkspace(values.db)
+    try {
+      const r = mergeWorkspace(ws, values.from, { taskId: values.task })
+      if (values.json) io.out(JSON.stringify(r))
+      else if (!r.edit) io.out(`nothing new: the ${r.alreadyMerged} demonstration(s) there were merged here before`)
+      else
+        io.out(
+          `edit ${r.edit.id}: ${r.edit.made.length} demonstration(s) of ${r.taskIds.join(', ')} merged as episodes ${r.edit.made.join(', ')}` +
+            (r.alreadyMerged ? ` (${r.alreadyMerged} merged before were left out)` : '') +
+            '; iwb dataset undo takes them back',
+        )
+      return 0
+    } finally {
+      ws.close()
+    }
+  },
+}
+
+const purge: Command = {
+  name: 'purge',
+  summary: 'delete the versions edits replaced that no session uses (the one edit that cannot be undone); needs --yes',
+  usage: 'iwb dataset purge --db FILE [--yes] [--json]',
+  async run(argv, io) {
+    const { values } = parseCommandArgs(argv, {
+      options: { db: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' } },
+      schema: z.object({ db: flag.text(), yes: z.boolean().default(false), json: z.boolean().default(false) }),
+    })
+    const ws = openWorkspace(values.db, { readonly: !values.yes })
+    try {
+      const plan = values.yes ? purgeReplaced(ws) : purgePlan(ws)
+      if (values.json) io.out(JSON.stringify({ removed: values.yes, ...plan }))
+      else {
+        const kept = plan.kept.length ? `; kept because a session uses them: ${plan.kept.join(', ')}` : ''
+        const undo = plan.edits.length ? `; edits ${plan.edits.join(', ')} can no longer be undone` : ''
+        const what = `${plan.episodes.length} replaced version(s), ${plan.steps} steps: episodes ${plan.episodes.map((e) => e.episodeId).join(', ')}${kept}${undo}`
+        if (plan.episodes.length === 0) io.out(`no replaced versions to remove${kept}`)
+        else if (values.yes) io.out(`removed ${what}`)
+        else io.out(`would remove ${what}. Run again with --yes to remove them`)
+      }
+      return 0
+    } finally {
+      ws.close()
+    }
+  },
+}
+
+const subcommands: Record<string, Command> = {
+  quality,
+  trim,
+  split,
+  'mark-bad': markBadCommand,
+  merge,
+  undo,
+  purge,
+}
 
 export const command: Command = {
   name: 'dataset',
-  summary: "a workspace's demonstrations as a dataset: quality figures with outliers, edits that keep old versions",
+  summary:
+    "a workspace's demonstrations as a dataset: quality figures with outliers, edits that keep old versions, purge",
   usage: [
-    'iwb dataset <quality|trim|split|undo> [options] [--json]',
+    'iwb dataset <quality|trim|split|mark-bad|merge|undo|purge> [options] [--json]',
     ...Object.values(subcommands).map((c) => `  ${c.usage}`),
   ].join('\n'),
   subcommands,
