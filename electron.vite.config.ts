@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'electron-vite'
-import { rendererConfig } from './vite.page.config'
+import { quietWarnings, rendererConfig } from './vite.page.config'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
@@ -40,6 +40,7 @@ export default defineConfig({
       rollupOptions: {
         input: { index: resolve(root, 'src/main/index.ts'), ...workerEntries() },
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+        onwarn: quietWarnings,
         // Chunks beside the entries, not in chunks/: a module's `new URL('./x-worker.ts', import.meta.url)` must
         // point into out/main, where the worker entries are.
         output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
@@ -54,6 +55,7 @@ export default defineConfig({
       rollupOptions: {
         input: { index: resolve(root, 'src/preload/index.ts') },
         external: ['electron'],
+        onwarn: quietWarnings,
         output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
       },
     },
