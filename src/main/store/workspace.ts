@@ -611,6 +611,25 @@ export class Workspace {
     return new Map(rows.map((r) => [r.id, JSON.parse(r.tags) as string[]]))
   }
 
+  /** Where each edited or merged episode (of a task, or all) came from, by episode id; others are left out. */
+  episodeVersions(
+    taskId?: string,
+  ): Map<number, { versionOf: number | null; mergedFrom: { workspace: string; episodeId: number } | null }> {
+    const rows = this.prepare(
+      `SELECT id, version_of, merged_from FROM episodes
+       WHERE (version_of IS NOT NULL OR merged_from IS NOT NULL) AND (@task IS NULL OR task_id = @task)`,
+    ).all({ task: taskId ?? null }) as { id: number; version_of: number | null; merged_from: string | null }[]
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          versionOf: r.version_of,
+          mergedFrom: r.merged_from ? (JSON.parse(r.merged_from) as { workspace: string; episodeId: number }) : null,
+        },
+      ]),
+    )
+  }
+
   /** Replace an episode's tags (trimmed, without duplicates); returns them. */
   setEpisodeTags(id: number, tags: readonly string[]): string[] {
     const clean = [...new Set(tags.map((t) => t.trim()).filter((t) => t.length > 0))]

@@ -4,13 +4,10 @@
 // demonstration and keep the old one (store/episode-edits.ts, episode-merge.ts); `purge`, the one that deletes,
 // says what it would remove and needs --yes (store/episode-purge.ts).
 import { z } from 'zod'
-import { expertFor } from '../../experts/registry'
-import { policyFromSpec } from '../../sim/policy-spec'
+import { qualityExpert, storedEpisodeQuality } from '../../api/dataset-quality'
 import { makeEnv, taskInfo } from '../../sim/registry'
-import { stepSuccess } from '../../sim/success'
 import {
   DATASET_LIMITS,
-  episodeQuality,
   flagOutliers,
   markBad,
   mergeWorkspace,
@@ -50,25 +47,8 @@ const quality: Command = {
       const total = infos.reduce((a, e) => a + e.steps, 0)
       if (total > DATASET_LIMITS.totalSteps)
         throw new UsageError(`${total} steps is more than one pass reads (${DATASET_LIMITS.totalSteps})`)
-      let expert: ReturnType<typeof policyFromSpec> | null = null
-      try {
-        expert = policyFromSpec(expertFor(task.id))
-      } catch {
-        // no expert (a task of your own): no distance from it
-      }
-      const figures: EpisodeQuality[] = infos.map((info) => {
-        const { steps } = ws.loadEpisode(info.episodeId)
-        const last = steps[steps.length - 1]
-        ;(expert as { reset?: () => void } | null)?.reset?.()
-        return episodeQuality({
-          episodeId: info.episodeId,
-          actions: steps.map((s) => s.action),
-          rewards: Float64Array.from(steps, (s) => s.reward),
-          controlHz: task.controlHz,
-          success: stepSuccess(env, last.state, last.action),
-          expertActions: expert ? steps.map((s) => Array.from(expert.act(s.observation))) : null,
-        })
-      })
+      const expert = qualityExpert(task.id)
+      const figures: EpisodeQuality[] = infos.map((info) => storedEpisodeQuality(ws, info, env, task.controlHz, expert))
       flagOutliers(figures)
       if (values.json) io.out(JSON.stringify({ taskId: task.id, episodes: figures }))
       else {
