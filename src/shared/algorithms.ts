@@ -30,8 +30,9 @@ export const DaggerParams = z.object({ states: DaggerStates.nullable().default(n
 /** WARM-STAGGER's parameters: the fraction of the budget spent on offline labels first. */
 export const WarmStaggerParams = z.object({ fraction: WarmFraction.default(DEFAULT_WARM_FRACTION) }).strict()
 /**
- * HG-DAgger's: 'none' learns from the takeover steps alone (HG-DAgger); 'iwr' also keeps the learner's own steps
- * and weights them (intervention-weighted regression): takeover steps up, the steps just before a takeover down.
+ * HG-DAgger's: 'none' learns from the takeover steps alone (HG-DAgger); 'iwr' also learns from the learner's own
+ * steps (stored either way, cost 0) and weights them (intervention-weighted regression,
+ * learn/algorithms/hg-dagger/iwr.ts): takeover steps up, the steps just before a takeover down.
  */
 export const HgDaggerParams = z
   .object({
@@ -40,12 +41,6 @@ export const HgDaggerParams = z
     before: z.number().int().min(1).max(100).default(10),
   })
   .strict()
-  // Not built yet: IWR needs the learner's own steps stored as labels that cost nothing and weights in training.
-  // Refused in one line rather than run as plain HG-DAgger under IWR's name.
-  .refine((p) => p.weighting !== 'iwr', {
-    message: 'weighting iwr (intervention-weighted regression) is not built yet; hg-dagger runs with weighting none',
-    path: ['weighting'],
-  })
 
 /** An ensemble's size: the learners trained side by side, each from its own initial weights. */
 const Members = z.number().int().min(ALGO_LIMITS.ensemble.min).max(ALGO_LIMITS.ensemble.max).default(5)
@@ -194,7 +189,7 @@ const REGISTRY = [
     startedFrom: 'takeover',
     params: HgDaggerParams,
     paramTexts: {
-      weighting: { usage: 'none', what: 'how the labels are weighted (iwr is not built yet)' },
+      weighting: { usage: 'none|iwr', what: 'how the labels are weighted' },
       before: { usage: 'STEPS', what: 'steps before a takeover weighted down' },
     },
     offline: null,

@@ -30,6 +30,13 @@ export const PERSON_LIMITS = {
   textLength: 4000,
 } as const
 
+/**
+ * A learner's error a person reacts to: the root mean square over dimensions of its action's distance from the
+ * expert's, as fractions of each one's range. A simulated person notices it `lag` steps late; `iwb person` measures
+ * a takeover's reaction delay from the first such step of the run that led to it.
+ */
+export const LARGE_ERROR = 0.1
+
 /** A person who gives the expert's action at the measured speed of docs/PERSON.md's scripted person. */
 export const PERSON_DEFAULTS = {
   noise: 0,

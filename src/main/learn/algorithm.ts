@@ -124,6 +124,12 @@ export interface Algorithm {
   readonly name: string
   /** One round; may give no label (STAGGER's redraw, an abandoned query). Returns null when done. */
   round(ctx: RoundContext): Promise<Round | null>
+  /**
+   * Per-row training weights over every row the trainer holds, in order (a row: a label, or the learner's own
+   * step, source 'policy'): rows are drawn in proportion (IWR). Absent: uniform, and the learner's own steps are
+   * stored but not trained on. Computed from the rows alone, so a resumed session weighs exactly as before.
+   */
+  weights?(rows: readonly Pick<LabelRecord, 'source' | 'stepIndex'>[]): Float64Array
   /** the algorithm's own bookkeeping, saved with each round's labels so a resumed session continues exactly */
   state?(): unknown
   restore?(state: unknown): void

@@ -1,5 +1,7 @@
 // The CostLedger: what every label cost. Offline labels (i.i.d. expert states, recorded demonstrations) cost 1
-// each; interactive labels (queries, interventions) cost C. Human answers also carry the seconds taken.
+// each; interactive labels (queries, interventions) cost C. Human answers also carry the seconds taken. The
+// learner's own steps in a takeover session (source 'policy', kept for IWR and the person's reaction delay) cost
+// nothing and are no label a person or the expert gave: they are rows, not counted among the labels.
 import type { LabelSource } from '../../shared/contract'
 
 export interface LedgerEntry {
@@ -21,6 +23,7 @@ export class CostLedger {
   private readonly entries: LedgerEntry[] = []
   private totalCost = 0
   private seconds = 0
+  private given = 0
 
   constructor(readonly costRatio: number) {
     if (!(costRatio > 0)) throw new RangeError(`cost ratio must be positive, got ${costRatio}`)
@@ -32,28 +35,38 @@ export class CostLedger {
 
   /** The cost of one label from this source: 1 offline, C interactive. */
   costOf(source: LabelSource): number {
-    return OFFLINE.has(source) ? 1 : this.costRatio
+    return source === 'policy' ? 0 : OFFLINE.has(source) ? 1 : this.costRatio
   }
 
   /** Record a label; its cost is set by its source. Returns the entry. */
   record(source: LabelSource, humanSeconds: number | null = null): LedgerEntry {
     const e: LedgerEntry = { source, cost: this.costOf(source), humanSeconds }
     this.entries.push(e)
-    this.totalCost += e.cost
-    this.seconds += humanSeconds ?? 0
+    this.count(e)
     return e
   }
 
   /** Rebuild from stored labels (resume), trusting the costs they were stored with. */
   restore(entries: ReadonlyArray<LedgerEntry>): void {
     for (const e of entries) {
-      this.entries.push({ source: e.source, cost: e.cost, humanSeconds: e.humanSeconds })
-      this.totalCost += e.cost
-      this.seconds += e.humanSeconds ?? 0
+      const x = { source: e.source, cost: e.cost, humanSeconds: e.humanSeconds }
+      this.entries.push(x)
+      this.count(x)
     }
   }
 
+  private count(e: LedgerEntry): void {
+    this.totalCost += e.cost
+    this.seconds += e.humanSeconds ?? 0
+    if (e.source !== 'policy') this.given++
+  }
+
+  /** labels given (by the expert or a person): every row but the learner's own steps */
   get labels(): number {
+    return this.given
+  }
+  /** every row stored, the learner's own steps included (what a checkpoint counts) */
+  get rows(): number {
     return this.entries.length
   }
   get cost(): number {

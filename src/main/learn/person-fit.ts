@@ -2,9 +2,9 @@
 // the recorded demonstrations' times): the action error against the expert as a bias and a spread per action
 // dimension and how the spread grows with the seconds the person looked; a lognormal of the seconds per query with
 // an 80% bootstrap band of its median; seconds per demonstrated state, per takeover second and per context switch;
-// the skip rate. Every fitted value is clamped to the model's bounds so the model always reads back.
+// the skip rate; the takeover reaction delay from the learner's steps before each takeover. Every fitted value is clamped to the model's bounds so the model always reads back.
 import type { TaskInfo } from '../../shared/contract'
-import { PERSON_DEFAULTS, PERSON_LIMITS, personModel, type PersonModel } from '../../shared/person-model'
+import { LARGE_ERROR, PERSON_DEFAULTS, PERSON_LIMITS, personModel, type PersonModel } from '../../shared/person-model'
 import { bootstrapBand, mean, std } from '../../shared/stats'
 
 export interface PersonLabelData {
@@ -13,6 +13,9 @@ export interface PersonLabelData {
   action: ArrayLike<number>
   expertAction: ArrayLike<number>
   contextSwitch: boolean
+  /** the session and the episode step (a takeover's lead-up: the learner's rows, source 'policy', before it) */
+  sessionId?: number
+  stepIndex?: number | null
 }
 
 export interface PersonData {
@@ -41,8 +44,12 @@ export interface PersonFit {
     secondsPerTakeoverSecond: number | null
     contextSwitches: number
     secondsPerContextSwitch: number | null
-    /** not measured: a takeover's lead-up (the learner's actions before it) is not stored */
-    reactionDelaySteps: null
+    /**
+     * control steps from the learner's first large error (LARGE_ERROR against the expert) to the takeover, over
+     * the takeovers whose lead-up shows the error begin (a small error first, since the last takeover or the
+     * episode's start); null when none does
+     */
+    reactionDelaySteps: { median: number; mean: number; takeovers: number } | null
   }
 }
 
@@ -62,9 +69,43 @@ function slope(xs: readonly number[], ys: readonly number[]): number | null {
   return sxx > 0 ? sxy / sxx : null
 }
 
+/** The RMS over dimensions of the distance between two actions, as fractions of each one's range. */
+function rangeError(a: ArrayLike<number>, b: ArrayLike<number>, range: readonly number[]): number {
+  let d = 0
+  for (let i = 0; i < range.length; i++) d += ((a[i] - b[i]) / range[i]) ** 2
+  return Math.sqrt(d / range.length)
+}
+
+/**
+ * Each takeover's reaction delay: the learner's steps (rows 'policy', in order, same session, consecutive steps)
+ * from the first one whose error is large, after the last one whose error was small, to the takeover. A takeover
+ * whose lead-up has no small error (the learner strayed from the start, or while the person rested) is left out:
+ * when the error began is not seen.
+ */
+export function reactionDelays(labels: readonly PersonLabelData[], range: readonly number[]): number[] {
+  const out: number[] = []
+  labels.forEach((l, i) => {
+    const prev = labels[i - 1]
+    if (l.source !== 'intervention' || l.stepIndex == null || prev?.source !== 'policy') return
+    let large = 0
+    for (let j = i - 1; j >= 0; j--) {
+      const r = labels[j]
+      const follows = r.source === 'policy' && r.sessionId === l.sessionId && r.stepIndex === l.stepIndex - (i - j)
+      if (!follows || r.expertAction.length !== range.length) return
+      if (rangeError(r.action, r.expertAction, range) <= LARGE_ERROR) break
+      large++
+    }
+    out.push(large)
+  })
+  return out
+}
+
 export function fitPerson(data: PersonData, task: TaskInfo): PersonFit {
   const range = task.actionHigh.map((h, i) => h - task.actionLow[i])
-  const usable = data.labels.filter((l) => l.action.length === task.actDim && l.expertAction.length === task.actDim)
+  // the learner's own steps are the lead-up of takeovers, not the person's actions
+  const usable = data.labels.filter(
+    (l) => l.source !== 'policy' && l.action.length === task.actDim && l.expertAction.length === task.actDim,
+  )
   const errors = usable.map((l) => range.map((r, i) => (l.action[i] - l.expertAction[i]) / r))
   const perDim = (f: (xs: number[]) => number): number[] | null =>
     errors.length ? range.map((_, i) => f(errors.map((e) => e[i]))) : null
@@ -107,11 +148,25 @@ export function fitPerson(data: PersonData, task: TaskInfo): PersonFit {
   const takeovers = data.labels.filter((l) => l.source === 'intervention' && l.seconds !== null)
   const secondsPerTakeoverSecond = takeovers.length ? mean(takeovers.map((l) => l.seconds!)) * task.controlHz : null
 
+  const delays = reactionDelays(data.labels, range)
+  const sorted = delays.slice().sort((a, b) => a - b)
+  const reactionDelaySteps = delays.length
+    ? {
+        median:
+          sorted.length % 2
+            ? sorted[sorted.length >> 1]
+            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2,
+        mean: mean(delays),
+        takeovers: delays.length,
+      }
+    : null
+
   const { answered, skipped } = data.queries
   const skipRate = answered + skipped > 0 ? skipped / (answered + skipped) : null
   const model = personModel({
     noise: spread ? spread.map((s) => clamp(s, PERSON_LIMITS.noise)) : PERSON_DEFAULTS.noise,
     bias: bias ? bias.map((b) => clamp(b, PERSON_LIMITS.bias)) : PERSON_DEFAULTS.bias,
+    lag: reactionDelaySteps ? Math.round(clamp(reactionDelaySteps.median, PERSON_LIMITS.lag)) : PERSON_DEFAULTS.lag,
     skip: skipRate === null ? PERSON_DEFAULTS.skip : clamp(skipRate, PERSON_LIMITS.skip),
     query: secondsPerQuery ? clamp(secondsPerQuery.median, PERSON_LIMITS.query) : PERSON_DEFAULTS.query,
     querySpread: secondsPerQuery
@@ -141,7 +196,7 @@ export function fitPerson(data: PersonData, task: TaskInfo): PersonFit {
       secondsPerTakeoverSecond,
       contextSwitches: switched.length,
       secondsPerContextSwitch,
-      reactionDelaySteps: null,
+      reactionDelaySteps,
     },
   }
 }

@@ -204,6 +204,8 @@ class SessionRun {
   pending: Promise<UpdateResult> | null = null
   /** the evaluation in flight (evaluateAt) */
   evaluating: Promise<void> | null = null
+  /** the rows the trainer holds, in order, as the algorithm's weights see them */
+  trainRows: Pick<LabelRecord, 'source' | 'stepIndex'>[] = []
   /** a query's record waits for its label's id (the label is stored when its round ends) */
   readonly pendingQueries = new Map<DrawnLabel, Omit<QueryRecord, 'labelId'>>()
   readonly query: RoundContext['query']
@@ -260,9 +262,11 @@ class SessionRun {
     const { log, config, trainer } = this
     const stored = log.labels()
     this.ledger.restore(stored)
-    trainer.add(stored)
+    const trained = this.trainedOf(stored)
+    trainer.add(trained)
+    this.trainRows = trained.map((l) => ({ source: l.source, stepIndex: l.stepIndex }))
     const checkpoint = log.checkpoint()
-    await this.openMembers(stored, checkpoint)
+    await this.openMembers(trained, stored.length, checkpoint)
     this.rng = createRng(trainingSeed(config.seed, 0x7fffffff))
     this.resets = 0
     if (checkpoint && checkpoint.labels === stored.length) {
@@ -276,10 +280,10 @@ class SessionRun {
       // continue from the latest policy, trained on what it missed. Not bit-exact.
       const saved = log.latestPolicy()
       if (saved) await trainer.load(saved.weights as LearnerWeights)
-      const missing = stored.length - (saved?.labels ?? 0)
+      const missing = this.ledger.labels - (saved?.labels ?? 0)
       this.weights =
         missing > 0 || !saved
-          ? (await trainer.update(8 * Math.max(0, missing))).weights
+          ? (await trainer.update(8 * Math.max(0, missing), this.trainWeights())).weights
           : (saved.weights as LearnerWeights)
       this.rng = createRng(trainingSeed(config.seed, 0x40000000 + stored.length))
       this.resets = 0x20000000 + stored.length * 64
@@ -294,11 +298,21 @@ class SessionRun {
     this.lastSuccessRate = last ? (last.successRate ?? null) : null
   }
 
+  /** The rows the trainer learns from: every label, and the learner's own steps when the algorithm weighs them. */
+  trainedOf<L extends Pick<LabelRecord, 'source'>>(rows: readonly L[]): L[] {
+    return this.algorithm.weights ? rows.slice() : rows.filter((l) => l.source !== 'policy')
+  }
+
+  /** The algorithm's weights over the trainer's rows, or null for uniform. */
+  trainWeights(): Float64Array | null {
+    return this.algorithm.weights?.(this.trainRows) ?? null
+  }
+
   /**
    * The ensemble's other learners, each with the labels so far and its state from the checkpoint (exact), or
    * trained on the labels when there is none to continue from (a workspace without one: not bit-exact).
    */
-  async openMembers(stored: LabelRecord[], checkpoint: SessionCheckpoint | null): Promise<void> {
+  async openMembers(stored: LabelRecord[], rows: number, checkpoint: SessionCheckpoint | null): Promise<void> {
     const { config, env } = this
     const n = algoLearners(algorithmOf(config.algo), config.algoParams) - 1
     for (let i = 1; i <= n; i++) {
@@ -306,13 +320,14 @@ class SessionRun {
       this.members.push(m)
       m.add(stored)
     }
-    const exact = checkpoint && checkpoint.labels === stored.length
+    const exact = checkpoint && checkpoint.labels === rows
     if (exact && n > 0 && checkpoint.members?.length !== n)
       throw new Error(`the checkpoint holds ${checkpoint.members?.length ?? 0} of the ensemble's ${n} other learners`)
     const weights = await Promise.all(
       this.members.map(async (m, i) => {
         if (exact) await m.restore(checkpoint.members![i])
-        else if (stored.length > 0) return (await m.update(Math.min(8 * stored.length, MEMBER_CATCH_UP))).weights
+        else if (stored.length > 0)
+          return (await m.update(Math.min(8 * stored.length, MEMBER_CATCH_UP), this.trainWeights())).weights
         return m.weights()
       }),
     )
@@ -351,12 +366,19 @@ class SessionRun {
     this.adopt(await p)
   }
 
-  queueUpdate(labels: LabelRecord[], extraSteps: number): void {
+  queueUpdate(rows: LabelRecord[], extraSteps: number): void {
+    const labels = this.trainedOf(rows)
+    // nothing to learn from (a watched episode's own steps that the algorithm does not train on)
+    if (labels.length === 0 && extraSteps === 0) return
+    for (const l of labels) this.trainRows.push({ source: l.source, stepIndex: l.stepIndex })
+    const weights = this.trainWeights()
     const before = this.pending
     const p = (before ?? Promise.resolve(null)).then(async () => {
       this.trainer.add(labels)
       for (const m of this.members) m.add(labels)
-      const [u, ...others] = await Promise.all([this.trainer, ...this.members].map((t) => t.update(extraSteps)))
+      const [u, ...others] = await Promise.all(
+        [this.trainer, ...this.members].map((t) => t.update(extraSteps, weights)),
+      )
       if (others.length) this.adoptMembers(others.map((o) => o.weights))
       return u
     })
@@ -510,13 +532,14 @@ class SessionRun {
 
   /**
    * A label a person gave (a recorded demonstration, a real person's answer or takeover, anything a simulated
-   * person gave) carries the expert's action at its state, which costs the person nothing. A simulated person's
+   * person gave) carries the expert's action at its state, which costs the person nothing; so does the learner's
+   * own step in a person's takeover session (the lead-up `iwb person` measures the reaction delay on). A simulated person's
    * offline labels are its own hand's (the expert's states, its action and seconds per demonstrated state) and
    * its takeover steps cost its seconds per takeover second. The expert's own labels stay as they are.
    */
   asPerson(l: DrawnLabel): DrawnLabel {
     const { hand, expert } = this
-    const asked = l.source === 'query' || l.source === 'intervention'
+    const asked = l.source === 'query' || l.source === 'intervention' || l.source === 'policy'
     const person =
       l.source === 'demonstration' || (this.config.oracle !== 'expert' && asked) || (hand && l.source === 'offline')
     if (!expert || !person) return l
@@ -532,7 +555,7 @@ class SessionRun {
     await this.settle()
     await this.finishEvaluation()
     return {
-      labels: this.ledger.labels,
+      labels: this.ledger.rows,
       trainer: await this.trainer.state(),
       rng: this.rng.state(),
       resets: this.resets,
@@ -611,7 +634,7 @@ class SessionRun {
     log.commitRound(commit)
     this.progress(round.phase)
     await this.evaluateIfDue()
-    return commit.labels.length
+    return commit.labels.filter((l) => l.source !== 'policy').length
   }
 
   /** The last update and evaluation done, the final evaluation (finished) or the policy saved (stopped), the status. */

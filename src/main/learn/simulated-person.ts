@@ -3,7 +3,7 @@
 // session's own generator (the runner passes it), in a fixed order, so a session resumed from a checkpoint draws
 // exactly what an uninterrupted one does.
 import type { TaskInfo } from '../../shared/contract'
-import { perDimension, type PersonModel } from '../../shared/person-model'
+import { LARGE_ERROR, perDimension, type PersonModel } from '../../shared/person-model'
 import { STORED_LIMITS } from '../../shared/stored-values'
 import type { Policy } from '../sim/env'
 import { policyFromSpec, type PolicySpec } from '../sim/policy-spec'
@@ -105,7 +105,7 @@ export class PersonSupervisor implements Supervisor {
     private readonly expert: Policy,
     private readonly task: TaskInfo,
     private readonly rng: () => Rng,
-    readonly threshold = 0.1,
+    readonly threshold = LARGE_ERROR,
     readonly holdSeconds = 0.5,
     readonly restSeconds = 1,
   ) {}

@@ -5,7 +5,7 @@ import type { TrainerOptions, TrainerState, UpdateResult } from './training-core
 export type TrainRequest =
   | { type: 'init'; id: number; options: TrainerOptions; backend?: string }
   | { type: 'add'; obs: Float32Array; act: Float32Array; mask: Float32Array; count: number }
-  | { type: 'update'; id: number; extraSteps: number }
+  | { type: 'update'; id: number; extraSteps: number; weights?: Float64Array }
   | { type: 'load'; id: number; weights: LearnerWeights }
   | { type: 'weights'; id: number }
   | { type: 'state'; id: number }

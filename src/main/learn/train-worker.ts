@@ -21,7 +21,7 @@ const handle = async (m: TrainRequest): Promise<void> => {
     }
     if (!core) throw new Error('trainer not initialised')
     if (m.type === 'add') core.add(m.obs, m.act, m.count, m.mask)
-    else if (m.type === 'update') reply({ type: 'updated', id, result: core.update(m.extraSteps) })
+    else if (m.type === 'update') reply({ type: 'updated', id, result: core.update(m.extraSteps, m.weights) })
     else if (m.type === 'load') {
       core.load(m.weights)
       reply({ type: 'ok', id })

@@ -17,8 +17,11 @@ export interface Trainer {
   readonly backend: string
   /** append labels (observations and expert actions, with their context); training happens in update() */
   add(labels: ReadonlyArray<LabelLike>): void
-  /** run the schedule on the labels added since the last update; extraSteps adds Adam steps (incremental) */
-  update(extraSteps?: number): Promise<UpdateResult>
+  /**
+   * run the schedule on the labels added since the last update; extraSteps adds Adam steps (incremental);
+   * weights: one per label added so far, rows drawn in proportion (IWR); absent: uniformly
+   */
+  update(extraSteps?: number, weights?: Float64Array | null): Promise<UpdateResult>
   load(weights: LearnerWeights): Promise<void>
   weights(): Promise<LearnerWeights>
   /** the whole training state after the last update, and continuing exactly from one (checkpoints) */
@@ -48,8 +51,8 @@ export class LocalTrainer implements Trainer {
     const { input, target, mask } = pack(labels, this.core.options)
     this.core.add(input, target, labels.length, mask)
   }
-  async update(extraSteps = 0): Promise<UpdateResult> {
-    return this.core.update(extraSteps)
+  async update(extraSteps = 0, weights?: Float64Array | null): Promise<UpdateResult> {
+    return this.core.update(extraSteps, weights)
   }
   async load(weights: LearnerWeights): Promise<void> {
     this.core.load(weights)
@@ -121,8 +124,8 @@ export class WorkerTrainer implements Trainer {
       mask.buffer as ArrayBuffer,
     ])
   }
-  async update(extraSteps = 0): Promise<UpdateResult> {
-    const r = await this.request({ type: 'update', id: 0, extraSteps })
+  async update(extraSteps = 0, weights?: Float64Array | null): Promise<UpdateResult> {
+    const r = await this.request({ type: 'update', id: 0, extraSteps, ...(weights ? { weights } : {}) })
     if (r.type !== 'updated') throw new Error(`trainer: unexpected reply ${r.type}`)
     return r.result
   }

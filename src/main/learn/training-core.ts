@@ -3,6 +3,8 @@
 //  - incremental (default): after new labels, a few Adam steps on minibatches drawn from all the data.
 //  - scratch (the authors' schedule): a fresh network trained for many epochs on an 80/20 split, keeping the
 //    weights with the best validation loss.
+//  With per-row weights (IWR's, from the algorithm) both schedules draw rows in proportion to their weight instead
+//  of uniformly: weighted regression by sampling, the same for every policy class, from the core's own generator.
 //  The policy class (shared/policy-config.ts) decides the rows' widths (a history of observations in, a chunk of
 //  actions out with a mask of the known ones) and may set its own learning rate, steps per label and batch size.
 import type { Tf } from './backend'
@@ -73,6 +75,8 @@ export class TrainingCore {
   private rng: Rng
   private normalisedAt = 0
   private scratchCount = 0
+  /** the running sum of the rows' weights during a weighted update (null: uniform) */
+  private cumulative: Float64Array | null = null
   readonly schedule: Schedule
 
   constructor(
@@ -199,12 +203,75 @@ export class TrainingCore {
     return { obs: bo, act: ba, mask: bm }
   }
 
-  /** Train on what was added since the last update; returns the exported policy. */
-  update(extraSteps = 0): UpdateResult {
+  /**
+   * Train on what was added since the last update; returns the exported policy. `weights`: one non-negative weight
+   * per row so far (rows are drawn in proportion); absent: every row alike.
+   */
+  update(extraSteps = 0, weights?: ArrayLike<number> | null): UpdateResult {
     if (this.n === 0) return { weights: this.net.exportWeights(), loss: NaN, steps: 0, labels: 0 }
-    const r = this.schedule === 'scratch' ? this.scratch() : this.incremental(extraSteps)
-    this.fresh = 0
-    return r
+    this.cumulative = weights ? this.sums(weights) : null
+    try {
+      const r = this.schedule === 'scratch' ? this.scratch() : this.incremental(extraSteps)
+      this.fresh = 0
+      return r
+    } finally {
+      this.cumulative = null
+    }
+  }
+
+  private sums(weights: ArrayLike<number>): Float64Array {
+    if (weights.length !== this.n) throw new RangeError(`${weights.length} weights for ${this.n} training rows`)
+    const c = new Float64Array(this.n)
+    let t = 0
+    for (let i = 0; i < this.n; i++) {
+      const w = weights[i]
+      if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`training row ${i}'s weight is ${w}`)
+      c[i] = t += w
+    }
+    if (!(t > 0)) throw new RangeError('the training rows weigh nothing')
+    return c
+  }
+
+  /** A row drawn uniformly, or in proportion to its weight (the first row whose running sum passes a uniform draw). */
+  private draw(): number {
+    const c = this.cumulative
+    if (!c) return this.rng.int(this.n)
+    const u = this.rng.next() * c[c.length - 1]
+    let lo = 0
+    let hi = c.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (c[mid] > u) hi = mid
+      else lo = mid + 1
+    }
+    return lo
+  }
+
+  /** An epoch's order of the training split: shuffled, or drawn with replacement in proportion to the weights. */
+  private epochOrder(train: number[]): number[] {
+    const c = this.cumulative
+    if (!c) {
+      for (let i = train.length - 1; i > 0; i--) {
+        const j = this.rng.int(i + 1)
+        ;[train[i], train[j]] = [train[j], train[i]]
+      }
+      return train
+    }
+    const sub = new Float64Array(train.length)
+    let t = 0
+    train.forEach((r, i) => (sub[i] = t += c[r] - (r > 0 ? c[r - 1] : 0)))
+    if (!(t > 0)) return train // the split drew only weightless rows: train on them as they are
+    return train.map(() => {
+      const u = this.rng.next() * t
+      let lo = 0
+      let hi = sub.length - 1
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (sub[mid] > u) hi = mid
+        else lo = mid + 1
+      }
+      return train[lo]
+    })
   }
 
   private incremental(extraSteps: number): UpdateResult {
@@ -216,9 +283,10 @@ export class TrainingCore {
     let loss = NaN
     const idx = new Int32Array(bs)
     for (let s = 0; s < steps; s++) {
-      for (let i = 0; i < bs; i++) idx[i] = this.rng.int(this.n)
-      // Always include the newest labels in the first steps, so a single new state is seen at once.
-      if (s < this.fresh && bs > 1) idx[0] = this.n - 1 - (s % this.fresh)
+      for (let i = 0; i < bs; i++) idx[i] = this.draw()
+      // Always include the newest labels in the first steps, so a single new state is seen at once (unweighted:
+      // with weights the draw alone decides, a weightless row is never trained on).
+      if (s < this.fresh && bs > 1 && !this.cumulative) idx[0] = this.n - 1 - (s % this.fresh)
       const b = this.batch(idx)
       loss = this.net.trainBatch(b.obs, b.act, bs, b.mask)
     }
@@ -247,12 +315,9 @@ export class TrainingCore {
     let bestWeights = this.net.exportWeights()
     let steps = 0
     for (let e = 0; e < epochs; e++) {
-      for (let i = train.length - 1; i > 0; i--) {
-        const j = this.rng.int(i + 1)
-        ;[train[i], train[j]] = [train[j], train[i]]
-      }
-      for (let start = 0; start < train.length; start += bs) {
-        const idx = train.slice(start, start + bs)
+      const order = this.epochOrder(train)
+      for (let start = 0; start < order.length; start += bs) {
+        const idx = order.slice(start, start + bs)
         const b = this.batch(idx)
         this.net.trainBatch(b.obs, b.act, idx.length, b.mask)
         steps++

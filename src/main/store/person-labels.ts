@@ -1,5 +1,6 @@
 // What a workspace holds of one person's labels for `iwb person`: every label a person gave that carries the
-// expert's action at its state (stored with it since schema 15), with its seconds and, for an answer, its query's
+// expert's action at its state (stored with it since schema 15), the learner's own steps in their takeover sessions
+// (source 'policy', the lead-up of a takeover), with its seconds and, for an answer, its query's
 // timings and whether it was a context switch; how many of their queries they answered and skipped.
 import type { LabelSource } from '../../shared/contract'
 import { fromBlob } from './codec'
@@ -18,6 +19,9 @@ export interface PersonFilter {
 
 export interface PersonLabel {
   source: LabelSource
+  /** the session and the episode step: a takeover's lead-up is the learner's rows (source 'policy') before it */
+  sessionId: number
+  stepIndex: number | null
   seconds: number | null
   action: Float64Array
   expertAction: Float64Array
@@ -36,7 +40,7 @@ export function personRecord(ws: Workspace, f: PersonFilter): PersonRecord {
   const rows = ws
     .prepare(
       `SELECT * FROM (
-         SELECT l.id, l.source, l.human_seconds, l.action, l.expert_action, q.issued_at, q.first_input_at,
+         SELECT l.id, l.session_id, l.step_index, l.source, l.human_seconds, l.action, l.expert_action, q.issued_at, q.first_input_at,
            coalesce(q.context_switch, 0) AS context_switch
          FROM labels l JOIN sessions s ON s.id = l.session_id
            LEFT JOIN queries q ON q.label_id = l.id
@@ -47,6 +51,8 @@ export function personRecord(ws: Workspace, f: PersonFilter): PersonRecord {
        ORDER BY id`,
     )
     .all(params) as {
+    session_id: number
+    step_index: number | null
     source: LabelSource
     human_seconds: number | null
     action: Buffer
@@ -65,6 +71,8 @@ export function personRecord(ws: Workspace, f: PersonFilter): PersonRecord {
   return {
     labels: rows.map((r) => ({
       source: r.source,
+      sessionId: r.session_id,
+      stepIndex: r.step_index,
       seconds: r.human_seconds,
       action: fromBlob(r.action),
       expertAction: fromBlob(r.expert_action),

@@ -86,20 +86,20 @@ export interface SummaryRow extends SessionRow {
   last_success_rate: number | null
 }
 
-/** Every session's SummaryRow; append `WHERE`/`ORDER BY` on `s`. */
+/** Every session's SummaryRow; append `WHERE`/`ORDER BY` on `s`. Labels: the learner's own steps are not counted. */
 export const SESSION_SUMMARY = `
   SELECT s.*, coalesce(l.n, 0) AS n_labels, coalesce(l.cost, 0) AS total_cost, coalesce(l.secs, 0) AS total_secs,
     (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return,
     (SELECT e.success_rate FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1)
       AS last_success_rate
   FROM sessions s
-  LEFT JOIN (SELECT session_id, count(*) AS n, sum(cost) AS cost, sum(coalesce(human_seconds, 0)) AS secs
+  LEFT JOIN (SELECT session_id, count(*) FILTER (WHERE source <> 'policy') AS n, sum(cost) AS cost, sum(coalesce(human_seconds, 0)) AS secs
              FROM labels GROUP BY session_id) l ON l.session_id = s.id`
 
 /** One session's SummaryRow: correlated sums over its range of the covering index, not a scan of every label. */
 export const ONE_SESSION_SUMMARY = `
   SELECT s.*,
-    (SELECT count(*) FROM labels l WHERE l.session_id = s.id) AS n_labels,
+    (SELECT count(*) FROM labels l WHERE l.session_id = s.id AND l.source <> 'policy') AS n_labels,
     (SELECT coalesce(sum(l.cost), 0) FROM labels l WHERE l.session_id = s.id) AS total_cost,
     (SELECT coalesce(sum(l.human_seconds), 0) FROM labels l WHERE l.session_id = s.id) AS total_secs,
     (SELECT e.mean FROM evaluations e WHERE e.session_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_return,

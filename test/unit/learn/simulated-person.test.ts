@@ -141,7 +141,7 @@ describe('a session answered by a simulated person', () => {
   it('takes over with its own hand and is priced at its seconds per takeover second', async () => {
     const log = new MemorySessionLog(config('hg-dagger'))
     await runSession({ log, oracle: oracle(), expert, makeEnv })
-    const labels = log.labels()
+    const labels = log.labels().filter((l) => l.source !== 'policy')
     expect(labels.length).toBeGreaterThan(0)
     const period = 1 / taskInfo(TASK).controlHz
     for (const l of labels) {
@@ -149,5 +149,9 @@ describe('a session answered by a simulated person', () => {
       expect(l.humanSeconds).toBeCloseTo(period, 12)
       expect(Array.from(l.action)).not.toEqual(Array.from(l.expertAction!))
     }
+    // the learner's own steps are kept beside them at no cost, with the expert's action (the takeovers' lead-up)
+    const own = log.labels().filter((l) => l.source === 'policy')
+    expect(own.length).toBeGreaterThan(0)
+    expect(own.every((l) => l.cost === 0 && l.humanSeconds === null && l.expertAction?.length === 2)).toBe(true)
   })
 })

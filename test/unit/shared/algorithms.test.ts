@@ -67,7 +67,7 @@ describe('algorithm registry', () => {
       'dagger[:m=STATES]',
       'stagger',
       'warm-stagger[:fraction in 0..1]',
-      'hg-dagger[:weighting=none][:before=STEPS]',
+      'hg-dagger[:weighting=none|iwr][:before=STEPS]',
       'ensemble-dagger[:members=LEARNERS][:spread=FRACTION][:safety=FRACTION]',
       'thrifty-dagger[:members=LEARNERS][:switchRate=RATE][:gamma=DISCOUNT][:handBack=FRACTION]',
     ])
@@ -83,8 +83,8 @@ describe('algorithm registry', () => {
       algo: 'hg-dagger',
       algoParams: { weighting: 'none', before: 4 },
     })
-    // IWR is not built: refused in one line, not run as plain HG-DAgger
-    expect(() => parseAlgoLabel('hg-dagger:weighting=iwr')).toThrow(/weighting iwr .*is not built yet/)
+    expect(parseAlgoLabel('hg-dagger:weighting=iwr').algoParams).toEqual({ weighting: 'iwr', before: 10 })
+    expect(() => parseAlgoLabel('hg-dagger:weighting=iwx')).toThrow(/^hg-dagger takes weighting=none\|iwr/)
     expect(parseAlgoLabel('dagger', { states: 3 }).algoParams).toEqual({ states: 3 })
     expect(() => parseAlgoLabel('dagger:m=2', { states: 3 })).toThrow(/^dagger: states is given twice/)
     for (const label of [
@@ -95,6 +95,7 @@ describe('algorithm registry', () => {
       'warm-stagger:0.25',
       'hg-dagger',
       'hg-dagger:before=4',
+      'hg-dagger:weighting=iwr',
     ])
       expect(algoLabel(parseAlgoLabel(label))).toBe(label)
     expect(algoLabel({ algo: 'warm-stagger' })).toBe('warm-stagger:0.5')

@@ -1,9 +1,12 @@
 // Takeover sessions (interventions, as in HG-DAgger): the learner drives a whole episode; a person watches and,
 // while holding the takeover button, drives instead. Each step the person drives is a label of source
-// 'intervention' (their action at that state, priced C by the CostLedger); the learner is updated after each
-// episode. A round is one episode. The person sits behind a Supervisor: a live person in the page (the session
+// 'intervention' (their action at that state, priced C by the CostLedger); each step the learner drives is kept as
+// a row of source 'policy' (its own action, cost 0): IWR (weighting 'iwr', iwr.ts) trains on it, plain HG-DAgger
+// does not, and `iwb person` reads a takeover's lead-up from it. The learner is updated after each episode. A
+// round is one episode. The person sits behind a Supervisor: a live person in the page (the session
 // worker's LivePerson) or a SimulatedPerson (the expert taking over when the learner strays) for tests and CI.
 import type { TakeoverEpisode, TaskInfo } from '../../../../shared/contract'
+import { HgDaggerParams } from '../../../../shared/algorithms'
 import type { Env, Policy } from '../../../sim/env'
 import {
   labelHistory,
@@ -13,6 +16,7 @@ import {
   type Round,
   type RoundContext,
 } from '../../algorithm'
+import { iwrWeights, type WeighedRow } from './iwr'
 
 /** What the person sees at one control step of the learner's episode. */
 export interface TakeoverStep {
@@ -54,6 +58,12 @@ export const MAX_EPISODES = 10_000
 export class Takeover implements Algorithm {
   readonly name = 'hg-dagger'
   private episodes: TakeoverEpisode[] = []
+  /** IWR's weights over the rows (weighting 'iwr'); absent: HG-DAgger's, the person's steps alone */
+  readonly weights?: (rows: readonly WeighedRow[]) => Float64Array
+
+  constructor(params: { weighting: 'none' | 'iwr'; before: number } = { weighting: 'none', before: 10 }) {
+    if (params.weighting === 'iwr') this.weights = (rows) => iwrWeights(rows, params.before)
+  }
 
   state(): { episodes: TakeoverEpisode[] } {
     return { episodes: this.episodes.map((e) => ({ ...e })) }
@@ -87,10 +97,11 @@ export class Takeover implements Algorithm {
       ret: 0,
     }
     const labels: DrawnLabel[] = []
+    let given = 0
     let obs = ctx.env.reset(ctx.nextSeed())
     let held = false
     try {
-      for (let k = 0; k < ctx.task.horizon && labels.length < maxLabels && !ctx.signal?.aborted; k++) {
+      for (let k = 0; k < ctx.task.horizon && given < maxLabels && !ctx.signal?.aborted; k++) {
         const learnerAction: Float64Array = Float64Array.from(ctx.learner.act(obs))
         const state = ctx.env.getState()
         const c = await person.control(
@@ -99,23 +110,23 @@ export class Takeover implements Algorithm {
         )
         if (ctx.signal?.aborted) break
         episode.watchedSeconds += c.seconds
-        let action: Float64Array = learnerAction
+        const action = c.action ? clip(c.action, ctx.task) : learnerAction
         if (c.action) {
-          action = clip(c.action, ctx.task)
           if (!held) episode.takeovers++
           episode.heldSeconds += c.seconds
-          const history = labelHistory(ctx)
-          labels.push({
-            source: 'intervention',
-            observation: Float64Array.from(obs),
-            state,
-            action,
-            humanSeconds: c.seconds,
-            episodeId: null,
-            stepIndex: k,
-            ...(history?.length ? { context: { history, next: new Float64Array(0) } } : {}),
-          })
+          given++
         }
+        const history = labelHistory(ctx)
+        labels.push({
+          source: c.action ? 'intervention' : 'policy',
+          observation: Float64Array.from(obs),
+          state,
+          action,
+          humanSeconds: c.action ? c.seconds : null,
+          episodeId: null,
+          stepIndex: k,
+          ...(history?.length ? { context: { history, next: new Float64Array(0) } } : {}),
+        })
         held = c.action !== null
         const r = ctx.env.step(action)
         episode.steps++
@@ -128,7 +139,7 @@ export class Takeover implements Algorithm {
     }
     // An episode cut short by a pause is not logged: the resumed session replays it from its start.
     if (ctx.signal?.aborted) return { labels: [], phase: 'takeover' }
-    episode.labels = labels.length
+    episode.labels = given
     this.episodes.push(episode)
     return { labels, phase: 'takeover', keep: true }
   }
@@ -192,4 +203,4 @@ export class SimulatedPerson implements Supervisor {
 }
 
 /** Takeover sessions: the person (or the expert as a simulated one) is the runner's supervisor. */
-export const build: BuildAlgorithm = () => new Takeover()
+export const build: BuildAlgorithm = (config) => new Takeover(HgDaggerParams.parse(config.algoParams))
