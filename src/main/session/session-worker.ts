@@ -67,7 +67,12 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
         sessionId: req.sessionId,
         task: view.task,
         nextQueryId: () => (lastId = nextId++),
-        publish: (prompt) => post({ type: 'prompt', prompt }),
+        // A round of several queries (DAgger's) stores its labels when the round ends: the answers before this
+        // prompt are taken, so their pages hear so now rather than wait for answers only they could give.
+        publish: (prompt) => {
+          flushReplies()
+          post({ type: 'prompt', prompt })
+        },
         // The rollout env's last state is the queried one; the states before it are the lead-up second.
         frames: (q) => promptFrames(view, q, history ? history.states().slice(0, -1) : []),
       })
@@ -207,7 +212,8 @@ function demonstrationsFor(ws: Workspace, sessionId: number, config: SessionLog[
 /**
  * Replies to answer/skip wait until the runner has written that query (and its label) to the store, so the
  * caller reads counts that include it. Queries are answered one at a time, so the next query the runner stores
- * is the one; whatever is left when the run ends is answered then.
+ * is the one; whatever is left when the run ends, or when the runner asks its next query before storing the
+ * round's labels, is answered then.
  */
 const replies: { reqId: number; ok: boolean }[] = []
 function replyLater(reqId: number, ok: boolean): void {
