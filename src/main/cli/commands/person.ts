@@ -4,12 +4,13 @@
 // file `--oracle person:FILE` reads back, so their simulated double answers the next sessions.
 import { z } from 'zod'
 import { personText } from '../../../shared/person-model'
-import { fitPerson, type PersonFit } from '../../learn/person-fit'
+import type { PersonFit } from '../../learn/person-fit'
 import { taskInfo } from '../../sim/registry'
-import { demonstrationTimes, openWorkspace, personRecord, secondsPerDemoState } from '../../store'
+import { openWorkspace } from '../../store'
 import { flag, parseCommandArgs } from '../args'
 import type { Command } from '../command'
 import { oracleFromFlag } from '../person-flag'
+import { describeOperators, fitOperator, operatorRows } from '../person-operators'
 
 const fmt = (v: number | null | undefined, d = 2): string => (v == null ? '–' : v.toFixed(d))
 const list = (v: number[] | null): string => (v ? v.map((x) => x.toFixed(3)).join(' ') : '–')
@@ -38,7 +39,8 @@ export const command: Command = {
     "  fits the person's labels that carry the expert's action (answers, takeovers, demonstrations used by a\n" +
     '  session): bias and spread per action dimension, seconds per query (lognormal, 80% band of the median), per\n' +
     '  demonstrated state, per takeover second and per context switch, the skip rate. --oracle picks whose sessions:\n' +
-    '  human (default, a person in the page) or a simulated person. The --json output is a model file for\n' +
+    '  human (default, a person in the page) or a simulated person. Without --operator, a figure per operator\n' +
+    '  follows (answers, seconds, and their own fit; --json: operators). The --json output is a model file for\n' +
     '  --oracle person:FILE (docs/PERSON.md).',
   async run(argv, io) {
     const { values: v } = parseCommandArgs(argv, {
@@ -65,15 +67,20 @@ export const command: Command = {
     const task = taskInfo(v.task)
     const ws = openWorkspace(v.db, { readonly: true })
     try {
-      const filter = { taskId: task.id, operator: v.operator ?? null }
-      const record = personRecord(ws, { ...filter, oracle })
-      const demos = oracle === 'human' ? demonstrationTimes(ws, filter) : []
-      const steps = demos.reduce((s, d) => s + d.steps, 0)
-      const demoSecondsPerState =
-        steps > 0 ? secondsPerDemoState({ steps, seconds: demos.reduce((s, d) => s + d.seconds, 0) }) : null
-      const fit = fitPerson({ ...record, demoSecondsPerState }, task)
-      if (v.json) io.out(JSON.stringify({ task: task.id, operator: v.operator ?? null, oracle, ...fit }))
-      else for (const line of describePerson(fit)) io.out(line)
+      const fit = fitOperator(ws, task, oracle, v.operator ?? null)
+      // everyone's fit comes with a figure per operator (several people answering one session's prompts)
+      const operators = v.operator ? null : operatorRows(ws, task, oracle)
+      if (v.json)
+        io.out(
+          JSON.stringify({
+            task: task.id,
+            operator: v.operator ?? null,
+            oracle,
+            ...fit,
+            ...(operators && { operators }),
+          }),
+        )
+      else for (const line of [...describePerson(fit), ...describeOperators(operators ?? [])]) io.out(line)
       return 0
     } finally {
       ws.close()

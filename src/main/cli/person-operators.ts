@@ -1,0 +1,40 @@
+// `iwb person`'s fit of one person (or of everyone) on a task, and its figure per operator when several people
+// answered: their answers and seconds (store/operator-figures.ts, what the page shows per session) beside a fit of
+// their own labels. Answers given without a name get the counts but no fit (a fit cannot pick them out); skips are
+// stored without a name, so an operator's own fit counts none.
+import type { TaskInfo } from '../../shared/contract'
+import type { OperatorFigure } from '../../shared/operator-figures'
+import { fitPerson, type PersonFit } from '../learn/person-fit'
+import { demonstrationTimes, personRecord, secondsPerDemoState, type Workspace } from '../store'
+import { operatorFigures } from '../store/operator-figures'
+
+export interface OperatorRow extends OperatorFigure {
+  fit: PersonFit | null
+}
+
+/** The fit of the labels of `operator` (null: everyone's) in the task's sessions answered by `oracle`. */
+export function fitOperator(ws: Workspace, task: TaskInfo, oracle: string, operator: string | null): PersonFit {
+  const filter = { taskId: task.id, operator }
+  const record = personRecord(ws, { ...filter, oracle })
+  const demos = oracle === 'human' ? demonstrationTimes(ws, filter) : []
+  const steps = demos.reduce((s, d) => s + d.steps, 0)
+  const demoSecondsPerState =
+    steps > 0 ? secondsPerDemoState({ steps, seconds: demos.reduce((s, d) => s + d.seconds, 0) }) : null
+  return fitPerson({ ...record, demoSecondsPerState }, task)
+}
+
+/** One row per operator who answered the task's queries, named ones first. */
+export function operatorRows(ws: Workspace, task: TaskInfo, oracle: string): OperatorRow[] {
+  return operatorFigures(ws, { taskId: task.id, oracle }).map((f) => ({
+    ...f,
+    fit: f.operator === null ? null : fitOperator(ws, task, oracle, f.operator),
+  }))
+}
+
+/** The rows as lines for the terminal. */
+export function describeOperators(rows: readonly OperatorRow[]): string[] {
+  return rows.map((r) => {
+    const each = r.answered ? (r.seconds / r.answered).toFixed(2) : '–'
+    return `operator ${r.operator ?? '(no name)'}: ${r.answered} answers, ${r.seconds.toFixed(1)} s (${each} s each)`
+  })
+}
