@@ -26,7 +26,10 @@ export function describePerson(fit: PersonFit): string[] {
         ? `${fmt(q.median)} s per query (median, 80% band ${fmt(q.lo)} to ${fmt(q.hi)}; log spread ${fmt(q.spread)})`
         : 'no timed answers'),
     `${fmt(m.secondsPerDemoState, 3)} s per demonstrated state; ${fmt(m.secondsPerTakeoverSecond)} s per takeover second (${m.takeoverStates} states)`,
-    `context switches: ${m.contextSwitches}, ${fmt(m.secondsPerContextSwitch)} s each; takeover reaction delay: not measured`,
+    `context switches: ${m.contextSwitches}, ${fmt(m.secondsPerContextSwitch)} s each; takeover reaction delay: ` +
+      (m.reactionDelaySteps
+        ? `${fmt(m.reactionDelaySteps.median, 1)} steps (median; mean ${fmt(m.reactionDelaySteps.mean, 1)} over ${m.reactionDelaySteps.takeovers} takeovers)`
+        : 'not measured (no takeover whose lead-up shows the error begin)'),
     `model: ${personText(fit.model)}`,
   ]
 }
@@ -38,7 +41,8 @@ export const command: Command = {
     'iwb person --db FILE --task T [--operator O] [--oracle human|person:...] [--json]\n' +
     "  fits the person's labels that carry the expert's action (answers, takeovers, demonstrations used by a\n" +
     '  session): bias and spread per action dimension, seconds per query (lognormal, 80% band of the median), per\n' +
-    '  demonstrated state, per takeover second and per context switch, the skip rate. --oracle picks whose sessions:\n' +
+    '  demonstrated state, per takeover second and per context switch, the skip rate, the takeover reaction delay\n' +
+    "  (steps from the learner's first large error to the takeover). --oracle picks whose sessions:\n" +
     '  human (default, a person in the page) or a simulated person. Without --operator, a figure per operator\n' +
     '  follows (answers, seconds, and their own fit; --json: operators). The --json output is a model file for\n' +
     '  --oracle person:FILE (docs/PERSON.md).',
