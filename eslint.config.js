@@ -25,7 +25,8 @@ function restrict(paths, patterns = []) {
 
 const playwright = {
   name: 'playwright-core',
-  message: 'playwright-core is a test dependency: src/ renders plots with @resvg/resvg-js, never a browser.',
+  message:
+    'Only src/main/frames drives a browser (dataset images); plots are rendered with @resvg/resvg-js, never a browser.',
 }
 const tfjs = {
   name: '@tensorflow/tfjs',
@@ -43,7 +44,7 @@ const queueLibs = ['bullmq', 'ioredis'].map((name) => ({
 
 // The folders of src/main and what each may import of the others (docs/ARCHITECTURE.md). Every folder may also
 // import itself, src/shared and src/main/workers.ts. `session` is the single session host (learn + store).
-const MAIN = ['sim', 'experts', 'learn', 'store', 'session', 'api', 'server', 'electron', 'cli', 'bench']
+const MAIN = ['sim', 'experts', 'learn', 'store', 'session', 'api', 'server', 'electron', 'cli', 'bench', 'frames']
 const layers = {
   sim: [],
   experts: ['sim'],
@@ -54,7 +55,9 @@ const layers = {
   api: ['sim', 'experts', 'learn', 'store', 'session'],
   // plus the store's types (server below)
   server: ['api'],
-  bench: ['sim', 'experts', 'learn', 'store', 'session', 'api'],
+  bench: ['sim', 'experts', 'learn', 'store', 'session', 'api', 'frames'],
+  // dataset images: the page's scene in a headless Chromium (playwright-core), poses from the sim, for the store
+  frames: ['sim', 'store'],
   electron: ['sim', 'experts', 'learn', 'store', 'session', 'api', 'server'],
   cli: MAIN.filter((f) => f !== 'electron' && f !== 'cli'),
 }
@@ -111,7 +114,7 @@ function layerPaths(folder) {
   return [
     ...(folder === 'electron' ? [] : [electron]),
     mujoco,
-    playwright,
+    ...(folder === 'frames' ? [] : [playwright]),
     ...(folder === 'learn' ? [] : [tfjs]),
     ...(folder === 'store' ? [] : [sqlite]),
     ...(folder === 'session' ? [] : queueLibs),

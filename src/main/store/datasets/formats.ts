@@ -4,7 +4,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { StoreError } from '../errors'
 import { isLerobotFolder, lerobotVersion } from './lerobot-parts'
-import { isLerobotV3, readLerobotV3, writeLerobotV3 } from './lerobot-v3'
+import { isLerobotV3, readLerobotV3, writeLerobotV3, writeLerobotV3Images } from './lerobot-v3'
 import { readLerobotV21, writeLerobotV21 } from './lerobot-v21'
 import { isHdf5 } from './hdf5-signature'
 import { readRobomimic, writeRobomimic } from './robomimic-lazy'
@@ -19,6 +19,8 @@ export interface DatasetFormatSpec {
   summary: string
   /** what an export writes at --out */
   out: 'file' | 'folder'
+  /** whether it holds camera images (`iwb export --cameras`) */
+  images: boolean
   write(dataset: Dataset, out: string): Promise<{ episodes: number; steps: number }>
   /** whether `path` holds this format; the first format that says so reads it */
   detect(path: string, probe: PathProbe): boolean
@@ -30,6 +32,7 @@ export const DATASET_FORMATS = [
     id: 'robomimic',
     summary: 'an HDF5 file (robomimic)',
     out: 'file',
+    images: true,
     write: async (dataset, out) => {
       const r = await writeRobomimic(dataset, out)
       return { episodes: r.demos, steps: r.steps }
@@ -41,7 +44,9 @@ export const DATASET_FORMATS = [
     id: 'lerobot',
     summary: 'a LeRobot v3.0 dataset folder',
     out: 'folder',
-    write: (dataset, out) => Promise.resolve(writeLerobotV3(dataset, out)),
+    images: true,
+    write: (dataset, out) =>
+      dataset.images ? writeLerobotV3Images(dataset, out) : Promise.resolve(writeLerobotV3(dataset, out)),
     detect: (path, probe) => probe.folder && isLerobotFolder(path) && isLerobotV3(lerobotVersion(path)),
     read: readLerobotV3,
   },
@@ -50,6 +55,7 @@ export const DATASET_FORMATS = [
     id: 'lerobot-v2.1',
     summary: 'a LeRobot v2.0 / v2.1 dataset folder',
     out: 'folder',
+    images: false,
     write: (dataset, out) => Promise.resolve(writeLerobotV21(dataset, out)),
     detect: (path, probe) => probe.folder && isLerobotFolder(path),
     read: readLerobotV21,

@@ -234,6 +234,21 @@ export function writeFolder<T>(dir: string, fill: (partial: string) => T): T {
   }
 }
 
+/** writeFolder for a writer that waits (rendering images, encoding video). */
+export async function writeFolderAsync<T>(dir: string, fill: (partial: string) => Promise<T>): Promise<T> {
+  if (existsSync(dir)) throw new StoreError('io', `${dir} exists; choose a new folder (an export never overwrites)`)
+  const partial = `${dir}.partial-${process.pid}`
+  try {
+    mkdirSync(partial, { recursive: true })
+    const written = await fill(partial)
+    renameSync(partial, dir)
+    return written
+  } catch (e) {
+    rmSync(partial, { recursive: true, force: true })
+    throw e
+  }
+}
+
 // ---- reading ---------------------------------------------------------------------------------------------
 
 export function bad(path: string, why: string): StoreError {

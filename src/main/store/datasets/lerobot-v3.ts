@@ -33,9 +33,18 @@ import {
   scalarColumn,
   stats,
   writeFolder,
+  writeFolderAsync,
   type Feature,
   type Stats,
 } from './lerobot-parts'
+import {
+  channelShaped,
+  imageWriter,
+  videoColumns,
+  type EpisodeImages,
+  type ImagesInfo,
+  type VideoPlace,
+} from './lerobot-images'
 import { DATASET_LIMITS, type Dataset, type DatasetEpisode, type DatasetTask, type DatasetTasks } from './types'
 
 export const LEROBOT_V3 = 'v3.0'
@@ -80,6 +89,8 @@ interface EpisodeRow {
   from: number
   to: number
   stats: Record<string, Stats>
+  /** per video key: its file and the episode's span in it */
+  videos?: Record<string, VideoPlace>
 }
 
 export function writeLerobotV3(
@@ -87,13 +98,48 @@ export function writeLerobotV3(
   dir: string,
   options: LerobotV3Options = {},
 ): { episodes: number; steps: number; dataFiles: number } {
+  if (dataset.images) throw new RangeError('a dataset with camera images is written by writeLerobotV3Images')
+  const limit = fileLimit(options)
+  return writeFolder(dir, (partial) => {
+    const w = v3Writer(dataset, partial, limit)
+    dataset.episodes.forEach((_, e) => w.episode(e))
+    return w.finish()
+  })
+}
+
+/** The same with the dataset's camera images: MP4 videos beside the data or PNG frames in it (lerobot-images.ts). */
+export async function writeLerobotV3Images(
+  dataset: Dataset,
+  dir: string,
+  options: LerobotV3Options = {},
+): Promise<{ episodes: number; steps: number; dataFiles: number; videoFiles: number }> {
+  const images = dataset.images
+  if (!images) throw new RangeError('writeLerobotV3Images needs a dataset with images')
+  const limit = fileLimit(options)
+  return writeFolderAsync(dir, async (partial) => {
+    const w = v3Writer(dataset, partial, limit)
+    const episodeImages = imageWriter(images, partial, dataset.task.controlHz, place)
+    try {
+      for (let e = 0; e < dataset.episodes.length; e++)
+        w.episode(e, await episodeImages.episode(e, dataset.episodes[e].actions.length))
+      const videos = await episodeImages.finish()
+      return { ...w.finish(episodeImages.info()), videoFiles: videos }
+    } catch (err) {
+      episodeImages.abort()
+      throw err
+    }
+  })
+}
+
+function fileLimit(options: LerobotV3Options): number {
   const limit = options.dataFileBytes ?? DATA_FILE_MB * 2 ** 20
   if (!Number.isInteger(limit) || limit < 1024 || limit > MAX_FILE_BYTES)
     throw new RangeError(`dataFileBytes must be an integer of 1024..${MAX_FILE_BYTES}, got ${limit}`)
-  return writeFolder(dir, (partial) => writeInto(dataset, partial, limit))
+  return limit
 }
 
-function writeInto(dataset: Dataset, dir: string, limit: number) {
+/** The data files and meta of a v3.0 folder, an episode at a time (with its images' columns, statistics and video places). */
+function v3Writer(dataset: Dataset, dir: string, limit: number) {
   const { task, episodes } = dataset
   const shape = frameShape(episodes)
   const rows: EpisodeRow[] = []
@@ -108,59 +154,77 @@ function writeInto(dataset: Dataset, dir: string, limit: number) {
     open = null
   }
   let index = 0
-  episodes.forEach((ep, e) => {
-    const n = ep.actions.length
-    const { columnData, schema, statVectors } = frameColumns(task, ep, e, index, shape)
-    if (!open) {
-      const writer = new ByteWriter()
-      open = {
-        writer,
-        parquet: new ParquetWriter({ writer, schema, statistics: false }),
-        at: place(DATA_PATH, files++),
+  return {
+    episode(e: number, images?: EpisodeImages) {
+      const ep = episodes[e]
+      const n = ep.actions.length
+      const { columnData, schema, statVectors } = frameColumns(task, ep, e, index, shape)
+      if (images) {
+        columnData.push(...(images.columns as typeof columnData))
+        schema.push(...(images.schema as typeof schema))
+        schema[0] = { name: 'schema', num_children: columnData.length }
       }
-    }
-    // one row group per episode, as LeRobot writes them: a reader fetches an episode without the others
-    void open.parquet.write({ columnData, rowGroupSize: n })
-    rows.push({
-      episode_index: e,
-      length: n,
-      data: { chunk: open.at.chunk, file: open.at.file },
-      from: index,
-      to: index + n,
-      stats: Object.fromEntries(
-        Object.entries(statVectors).map(([k, { vectors, width }]) => [k, stats(vectors, width, true)]),
-      ),
-    })
-    index += n
-    if (open.writer.offset >= limit) close()
-  })
-  close()
-  writeEpisodes(dir, dataset, rows)
-  writeTasks(dir, task)
-  const keys = Object.keys(rows[0]?.stats ?? {})
-  const overall = Object.fromEntries(keys.map((k) => [k, overallStats(rows.map((r) => r.stats[k]))]))
-  writeFileSync(join(dir, 'meta', 'stats.json'), JSON.stringify(overall, null, 4) + '\n')
-  const info = {
-    codebase_version: LEROBOT_V3,
-    robot_type: task.taskId,
-    total_episodes: episodes.length,
-    total_frames: index,
-    total_tasks: 1,
-    chunks_size: CHUNKS_SIZE,
-    data_files_size_in_mb: Math.max(1, Math.round(limit / 2 ** 20)),
-    video_files_size_in_mb: VIDEO_FILE_MB,
-    fps: task.controlHz,
-    // LeRobot's splits are episode ranges and its loaders read "train" (robomimic's mask holds the 90/10 split)
-    splits: { train: `0:${episodes.length}` },
-    data_path: DATA_PATH,
-    // no videos yet; LeRobot writes null then too
-    video_path: null,
-    features: frameFeatures(task, shape),
-    // The workbench's own keys (LeRobot ignores unknown ones): which task and model file replays the episodes.
-    workbench: { task_id: task.taskId, model: task.model, control_hz: task.controlHz },
+      if (!open) {
+        const writer = new ByteWriter()
+        open = {
+          writer,
+          parquet: new ParquetWriter({ writer, schema: schema as never, statistics: false }),
+          at: place(DATA_PATH, files++),
+        }
+      }
+      // one row group per episode, as LeRobot writes them: a reader fetches an episode without the others
+      void open.parquet.write({ columnData: columnData as never, rowGroupSize: n })
+      rows.push({
+        episode_index: e,
+        length: n,
+        data: { chunk: open.at.chunk, file: open.at.file },
+        from: index,
+        to: index + n,
+        stats: {
+          ...Object.fromEntries(
+            Object.entries(statVectors).map(([k, { vectors, width }]) => [k, stats(vectors, width, true)]),
+          ),
+          ...images?.stats,
+        },
+        videos: images?.videos,
+      })
+      index += n
+      if (open.writer.offset >= limit) close()
+    },
+    finish(media?: ImagesInfo) {
+      close()
+      writeEpisodes(dir, dataset, rows)
+      writeTasks(dir, task)
+      const keys = Object.keys(rows[0]?.stats ?? {})
+      const overall: Record<string, unknown> = Object.fromEntries(
+        keys.map((k) => [k, overallStats(rows.map((r) => r.stats[k]))]),
+      )
+      // an image's statistics are per channel, shaped [3, 1, 1] as LeRobot keeps them
+      for (const k of media?.imageKeys ?? []) if (overall[k]) overall[k] = channelShaped(overall[k] as Stats)
+      writeFileSync(join(dir, 'meta', 'stats.json'), JSON.stringify(overall, null, 4) + '\n')
+      const info = {
+        codebase_version: LEROBOT_V3,
+        robot_type: task.taskId,
+        total_episodes: episodes.length,
+        total_frames: index,
+        total_tasks: 1,
+        chunks_size: CHUNKS_SIZE,
+        data_files_size_in_mb: Math.max(1, Math.round(limit / 2 ** 20)),
+        video_files_size_in_mb: VIDEO_FILE_MB,
+        fps: task.controlHz,
+        // LeRobot's splits are episode ranges and its loaders read "train" (robomimic's mask holds the 90/10 split)
+        splits: { train: `0:${episodes.length}` },
+        data_path: DATA_PATH,
+        // null without videos, as LeRobot writes it
+        video_path: media?.videoPath ?? null,
+        features: { ...frameFeatures(task, shape), ...media?.features },
+        // The workbench's own keys (LeRobot ignores unknown ones): which task and model file replays the episodes.
+        workbench: { task_id: task.taskId, model: task.model, control_hz: task.controlHz },
+      }
+      writeFileSync(join(dir, 'meta', 'info.json'), JSON.stringify(info, null, 4) + '\n')
+      return { episodes: episodes.length, steps: index, dataFiles: files }
+    },
   }
-  writeFileSync(join(dir, 'meta', 'info.json'), JSON.stringify(info, null, 4) + '\n')
-  return { episodes: episodes.length, steps: index, dataFiles: files }
 }
 
 /** Over all episodes: exact min, max, mean, std, count; quantiles the count-weighted mean of the episodes' (as LeRobot aggregates them). */
@@ -209,6 +273,10 @@ function writeEpisodes(dir: string, dataset: Dataset, rows: EpisodeRow[]): void 
           stat === 'count' ? r.stats[feature].count.map((c) => BigInt(c)) : r.stats[feature][stat]!,
         ),
       })),
+      ...videoColumns(part.map((r) => r.videos)).map(({ name, data }) => ({
+        name,
+        data: name.endsWith('_index') ? big(data) : Float64Array.from(data),
+      })),
       { name: 'workbench/episode_id', data: big(eps.map((ep) => ep.sourceId)) },
       { name: 'workbench/operator', data: eps.map((ep) => ep.operator) },
       { name: 'workbench/created_at', data: eps.map((ep) => ep.createdAt) },
@@ -228,6 +296,9 @@ function writeEpisodes(dir: string, dataset: Dataset, rows: EpisodeRow[]): void 
         'meta/episodes/file_index',
       ].map((c) => scalarColumn(c, 'INT64')),
       ...statColumns.flatMap(({ stat, name }) => listColumn(name, stat === 'count' ? 'INT64' : 'DOUBLE')),
+      ...videoColumns(part.map((r) => r.videos)).map(({ name }) =>
+        scalarColumn(name, name.endsWith('_index') ? 'INT64' : 'DOUBLE'),
+      ),
       scalarColumn('workbench/episode_id', 'INT64'),
       scalarColumn('workbench/operator', 'BYTE_ARRAY'),
       scalarColumn('workbench/created_at', 'BYTE_ARRAY'),

@@ -20,6 +20,7 @@ import { STEP_SOURCES, type StepSource } from '../types'
 import {
   DATASET_LIMITS,
   type Dataset,
+  type DatasetImages,
   type DatasetEpisode,
   type DatasetTask,
   type DatasetTasks,
@@ -73,7 +74,7 @@ export async function writeRobomimic(dataset: Dataset, file: string): Promise<{ 
   let ok = false
   try {
     const data = f.create_group('data')
-    episodes.forEach((ep, i) => {
+    for (const [i, ep] of episodes.entries()) {
       const n = ep.actions.length
       total += n
       const demo = data.create_group(`demo_${i}`)
@@ -81,7 +82,9 @@ export async function writeRobomimic(dataset: Dataset, file: string): Promise<{ 
       demo.create_attribute('episode_id', ep.sourceId, null, '<i8')
       if (ep.operator !== null) demo.create_attribute('operator', ep.operator)
       if (ep.createdAt !== null) demo.create_attribute('created_at', ep.createdAt)
-      addMatrix(demo.create_group('obs'), 'state', ep.observations, task.obsDim)
+      const obs = demo.create_group('obs')
+      addMatrix(obs, 'state', ep.observations, task.obsDim)
+      if (dataset.images) await addImages(obs, dataset.images, i, n)
       addMatrix(
         demo.create_group('next_obs'),
         'state',
@@ -96,7 +99,7 @@ export async function writeRobomimic(dataset: Dataset, file: string): Promise<{ 
       if (ep.states) addMatrix(demo, 'states', ep.states, task.stateSize)
       if (ep.people) writePeople(demo, ep.people, task.actDim)
       if (ep.tags?.length) demo.create_attribute('tags', JSON.stringify(ep.tags))
-    })
+    }
     data.create_attribute('total', total, null, '<i8')
     data.create_attribute('env_args', envArgs(task))
     const split = trainValidSplit(episodes.length)
@@ -120,6 +123,28 @@ export async function writeRobomimic(dataset: Dataset, file: string): Promise<{ 
     else rmSync(partial, { force: true })
   }
   return { demos: episodes.length, steps: total }
+}
+
+/** obs/<camera>_image: (n, height, width, 3) uint8 per camera, as robomimic's image observations; written a batch at a time. */
+async function addImages(obs: H5Group, images: DatasetImages, episode: number, n: number): Promise<void> {
+  const { width, height } = images
+  const shape = [n, height, width, 3]
+  const sets = images.cameras.map((camera) =>
+    obs.create_dataset({
+      name: `${camera}_image`,
+      data: new Uint8Array(0),
+      shape: [0, height, width, 3],
+      maxshape: shape,
+      chunks: [Math.min(n, images.batch), height, width, 3],
+      dtype: '<B',
+    }),
+  )
+  for (const d of sets) d.resize(shape)
+  for (let from = 0; from < n; from += images.batch) {
+    const to = Math.min(n, from + images.batch)
+    const rendered = await images.render(episode, from, to)
+    sets.forEach((d, c) => d.write_slice([[from, to]], rendered[c]))
+  }
 }
 
 function writePeople(demo: H5Group, people: StepPeople, actDim: number): void {

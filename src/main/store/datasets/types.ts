@@ -44,6 +44,21 @@ export interface StepPeople {
 export interface Dataset {
   task: DatasetTask
   episodes: DatasetEpisode[]
+  /** camera images of every stored state, rendered as a writer asks (`iwb export --cameras`); none when absent */
+  images?: DatasetImages
+}
+
+/** Camera images of a dataset's states (issue 26 item 2): the renderer lives outside the store (src/main/frames). */
+export interface DatasetImages {
+  cameras: readonly string[]
+  width: number
+  height: number
+  /** LeRobot: MP4 video or PNG frames (robomimic keeps raw uint8 either way) */
+  format: 'mp4' | 'png'
+  /** the most frames one render call takes */
+  batch: number
+  /** Frames [from, to) of episode e, one buffer per camera: (to - from) x height x width x 3 RGB bytes, rows top-down. */
+  render(episode: number, from: number, to: number): Promise<Uint8Array[]>
 }
 
 /** Bounds on what an import reads into memory (one clear line beyond them). */

@@ -135,7 +135,12 @@ export function hfieldGeometry(h: NonNullable<SceneGeom['hfield']>): THREE.Buffe
   return geo
 }
 
-export function buildScene(scene: SceneGeometry): SceneModel {
+export interface SceneOptions {
+  /** shadow maps' side in texels (the page's 1024; small dataset images need fewer) */
+  shadowMapSize?: number
+}
+
+export function buildScene(scene: SceneGeometry, options: SceneOptions = {}): SceneModel {
   const root = new THREE.Group()
   root.name = `scene:${scene.taskId}`
   const bodies: THREE.Group[] = []
@@ -232,7 +237,7 @@ export function buildScene(scene: SceneGeometry): SceneModel {
     ? scene.lights
     : [{ pos: [0, 0, 4], dir: [0.3, 0.2, -1], directional: true, diffuse: [0.8, 0.8, 0.8], castShadow: true }]
   for (const l of lights) {
-    const light = addLight(root, l, scene.extent)
+    const light = addLight(root, l, scene.extent, options.shadowMapSize ?? 1024)
     if (l.directional) followers.push({ light, offset: light.position.clone() })
   }
   root.add(new THREE.HemisphereLight(0xdfe8f5, 0x303540, 1.1))
@@ -279,6 +284,7 @@ function addLight(
   root: THREE.Group,
   l: { pos: number[]; dir: number[]; directional: boolean; diffuse: number[]; castShadow: boolean },
   extent: number,
+  shadowMapSize: number,
 ): THREE.DirectionalLight | THREE.SpotLight {
   const color = new THREE.Color(l.diffuse[0] ?? 0.7, l.diffuse[1] ?? 0.7, l.diffuse[2] ?? 0.7)
   const pos = new THREE.Vector3(l.pos[0] ?? 0, l.pos[1] ?? 0, l.pos[2] ?? 3)
@@ -302,7 +308,7 @@ function addLight(
   }
   light.target.position.copy(l.directional ? new THREE.Vector3(0, 0, 0) : pos.clone().add(dir))
   light.castShadow = l.castShadow
-  light.shadow.mapSize.set(1024, 1024)
+  light.shadow.mapSize.set(shadowMapSize, shadowMapSize)
   light.shadow.bias = -0.0005
   root.add(light)
   root.add(light.target)
