@@ -1,10 +1,11 @@
-// `iwb bench <sim|learn|store|query|queue>`: one entry for every benchmark; each sub-benchmark is its own command module.
+// `iwb bench <sim|learn|store|query|queue|frames>`: one entry for every benchmark; each sub-benchmark is its own command module.
 import { UsageError, type Command } from '../command'
 import { command as simBench } from './bench-sim'
 import { command as learnBench } from './bench-learn'
 import { command as storeBench } from './bench-store'
 import { command as queryBench } from './bench-query'
 import { command as queueBench } from './bench-queue'
+import { command as framesBench } from './bench-frames'
 
 const benches: Record<string, Command> = {
   sim: simBench,
@@ -12,13 +13,14 @@ const benches: Record<string, Command> = {
   store: storeBench,
   query: queryBench,
   queue: queueBench,
+  frames: framesBench,
 }
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'benchmarks reported as ratios: sim, learn, store, query, queue',
+  summary: 'benchmarks reported as ratios: sim, learn, store, query, queue, frames',
   usage: [
-    'iwb bench <sim|learn|store|query|queue|all> [options] [--json]',
+    'iwb bench <sim|learn|store|query|queue|frames|all> [options] [--json]',
     ...Object.values(benches).map((b) => `  ${b.usage}`),
   ].join('\n'),
   subcommands: benches,
