@@ -4,20 +4,18 @@
 import { createHash, type Hash } from 'node:crypto'
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { fromBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import {
   EXPORT_FILES,
   EXPORT_FORMAT,
   EXPORT_VERSION,
   TASK_FILE_CHUNK,
-  encodeVector,
   type ExportFile,
   type Manifest,
 } from './export-format'
 import { labelExportRow, type LabelRow } from './label-columns'
 import { sessionExportRow, type SessionRow } from './session-rows'
-import { EVALUATION, POLICY, QUERY } from './table-columns'
+import { EPISODE, EVALUATION, POLICY, QUERY, STEP, TASK } from './table-columns'
 import type { Workspace } from './workspace'
 
 export interface ExportOptions {
@@ -113,13 +111,7 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
           ? `WHERE task_id IN (SELECT task_id FROM sessions ${sessionFilter} UNION SELECT task_id FROM episodes ${episodeFilter})`
           : ''
       } ORDER BY id`,
-      map: (r) => ({
-        taskId: r.task_id,
-        mjcfHash: r.mjcf_hash,
-        mujocoVersion: r.mujoco_version,
-        firstUsedAt: r.first_used_at,
-        lastUsedAt: r.last_used_at,
-      }),
+      map: (r) => TASK.toJson(TASK.fromRow(r)),
     },
     'task_files.jsonl': {
       // The workspace's own tasks (whole export), or those the exported sessions and episodes use.
@@ -154,37 +146,22 @@ export function exportWorkspace(ws: Workspace, outDir: string, options: ExportOp
         FROM episodes ${episodeFilter} ORDER BY id`,
       map: (r) => ({
         id: r.id,
-        taskId: r.task_id,
         sessionId: r.owner,
-        kind: r.kind,
-        complete: r.complete === 1,
-        // A recording still in progress elsewhere goes out as what it is in this snapshot: partial.
-        interrupted: r.interrupted === 1 || (r.complete === 0 && r.writer_pid !== null),
-        ret: r.ret,
-        steps: r.steps,
-        operator: r.operator,
-        createdAt: r.created_at,
-        finishedAt: r.finished_at,
         versionOf: r.version_link,
-        replaced: r.replaced === 1,
-        // only when merged: exports of workspaces without merges stay as they were
-        ...(r.merged_from ? { mergedFrom: JSON.parse(r.merged_from as string) as unknown } : {}),
+        // A recording still in progress elsewhere goes out as what it is in this snapshot: partial.
+        ...EPISODE.toJson(
+          EPISODE.fromRow({
+            ...r,
+            interrupted: r.interrupted === 1 || (r.complete === 0 && r.writer_pid !== null) ? 1 : 0,
+          }),
+        ),
       }),
     },
     'steps.jsonl': {
-      sql: `SELECT episode_id, idx, state, observation, action, reward, source, bad FROM steps ${
+      sql: `SELECT episode_id, ${STEP.list} FROM steps ${
         scoped ? `WHERE episode_id IN (SELECT id FROM episodes ${episodeFilter})` : ''
       } ORDER BY episode_id, idx`,
-      map: (r) => ({
-        episodeId: r.episode_id,
-        index: r.idx,
-        state: encodeVector(fromBlob(r.state as Buffer)),
-        observation: encodeVector(fromBlob(r.observation as Buffer)),
-        action: encodeVector(fromBlob(r.action as Buffer)),
-        reward: r.reward,
-        source: r.source,
-        ...(r.bad === 1 ? { bad: true } : {}),
-      }),
+      map: (r) => ({ episodeId: r.episode_id, ...STEP.toJson(STEP.fromRow(r)) }),
     },
     'labels.jsonl': {
       sql: `SELECT * FROM labels ${childFilter} ORDER BY id`,

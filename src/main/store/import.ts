@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto'
 import { closeSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
-import { toBlob } from './codec'
 import { StoreError, toStoreError } from './errors'
 import { openRegular } from './plain-file'
 import {
@@ -16,13 +15,12 @@ import {
   EXPORT_VERSION,
   Manifest,
   TASK_FILES_SINCE,
-  decodeVector,
   rowSchemas,
   type ExportFile,
   type ExportRow,
 } from './export-format'
 import { LABEL } from './label-columns'
-import { EVALUATION, POLICY, QUERY } from './table-columns'
+import { EPISODE, EVALUATION, POLICY, QUERY, STEP, TASK } from './table-columns'
 import { SCHEMA_VERSION } from './migrations'
 import { insertSession } from './session-rows'
 import type { TaskShape, TaskShapes } from './types'
@@ -410,7 +408,6 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
     rows: {},
   }
   const p = ws.prepare
-  const blob = (v: (number | string)[]) => toBlob(decodeVector(v))
   const mapped = (m: Map<number, number>, old: number | null): number | null => (old === null ? null : m.get(old)!)
   const demoSessions: { id: number; offline: Extract<OfflineSource, { kind: 'demos' }> }[] = []
   const count = (name: ExportFile) => (result.rows[name] = (result.rows[name] ?? 0) + 1)
@@ -447,10 +444,10 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
             },
             'tasks.jsonl': (r) => {
               p(
-                `INSERT INTO tasks (task_id, mjcf_hash, mujoco_version, first_used_at, last_used_at) VALUES (?, ?, ?, ?, ?)
+                `INSERT INTO tasks (${TASK.list}) VALUES (?, ?, ?, ?, ?)
                  ON CONFLICT(task_id, mjcf_hash, mujoco_version) DO UPDATE SET
                    first_used_at = min(first_used_at, excluded.first_used_at), last_used_at = max(last_used_at, excluded.last_used_at)`,
-              ).run(r.taskId, r.mjcfHash, r.mujocoVersion, r.firstUsedAt, r.lastUsedAt)
+              ).run(...TASK.values(TASK.fromJson(r)))
               count('tasks.jsonl')
             },
             'task_files.jsonl': (r, where) => {
@@ -480,41 +477,15 @@ export function importExport(ws: Workspace, dir: string, options: ImportOptions)
               count('sessions.jsonl')
             },
             'episodes.jsonl': (r) => {
-              const info = p(
-                `INSERT INTO episodes (task_id, session_id, kind, complete, interrupted, ret, steps, operator, created_at,
-                   finished_at, version_of, replaced, merged_from)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-              ).run(
-                r.taskId,
-                mapped(result.sessions, r.sessionId),
-                r.kind,
-                r.complete ? 1 : 0,
-                r.interrupted ? 1 : 0,
-                r.ret,
-                r.steps,
-                r.operator,
-                r.createdAt,
-                r.finishedAt,
-                mapped(result.episodes, r.versionOf),
-                r.replaced ? 1 : 0,
-                r.mergedFrom ? JSON.stringify(r.mergedFrom) : null,
-              )
-              result.episodes.set(r.id, Number(info.lastInsertRowid))
+              const episode = EPISODE.insert(p, 'episodes', EPISODE.fromJson(r), {
+                session_id: mapped(result.sessions, r.sessionId),
+                version_of: mapped(result.episodes, r.versionOf),
+              })
+              result.episodes.set(r.id, episode)
               count('episodes.jsonl')
             },
             'steps.jsonl': (r) => {
-              p(
-                'INSERT INTO steps (episode_id, idx, state, observation, action, reward, source, bad) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-              ).run(
-                result.episodes.get(r.episodeId)!,
-                r.index,
-                blob(r.state),
-                blob(r.observation),
-                blob(r.action),
-                r.reward,
-                r.source,
-                r.bad ? 1 : 0,
-              )
+              STEP.insert(p, 'steps', STEP.fromJson(r), { episode_id: result.episodes.get(r.episodeId)! })
               count('steps.jsonl')
             },
             'labels.jsonl': (r) => {
