@@ -1,6 +1,6 @@
 // Who is at the controls: asked once in the page and remembered in this browser (localStorage), then stored with
 // every demonstration recorded and every query answered, so sessions and `iwb cost` can tell operators apart.
-import { ref, watch, type Ref } from 'vue'
+import { effectScope, ref, watch, type Ref } from 'vue'
 
 const KEY = 'iwb.operator'
 /** the store keeps at most 100 characters (contract: teleop.record, queries.answer) */
@@ -12,12 +12,24 @@ export interface OperatorNameOptions {
 }
 
 /** The operator's name as typed (trimmed and bounded when read through `current()`); '' when not given. */
-export function useOperatorName(options: OperatorNameOptions = {}): {
+export interface OperatorNameRef {
   name: Ref<string>
   current: () => string | undefined
-} {
-  const storage =
-    options.storage !== undefined ? options.storage : typeof window !== 'undefined' ? window.localStorage : null
+}
+
+/** the page's one name (default storage): every view and the query inbox see a change at once */
+let shared: OperatorNameRef | null = null
+
+export function useOperatorName(options: OperatorNameOptions = {}): OperatorNameRef {
+  if (options.storage === undefined) {
+    // created once, outside any component, so its watch outlives the view that asked first
+    shared ??= effectScope(true).run(() => named(typeof window !== 'undefined' ? window.localStorage : null))!
+    return shared
+  }
+  return named(options.storage)
+}
+
+function named(storage: OperatorNameOptions['storage']): OperatorNameRef {
   const read = (): string => {
     try {
       return storage?.getItem(KEY) ?? ''
