@@ -1,19 +1,11 @@
 // Debian's Chromium driven by playwright-core (`npx playwright install` cannot download browsers here).
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core'
+import { CHROMIUM_ARGS, chromiumPath } from '../../../src/main/frames/chromium'
 
-export const CHROMIUM_PATH = process.env.IWB_CHROMIUM ?? '/usr/bin/chromium'
-
-/** Flags that work on these machines: no sandbox (containers), no network chatter, software WebGL. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-]
+// The same Chromium and flags the dataset images' renderer launches (src/main/frames/chromium.ts).
+export const CHROMIUM_PATH = chromiumPath()
+export { CHROMIUM_ARGS }
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
