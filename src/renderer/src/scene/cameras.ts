@@ -2,8 +2,9 @@
 // model's own <camera>. SceneView (the page) and the frame renderer (exported dataset images) both place their
 // cameras here, so an exported image is taken from where the person looked.
 import * as THREE from 'three'
-import type { SceneGeometry } from '../../../shared/contract'
+import type { Frame, SceneGeometry } from '../../../shared/contract'
 import { mjQuat } from './build-scene'
+import { framingView, modelBounds } from './framing'
 
 export interface OpeningView {
   position: THREE.Vector3
@@ -15,8 +16,17 @@ export interface OpeningView {
 /** The preset views' field of view (degrees); a model's camera brings its own. */
 export const PRESET_FOV = 45
 
-/** The view a scene opens with: from the front-right and well above, the robot (not the floor) filling it. */
-export function openingView(geo: Pick<SceneGeometry, 'extent'>): OpeningView {
+/**
+ * The view a scene opens with: from the front-right and well above, the robot (not the floor) filling it. Given the
+ * model's pose (a frame) and the view's width / height, the whole model is framed (framing.ts); without one, or for
+ * a model of only a floor, MuJoCo's extent around the origin.
+ */
+export function openingView(
+  geo: Pick<SceneGeometry, 'extent' | 'geoms' | 'sites' | 'trackBody'>,
+  posed?: { frame: Pick<Frame, 'xpos' | 'xquat'>; aspect: number },
+): OpeningView {
+  const bounds = posed ? modelBounds(geo, posed.frame) : null
+  if (bounds && posed) return framingView(bounds, PRESET_FOV, posed.aspect)
   // extent covers the whole model (floors included); planar tasks (maze, arm) need the height, walkers still read side-on
   const e = Math.min(3, Math.max(0.4, geo.extent))
   return {
