@@ -109,6 +109,11 @@ export interface AlgorithmDescriptor {
   help: string
   /** where the page starts its sessions: the Sessions view's list, or the Takeover view (a person's takeovers) */
   startedFrom: 'sessions' | 'takeover'
+  /**
+   * The robot asks for help: with a person in the page it asks them to take over in the Takeover view (a sound and
+   * a banner), and the steps they hold are its labels, instead of frozen queries (ThriftyDAgger, EnsembleDAgger)
+   */
+  asksTakeover?: boolean
   /** its parameters: a strict object schema with every default and bound; absent: none */
   params?: z.ZodType<Record<string, unknown>>
   /** how labels write those parameters that have a short form, by key (the others are given as JSON) */
@@ -212,6 +217,7 @@ const REGISTRY = [
     },
     offline: null,
     oracle: true,
+    asksTakeover: true,
     learners: (p) => EnsembleDaggerParams.parse(p).members,
   },
   {
@@ -232,6 +238,7 @@ const REGISTRY = [
     },
     offline: null,
     oracle: true,
+    asksTakeover: true,
     learners: (p) => ThriftyDaggerParams.parse(p).members,
   },
 ] as const satisfies readonly AlgorithmDescriptor[]
@@ -253,6 +260,11 @@ export function algorithm(id: string): AlgorithmDescriptor & { id: AlgoId } {
 export function listText(items: readonly string[], last = 'and'): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`
 }
+
+/** The algorithms a person runs in the Takeover view: takeovers (HG-DAgger) and the robot asking for them. */
+export const TAKEOVER_ALGOS: readonly AlgoId[] = ALGORITHMS.filter(
+  (a) => a.startedFrom === 'takeover' || ('asksTakeover' in a && a.asksTakeover),
+).map((a) => a.id)
 
 /** The algorithms that take offline labels: 'bc', 'warm-stagger'. */
 export const OFFLINE_ALGOS: readonly AlgoId[] = ALGORITHMS.filter((a) => a.offline !== null).map((a) => a.id)

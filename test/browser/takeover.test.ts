@@ -67,7 +67,10 @@ describe('Takeover view', () => {
       const [session] = ws.listSessions()
       expect(session).toMatchObject({ algo: 'hg-dagger', oracle: 'human', labels: BUDGET / C, status: 'finished' })
       const labels = ws.db
-        .prepare('SELECT source, cost, action, human_seconds FROM labels WHERE session_id = ? ORDER BY id')
+        // the learner's own steps (source 'policy', cost 0) are kept beside the person's: their labels alone here
+        .prepare(
+          "SELECT source, cost, action, human_seconds FROM labels WHERE session_id = ? AND source <> 'policy' ORDER BY id",
+        )
         .all(session.id) as {
         source: string
         cost: number

@@ -7,6 +7,8 @@
 // Until the first label is stored the oracle drives the whole episode (the method starts from expert data; fresh
 // learners agree on their initial output). A query after steps the robot drove on its own is a context switch
 // (Query.contextSwitch). A round is one episode; after IDLE_EPISODES episodes in a row without a question the session is done.
+// With a person in the page (person-takeover.ts) the robot asks them to take over instead of querying: while it
+// asks it drives on, and the steps they hold are the labels (they drive while they hold).
 import { EnsembleDaggerParams } from '../../../../shared/algorithms'
 import {
   labelHistory,
@@ -25,6 +27,7 @@ import {
   restoreTally,
   type GateTally,
 } from '../doubt'
+import { livePerson, personStep } from '../person-takeover'
 
 export class EnsembleDAgger implements Algorithm {
   readonly name = 'ensemble-dagger'
@@ -54,29 +57,50 @@ export class EnsembleDAgger implements Algorithm {
     let askedBefore = false
     let oracleDrives = false
     const fresh = ctx.interactiveCost === 0 && ctx.offlineCost === 0
-    for (let k = 0; k < ctx.task.horizon && labels.length < maxLabels && !ctx.signal?.aborted; k++) {
-      const own = Float64Array.from(ctx.learner.act(obs))
-      const doubt = ensembleSpread(ensemble, obs, ctx.task)
-      // untrained learners agree on nothing learned (their actions sit near their initial zero): the method starts
-      // from the expert's data, so until a first label is stored the oracle drives and labels
-      const ask = fresh || oracleDrives || doubt > this.params.spread
-      let action: ArrayLike<number> = own
-      if (ask) {
-        const contextSwitch = !askedBefore
-        const l = await ctx.query(obs, k, labelHistory(ctx) ?? undefined, { contextSwitch })
-        if (contextSwitch) t.switches++
-        asked++
-        if (l) {
-          labels.push(l)
-          action = l.action
-          oracleDrives = actionDistance(own, l.action, ctx.task) > this.params.safety
-        } else oracleDrives = false
+    const person = livePerson(ctx)
+    const episode = t.episodes
+    try {
+      for (let k = 0; k < ctx.task.horizon && labels.length < maxLabels && !ctx.signal?.aborted; k++) {
+        const own = Float64Array.from(ctx.learner.act(obs))
+        const doubt = ensembleSpread(ensemble, obs, ctx.task)
+        // untrained learners agree on nothing learned (their actions sit near their initial zero): the method starts
+        // from the expert's data, so until a first label is stored the oracle drives and labels
+        const ask = fresh || oracleDrives || doubt > this.params.spread
+        let action: ArrayLike<number> = own
+        if (person) {
+          if (ask && !askedBefore) t.switches++
+          if (ask) asked++
+          const l = await personStep(ctx, person, {
+            observation: obs,
+            step: k,
+            episode,
+            learnerAction: own,
+            asked: ask,
+          })
+          if (l) {
+            labels.push(l)
+            action = l.action
+          }
+          oracleDrives = l !== null
+        } else if (ask) {
+          const contextSwitch = !askedBefore
+          const l = await ctx.query(obs, k, labelHistory(ctx) ?? undefined, { contextSwitch })
+          if (contextSwitch) t.switches++
+          asked++
+          if (l) {
+            labels.push(l)
+            action = l.action
+            oracleDrives = actionDistance(own, l.action, ctx.task) > this.params.safety
+          } else oracleDrives = false
+        }
+        askedBefore = ask
+        const r = ctx.env.step(Float64Array.from(action))
+        t.steps++
+        obs = r.observation
+        if (r.terminated || r.truncated) break
       }
-      askedBefore = ask
-      const r = ctx.env.step(Float64Array.from(action))
-      t.steps++
-      obs = r.observation
-      if (r.terminated || r.truncated) break
+    } finally {
+      person?.endEpisode?.()
     }
     // An episode cut short by a pause is not counted: the resumed session replays it from its start.
     if (ctx.signal?.aborted) return { labels: [], phase: 'ensemble' }

@@ -27,6 +27,8 @@ export interface TakeoverStep {
   step: number
   /** the episode's index in the session (0-based) */
   episode: number
+  /** the robot asks the person to take over here (ThriftyDAgger, EnsembleDAgger with a person in the page) */
+  asked?: boolean
 }
 
 /** The person's part of a step: their action while they hold the button (null while they watch). */
@@ -145,7 +147,8 @@ export class Takeover implements Algorithm {
   }
 }
 
-function clip(a: ArrayLike<number>, task: TaskInfo): Float64Array {
+/** The person's action within the task's bounds; one line when it is not a finite action of the task's size. */
+export function clip(a: ArrayLike<number>, task: TaskInfo): Float64Array {
   if (a.length !== task.actDim)
     throw new RangeError(`the person's action has ${a.length} values, task ${task.id} takes ${task.actDim}`)
   const out = new Float64Array(task.actDim)

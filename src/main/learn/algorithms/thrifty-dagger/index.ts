@@ -6,7 +6,9 @@
 // target rate of context switches: after each episode, the (1 - switchRate) quantiles of the novelty and the risk
 // the learner showed at the states it saw, so that about `switchRate` of its states would turn to the person.
 // Until the first labels are stored the person drives (the method starts from offline data). A round is one
-// episode; after IDLE_EPISODES episodes in a row without a question the session is done.
+// episode; after IDLE_EPISODES episodes in a row without a question the session is done. With a person in the page
+// (person-takeover.ts) the robot asks them to take over instead of querying: while it asks, it drives on; the steps
+// they hold are the labels, and letting go hands back.
 import { ThriftyDaggerParams } from '../../../../shared/algorithms'
 import {
   labelHistory,
@@ -26,6 +28,7 @@ import {
   type GateTally,
 } from '../doubt'
 import { CRITIC_LIMITS, RiskCritic, riskTargets, type RiskSample } from './risk-critic'
+import { livePerson, personStep } from '../person-takeover'
 
 /** The learner's novelty and risk at the states it saw, kept to set the thresholds from (the most recent). */
 const SEEN = 2_000
@@ -125,38 +128,61 @@ export class ThriftyDAgger implements Algorithm {
     let asked = 0
     let personDrives = false
     let failed = false
-    for (let k = 0; k < ctx.task.horizon && labels.length < maxLabels && !ctx.signal?.aborted; k++) {
-      const own = Float64Array.from(ctx.learner.act(obs))
-      const novelty = ensembleSpread(ensemble, obs, ctx.task)
-      const risk = critic.risk(obs, own)
-      novelties.push(novelty)
-      risks.push(risk)
-      const alarmed = fresh || s.novelty === null || novelty > s.novelty || risk > (s.risk ?? Infinity)
-      let contextSwitch = false
-      if (!personDrives && alarmed) {
-        personDrives = true
-        contextSwitch = true
-        t.switches++
+    const person = livePerson(ctx)
+    /** the live person holds the controls (they took over) */
+    let holding = false
+    const episode = t.episodes
+    try {
+      for (let k = 0; k < ctx.task.horizon && labels.length < maxLabels && !ctx.signal?.aborted; k++) {
+        const own = Float64Array.from(ctx.learner.act(obs))
+        const novelty = ensembleSpread(ensemble, obs, ctx.task)
+        const risk = critic.risk(obs, own)
+        novelties.push(novelty)
+        risks.push(risk)
+        const alarmed = fresh || s.novelty === null || novelty > s.novelty || risk > (s.risk ?? Infinity)
+        let contextSwitch = false
+        if (!personDrives && alarmed) {
+          personDrives = true
+          contextSwitch = true
+          t.switches++
+        }
+        let action: ArrayLike<number> = own
+        if (person) {
+          // the robot drives on while it asks; the person's held steps are labels, letting go hands back
+          if (personDrives && !holding) asked++
+          const l = await personStep(ctx, person, {
+            observation: obs,
+            step: k,
+            episode,
+            learnerAction: own,
+            asked: personDrives && !holding,
+          })
+          if (l) {
+            labels.push(l)
+            action = l.action
+            holding = true
+          } else if (holding) holding = personDrives = false
+        } else if (personDrives) {
+          const l = await ctx.query(obs, k, labelHistory(ctx) ?? undefined, { contextSwitch })
+          asked++
+          if (l) {
+            labels.push(l)
+            action = l.action
+            // the person hands back once the learner would do what they do, and it is neither novel nor risky here
+            if (!alarmed && actionDistance(own, l.action, ctx.task) <= this.params.handBack) personDrives = false
+          } else personDrives = false
+        }
+        visited.push([...obs, ...Array.from(action)])
+        const r = ctx.env.step(Float64Array.from(action))
+        t.steps++
+        obs = r.observation
+        if (r.terminated || r.truncated) {
+          failed = r.terminated && r.info.success !== true
+          break
+        }
       }
-      let action: ArrayLike<number> = own
-      if (personDrives) {
-        const l = await ctx.query(obs, k, labelHistory(ctx) ?? undefined, { contextSwitch })
-        asked++
-        if (l) {
-          labels.push(l)
-          action = l.action
-          // the person hands back once the learner would do what they do, and it is neither novel nor risky here
-          if (!alarmed && actionDistance(own, l.action, ctx.task) <= this.params.handBack) personDrives = false
-        } else personDrives = false
-      }
-      visited.push([...obs, ...Array.from(action)])
-      const r = ctx.env.step(Float64Array.from(action))
-      t.steps++
-      obs = r.observation
-      if (r.terminated || r.truncated) {
-        failed = r.terminated && r.info.success !== true
-        break
-      }
+    } finally {
+      person?.endEpisode?.()
     }
     if (ctx.signal?.aborted) return { labels: [], phase: 'thrifty' }
     t.episodes++
