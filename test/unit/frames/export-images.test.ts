@@ -208,3 +208,41 @@ print(json.dumps(r))`
     ])
   })
 })
+
+describe('iwb export --cameras refuses in one line', () => {
+  const refused = async (args: string[], env: Record<string, string> = {}) => {
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
+    Object.assign(process.env, env)
+    try {
+      const io = capture()
+      const code = await main(
+        ['export', '--db', db, '--task', TASK, '--out', tmp.path(`r-${Math.random()}`), ...args],
+        io,
+      )
+      expect(code).not.toBe(0)
+      const lines = io.stderr.filter((l) => l.startsWith('iwb '))
+      expect(lines).toHaveLength(1)
+      return lines[0]
+    } finally {
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+    }
+  }
+  it('a size out of bounds or odd, a format without images, size without cameras', async () => {
+    expect(await refused(['--format', 'lerobot', '--cameras', 'free', '--image-size', '1024'])).toMatch(/--image-size/)
+    expect(await refused(['--format', 'lerobot', '--cameras', 'free', '--image-size', '95'])).toMatch(/even/)
+    expect(await refused(['--format', 'lerobot-v2.1', '--cameras', 'free'])).toMatch(/not lerobot-v2\.1/)
+    expect(await refused(['--format', 'lerobot', '--image-size', '64'])).toMatch(/go with --cameras/)
+  })
+  it('missing Chromium or ffmpeg, before anything is written', async () => {
+    expect(
+      await refused(['--format', 'robomimic', '--cameras', 'free'], { IWB_CHROMIUM: '/nonexistent/chromium' }),
+    ).toMatch(
+      /^iwb export: camera images are rendered in Chromium, not found at \/nonexistent\/chromium: apt-get install chromium/,
+    )
+    expect(await refused(['--format', 'lerobot', '--cameras', 'free'], { IWB_FFMPEG: '/nonexistent/ffmpeg' })).toMatch(
+      /^iwb export: MP4 video needs ffmpeg, which did not run \(\/nonexistent\/ffmpeg\): apt-get install ffmpeg/,
+    )
+  })
+})

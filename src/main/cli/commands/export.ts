@@ -2,6 +2,7 @@
 // session or the whole workspace), or demonstrations / a session's labels as a robomimic HDF5 file or a LeRobot
 // dataset folder.
 import {
+  checkFfmpeg,
   collectEpisodes,
   collectSessionLabels,
   collectSessionQueries,
@@ -97,6 +98,8 @@ export const command: Command = {
         : sessions.length
           ? collectSessionLabels(ws, tasks, sessions[0])
           : collectEpisodes(ws, tasks, { taskId: values.task, episodeIds: values.episodes })
+      // MP4 video needs ffmpeg: said before a single image is drawn
+      if (images?.format === 'mp4' && format === 'lerobot') checkFfmpeg()
       const written = images
         ? await writeWithImages(dataset, images, (d) => datasetFormat(format).write(d, out), json)
         : await datasetFormat(format).write(dataset, out)
@@ -162,7 +165,7 @@ async function writeWithImages<T>(
       await open.close()
     }
   } finally {
-    bar.finish(quiet ? undefined : `${done} states rendered`)
+    if (done) bar.finish(quiet ? undefined : `${done} states rendered`)
     env.close()
   }
 }

@@ -5,6 +5,7 @@ export { writeRobomimic, readRobomimic } from './robomimic-lazy'
 export { writeLerobotV21, readLerobotV21, LEROBOT_V21 } from './lerobot-v21'
 export { writeLerobotV3, writeLerobotV3Images, readLerobotV3, LEROBOT_V3, type LerobotV3Options } from './lerobot-v3'
 export { validateDataset, insertDataset } from './import'
+export { checkFfmpeg } from './video'
 export {
   DATASET_FORMATS,
   EXPORT_FORMATS,
