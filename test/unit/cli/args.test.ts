@@ -134,7 +134,9 @@ async function usageError(argv: string[], line: RegExp): Promise<void> {
   const [first, ...usage] = io.stderr.join('\n').split('\n')
   // iwb bench sim: names the sub-command too
   const name =
-    argv[0] === 'bench' && ['sim', 'learn', 'store', 'query', 'queue'].includes(argv[1]) ? `bench ${argv[1]}` : argv[0]
+    argv[0] === 'bench' && ['sim', 'learn', 'store', 'query', 'queue', 'frames'].includes(argv[1])
+      ? `bench ${argv[1]}`
+      : argv[0]
   expect(first).toMatch(new RegExp(`^iwb ${name}: `))
   expect(first).toMatch(line)
   expect(usage[0]).toMatch(/^usage: iwb /)
@@ -156,6 +158,7 @@ describe('iwb commands refuse bad flags with one line and exit 2', () => {
       ['bench', 'store'],
       ['bench', 'query'],
       ['bench', 'queue'],
+      ['bench', 'frames'],
       ['worker', '--queue', 'redis://h'],
     ]
     for (const argv of cases) await usageError([...argv, '--bogus'], /unknown option '--bogus'$/)
@@ -172,6 +175,7 @@ describe('iwb commands refuse bad flags with one line and exit 2', () => {
       [['bench', 'store', '--record'], 'record'],
       [['bench', 'query', '--think-ms'], 'think-ms'],
       [['bench', 'queue', '--sessions'], 'sessions'],
+      [['bench', 'frames', '--side'], 'side'],
       [['worker', '--queue', 'redis://h', '--concurrency'], 'concurrency'],
     ]
     for (const [argv, name] of cases)
@@ -211,7 +215,7 @@ describe('iwb commands refuse bad flags with one line and exit 2', () => {
     expect(await main(['bench', 'store', '--steps', 'x'], bad)).toBe(2)
     expect(bad.stderr[1]).toBe('usage: iwb bench store [--steps N] [--record N] [--json]')
     await usageError(['tasks', '--', '--help'], /unexpected argument '--help'$/)
-    await usageError(['bench', 'constructor'], /which benchmark\? one of sim, learn, store, query, queue, all$/)
+    await usageError(['bench', 'constructor'], /which benchmark\? one of sim, learn, store, query, queue, frames, all$/)
   })
 
   it('a queue URL that is not redis:// or rediss://, without repeating its password', async () => {
