@@ -1,8 +1,9 @@
 // sessions.curves: what the comparison view plots: each session's evaluations against labels, cumulative cost
-// and human seconds (the store's cost-curve query). sessions.expert: the task's expert on the same evaluation
+// and human seconds (the store's cost-curve query), and its context switches. sessions.expert: the task's expert on the same evaluation
 // episodes, the reference line a learner's return is read against.
 import { hasExpert } from '../../experts/registry'
 import { taskInfo } from '../../sim/registry'
+import { sessionEffort } from '../../store'
 import { ExpertReturns } from '../expert-returns'
 import type { ServiceFactory } from '../service-types'
 import type { ServiceHandlers } from '../service-types'
@@ -16,7 +17,11 @@ export const compareService: ServiceFactory = (ctx) => {
   const handlers: ServiceHandlers = {
     'sessions.curves': async (input) => {
       const ws = await useWorkspace(ctx)
-      return input.sessionIds.map((id) => ({ session: ws.sessionInfo(id), points: ws.curve(id) }))
+      return input.sessionIds.map((id) => ({
+        session: ws.sessionInfo(id),
+        points: ws.curve(id),
+        contextSwitches: sessionEffort(ws, id).contextSwitches,
+      }))
     },
     'sessions.expert': async (input) => {
       const task = taskInfo(input.taskId) // throws for an unknown task

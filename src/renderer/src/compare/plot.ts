@@ -17,6 +17,8 @@ export const EFFORT_AXES: { key: EffortAxis; title: string }[] = [
 export interface Curve {
   session: SessionInfo
   points: EvaluationPoint[]
+  /** the times the robot turned to the person (queries it asked, takeovers started); absent: not known */
+  contextSwitches?: number
 }
 
 /**
@@ -167,6 +169,8 @@ export interface SummaryRow {
   humanSecondsTo80: number | null
   /** return gained per human second; null without human seconds */
   rohe: number | null
+  /** the session's context switches; null when not known */
+  contextSwitches: number | null
 }
 
 /** Each session's row; `expert` (the shown task's expert line) gives the seconds to 80% of its sessions. */
@@ -177,6 +181,7 @@ export function summarize(curves: Curve[], expert: (ExpertLine & { taskId: strin
     return {
       humanSecondsTo80: c.session.humanSeconds > 0 ? secondsToExpert(byCost, target) : null,
       rohe: returnOnHumanEffort(byCost),
+      contextSwitches: c.contextSwitches ?? null,
       session: c.session,
       evaluations: c.points.length,
       finalReturn: byCost.length ? byCost[byCost.length - 1].meanReturn : null,
