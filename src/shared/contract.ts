@@ -6,6 +6,8 @@ import { AdviceRunSettings } from './advice'
 import { PolicyChoice } from './policy-config'
 import { TASK_FILE_LIMITS, TASK_UPLOAD_BASE64_CHARS } from './task-limits'
 import { HumanMs, OperatorName } from './stored-values'
+import { OperatorFigure } from './operator-figures'
+import { DatasetEditInput, EpisodeEditInfo, EpisodeQualityInfo, PurgeInfo } from './dataset-edits'
 
 export { Algo, OfflineSource, OracleKind, SessionConfig }
 
@@ -31,6 +33,8 @@ export const TaskInfo = z.object({
   id: z.string(),
   title: z.string(),
   obsDim: z.number().int().positive(),
+  /** a name for each observation component (the Datasets view's plots); absent: obs[i] */
+  obsLabels: z.array(z.string()).optional(),
   actDim: z.number().int().positive(),
   controlHz: finite,
   horizon: z.number().int().positive(),
@@ -265,7 +269,14 @@ export const DatasetEpisode = DemoInfo.pick({
   createdAt: true,
   operator: true,
   success: true,
-}).extend({ tags: z.array(z.string()) })
+}).extend({
+  tags: z.array(z.string()),
+  /** quality figures (shared/dataset-edits.ts); absent where they could not be computed */
+  quality: EpisodeQualityInfo.nullable().optional(),
+  /** the episode an edit made this a version of, where a merge took it from */
+  versionOf: id.nullable().optional(),
+  mergedFrom: z.object({ workspace: z.string(), episodeId: id }).nullable().optional(),
+})
 export type DatasetEpisode = z.infer<typeof DatasetEpisode>
 
 /** Bounds of the dataset viewer: an episode's frames and vectors go to the page whole, so its length is capped. */
@@ -291,6 +302,8 @@ export const TakeoverLive = z.object({
   frame: Frame,
   /** the person drives this step (the button is held and their input is fresh) */
   held: z.boolean(),
+  /** the robot asks the person to take over here (ThriftyDAgger, EnsembleDAgger): the page beeps and says so */
+  asked: z.boolean().optional(),
   /** this episode so far */
   takeovers: z.number().int().nonnegative(),
   watchedSeconds: finite.nonnegative(),
@@ -347,6 +360,21 @@ export const AdvicePlan = z.object({
 })
 export type AdvicePlan = z.infer<typeof AdvicePlan>
 
+/** The person model `iwb person` fits (its canonical text) and its main figures, for the page. */
+export const PersonSummary = z.object({
+  model: z.string(),
+  /** the labels compared with the expert's action */
+  labels: z.number().int(),
+  /** the action error's spread (RMS over dimensions of the per-dimension spreads, fraction of the range) */
+  spread: finite.nullable(),
+  /** median seconds per query */
+  secondsPerQuery: finite.nullable(),
+  skipRate: finite.nullable(),
+  /** median takeover reaction delay in control steps */
+  reactionDelaySteps: finite.nullable(),
+})
+export type PersonSummary = z.infer<typeof PersonSummary>
+
 /** A label's cost in the person's seconds, measured from the workspace (`iwb cost`). */
 export const HumanCost = z.object({
   taskId: z.string().nullable(),
@@ -360,6 +388,8 @@ export const HumanCost = z.object({
   secondsPerTakeoverState: finite.nullable(),
   costRatio: finite.nullable(),
   costRatioBand: z.object({ lo: finite, hi: finite }).nullable(),
+  /** the person model fitted to the same person's labels (cost.measure with a task); null: nothing to fit */
+  person: PersonSummary.nullable().optional(),
 })
 export type HumanCost = z.infer<typeof HumanCost>
 
@@ -443,8 +473,17 @@ export const methods = {
       actions: z.array(vec),
       /** the task's success flag after each step; null for tasks without a success condition */
       success: z.array(z.boolean()).nullable().optional(),
+      /** the steps a person marked bad (iwb dataset mark-bad) */
+      bad: z.array(z.boolean()).optional(),
     }),
   },
+  /** an edit that makes new versions of a demonstration and keeps the old one (undo takes it back) */
+  'datasets.edit': { input: DatasetEditInput, output: EpisodeEditInfo },
+  'datasets.undo': { input: empty, output: EpisodeEditInfo },
+  /** the newest edits, newest first */
+  'datasets.edits': { input: empty, output: z.array(EpisodeEditInfo) },
+  /** removes replaced versions no session uses; without confirm it only says what it would remove */
+  'datasets.purge': { input: z.object({ confirm: z.boolean() }).strict(), output: PurgeInfo },
   'datasets.tag': {
     input: z
       .object({
@@ -470,7 +509,14 @@ export const methods = {
   },
   'sessions.curves': {
     input: z.object({ sessionIds: z.array(id).min(1) }).strict(),
-    output: z.array(z.object({ session: SessionInfo, points: z.array(EvaluationPoint) })),
+    output: z.array(
+      z.object({
+        session: SessionInfo,
+        points: z.array(EvaluationPoint),
+        /** the times the robot turned to the person (store/human-time.ts sessionEffort) */
+        contextSwitches: z.number().int().nonnegative().optional(),
+      }),
+    ),
   },
   /**
    * The task's expert on the chosen sessions' evaluation episodes (the comparison's reference line): null for a
@@ -503,8 +549,17 @@ export const methods = {
     output: z.object({ ok: z.boolean(), labels: z.number().int(), cost: finite }),
   },
   'queries.skip': { input: z.object({ queryId: id }).strict(), output: z.object({ ok: z.boolean() }) },
-  /** the prompts waiting for an answer now (a page that opens or reconnects shows them) */
-  'queries.pending': { input: empty, output: z.array(QueryPrompt) },
+  /**
+   * the prompts this page holds now (a page that opens or reconnects shows them). Pages call in every few seconds:
+   * that keeps what they hold and makes them candidates for the next prompt (one page answers each, see
+   * api/prompt-desk.ts); the operator names the page in a refusal to another page.
+   */
+  'queries.pending': {
+    input: z.object({ operator: OperatorName.min(1).optional() }).strict(),
+    output: z.array(QueryPrompt),
+  },
+  /** per operator, a session's answered queries and their seconds (the person's figures, one row a name) */
+  'queries.operators': { input: z.object({ sessionId: id }).strict(), output: z.array(OperatorFigure) },
 
   // Takeover sessions (hg-dagger with a person): the page streams the person's input while the learner drives.
   'takeover.steer': {

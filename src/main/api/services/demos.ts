@@ -1,6 +1,8 @@
 // demos.*: the recorded demonstrations of the workspace, and their replay for the page. Replay recomputes every
 // frame from the stored full physics state (setState + frame()), never by re-running actions, so it shows
-// exactly what was recorded.
+// exactly what was recorded. datasets.*: the Datasets view's list with quality figures, its replay, tags, and the
+// edits that keep old versions (store/episode-edits.ts): edit, undo, purge.
+import { DATASET_EDITS_SHOWN, type EpisodeQualityInfo } from '../../../shared/dataset-edits'
 import {
   DATASET_VIEW_LIMITS,
   type DatasetEpisode,
@@ -9,10 +11,22 @@ import {
   type SceneGeometry,
 } from '../../../shared/contract'
 import type { Env } from '../../sim/env'
-import { makeEnv } from '../../sim/registry'
+import { makeEnv, taskInfo } from '../../sim/registry'
 import { stepSuccess, successTrace } from '../../sim/success'
+import { qualityExpert, storedEpisodeQuality } from '../dataset-quality'
+import { fitOperator, personSummary } from '../person-summary'
 import {
+  flagOutliers,
+  listEdits,
+  markBad,
   measureHumanCost,
+  purgePlan,
+  purgeReplaced,
+  splitEpisode,
+  trimEpisode,
+  undoEdit,
+  type EpisodeEdit,
+  type EpisodeQuality,
   returnPreview,
   demonstrationTimes,
   type EpisodeInfo,
@@ -49,6 +63,19 @@ function datasetEpisode(e: EpisodeInfo, success: boolean | null): Omit<DatasetEp
 const MAX_PREVIEWS = 200
 /** episodes whose success is remembered (a settled episode never changes; one physics step each to recompute) */
 const MAX_REMEMBERED_SUCCESS = 20_000
+/** episodes whose quality figures are remembered, and the newest a list computes them for (each reads its steps) */
+const MAX_REMEMBERED_QUALITY = 20_000
+const MAX_QUALITY_LISTED = 1_000
+/** steps one list reads for figures not yet remembered; the rest get theirs on a later list */
+const QUALITY_STEPS_PER_LIST = 200_000
+
+const editInfo = (e: EpisodeEdit) => ({
+  id: e.id,
+  kind: e.kind,
+  replaced: e.replaced,
+  made: e.made,
+  createdAt: e.createdAt,
+})
 
 export function createDemosService(getWorkspace: () => Promise<Workspace>): {
   handlers: ServiceHandlers
@@ -91,6 +118,41 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): {
     return out
   }
 
+  // Each episode's quality figures, remembered like success (an edit makes new episodes, never changes one); the
+  // outliers are flagged over the list each time, as they depend on the others.
+  const figures = new Map<string, EpisodeQuality | null>()
+  const qualitiesOf = async (
+    ws: Workspace,
+    taskId: string,
+    list: EpisodeInfo[],
+  ): Promise<(EpisodeQualityInfo | null)[]> => {
+    const out: (EpisodeQuality | null)[] = []
+    let env: Env | null = null
+    let expert: ReturnType<typeof qualityExpert> | undefined
+    let budget = QUALITY_STEPS_PER_LIST
+    for (const [i, e] of list.entries()) {
+      const key = `${e.episodeId}:${e.createdAt}`
+      let q = figures.get(key)
+      if (q === undefined && i < MAX_QUALITY_LISTED && e.complete && e.steps > 0 && e.steps <= budget) {
+        budget -= e.steps
+        try {
+          env ??= await envFor(taskId)
+          if (expert === undefined) expert = qualityExpert(taskId)
+          q = storedEpisodeQuality(ws, e, env, taskInfo(taskId).controlHz, expert)
+        } catch {
+          q = null // a task no longer registered: no figures, the list still shows
+        }
+        if (figures.size >= MAX_REMEMBERED_QUALITY) figures.delete(figures.keys().next().value as string)
+        figures.set(key, q)
+      }
+      out.push(q ? { ...q, outliers: [] } : null)
+    }
+    flagOutliers(out.filter((q): q is EpisodeQuality => q !== null))
+    return out.map((q) =>
+      q ? { idleSeconds: q.idleSeconds, jerk: q.jerk, expertDistance: q.expertDistance, outliers: q.outliers } : null,
+    )
+  }
+
   const handlers: ServiceHandlers = {
     'demos.list': async (input) => {
       const ws = await getWorkspace()
@@ -113,16 +175,24 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): {
     },
     'cost.measure': async (input) => {
       const ws = await getWorkspace()
-      return measureHumanCost(ws, { taskId: input.taskId ?? null, operator: input.operator ?? null })
+      const operator = input.operator ?? null
+      const cost = measureHumanCost(ws, { taskId: input.taskId ?? null, operator })
+      // the person model beside the ratio: the page's person (oracle human) on this task
+      const task = input.taskId ? taskInfo(input.taskId) : null
+      return { ...cost, person: task ? personSummary(fitOperator(ws, task, 'human', operator)) : null }
     },
     'datasets.list': async (input) => {
       const ws = await getWorkspace()
       const tags = ws.episodeTags(input.taskId)
       const list = ws.listEpisodes({ taskId: input.taskId, kind: 'demonstration' })
       const success = await successesOf(ws, list)
+      const quality = await qualitiesOf(ws, input.taskId, list)
+      const versions = ws.episodeVersions(input.taskId)
       return list.map((e, i): DatasetEpisode => ({
         ...datasetEpisode(e, success[i]),
         tags: tags.get(e.episodeId) ?? [],
+        quality: quality[i],
+        ...versions.get(e.episodeId),
       }))
     },
     'datasets.episode': async (input) => {
@@ -146,6 +216,34 @@ export function createDemosService(getWorkspace: () => Promise<Workspace>): {
         success: trace,
         observations: episode.steps.map((s) => Array.from(s.observation)),
         actions: episode.steps.map((s) => Array.from(s.action)),
+        bad: episode.steps.map((s) => s.bad),
+      }
+    },
+    'datasets.edit': async (input) => {
+      const ws = await getWorkspace()
+      const e =
+        input.kind === 'trim'
+          ? trimEpisode(ws, input.episodeId, input)
+          : input.kind === 'split'
+            ? splitEpisode(ws, input.episodeId, input.at)
+            : markBad(ws, input.episodeId, input)
+      return editInfo(e)
+    },
+    'datasets.undo': async () => editInfo(undoEdit(await getWorkspace())),
+    'datasets.edits': async () =>
+      listEdits(await getWorkspace())
+        .slice(-DATASET_EDITS_SHOWN)
+        .reverse()
+        .map(editInfo),
+    'datasets.purge': async (input) => {
+      const ws = await getWorkspace()
+      const plan = input.confirm ? purgeReplaced(ws) : purgePlan(ws)
+      return {
+        removed: input.confirm,
+        episodes: plan.episodes.map((e) => e.episodeId),
+        steps: plan.steps,
+        kept: plan.kept,
+        edits: plan.edits,
       }
     },
     'datasets.tag': async (input) => {

@@ -34,6 +34,7 @@ export const twoWay: TaskDef = {
     id: 'two-way',
     title: 'Two-way wall',
     obsDim: 6,
+    obsLabels: ['x', 'y', 'velocity x', 'velocity y', 'goal − x', 'goal − y'],
     actDim: 2,
     controlHz: 20,
     horizon: 120,
