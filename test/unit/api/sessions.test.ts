@@ -145,7 +145,7 @@ describe('sessions with a human oracle', () => {
     expect(r1).toEqual({ ok: true, labels: 1, cost: 2 })
     await expect(
       api.call('queries.answer', { queryId: p1.queryId, action: a1, firstInputMs: 1, commitMs: 2 }),
-    ).rejects.toThrow(/not waiting/)
+    ).rejects.toThrow(/query \d+ was answered already on this page/)
 
     // Second prompt: skipped, no label.
     const p2 = await prompts.next()

@@ -6,13 +6,14 @@
 import { TakeoverEpisode, type Input, type Output, type QueryPrompt, type SessionInfo } from '../../../shared/contract'
 import { workbenchLimits } from '../../../shared/limits'
 import { sessionConfig, type SessionConfigInput } from '../../../shared/session-config'
-import { algorithm } from '../../../shared/algorithms'
+import { algorithm, TAKEOVER_ALGOS } from '../../../shared/algorithms'
 import { assertStandardisable, hasExpert } from '../../experts/registry'
 import type { HumanCommit } from '../../learn/human-oracle'
 import type { SessionProgress } from '../../learn/session-runner'
 import { drawThreads, SessionHost } from '../../session/host'
 import { taskInfo } from '../../sim/registry'
 import { resolveDemonstrations, type Workspace } from '../../store'
+import { PromptDesk } from '../prompt-desk'
 import type { Broadcaster } from '../service-types'
 
 export interface SessionManagerOptions {
@@ -33,12 +34,19 @@ export class SessionManager {
   /** lanes lent to sweeps run beside the manager (the advice's curves): they count against the cap too */
   private lent = 0
   private closed = false
+  /** which page answers which prompt when several pages answer (api/prompt-desk.ts) */
+  readonly desk: PromptDesk
 
   constructor(
     private readonly ws: Workspace,
     private readonly broadcaster: Broadcaster,
     private readonly options: SessionManagerOptions = {},
-  ) {}
+  ) {
+    this.desk = new PromptDesk({
+      live: () => this.prompts(),
+      broadcast: (p) => this.broadcaster.broadcast('query.prompt', p),
+    })
+  }
 
   /** At start-up: sessions left 'running' by a process that died (no live lease) can only be resumed: paused. */
   recover(): number[] {
@@ -97,7 +105,9 @@ export class SessionManager {
     const info = this.info(id) // throws not-found
     const r = this.runs.get(id)
     if (command === 'resume') {
-      if (r) return info
+      // a host whose session has stored its pause is still winding down: resume once it has ended
+      if (r && info.status === 'running') return info
+      if (r) await r.done
       if (info.status === 'finished' || info.status === 'cancelled')
         throw new Error(`session ${id} is ${info.status}; it cannot be resumed`)
       this.launch(id, run) // refuses, naming the owner, when it runs elsewhere
@@ -134,7 +144,7 @@ export class SessionManager {
     const r = this.runs.get(input.sessionId)
     if (!r) throw new Error(`session ${input.sessionId} is not running here`)
     const config = this.ws.openSession(input.sessionId).config
-    if (config.algo !== 'hg-dagger' || config.oracle !== 'human')
+    if (!TAKEOVER_ALGOS.includes(config.algo) || config.oracle !== 'human')
       throw new Error(`session ${input.sessionId} is not a takeover session with a person`)
     const { actDim } = taskInfo(config.taskId)
     if (input.held && input.action.length !== actDim)
@@ -142,33 +152,58 @@ export class SessionManager {
     r.steer(input.held, input.action)
   }
 
-  /** A takeover session's episodes so far, as kept with its last checkpoint (empty before the first). */
+  /**
+   * A takeover session's episodes so far, as kept with its last checkpoint (empty before the first, and for the
+   * sessions where the robot asks for takeovers, which log none).
+   */
   takeoverEpisodes(sessionId: number): TakeoverEpisode[] {
     const log = this.ws.openSession(sessionId)
-    if (log.config.algo !== 'hg-dagger') throw new Error(`session ${sessionId} is not a takeover session`)
+    if (!TAKEOVER_ALGOS.includes(log.config.algo)) throw new Error(`session ${sessionId} is not a takeover session`)
     const state = log.checkpoint()?.algorithm as { episodes?: unknown } | null | undefined
     const r = TakeoverEpisode.array().safeParse(state?.episodes ?? [])
     return r.success ? r.data : []
   }
 
-  async answer(input: Input<'queries.answer'>): Promise<Output<'queries.answer'>> {
-    const r = this.owner(input.queryId)
-    const commit: HumanCommit = {
-      action: input.action,
-      firstInputMs: input.firstInputMs,
-      commitMs: input.commitMs,
-      operator: input.operator,
+  /** A page's answer; `pageId` is the answering page, refused in one line when another page holds or took it. */
+  async answer(input: Input<'queries.answer'>, pageId: string): Promise<Output<'queries.answer'>> {
+    this.desk.take(pageId, input.queryId) // first: a second answer is told who answered
+    let r: SessionHost
+    let reply: { ok: boolean; error?: string }
+    try {
+      r = this.owner(input.queryId)
+      const commit: HumanCommit = {
+        action: input.action,
+        firstInputMs: input.firstInputMs,
+        commitMs: input.commitMs,
+        operator: input.operator,
+      }
+      reply = await r.answer(input.queryId, commit)
+    } catch (err) {
+      this.desk.undo(input.queryId)
+      throw err
     }
-    const reply = await r.answer(input.queryId, commit)
-    if (!reply.ok) throw new Error(reply.error ?? `query ${input.queryId} was not answered`)
+    if (!reply.ok) {
+      this.desk.undo(input.queryId)
+      throw new Error(reply.error ?? `query ${input.queryId} was not answered`)
+    }
+    this.desk.done(input.queryId)
     const info = this.info(r.sessionId)
     return { ok: true, labels: info.labels, cost: info.cost }
   }
 
-  async skip(queryId: number): Promise<boolean> {
+  /** A page passes on a query: false when it is not waiting, or is another page's. */
+  async skip(queryId: number, pageId: string): Promise<boolean> {
     const r = [...this.runs.values()].find((x) => x.prompts.has(queryId))
     if (!r) return false
-    return (await r.skip(queryId)).ok
+    try {
+      this.desk.take(pageId, queryId, 'skip')
+    } catch {
+      return false
+    }
+    const ok = (await r.skip(queryId)).ok
+    if (ok) this.desk.done(queryId)
+    else this.desk.undo(queryId)
+    return ok
   }
 
   /** No page is left to answer: pause the human sessions, abandoning their waiting queries (no label). */
@@ -234,7 +269,7 @@ export class SessionManager {
       lookaheadWorkers: drawThreads(),
       stopAfterLabels: run.stopAfterLabels,
       onProgress: (p) => this.progress(sessionId, p),
-      onPrompt: (p) => this.broadcaster.broadcast('query.prompt', p),
+      onPrompt: (p) => this.desk.offer(p),
       onLive: (l) => this.broadcaster.broadcast('takeover.live', l),
     })
     this.runs.set(sessionId, host)
