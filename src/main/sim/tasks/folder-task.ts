@@ -245,7 +245,8 @@ export function actuatorLabel(sim: MjSim, i: number): string {
 
 /**
  * The default gamepad mapping: stick axis i drives action i for the first four actuators, and the fifth takes the
- * triggers (right pushes up, left down); more are driven only through task.json's gamepad.
+ * triggers (right pushes up, left down); the page gives actions beyond those the d-pad and the stick clicks
+ * (renderer input/pad-state.ts) and says which stay 0.
  */
 function defaultGamepad(sim: MjSim): GamepadAxisMap[] {
   const out: GamepadAxisMap[] = []

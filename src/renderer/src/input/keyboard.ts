@@ -22,12 +22,21 @@ export const KEY_BUTTONS: Record<string, number> = {
   KeyQ: 6,
   KeyE: 7,
   KeyP: 9,
+  // the d-pad and the stick clicks: the spare inputs for actions the task's mapping leaves undriven
+  KeyI: 12,
+  KeyK: 13,
+  KeyJ: 14,
+  KeyL: 15,
+  KeyZ: 10,
+  KeyC: 11,
 }
 
 export const KEY_LEGEND: [string, string][] = [
   ['W A S D', 'left stick'],
   ['← ↑ → ↓', 'right stick'],
   ['Q / E', 'left / right trigger'],
+  ['I K J L', 'D-pad ↑ ↓ ← →'],
+  ['Z / C', 'L3 / R3 (stick clicks)'],
   ['Space (hold)', 'hold to act (RB)'],
   ['Enter', 'A: commit'],
   ['Esc', 'B: skip / cancel'],

@@ -72,7 +72,14 @@ export function applyDeadZone(raw: ArrayLike<number>, radius: number): Float32Ar
   return out
 }
 
-export function controlValue(state: PadState, source: GamepadAxisMap['source']): number {
+/**
+ * A control the page reads: task.json's sources, and the page's own spare ones for actions nothing else drives:
+ * the d-pad's two axes and the stick clicks (buttons no view takes for itself).
+ */
+export type PadSource = GamepadAxisMap['source'] | 'dpad-y' | 'dpad-x' | 'stick-clicks'
+export type PadMap = Omit<GamepadAxisMap, 'source'> & { source: PadSource }
+
+export function controlValue(state: PadState, source: PadSource): number {
   switch (source) {
     case 'axis0':
       return state.axes[0]
@@ -88,12 +95,39 @@ export function controlValue(state: PadState, source: GamepadAxisMap['source']):
       return state.buttons[7]
     case 'triggers':
       return state.buttons[7] - state.buttons[6]
+    case 'dpad-y':
+      return state.buttons[12] - state.buttons[13]
+    case 'dpad-x':
+      return state.buttons[15] - state.buttons[14]
+    case 'stick-clicks':
+      return state.buttons[11] - state.buttons[10]
   }
 }
 
+/** Spare inputs, in the order actions that nothing drives get them (the triggers only where the task uses neither). */
+const SPARE: PadSource[] = ['triggers', 'dpad-y', 'dpad-x', 'stick-clicks']
+
+/**
+ * What drives each action: the task's gamepad mapping (or stick axis i for action i), then the spare inputs for the
+ * actions it leaves undriven, in order (a model of ours with eight actions gets all eight on the pad); each spare
+ * one spans the action's range, up / right / R3 / RT positive.
+ */
+export function gamepadMapping(task: TaskInfo): PadMap[] {
+  const base: PadMap[] = taskMapping(task)
+  const driven = new Set(base.map((m) => m.action))
+  const triggers = base.some((m) => m.source === 'triggers' || m.source === 'trigger6' || m.source === 'trigger7')
+  const spare = SPARE.filter((s) => s !== 'triggers' || !triggers)
+  for (let a = 0; a < task.actDim && spare.length > 0; a++) {
+    if (driven.has(a)) continue
+    const half = Math.max(Math.abs(task.actionLow[a] ?? -1), Math.abs(task.actionHigh[a] ?? 1))
+    base.push({ action: a, source: spare.shift()!, scale: half, label: `action ${a}` })
+  }
+  return base
+}
+
 /** The task's gamepad mapping, or a default one: action i from stick axis i (x right, y up), full range. */
-export function gamepadMapping(task: TaskInfo): GamepadAxisMap[] {
-  if (task.gamepad && task.gamepad.length > 0) return task.gamepad
+function taskMapping(task: TaskInfo): GamepadAxisMap[] {
+  if (task.gamepad && task.gamepad.length > 0) return [...task.gamepad]
   const sources = ['axis0', 'axis1', 'axis2', 'axis3'] as const
   const out: GamepadAxisMap[] = []
   for (let i = 0; i < Math.min(task.actDim, sources.length); i++) {
@@ -104,10 +138,31 @@ export function gamepadMapping(task: TaskInfo): GamepadAxisMap[] {
   return out
 }
 
+/** Where each control is, for the legend: 'left stick ←→', 'D-pad ↑ / ↓'. */
+export const SOURCE_NAMES: Record<PadSource, string> = {
+  axis0: 'left stick ←→',
+  axis1: 'left stick ↑↓',
+  axis2: 'right stick ←→',
+  axis3: 'right stick ↑↓',
+  trigger6: 'LT',
+  trigger7: 'RT',
+  triggers: 'RT − LT',
+  'dpad-y': 'D-pad ↑ − ↓',
+  'dpad-x': 'D-pad → − ←',
+  'stick-clicks': 'R3 − L3 (stick clicks)',
+}
+
+/** The actions no control drives (a model with more actions than the pad has inputs): they stay 0. */
+export function unmappedActions(task: TaskInfo, mapping = gamepadMapping(task)): number[] {
+  const driven = new Set(mapping.map((m) => m.action))
+  return Array.from({ length: task.actDim }, (_, i) => i).filter((i) => !driven.has(i))
+}
+
 /** Each action component's name: its gamepad mapping's label ('fingertip left / right'), else 'a<i>'. */
 export function actionLabels(task: TaskInfo): string[] {
   const labels = Array.from({ length: task.actDim }, (_, i) => `a${i}`)
-  for (const m of gamepadMapping(task))
+  // the task's own names only: a spare input's 'action N' names nothing
+  for (const m of taskMapping(task))
     if (m.action < task.actDim && labels[m.action] === `a${m.action}`) labels[m.action] = m.label.slice(0, 60)
   return labels
 }
