@@ -4,24 +4,16 @@
 // stored without a name, so an operator's own fit counts none.
 import type { TaskInfo } from '../../shared/contract'
 import type { OperatorFigure } from '../../shared/operator-figures'
-import { fitPerson, type PersonFit } from '../learn/person-fit'
-import { demonstrationTimes, personRecord, secondsPerDemoState, type Workspace } from '../store'
+import type { PersonFit } from '../learn/person-fit'
+import type { Workspace } from '../store'
 import { operatorFigures } from '../store/operator-figures'
+import { fitOperator } from '../api/person-summary'
 
 export interface OperatorRow extends OperatorFigure {
   fit: PersonFit | null
 }
 
-/** The fit of the labels of `operator` (null: everyone's) in the task's sessions answered by `oracle`. */
-export function fitOperator(ws: Workspace, task: TaskInfo, oracle: string, operator: string | null): PersonFit {
-  const filter = { taskId: task.id, operator }
-  const record = personRecord(ws, { ...filter, oracle })
-  const demos = oracle === 'human' ? demonstrationTimes(ws, filter) : []
-  const steps = demos.reduce((s, d) => s + d.steps, 0)
-  const demoSecondsPerState =
-    steps > 0 ? secondsPerDemoState({ steps, seconds: demos.reduce((s, d) => s + d.seconds, 0) }) : null
-  return fitPerson({ ...record, demoSecondsPerState }, task)
-}
+export { fitOperator }
 
 /** One row per operator who answered the task's queries, named ones first. */
 export function operatorRows(ws: Workspace, task: TaskInfo, oracle: string): OperatorRow[] {

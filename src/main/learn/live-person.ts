@@ -66,6 +66,7 @@ export class LivePerson implements Supervisor {
       episode: s.episode,
       frame: { ...s.env.frame(), step: s.step, action: Array.from(action ?? s.learnerAction) },
       held,
+      ...(s.asked ? { asked: true } : {}),
       takeovers: e.takeovers,
       watchedSeconds: e.watched,
       heldSeconds: e.held,

@@ -19,7 +19,7 @@ import type { Env } from '../sim/env'
 import { adoptTask, makeEnv, taskInfo } from '../sim/registry'
 import { RolloutPool } from '../sim/rollout-pool'
 import { envTaskId, offlineShare } from '../../shared/session-config'
-import { algorithm as algorithmOf } from '../../shared/algorithms'
+import { algorithm as algorithmOf, TAKEOVER_ALGOS } from '../../shared/algorithms'
 import { demonstrationStates, type Demonstration } from '../learn/offline-source'
 import { loadDemonstrations, openWorkspace, type Workspace } from '../store'
 import type { FromSessionWorker, RunRequest, SessionOutcome, ToSessionWorker } from './protocol'
@@ -97,7 +97,8 @@ async function run(req: RunRequest): Promise<SessionOutcome> {
         answer: () => Promise.reject(new Error(`no simulated expert for task '${config.taskId}'`)),
       }
     } else throw new Error(`no simulated expert for task '${config.taskId}'`)
-    if (config.algo === 'hg-dagger' && config.oracle === 'human') {
+    // a person's takeover session, or one where the robot asks them to take over (the Takeover view)
+    if (TAKEOVER_ALGOS.includes(config.algo) && config.oracle === 'human') {
       person = new LivePerson({
         sessionId: req.sessionId,
         task: taskInfo(config.taskId),
