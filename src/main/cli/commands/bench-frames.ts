@@ -34,7 +34,7 @@ export const command: Command = {
     })
     if (!values.json)
       io.out(
-        `${r.taskId} ${r.cameras.join(',')} ${r.side}x${r.side}: ${r.framesPerSec} frames/s (${r.imagesPerSec} images/s) over ${r.frames} frames; Chromium started in ${r.startSec} s; Node ${r.nodeCpuMsPerFrame} ms CPU a frame (${r.cores} cores)`,
+        `${r.taskId} ${r.cameras.join(',')} ${r.side}x${r.side}: ${r.framesPerSec} frames/s (${r.imagesPerSec} images/s) over ${r.frames} frames; Chromium started in ${r.startSec} s; CPU a frame: ${r.treeCpuMsPerFrame ?? '?'} ms with Chromium's processes, Node ${r.nodeCpuMsPerFrame} ms (${r.cores} cores)`,
       )
     io.out(JSON.stringify(r))
     return 0
