@@ -40,10 +40,10 @@ describe('build warnings', () => {
 
     const passed: string[] = []
     quietWarnings({ code: 'CIRCULAR_DEPENDENCY', message: 'a -> b -> a' }, (w) =>
-      passed.push(typeof w === 'string' ? w : w.message),
+      passed.push(typeof w === 'object' ? w.message : String(w)),
     )
     quietWarnings({ code: 'INVALID_ANNOTATION', message: 'ours', id: `${repoRoot}/src/x.ts` }, (w) =>
-      passed.push(typeof w === 'string' ? w : w.message),
+      passed.push(typeof w === 'object' ? w.message : String(w)),
     )
     expect(passed).toEqual(['a -> b -> a', 'ours'])
   })
