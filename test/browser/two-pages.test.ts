@@ -10,8 +10,9 @@ import { waitFor } from '../wait-for'
 
 const wb = useWorkbenchPage()
 
-const named = (operator: string) => (page: Page) =>
-  page.addInitScript((name) => window.localStorage.setItem('iwb.operator', name), operator)
+const named = (operator: string) => async (page: Page) => {
+  await page.addInitScript((name) => window.localStorage.setItem('iwb.operator', name), operator)
+}
 
 /** The query id the page shows, or null. */
 async function shownQuery(page: Page): Promise<number | null> {
