@@ -236,15 +236,7 @@ export class TrainingCore {
   private draw(): number {
     const c = this.cumulative
     if (!c) return this.rng.int(this.n)
-    const u = this.rng.next() * c[c.length - 1]
-    let lo = 0
-    let hi = c.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (c[mid] > u) hi = mid
-      else lo = mid + 1
-    }
-    return lo
+    return firstPast(c, this.rng.next() * c[c.length - 1])
   }
 
   /** An epoch's order of the training split: shuffled, or drawn with replacement in proportion to the weights. */
@@ -261,17 +253,7 @@ export class TrainingCore {
     let t = 0
     train.forEach((r, i) => (sub[i] = t += c[r] - (r > 0 ? c[r - 1] : 0)))
     if (!(t > 0)) return train // the split drew only weightless rows: train on them as they are
-    return train.map(() => {
-      const u = this.rng.next() * t
-      let lo = 0
-      let hi = sub.length - 1
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1
-        if (sub[mid] > u) hi = mid
-        else lo = mid + 1
-      }
-      return train[lo]
-    })
+    return train.map(() => train[firstPast(sub, this.rng.next() * t)])
   }
 
   private incremental(extraSteps: number): UpdateResult {
@@ -378,4 +360,16 @@ export class TrainingCore {
   dispose(): void {
     this.net.dispose()
   }
+}
+
+/** The first index whose running sum passes u (binary search; sums ascending, u below the last). */
+function firstPast(sums: Float64Array, u: number): number {
+  let lo = 0
+  let hi = sums.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (sums[mid] > u) hi = mid
+    else lo = mid + 1
+  }
+  return lo
 }
