@@ -4,13 +4,10 @@
 import Database from 'better-sqlite3'
 import {
   accessSync,
-  closeSync,
   constants,
   copyFileSync,
   existsSync,
   mkdtempSync,
-  openSync,
-  readSync,
   rmSync,
   statSync,
   statfsSync,
@@ -18,7 +15,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
-import { toStoreError, StoreError } from './errors'
+import { sqliteCode, toStoreError, StoreError } from './errors'
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations'
 
 export interface OpenOptions {
@@ -52,31 +49,33 @@ function chooseVerify(file: string, verify: 'quick' | 'header' | 'auto'): 'quick
   return leftover || statSync(file).size <= AUTO_QUICK_CHECK_BYTES ? 'quick' : 'header'
 }
 
-const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
-
-/** Cheap structural check of the 100-byte database header; throws StoreError('corrupt'). */
-function checkHeader(file: string): void {
+/** A file too short for the 100-byte database header (stat only: see checkHeader). */
+function checkLength(file: string): void {
   const size = statSync(file).size
   if (size < 100)
     throw new StoreError('corrupt', `${file} is ${size} bytes, too short to be an SQLite database; refused`)
-  const header = Buffer.alloc(100)
-  const fd = openSync(file, 'r')
+}
+
+/**
+ * The header's checks, read through the connection itself. Reading it through node:fs would open and close a
+ * descriptor of the file, and closing any descriptor drops every POSIX lock this process holds on it, SQLite's
+ * included: another program (sqlite3, Python) that then closes the file believes it is the last, checkpoints and
+ * deletes the -wal under this process's open connections (test/unit/store/open-twice.test.ts).
+ */
+function checkHeader(db: Database.Database, file: string): void {
   try {
-    readSync(fd, header, 0, 100, 0)
-  } finally {
-    closeSync(fd)
+    db.pragma('schema_version') // reads page 1: a wrong magic string or page size is SQLITE_NOTADB
+  } catch (err) {
+    if (sqliteCode(err) === 'SQLITE_NOTADB')
+      throw new StoreError(
+        'corrupt',
+        `${file} does not start with a valid SQLite header: not a workspace, or damaged; refused`,
+        { cause: err },
+      )
+    throw err
   }
-  if (!header.subarray(0, 16).equals(SQLITE_MAGIC)) {
-    throw new StoreError(
-      'corrupt',
-      `${file} does not start with the SQLite header: not a workspace, or damaged; refused`,
-    )
-  }
-  const raw = header.readUInt16BE(16)
-  const pageSize = raw === 1 ? 65536 : raw
-  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) {
-    throw new StoreError('corrupt', `${file} has an invalid page size in its header (${raw}); refused`)
-  }
+  const pageSize = db.pragma('page_size', { simple: true }) as number
+  const size = statSync(file).size
   if (size % pageSize !== 0) {
     throw new StoreError(
       'corrupt',
@@ -275,7 +274,7 @@ export function openDatabase(
   if (present) checkNotEmpty(file)
   const exists = present && statSync(file).size > 0
   if (!present && readonly) throw new StoreError('not-found', `workspace ${file} does not exist`)
-  if (exists) checkHeader(file)
+  if (exists) checkLength(file)
   const verify = exists ? chooseVerify(file, options.verify ?? 'auto') : 'quick'
   if (present && !readonly) checkWritable(file)
   if (!present && !readonly) checkCreatable(file)
@@ -294,6 +293,7 @@ export function openDatabase(
     throw toStoreError(err, file)
   }
   try {
+    if (exists) checkHeader(db, file)
     // Also for an empty main file: a new workspace that crashed before its first checkpoint lives in its -wal.
     inspect(db, file, readonly, verify)
     if (!readonly) {
@@ -353,7 +353,7 @@ export function checkIntegrity(file: string): IntegrityReport {
     }
   try {
     checkRegularFile(file)
-    checkHeader(file)
+    checkLength(file)
   } catch (err) {
     return {
       ok: false,
@@ -367,6 +367,7 @@ export function checkIntegrity(file: string): IntegrityReport {
     const target = readonlyTarget(file)
     tidy = target.afterClose
     db = new Database(target.path, { readonly: true, fileMustExist: true })
+    checkHeader(db, file)
     const rows = db.pragma('integrity_check') as { integrity_check: string }[]
     const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok')
     const fk = db.pragma('foreign_key_check') as {
@@ -407,13 +408,14 @@ export interface WorkspaceDescription {
 export function describeWorkspace(file: string): WorkspaceDescription {
   if (!existsSync(file)) throw new StoreError('not-found', `${file} does not exist`)
   checkRegularFile(file)
-  checkHeader(file)
+  checkLength(file)
   let db: Database.Database | null = null
   let tidy = (): void => {}
   try {
     const target = readonlyTarget(file)
     tidy = target.afterClose
     db = new Database(target.path, { readonly: true, fileMustExist: true })
+    checkHeader(db, file)
     const tables = new Set(
       (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
         (r) => r.name,
