@@ -36,6 +36,8 @@ export const TaskInfo = z.object({
   /** a name for each observation component (the Datasets view's plots); absent: obs[i] */
   obsLabels: z.array(z.string()).optional(),
   actDim: z.number().int().positive(),
+  /** a name for each action component (an own model's actuators by joint or tendon); absent: the gamepad's labels */
+  actLabels: z.array(z.string()).optional(),
   controlHz: finite,
   horizon: z.number().int().positive(),
   operator: z.boolean(),

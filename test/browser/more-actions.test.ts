@@ -37,13 +37,13 @@ describe('a model with ten actions', () => {
 
       const rows = async (): Promise<string[]> =>
         (await page.locator('.legend tr').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim())
-      await expect.poll(rows, { timeout: 30_000 }).toContain('D-pad ↑ − ↓ action 5')
+      await expect.poll(rows, { timeout: 30_000 }).toContain('D-pad ↑ − ↓ h5')
       const legend = await rows()
       expect(legend).toContain('RT − LT h4 (RT + / LT -)')
-      expect(legend).toContain('D-pad → − ← action 6')
-      expect(legend).toContain('R3 − L3 (stick clicks) action 7')
-      expect(legend).toContain('no input left action 8 stays 0')
-      expect(legend).toContain('no input left action 9 stays 0')
+      expect(legend).toContain('D-pad → − ← h6')
+      expect(legend).toContain('R3 − L3 (stick clicks) h7')
+      expect(legend).toContain('no input left h8 (action 8) stays 0')
+      expect(legend).toContain('no input left h9 (action 9) stays 0')
 
       // hold to act and press d-pad up: the sixth action's bar goes to the top of its range
       const bar = page.locator('svg.action-bars g').nth(5).locator('rect').last()

@@ -36,6 +36,14 @@ describe('actions beyond the sticks and triggers', () => {
       [7, 'stick-clicks', 'action 7'],
     ])
     expect(actionLabels(ten)).toEqual(['h0', 'h1', 'h2', 'h3', 'h4', 'a5', 'a6', 'a7', 'a8', 'a9'])
+    // an own model names every actuator (actLabels): the spare inputs and the plots take those names
+    const named = { ...ten, actLabels: Array.from({ length: 10 }, (_, i) => `joint ${i}`) }
+    expect(
+      gamepadMapping(named)
+        .slice(5)
+        .map((m) => m.label),
+    ).toEqual(['joint 5', 'joint 6', 'joint 7'])
+    expect(actionLabels(named)[9]).toBe('joint 9')
     // a task whose mapping uses no trigger gets the triggers first
     const sticks = { ...ten, gamepad: ten.gamepad!.slice(0, 4) }
     expect(

@@ -543,6 +543,8 @@ export async function checkTaskFolder(
       actionLow,
       actionHigh,
       gamepad: file.gamepad ?? (ee ? eeGamepad(ee) : defaultGamepad(sim)),
+      // every actuator named, also those past the gamepad's mapping (the page's spare inputs and plots name them)
+      ...(ee ? {} : { actLabels: Array.from({ length: sim.nu }, (_, i) => actuatorLabel(sim, i)) }),
       description:
         (file.description ??
           (ee

@@ -117,10 +117,12 @@ export function gamepadMapping(task: TaskInfo): PadMap[] {
   const driven = new Set(base.map((m) => m.action))
   const triggers = base.some((m) => m.source === 'triggers' || m.source === 'trigger6' || m.source === 'trigger7')
   const spare = SPARE.filter((s) => s !== 'triggers' || !triggers)
+  const names = actionLabels(task)
   for (let a = 0; a < task.actDim && spare.length > 0; a++) {
     if (driven.has(a)) continue
     const half = Math.max(Math.abs(task.actionLow[a] ?? -1), Math.abs(task.actionHigh[a] ?? 1))
-    base.push({ action: a, source: spare.shift()!, scale: half, label: `action ${a}` })
+    const label = names[a] === `a${a}` ? `action ${a}` : names[a]
+    base.push({ action: a, source: spare.shift()!, scale: half, label })
   }
   return base
 }
@@ -158,9 +160,9 @@ export function unmappedActions(task: TaskInfo, mapping = gamepadMapping(task)):
   return Array.from({ length: task.actDim }, (_, i) => i).filter((i) => !driven.has(i))
 }
 
-/** Each action component's name: its gamepad mapping's label ('fingertip left / right'), else 'a<i>'. */
+/** Each action component's name: the task's own (actLabels), else its gamepad mapping's label, else 'a<i>'. */
 export function actionLabels(task: TaskInfo): string[] {
-  const labels = Array.from({ length: task.actDim }, (_, i) => `a${i}`)
+  const labels = Array.from({ length: task.actDim }, (_, i) => task.actLabels?.[i]?.slice(0, 60) || `a${i}`)
   // the task's own names only: a spare input's 'action N' names nothing
   for (const m of taskMapping(task))
     if (m.action < task.actDim && labels[m.action] === `a${m.action}`) labels[m.action] = m.label.slice(0, 60)
