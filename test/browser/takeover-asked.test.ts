@@ -4,6 +4,7 @@
 // the Sessions view then shows the person model fitted to them beside the measured cost ratio.
 import { describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/main/store'
+import { fromBlob } from '../../src/main/store/codec'
 import { taskInfo } from '../../src/main/sim/registry'
 import { useWorkbenchPage } from './helpers/use-page'
 import { setAxes, setButton } from './support/virtual-gamepad'
@@ -50,9 +51,7 @@ describe('Takeover view with ThriftyDAgger', () => {
       // the pad's stick drove: every label pushes the way the stick did
       const task = taskInfo('reacher-arm')
       for (const l of labels) {
-        const a = new Float64Array(
-          l.action.buffer.slice(l.action.byteOffset, l.action.byteOffset + l.action.byteLength),
-        )
+        const a = fromBlob(l.action)
         expect(a.length).toBe(task.actDim)
         expect(a.some((v) => Math.abs(v) > 0.1)).toBe(true)
       }

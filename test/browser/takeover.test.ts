@@ -3,6 +3,7 @@
 // 'intervention' labels with the pad's action, their cost C and the held seconds; the episode log is plotted.
 import { describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/main/store'
+import { fromBlob } from '../../src/main/store/codec'
 import { taskInfo } from '../../src/main/sim/registry'
 import { useWorkbenchPage } from './helpers/use-page'
 import { setAxes, setButton } from './support/virtual-gamepad'
@@ -82,9 +83,7 @@ describe('Takeover view', () => {
       // the pad's stick, not the learner's action: every label pushes the way the stick did (non-zero)
       const task = taskInfo('reacher-arm')
       for (const l of labels) {
-        const a = new Float64Array(
-          l.action.buffer.slice(l.action.byteOffset, l.action.byteOffset + l.action.byteLength),
-        )
+        const a = fromBlob(l.action)
         expect(a.length).toBe(task.actDim)
         expect(a.some((v) => Math.abs(v) > 0.1)).toBe(true)
       }
