@@ -3,10 +3,10 @@
 // an episode's start and end at the replay's cursor, marks a range bad, undoes the mark, and purges the replaced
 // versions after a confirmation. After each step the stored versions are checked in the SQLite file itself.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { makeEnv } from '../../src/main/sim/registry'
 import { listEdits, openWorkspace, type Workspace } from '../../src/main/store'
 import { dump } from '../unit/store/edit-helpers'
 import { useWorkbenchPage } from './helpers/use-page'
+import { recordCartpoleDemos } from './support/demonstrations'
 import { screenshot, shownErrors } from './support/workbench'
 
 const ids: number[] = []
@@ -16,25 +16,8 @@ const IDLE = [0, 1, 2, 3, 45]
 const wb = useWorkbenchPage()
 
 beforeAll(async () => {
-  const ws = openWorkspace(wb.db)
-  const env = await makeEnv('cartpole')
-  try {
-    for (const [e, idle] of IDLE.entries()) {
-      const rec = ws.startEpisode({ taskId: 'cartpole', kind: 'demonstration', operator: 'ana' })
-      let obs = env.reset(e + 1)
-      for (let i = 0; i < LENGTH; i++) {
-        const state = env.getState()
-        const action = [i < idle ? 0 : 0.3 + 0.5 * Math.sin(i / 6)]
-        const r = env.step(action)
-        rec.append({ state, observation: obs, action, reward: r.reward, source: 'demonstration' })
-        obs = r.observation
-      }
-      ids.push(rec.finish({ keep: true }).episodeId)
-    }
-  } finally {
-    env.close()
-    ws.close()
-  }
+  const actions = IDLE.map((idle) => (i: number) => (i < idle ? 0 : 0.3 + 0.5 * Math.sin(i / 6)))
+  ids.push(...(await recordCartpoleDemos(wb.db, LENGTH, actions)))
 })
 
 function stored<T>(read: (ws: Workspace) => T): T {

@@ -2,9 +2,9 @@
 // in the workspace; the viewer lists them, its timeline (scrub, play) moves the 3D replay and the plots' marker,
 // a tag is kept in the store, and deleting one episode leaves the others' steps untouched.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { makeEnv } from '../../src/main/sim/registry'
 import { openWorkspace } from '../../src/main/store'
 import { useWorkbenchPage } from './helpers/use-page'
+import { recordCartpoleDemos } from './support/demonstrations'
 import { screenshot, shownErrors } from './support/workbench'
 
 const ids: number[] = []
@@ -12,25 +12,13 @@ const LENGTH = 60
 const wb = useWorkbenchPage()
 
 beforeAll(async () => {
-  const ws = openWorkspace(wb.db)
-  const env = await makeEnv('cartpole')
-  try {
-    for (let e = 0; e < 3; e++) {
-      const rec = ws.startEpisode({ taskId: 'cartpole', kind: 'demonstration', operator: 'ana' })
-      let obs = env.reset(e + 1)
-      for (let i = 0; i < LENGTH; i++) {
-        const state = env.getState()
-        const action = [Math.sin(i / 6)]
-        const r = env.step(action)
-        rec.append({ state, observation: obs, action, reward: r.reward, source: 'demonstration' })
-        obs = r.observation
-      }
-      ids.push(rec.finish({ keep: true }).episodeId)
-    }
-  } finally {
-    env.close()
-    ws.close()
-  }
+  ids.push(
+    ...(await recordCartpoleDemos(
+      wb.db,
+      LENGTH,
+      [0, 1, 2].map(() => (i: number) => Math.sin(i / 6)),
+    )),
+  )
 })
 
 const stepsOf = (id: number): number => {
