@@ -16,6 +16,10 @@ export const IMAGE_LIMITS = {
   batchFrames: 256,
   /** and the most raw RGB bytes it carries (a batch of 512 x 512 images is smaller) */
   batchBytes: 32 * 2 ** 20,
+  /** headless Chromiums drawing at once; each holds one batch ahead in memory */
+  renderers: 4,
+  /** two keep a small machine's cores busy: SwiftShader's GPU process draws while the other page takes poses */
+  defaultRenderers: 2,
 } as const
 
 const side = z
@@ -36,6 +40,8 @@ export const DatasetImageSettings = z.object({
   height: side.default(IMAGE_LIMITS.defaultSide),
   /** LeRobot: MP4 video per camera (LeRobot's default) or PNG frames in the data files; robomimic stores raw uint8 */
   format: z.enum(['mp4', 'png']).default('mp4'),
+  /** Chromiums drawing batches side by side, the next ones fetched while a writer encodes the last */
+  renderers: z.number().int().min(1).max(IMAGE_LIMITS.renderers).default(IMAGE_LIMITS.defaultRenderers),
 })
 export type DatasetImageSettings = z.infer<typeof DatasetImageSettings>
 

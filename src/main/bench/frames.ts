@@ -1,17 +1,21 @@
-// `iwb bench frames`: camera images of stored states per second, as `iwb export --cameras` renders them (the
-// page's scene in a headless Chromium, a batch of poses per round trip), the browser's start timed apart.
+// `iwb bench frames`: camera images of stored states per second, drawn as `iwb export --cameras` draws them
+// (frames/dataset-images.ts: the page's scene in headless Chromiums, batches fetched ahead), without the encoding;
+// the browsers' start timed apart.
 import { readFileSync, readdirSync } from 'node:fs'
 import { cpus } from 'node:os'
-import { framesPerBatch } from '../../shared/dataset-images'
-import { openImageRenderer, type Pose } from '../frames/renderer'
+import { DatasetImageSettings } from '../../shared/dataset-images'
+import { datasetImages } from '../frames/dataset-images'
 import { makeEnv } from '../sim/registry'
 import { scriptedPolicy } from '../sim/scripted'
+import type { Dataset } from '../store'
 
 export interface FramesBenchOptions {
   taskId?: string
   cameras?: string[]
   side?: number
   frames?: number
+  /** Chromiums drawing at once (DatasetImageSettings' default) */
+  renderers?: number
 }
 
 export interface FramesBenchResult {
@@ -19,6 +23,7 @@ export interface FramesBenchResult {
   cameras: string[]
   side: number
   frames: number
+  renderers: number
   /** states rendered per second (every camera's image of each); images per second is this times cameras */
   framesPerSec: number
   imagesPerSec: number
@@ -33,44 +38,61 @@ export interface FramesBenchResult {
 
 export async function runFramesBench(options: FramesBenchOptions = {}): Promise<FramesBenchResult> {
   const taskId = options.taskId ?? 'pick-place'
-  const cameras = options.cameras ?? ['free']
-  const side = options.side ?? 96
+  const settings = DatasetImageSettings.parse({
+    cameras: options.cameras ?? ['free'],
+    width: options.side,
+    height: options.side,
+    renderers: options.renderers,
+  })
   const total = options.frames ?? 1024
   const env = await makeEnv(taskId)
   try {
-    // poses of an expert's episodes: what a demonstration export renders
+    // the physics states of an expert's episodes: what a demonstration export renders
     const expert = scriptedPolicy(taskId)
-    const poses: Pose[] = []
-    for (let seed = 0; poses.length < total; seed++) {
+    const episodes: Dataset['episodes'] = []
+    for (let seed = 0, n = 0; n < total; seed++) {
+      const states: Float64Array[] = []
       let obs = env.reset(seed)
-      for (let t = 0; t < env.task.horizon && poses.length < total; t++) {
-        const f = env.frame()
-        poses.push({ xpos: f.xpos, xquat: f.xquat })
+      for (let t = 0; t < env.task.horizon && n < total; t++, n++) {
+        states.push(env.getState())
         const r = env.step(expert.act(obs))
         obs = r.observation
         if (r.terminated || r.truncated) break
       }
+      episodes.push({
+        sourceId: seed,
+        operator: null,
+        createdAt: null,
+        observations: [],
+        actions: [],
+        states,
+        rewards: new Float64Array(),
+      })
     }
+    const dataset = { task: { taskId }, episodes } as unknown as Dataset // only the states are drawn
+    // Chromiums started, scenes built, shaders compiled (frame-renderer.ts draws once at opening)
     let t = performance.now()
-    const renderer = await openImageRenderer(env.geometry(), cameras, side, side)
+    const open = await datasetImages(dataset, env, settings)
     const startSec = (performance.now() - t) / 1000
     try {
-      const batch = framesPerBatch(side, side, cameras.length)
-      await renderer.render(poses.slice(0, Math.min(batch, 8))) // first draws compile the shaders
+      const { images } = open
       const cpu = process.cpuUsage()
       const tree = treeCpuSeconds()
       t = performance.now()
-      for (let from = 0; from < total; from += batch) await renderer.render(poses.slice(from, from + batch))
+      for (let e = 0; e < episodes.length; e++)
+        for (let from = 0; from < episodes[e].states!.length; from += images.batch)
+          await images.render(e, from, Math.min(episodes[e].states!.length, from + images.batch))
       const sec = (performance.now() - t) / 1000
       const used = process.cpuUsage(cpu)
       const treeAfter = treeCpuSeconds()
       return {
         taskId,
-        cameras,
-        side,
+        cameras: settings.cameras,
+        side: settings.width,
         frames: total,
+        renderers: settings.renderers,
         framesPerSec: Math.round(total / sec),
-        imagesPerSec: Math.round((total * cameras.length) / sec),
+        imagesPerSec: Math.round((total * settings.cameras.length) / sec),
         nodeCpuMsPerFrame: Number(((used.user + used.system) / 1000 / total).toFixed(3)),
         treeCpuMsPerFrame:
           tree === null || treeAfter === null ? null : Number((((treeAfter - tree) * 1000) / total).toFixed(2)),
@@ -78,7 +100,7 @@ export async function runFramesBench(options: FramesBenchOptions = {}): Promise<
         cores: cpus().length,
       }
     } finally {
-      await renderer.close()
+      await open.close()
     }
   } finally {
     env.close()

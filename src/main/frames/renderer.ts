@@ -1,5 +1,6 @@
 // Rendering poses into camera images in a headless Chromium: one page holds the scene, a batch of poses crosses
-// per round trip and every camera's RGB bytes come back as base64.
+// per round trip and every camera's RGB bytes come back as base64. A pool of them draws batches side by side:
+// SwiftShader keeps about 1.4 of a small machine's 2 cores busy, two Chromiums nearly both (bench frames).
 import type { Browser, Page } from 'playwright-core'
 import type { SceneGeometry } from '../../shared/contract'
 import { IMAGE_LIMITS } from '../../shared/dataset-images'
@@ -69,5 +70,48 @@ export async function openImageRenderer(
   } catch (e) {
     await browser.close()
     throw e
+  }
+}
+
+/** `count` renderers of the same scene; a batch goes to whichever is free (first come, first served). */
+export async function openRendererPool(
+  geometry: SceneGeometry,
+  cameras: readonly string[],
+  width: number,
+  height: number,
+  count: number,
+): Promise<ImageRenderer> {
+  const opened = await Promise.allSettled(
+    Array.from({ length: count }, () => openImageRenderer(geometry, cameras, width, height)),
+  )
+  const renderers = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))
+  const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected')
+  if (failed) {
+    await Promise.all(renderers.map((r) => r.close()))
+    throw failed.reason
+  }
+  if (count === 1) return renderers[0]
+  const free = [...renderers]
+  const waiting: ((r: ImageRenderer) => void)[] = []
+  const release = (r: ImageRenderer): void => {
+    const next = waiting.shift()
+    if (next) next(r)
+    else free.push(r)
+  }
+  return {
+    cameras,
+    width,
+    height,
+    async render(poses) {
+      const r = free.pop() ?? (await new Promise<ImageRenderer>((resolve) => waiting.push(resolve)))
+      try {
+        return await r.render(poses)
+      } finally {
+        release(r)
+      }
+    },
+    async close() {
+      await Promise.all(renderers.map((r) => r.close()))
+    },
   }
 }

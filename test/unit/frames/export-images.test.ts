@@ -65,6 +65,9 @@ async function exportWith(args: string[]): Promise<string> {
   return io.stdout.join('\n')
 }
 
+/** a nested array's shape, as numpy's np.array(x).shape */
+const shapeOf = (x: unknown): number[] => (Array.isArray(x) ? [x.length, ...shapeOf(x[0])] : [])
+
 const arrow = (file: string) =>
   tableFromIPC(parquetWasm.readParquet(new Uint8Array(readFileSync(file))).intoIPCStream())
 
@@ -181,6 +184,61 @@ print(json.dumps(r))`
       [0, STEPS[0] / info.fps],
       [STEPS[0] / info.fps, (STEPS[0] + STEPS[1]) / info.fps],
     ])
+    // an image's statistics as LeRobot's validator (compute_stats.py) takes them: every stat (3, 1, 1) in [0, 1],
+    // the count (1,), in meta/episodes and in stats.json
+    const key = 'observation.images.track'
+    const stats = JSON.parse(readFileSync(join(out, 'meta/stats.json'), 'utf8'))[key]
+    const perEpisode = rows.map((r) =>
+      Object.fromEntries(
+        Object.entries(r)
+          .filter(([k]) => k.startsWith(`stats/${key}/`))
+          .map(([k, v]) => [
+            k.slice(`stats/${key}/`.length),
+            JSON.parse(JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? Number(x) : x))),
+          ]),
+      ),
+    )
+    for (const s of [stats, ...perEpisode]) {
+      expect(Object.keys(s).sort()).toEqual(['count', 'max', 'mean', 'min', 'q01', 'q10', 'q50', 'q90', 'q99', 'std'])
+      expect(shapeOf(s.count)).toEqual([1])
+      for (const stat of ['min', 'max', 'mean', 'std', 'q01', 'q50', 'q99']) {
+        expect(shapeOf(s[stat]), stat).toEqual([3, 1, 1])
+        const values = (s[stat] as number[][][]).flat(2)
+        expect(Math.min(...values)).toBeGreaterThanOrEqual(0)
+        expect(Math.max(...values)).toBeLessThanOrEqual(1)
+      }
+      expect(s.min[0][0][0]).toBeLessThanOrEqual(s.mean[0][0][0])
+    }
+    // the overall count is the episodes' together
+    expect(stats.count[0]).toBe(perEpisode[0].count[0] + perEpisode[1].count[0])
+  })
+
+  it('imports an export with images: every step, and a line naming the images left out', async () => {
+    for (const [format, out, notImported] of [
+      ['robomimic', tmp.path('small.hdf5'), ['obs/free_image']],
+      ['lerobot', tmp.path('small-lerobot'), ['observation.images.free']],
+    ] as const) {
+      await exportWith([
+        '--format',
+        format,
+        '--out',
+        out,
+        '--cameras',
+        'free',
+        '--image-size',
+        '16',
+        '--image-format',
+        'png',
+      ])
+      const io = capture()
+      expect(await main(['import', '--db', tmp.path(`${format}-in.db`), '--from', out, '--json'], io)).toBe(0)
+      expect(JSON.parse(io.stdout.at(-1)!)).toMatchObject({ steps: STEPS[0] + STEPS[1], notImported })
+      const plain = capture()
+      expect(await main(['import', '--db', tmp.path(`${format}-in2.db`), '--from', out], plain)).toBe(0)
+      expect(plain.stdout.at(-1)).toBe(
+        `not imported: ${notImported[0]} (the workspace keeps physics states; iwb export --cameras draws the images again)`,
+      )
+    }
   })
 
   it('refuses an unknown camera in one line, naming the choices', async () => {

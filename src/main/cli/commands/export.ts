@@ -43,7 +43,7 @@ const ids = flag.parsed((text) => {
 export const command: Command = {
   name: 'export',
   summary: 'export sessions (JSON lines), or demonstrations / labels as a robomimic HDF5 file or LeRobot dataset',
-  usage: `iwb export --db FILE [--format ${EXPORT_FORMATS.join('|')}] --out PATH [--session N]... [--task T] [--episodes IDS] [--queries] [--cameras NAME,...] [--image-size 96|WxH] [--image-format mp4|png] [--json]`,
+  usage: `iwb export --db FILE [--format ${EXPORT_FORMATS.join('|')}] --out PATH [--session N]... [--task T] [--episodes IDS] [--queries] [--cameras NAME,...] [--image-size 96|WxH] [--image-format mp4|png] [--renderers N] [--json]`,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, {
       options: {
@@ -57,6 +57,7 @@ export const command: Command = {
         cameras: { type: 'string' },
         'image-size': { type: 'string' },
         'image-format': { type: 'string' },
+        renderers: { type: 'string' },
         json: { type: 'boolean' },
       },
       schema: z.object({
@@ -70,6 +71,7 @@ export const command: Command = {
         cameras: names.optional(),
         'image-size': size.optional(),
         'image-format': flag.oneOf(['mp4', 'png'] as const).optional(),
+        renderers: flag.int(1, IMAGE_LIMITS.renderers).optional(),
         json: z.boolean().default(false),
       }),
     })
@@ -87,8 +89,8 @@ export const command: Command = {
     const images = imageSettings(values)
     if (images && !datasetFormat(format === 'jsonl' ? 'lerobot' : format).images)
       throw new UsageError(`--cameras writes images into --format robomimic or lerobot (v3.0), not ${format}`)
-    if (!images && (values['image-size'] || values['image-format']))
-      throw new UsageError('--image-size and --image-format go with --cameras')
+    if (!images && (values['image-size'] || values['image-format'] || values.renderers))
+      throw new UsageError('--image-size, --image-format and --renderers go with --cameras')
     const ws = openWorkspace(db, { readonly: true })
     try {
       if (format === 'jsonl') return exportJsonl(ws, out, sessions, json, io)
@@ -131,6 +133,7 @@ function imageSettings(values: {
   cameras?: string[]
   'image-size'?: { width: number; height: number }
   'image-format'?: 'mp4' | 'png'
+  renderers?: number
 }): DatasetImageSettings | null {
   if (!values.cameras) return null
   if (values.format === 'jsonl') throw new UsageError('--cameras writes images into --format robomimic or lerobot')
@@ -138,6 +141,7 @@ function imageSettings(values: {
     cameras: values.cameras,
     ...values['image-size'],
     format: values['image-format'],
+    renderers: values.renderers,
   })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]

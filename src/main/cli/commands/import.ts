@@ -45,11 +45,20 @@ export const command: Command = {
       try {
         const ids = insertDataset(ws, dataset)
         const steps = dataset.episodes.reduce((a, e) => a + e.actions.length, 0)
-        if (json) io.out(JSON.stringify({ db, from, format: kind, taskId: dataset.task.taskId, episodes: ids, steps }))
-        else
+        const notImported = dataset.notImported ?? []
+        if (json)
+          io.out(
+            JSON.stringify({ db, from, format: kind, taskId: dataset.task.taskId, episodes: ids, steps, notImported }),
+          )
+        else {
           io.out(
             `imported ${ids.length} demonstration(s) of task ${dataset.task.taskId} (${steps} steps) from ${kind} ${from} into ${db}: episodes ${ids.join(', ')}`,
           )
+          if (notImported.length)
+            io.out(
+              `not imported: ${notImported.join(', ')} (the workspace keeps physics states; iwb export --cameras draws the images again)`,
+            )
+        }
         return 0
       } finally {
         ws.close()

@@ -104,7 +104,10 @@ export function imageWriter(images: DatasetImages, dir: string, fps: number, pla
       return {
         columns: format === 'png' ? keys.map((name, c) => ({ name, data: pngs[c] })) : [],
         schema: format === 'png' ? keys.flatMap(imageColumn) : [],
-        stats: Object.fromEntries(keys.map((k, c) => [k, { ...stats(sampled[c], 3, true), count: [n, n, n] }])),
+        // LeRobot's count of an image feature is the images its statistics were taken from (shape (1,))
+        stats: Object.fromEntries(
+          keys.map((k, c) => [k, { ...stats(sampled[c], 3, true), count: [Math.ceil(n / every)] }]),
+        ),
         ...(format === 'mp4' ? { videos: places } : {}),
       }
     },
@@ -176,7 +179,10 @@ export function videoColumns(rows: (Record<string, VideoPlace> | undefined)[]): 
   ])
 }
 
-/** Per-channel statistics shaped [3, 1, 1], as LeRobot's stats.json keeps an image's. */
-export function channelShaped(s: Stats): Record<string, number[][][]> {
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, (v as number[]).map((x) => [[x]])]))
+/** Per-channel statistics shaped (3, 1, 1) and the count (1,), as LeRobot's validator (compute_stats.py) requires of
+ * an image feature, in stats.json and in meta/episodes alike. */
+export function channelShaped(s: Stats): Record<string, number[] | number[][][]> {
+  return Object.fromEntries(
+    Object.entries(s).map(([k, v]) => [k, k === 'count' ? (v as number[]) : (v as number[]).map((x) => [[x]])]),
+  )
 }

@@ -18,11 +18,25 @@ import { DATASET_LIMITS, type DatasetEpisode, type DatasetTask, type StepPeople 
 
 export const CHUNKS_SIZE = 1000
 
-export function listColumn(name: string, type: 'FLOAT' | 'DOUBLE' | 'BYTE_ARRAY' | 'INT64') {
+/** A Parquet schema element of a list column (hyparquet-writer's SchemaElement, without its version's types). */
+interface ListElement {
+  name: string
+  repetition_type: 'OPTIONAL' | 'REPEATED'
+  converted_type?: 'LIST' | 'UTF8'
+  num_children?: number
+  type?: 'FLOAT' | 'DOUBLE' | 'BYTE_ARRAY' | 'INT64'
+}
+
+export function listColumn(name: string, type: 'FLOAT' | 'DOUBLE' | 'BYTE_ARRAY' | 'INT64', depth = 1): ListElement[] {
   const utf8 = type === 'BYTE_ARRAY' ? { converted_type: 'UTF8' as const } : {}
-  return [
-    { name, repetition_type: 'OPTIONAL' as const, converted_type: 'LIST' as const, num_children: 1 },
+  // a list of lists (depth 3: an image statistic's (3, 1, 1)) nests the same three-level LIST group
+  const level = (n: string): ListElement[] => [
+    { name: n, repetition_type: 'OPTIONAL' as const, converted_type: 'LIST' as const, num_children: 1 },
     { name: 'list', repetition_type: 'REPEATED' as const, num_children: 1 },
+  ]
+  return [
+    ...level(name),
+    ...Array.from({ length: depth - 1 }, () => level('element')).flat(),
     { name: 'element', type, repetition_type: 'OPTIONAL' as const, ...utf8 },
   ]
 }
@@ -350,6 +364,16 @@ export function datasetTask(
   if (features['physics.state'] && shapeOf('physics.state') !== task.stateSize)
     throw bad(dir, `physics.state has shape [${features['physics.state'].shape}], task '${name}' has ${task.stateSize}`)
   return task
+}
+
+/** info.json's image and video features: camera images, which the workspace does not keep (it draws them again
+ * from the physics states on export), for the dataset read (Dataset.notImported). */
+export function imagesNotImported(info: { features?: Record<string, Feature> }): { notImported?: string[] } {
+  const keys = Object.entries(info.features ?? {})
+    .filter(([, f]) => f?.dtype === 'image' || f?.dtype === 'video')
+    .map(([k]) => k)
+    .sort()
+  return keys.length ? { notImported: keys } : {}
 }
 
 export function vectorOf(value: unknown, width: number, where: string, dir: string): Float64Array {

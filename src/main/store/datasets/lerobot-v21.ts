@@ -15,6 +15,7 @@ import {
   checkFooter,
   columnWidths,
   datasetTask,
+  imagesNotImported,
   describeJson,
   episodeOfFrames,
   frameColumns,
@@ -194,5 +195,5 @@ export async function readLerobotV21(dir: string, tasks: DatasetTasks, taskId?: 
     })
     episodes.push(Array.isArray(wb.tags) ? { ...ep, tags: wb.tags.map(String) } : ep)
   }
-  return { task, episodes }
+  return { task, episodes, ...imagesNotImported(info) }
 }

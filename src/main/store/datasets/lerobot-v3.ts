@@ -21,6 +21,7 @@ import {
   checkFooter,
   columnWidths,
   datasetTask,
+  imagesNotImported,
   episodeOfFrames,
   frameColumns,
   frameFeatures,
@@ -193,7 +194,7 @@ function v3Writer(dataset: Dataset, dir: string, limit: number) {
     },
     finish(media?: ImagesInfo) {
       close()
-      writeEpisodes(dir, dataset, rows)
+      writeEpisodes(dir, dataset, rows, media?.imageKeys ?? [])
       writeTasks(dir, task)
       const keys = Object.keys(rows[0]?.stats ?? {})
       const overall: Record<string, unknown> = Object.fromEntries(
@@ -246,9 +247,15 @@ const STAT_KEYS: (keyof Stats)[] = [
 ]
 
 /** meta/episodes: LeRobot's columns, then the workbench's; at most 10,000 episodes a file. */
-function writeEpisodes(dir: string, dataset: Dataset, rows: EpisodeRow[]): void {
+function writeEpisodes(dir: string, dataset: Dataset, rows: EpisodeRow[], imageKeys: readonly string[]): void {
   const statColumns = Object.keys(rows[0]?.stats ?? {}).flatMap((feature) =>
-    STAT_KEYS.map((stat) => ({ feature, stat, name: `stats/${feature}/${stat}` })),
+    STAT_KEYS.map((stat) => ({
+      feature,
+      stat,
+      name: `stats/${feature}/${stat}`,
+      // an image's statistics are per channel, (3, 1, 1); every count is (1,)
+      image: stat !== 'count' && imageKeys.includes(feature),
+    })),
   )
   // a meta row is small (its statistics are most of it); a file of 10,000 rows stays a few MB
   const perFile = 10_000
@@ -267,10 +274,14 @@ function writeEpisodes(dir: string, dataset: Dataset, rows: EpisodeRow[]): void 
       { name: 'dataset_to_index', data: big(part.map((r) => r.to)) },
       { name: 'meta/episodes/chunk_index', data: big(part.map(() => at.chunk)) },
       { name: 'meta/episodes/file_index', data: big(part.map(() => at.file)) },
-      ...statColumns.map(({ feature, stat, name }) => ({
+      ...statColumns.map(({ feature, stat, name, image }) => ({
         name,
         data: part.map((r) =>
-          stat === 'count' ? r.stats[feature].count.map((c) => BigInt(c)) : r.stats[feature][stat]!,
+          stat === 'count'
+            ? r.stats[feature].count.map((c) => BigInt(c))
+            : image
+              ? r.stats[feature][stat]!.map((x) => [[x]])
+              : r.stats[feature][stat]!,
         ),
       })),
       ...videoColumns(part.map((r) => r.videos)).map(({ name, data }) => ({
@@ -295,7 +306,9 @@ function writeEpisodes(dir: string, dataset: Dataset, rows: EpisodeRow[]): void 
         'meta/episodes/chunk_index',
         'meta/episodes/file_index',
       ].map((c) => scalarColumn(c, 'INT64')),
-      ...statColumns.flatMap(({ stat, name }) => listColumn(name, stat === 'count' ? 'INT64' : 'DOUBLE')),
+      ...statColumns.flatMap(({ stat, name, image }) =>
+        listColumn(name, stat === 'count' ? 'INT64' : 'DOUBLE', image ? 3 : 1),
+      ),
       ...videoColumns(part.map((r) => r.videos)).map(({ name }) =>
         scalarColumn(name, name.endsWith('_index') ? 'INT64' : 'DOUBLE'),
       ),
@@ -532,5 +545,5 @@ export async function readLerobotV3(dir: string, tasks: DatasetTasks, taskId?: s
       episodes.set(m.e, m.tags ? { ...ep, tags: m.tags } : ep)
     }
   }
-  return { task, episodes: metas.map((m) => episodes.get(m.e)!) }
+  return { task, episodes: metas.map((m) => episodes.get(m.e)!), ...imagesNotImported(info) }
 }

@@ -363,6 +363,8 @@ function readConfined(file: string, tasks: DatasetTasks, taskId: string | undefi
     if (names.length > DATASET_LIMITS.episodes) throw bad(file, `more than ${DATASET_LIMITS.episodes} demos`)
     names.sort((a, b) => demoOrder(a) - demoOrder(b))
     const episodes: DatasetEpisode[] = []
+    /** obs/<key> besides obs/state: camera images and other observations the workspace does not keep */
+    const notImported = new Set<string>()
     let total = 0
     for (const demoName of names) {
       const demo = data.get(demoName)
@@ -380,6 +382,8 @@ function readConfined(file: string, tasks: DatasetTasks, taskId: string | undefi
       total += n
       if (total > DATASET_LIMITS.totalSteps) throw bad(file, `more than ${DATASET_LIMITS.totalSteps} steps in all`)
       const observations = matrix(file, required('obs/state'), `${where}/obs/state`, n, task.obsDim, inside)
+      const obs = demo.get('obs')
+      if (obs instanceof h5wasm.Group) for (const k of obs.keys()) if (k !== 'state') notImported.add(`obs/${k}`)
       const statesDs = inside.dataset(demo, 'states', `${where}/states`)
       const states = statesDs ? matrix(file, statesDs, `${where}/states`, n, task.stateSize, inside) : null
       const rewardsDs = inside.dataset(demo, 'rewards', `${where}/rewards`)
@@ -409,7 +413,7 @@ function readConfined(file: string, tasks: DatasetTasks, taskId: string | undefi
     }
     // Nothing may have been opened besides the file, even where no read failed (a group behind an external link).
     if (gate.outside.length) throw bad(file, 'an object in it leads to another file')
-    return { task, episodes }
+    return { task, episodes, ...(notImported.size ? { notImported: [...notImported].sort() } : {}) }
   } catch (e) {
     if (e instanceof StoreError) throw e
     if (gate.outside.length) throw bad(file, 'an object in it leads to another file')

@@ -46,6 +46,9 @@ export interface Dataset {
   episodes: DatasetEpisode[]
   /** camera images of every stored state, rendered as a writer asks (`iwb export --cameras`); none when absent */
   images?: DatasetImages
+  /** an import's observations the workspace does not keep (camera images: it keeps physics states and draws
+   * images from them again on export), by their names in the file */
+  notImported?: string[]
 }
 
 /** Camera images of a dataset's states (issue 26 item 2): the renderer lives outside the store (src/main/frames). */

@@ -120,6 +120,11 @@ export function createFrameRenderer(
     })
     pending = []
   }
+  // one draw of the scene as built compiles every shader (shadows' too) now, not in the first batch
+  renderer.setViewport(0, 0, width, height)
+  renderer.setScissor(0, 0, width, height)
+  renderer.render(scene, camera)
+  gl.finish()
   return {
     render(poses) {
       const out = cameras.map(() => new Uint8Array(poses.length * width * height * 3))
