@@ -22,6 +22,8 @@ export interface LivePersonOptions {
 
 /** A step never counts for more than this many seconds (a stalled thread is not time the person watched). */
 const MAX_STEP_SECONDS = 1
+/** how often an episode's first step looks for the page's input */
+const POLL_MS = 10
 
 export class LivePerson implements Supervisor {
   readonly kind = 'human' as const
@@ -49,6 +51,7 @@ export class LivePerson implements Supervisor {
     const period = 1000 / this.o.task.controlHz
     // Pace to the control rate: the person watches the learner in real time.
     if (this.last !== null) await sleep(Math.max(0, this.last + period - this.now()), signal)
+    else await this.freshInput(signal)
     const now = this.now()
     const seconds = this.last === null ? period / 1000 : Math.min(MAX_STEP_SECONDS, (now - this.last) / 1000)
     this.last = now
@@ -72,6 +75,18 @@ export class LivePerson implements Supervisor {
       heldSeconds: e.held,
     })
     return { action, seconds }
+  }
+
+  /**
+   * Before an episode's first step: the page's input sent while this thread was busy (loading the task and the
+   * learner, an evaluation) waits in its queue, and the last input read may look stale only because of that. Wait
+   * until an input at most staleMs old has been read, or staleMs (a page that went away costs that once an episode).
+   */
+  private async freshInput(signal?: AbortSignal): Promise<void> {
+    const staleMs = this.o.staleMs ?? 400
+    const fresh = (): boolean => !!this.input && this.now() - this.input.at <= staleMs
+    for (let waited = 0; !fresh() && waited < staleMs && !signal?.aborted; waited += POLL_MS)
+      await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS))
   }
 
   endEpisode(): void {
