@@ -550,7 +550,11 @@ export const methods = {
       .strict(),
     output: z.object({ ok: z.boolean(), labels: z.number().int(), cost: finite }),
   },
-  'queries.skip': { input: z.object({ queryId: id }).strict(), output: z.object({ ok: z.boolean() }) },
+  /** the person passes on a query: no label; the query keeps the operator of the page that passed, as answers do */
+  'queries.skip': {
+    input: z.object({ queryId: id, operator: OperatorName.optional() }).strict(),
+    output: z.object({ ok: z.boolean() }),
+  },
   /**
    * the prompts this page holds now (a page that opens or reconnects shows them). Pages call in every few seconds:
    * that keeps what they hold and makes them candidates for the next prompt (one page answers each, see

@@ -1,7 +1,7 @@
 // `iwb person`'s fit of one person (or of everyone) on a task, and its figure per operator when several people
 // answered: their answers and seconds (store/operator-figures.ts, what the page shows per session) beside a fit of
-// their own labels. Answers given without a name get the counts but no fit (a fit cannot pick them out); skips are
-// stored without a name, so an operator's own fit counts none.
+// their own labels. Answers given without a name get the counts but no fit (a fit cannot pick them out); a skip
+// keeps the name of the page that skipped, so an operator's own fit counts their skips.
 import type { TaskInfo } from '../../shared/contract'
 import type { OperatorFigure } from '../../shared/operator-figures'
 import type { PersonFit } from '../learn/person-fit'

@@ -1,11 +1,12 @@
 // HumanOracle: a person answers the learner's queries in the page. answer() publishes a QueryPrompt (the
 // queried state's frame, the frames of the second of the learner's rollout leading up to it, the observation and
-// the learner's proposed action) and waits, as long as it takes, for commit() or skip(). Abort (pause, cancel,
-// the page going away) settles it with null: the runner records the query abandoned and adds no label.
+// the learner's proposed action) and waits, as long as it takes, for commit() or skip() (a Pass, with the operator
+// who passed). Abort (pause, cancel, the page going away) settles it with null: the runner records the query
+// abandoned and adds no label.
 import type { Frame, QueryPrompt, TaskInfo } from '../../shared/contract'
 import { HumanMs, OperatorName, storedValueProblem } from '../../shared/stored-values'
 import type { Env, StepResult } from '../sim/env'
-import type { Answer, Oracle, Query } from './oracle'
+import type { Answer, Oracle, Pass, Query } from './oracle'
 
 /** What the page sends when the person commits an answer (queries.answer). */
 export interface HumanCommit {
@@ -97,7 +98,7 @@ export function promptFrames(viewer: Env, query: Query, before: Float64Array[]):
 
 interface Pending {
   prompt: QueryPrompt
-  settle: (answer: Answer | null) => void
+  settle: (answer: Answer | Pass | null) => void
 }
 
 export interface HumanOracleOptions {
@@ -118,7 +119,7 @@ export class HumanOracle implements Oracle {
 
   constructor(private readonly opts: HumanOracleOptions) {}
 
-  answer(query: Query, signal?: AbortSignal): Promise<Answer | null> {
+  answer(query: Query, signal?: AbortSignal): Promise<Answer | Pass | null> {
     if (signal?.aborted) return Promise.resolve(null)
     const queryId = this.opts.nextQueryId()
     const { frame, lead } = this.opts.frames?.(query) ?? {
@@ -135,9 +136,9 @@ export class HumanOracle implements Oracle {
       proposedAction: Array.from(query.proposedAction),
       issuedAt: (this.opts.now ?? Date.now)(),
     }
-    return new Promise<Answer | null>((resolve) => {
+    return new Promise<Answer | Pass | null>((resolve) => {
       const onAbort = (): void => settle(null)
-      const settle = (a: Answer | null): void => {
+      const settle = (a: Answer | Pass | null): void => {
         if (!this.pending.delete(queryId)) return
         signal?.removeEventListener('abort', onAbort)
         resolve(a)
@@ -189,11 +190,16 @@ export class HumanOracle implements Oracle {
     return answer
   }
 
-  /** The person passed on this query: no label, recorded abandoned. */
-  skip(queryId: number): boolean {
+  /**
+   * The person passed on this query: no label, recorded abandoned with `operator` (the page's person, as an
+   * answer carries it). False when the query is not waiting; a name the workspace would not store throws.
+   */
+  skip(queryId: number, operator?: string): boolean {
     const p = this.pending.get(queryId)
     if (!p) return false
-    p.settle(null)
+    const bad = storedValueProblem('operator', OperatorName.optional(), operator)
+    if (bad) throw new RangeError(bad)
+    p.settle(operator === undefined ? { passed: true } : { passed: true, operator })
     return true
   }
 

@@ -1,5 +1,6 @@
 // The Oracle answers "what action at this state?". A linear expert, a scripted expert or a person (through the
-// page) sits behind it. Answers may be slow; null means the query was abandoned or skipped and yields no label.
+// page) sits behind it. Answers may be slow; null means the query was abandoned and yields no label, a Pass that
+// the person skipped it (no label either, but who passed is kept with the query).
 import type { Policy } from '../sim/env'
 import type { Rng } from '../sim/rng'
 import { policyFromSpec, type PolicySpec } from '../sim/policy-spec'
@@ -33,10 +34,16 @@ export interface Answer {
   expertAction?: ArrayLike<number>
 }
 
+/** A person passed on a query (skip): no label; the operator who passed is stored with the query. */
+export interface Pass {
+  passed: true
+  operator?: string
+}
+
 export interface Oracle {
   /** 'person': a simulated person (learn/simulated-person.ts), its seconds drawn, not measured */
   readonly kind: 'expert' | 'human' | 'person'
-  answer(query: Query, signal?: AbortSignal): Promise<Answer | null>
+  answer(query: Query, signal?: AbortSignal): Promise<Answer | Pass | null>
 }
 
 /** An error raised when a query is aborted through its signal. */
@@ -66,7 +73,7 @@ export class ExpertOracle implements Oracle {
  * Ask an oracle and settle on null if the signal fires first, whatever the oracle does (a slow person, a
  * closed page). Errors from the oracle propagate.
  */
-export function askOracle(oracle: Oracle, query: Query, signal?: AbortSignal): Promise<Answer | null> {
+export function askOracle(oracle: Oracle, query: Query, signal?: AbortSignal): Promise<Answer | Pass | null> {
   if (signal?.aborted) return Promise.resolve(null)
   return new Promise((resolve, reject) => {
     const onAbort = (): void => resolve(null)

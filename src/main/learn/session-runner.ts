@@ -463,7 +463,8 @@ class SessionRun {
         opts.signal,
       )
       const now = Date.now()
-      if (!answer) {
+      if (!answer || 'passed' in answer) {
+        // abandoned (no one answered) or skipped (a Pass: who passed is kept, as an answer keeps who answered)
         log.addQuery({
           labelId: null,
           issuedAt,
@@ -473,7 +474,7 @@ class SessionRun {
           proposedAction: proposed,
           answer: null,
           disagreement: null,
-          operator: null,
+          operator: answer?.operator ?? null,
           ...(contextSwitch ? { contextSwitch } : {}),
         })
         return null

@@ -180,8 +180,9 @@ export class SessionHost {
     return this.request((reqId) => ({ type: 'answer', reqId, queryId, commit }))
   }
 
-  skip(queryId: number): Promise<{ ok: boolean; error?: string }> {
-    return this.request((reqId) => ({ type: 'skip', reqId, queryId }))
+  /** A person passes on a waiting query; the query is stored with their operator name (when named). */
+  skip(queryId: number, operator?: string): Promise<{ ok: boolean; error?: string }> {
+    return this.request((reqId) => ({ type: 'skip', reqId, queryId, operator }))
   }
 
   /** A takeover session's person input (latest wins; the worker checks it against the task). */

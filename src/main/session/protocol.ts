@@ -30,7 +30,7 @@ export interface RunRequest {
 export type ToSessionWorker =
   | RunRequest
   | { type: 'answer'; reqId: number; queryId: number; commit: HumanCommit }
-  | { type: 'skip'; reqId: number; queryId: number }
+  | { type: 'skip'; reqId: number; queryId: number; operator?: string }
   | { type: 'abort'; reason: 'pause' | 'cancel' }
   /** a takeover session's person: the button held or not, and the stick action (latest wins) */
   | { type: 'steer'; held: boolean; action: number[] }

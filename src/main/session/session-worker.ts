@@ -289,7 +289,12 @@ port.on('message', (msg: ToSessionWorker) => {
       }
       return
     case 'skip': {
-      const ok = human?.skip(msg.queryId) ?? false
+      let ok = false
+      try {
+        ok = human?.skip(msg.queryId, msg.operator) ?? false
+      } catch {
+        // a name the workspace would not store (the contract bounds it first): the query stays open
+      }
       if (ok) replyLater(msg.reqId, true)
       else post({ type: 'reply', reqId: msg.reqId, ok: false })
       return

@@ -1,6 +1,6 @@
 // Per operator, the queries they answered and the seconds those answers took (the labels' human seconds, as the
 // session's cost counts them): the page's figures for one session and `iwb person`'s per-operator rows for a task.
-// Skips are stored without an operator, so they are not counted here.
+// Skips carry their operator too, but they are no answers: the fit's skip rate counts them, not these figures.
 import type { OperatorFigure } from '../../shared/operator-figures'
 import type { Workspace } from './workspace'
 

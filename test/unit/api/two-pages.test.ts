@@ -1,7 +1,7 @@
 // Two pages answer one DAgger session's queries through the real session manager (worker thread, SQLite file):
 // both try every prompt at once and one answer wins, the other is refused in one line; the page holding a prompt
-// closes and the other page gets it; every label carries the operator of the page that answered, and `iwb person
-// --json` gives a figure per operator.
+// closes and the other page gets it; every label carries the operator of the page that answered (and every skip the
+// operator of the page that skipped), and `iwb person --json` gives a figure per operator.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -233,5 +233,83 @@ describe('two pages answering one session', () => {
     expect(all).toHaveLength(4)
     expect(all.slice(0, kept.length)).toEqual(kept) // what the closed pages gave stays as it was
     expect(all.slice(kept.length).every((l) => l.by === 'cy')).toBe(true)
+  }, 180_000)
+
+  it('keeps the operator of a page that skips with its query, and `iwb person` counts it in that operator', async () => {
+    const ana = page(wb, 'ana')
+    await callIn(ana)
+    const session = await ana.api.call('sessions.start', {
+      taskId: TASK,
+      algo: 'dagger',
+      oracle: 'human',
+      budget: 2,
+      costRatio: 1,
+      seed: 3,
+      evalEvery: 2,
+      evalEpisodes: 1,
+    })
+    // the first prompt is skipped by the named page, the second by a skip that names no one, the rest answered
+    const done = new Set<number>()
+    let skips = 0
+    for (;;) {
+      const got = await waitFor(
+        async () => {
+          await callIn(ana)
+          const q = ana.got.find((x) => !done.has(x.queryId))
+          if (q) return q
+          const s = (await ana.api.call('sessions.list', {})).find((x) => x.id === session.id)
+          return s?.status === 'finished' ? 'finished' : null
+        },
+        { timeoutMs: 60_000, intervalMs: 200, message: 'a prompt or the end' },
+      )
+      if (got === 'finished') break
+      done.add(got.queryId)
+      if (skips === 0)
+        expect(await ana.api.call('queries.skip', { queryId: got.queryId, operator: 'ana' })).toEqual({ ok: true })
+      else if (skips === 1) expect(await ana.api.call('queries.skip', { queryId: got.queryId })).toEqual({ ok: true })
+      else await answer(ana, got)
+      skips++
+    }
+    ana.api.close()
+
+    const ws = openWorkspace(file, { readonly: true })
+    let rows: { operator: string | null; abandoned: number; label: number | null }[]
+    try {
+      rows = ws
+        .prepare(
+          `SELECT operator, abandoned_at IS NOT NULL AS abandoned, label_id AS label FROM queries
+           WHERE session_id = ? ORDER BY id`,
+        )
+        .all(session.id) as typeof rows
+    } finally {
+      ws.close()
+    }
+    expect(rows.slice(0, 2)).toEqual([
+      { operator: 'ana', abandoned: 1, label: null },
+      { operator: null, abandoned: 1, label: null },
+    ])
+    expect(rows.slice(2).every((r) => r.operator === 'ana' && r.abandoned === 0 && r.label !== null)).toBe(true)
+    const answered = rows.length - 2
+    expect(answered).toBe(2) // the budget: two labels at cost 1
+
+    type Measured = { queries: number; skipped: number; skipRate: number | null }
+    const io = capture()
+    expect(await person.run(['--db', file, '--task', TASK, '--json'], io)).toBe(0)
+    const all = JSON.parse(io.stdout[0]) as {
+      measured: Measured
+      operators: { operator: string; fit: { measured: Measured } }[]
+    }
+    expect(all.measured).toMatchObject({ queries: answered, skipped: 2 })
+    // ana's own figure counts her skip, not the unnamed one
+    expect(all.operators.map((o) => [o.operator, o.fit.measured.queries, o.fit.measured.skipped])).toEqual([
+      ['ana', answered, 1],
+    ])
+    expect(all.operators[0].fit.measured.skipRate).toBeCloseTo(1 / (answered + 1))
+    const one = capture()
+    expect(await person.run(['--db', file, '--task', TASK, '--operator', 'ana', '--json'], one)).toBe(0)
+    expect((JSON.parse(one.stdout[0]) as { measured: Measured }).measured).toMatchObject({
+      queries: answered,
+      skipped: 1,
+    })
   }, 180_000)
 })

@@ -64,17 +64,22 @@ describe('HumanOracle', () => {
     expect(() => oracle.commit(99, { action: [0], commitMs: 5, firstInputMs: null })).toThrow(/not waiting/)
     oracle.commit(10, { action: [7], commitMs: 2500, firstInputMs: 300, operator: 'ada' })
     const a = await pending
-    expect(Array.from(a!.action)).toEqual([1]) // clipped to the bounds
+    if (!a || 'passed' in a) throw new Error(`expected an answer, got ${JSON.stringify(a)}`)
+    expect(Array.from(a.action)).toEqual([1]) // clipped to the bounds
     expect(a).toMatchObject({ humanSeconds: 2.5, firstInputMs: 300, operator: 'ada' })
     expect(oracle.prompts()).toEqual([])
   })
 
-  it('settles with null on skip, on abort and when every query is abandoned', async () => {
+  it('settles a skip as a pass with its operator, and with null on abort and when every query is abandoned', async () => {
     const { oracle, query } = await setup()
     const skipped = oracle.answer(query())
     expect(oracle.skip(10)).toBe(true)
-    expect(await skipped).toBeNull()
+    expect(await skipped).toEqual({ passed: true })
     expect(oracle.skip(10)).toBe(false)
+    const named = oracle.answer(query())
+    expect(() => oracle.skip(11, 'x'.repeat(1000))).toThrow(/operator/) // a name the workspace would not store
+    expect(oracle.skip(11, 'ada')).toBe(true)
+    expect(await named).toEqual({ passed: true, operator: 'ada' })
 
     const ctl = new AbortController()
     const aborted = askOracle(oracle, query(), ctl.signal)

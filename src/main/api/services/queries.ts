@@ -28,7 +28,9 @@ export const queriesService: ServiceFactory = (ctx) => {
   }
   const handlers: ServiceHandlers = {
     'queries.answer': async (input, client) => (await seen(client)).answer(input, client.id),
-    'queries.skip': async (input, client) => ({ ok: await (await seen(client)).skip(input.queryId, client.id) }),
+    'queries.skip': async (input, client) => ({
+      ok: await (await seen(client)).skip(input.queryId, client.id, input.operator),
+    }),
     'queries.pending': async (input, client) => {
       const m = await seen(client)
       return m.desk.call(page(client, m), input.operator ?? null)

@@ -191,8 +191,11 @@ export class SessionManager {
     return { ok: true, labels: info.labels, cost: info.cost }
   }
 
-  /** A page passes on a query: false when it is not waiting, or is another page's. */
-  async skip(queryId: number, pageId: string): Promise<boolean> {
+  /**
+   * A page passes on a query (`operator`: the page's person, kept with the query as an answer keeps it): false when
+   * it is not waiting, or is another page's.
+   */
+  async skip(queryId: number, pageId: string, operator?: string): Promise<boolean> {
     const r = [...this.runs.values()].find((x) => x.prompts.has(queryId))
     if (!r) return false
     try {
@@ -200,7 +203,7 @@ export class SessionManager {
     } catch {
       return false
     }
-    const ok = (await r.skip(queryId)).ok
+    const ok = (await r.skip(queryId, operator)).ok
     if (ok) this.desk.done(queryId)
     else this.desk.undo(queryId)
     return ok
