@@ -40,13 +40,14 @@ export interface RoundContext {
   /**
    * Ask the oracle about a state of env (the env is at that state now); records the query and gives the
    * label, or null when the answer was abandoned. `asked.contextSwitch`: the robot turns to the person after
-   * driving on its own (the person prices and the measures count it).
+   * driving on its own (the person prices and the measures count it). `asked.drives`: the person's action is
+   * executed here, a held step of their takeover (robot-gated methods), which a simulated person prices as one.
    */
   query(
     observation: Float64Array,
     step: number,
     history?: Float64Array,
-    asked?: { contextSwitch?: boolean },
+    asked?: { contextSwitch?: boolean; drives?: boolean },
   ): Promise<DrawnLabel | null>
   /** the person watching a takeover session (live, or the expert as a simulated person); null when none */
   supervisor?: Supervisor | null

@@ -19,6 +19,11 @@ export interface Query {
    * switch context, which a simulated person prices in seconds and the measures count
    */
   contextSwitch?: boolean
+  /**
+   * true when the person drives here (a robot-gated method's takeover, their action executed): a simulated person
+   * prices the step as a held takeover step (its control period), not as a query looked at and answered
+   */
+  takeover?: boolean
   /** the session's generator: an oracle that draws (a simulated person) draws from it, so a resumed session draws the same */
   rng?: Rng
 }

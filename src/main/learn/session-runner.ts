@@ -458,6 +458,7 @@ class SessionRun {
           proposedAction: proposed,
           step,
           contextSwitch,
+          ...(asked?.drives ? { takeover: true } : {}),
           rng: this.rng,
         },
         opts.signal,

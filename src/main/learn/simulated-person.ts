@@ -52,6 +52,16 @@ export class PersonHand {
   takeoverSeconds(): number {
     return this.model.takeover / this.task.controlHz
   }
+
+  /**
+   * A step the person drives when the robot asked (ThriftyDAgger, EnsembleDAgger): a held takeover step, plus a
+   * context switch's seconds at the first. The query's seconds are drawn all the same, so the generator moves as
+   * for a query.
+   */
+  drivenSeconds(rng: Rng, contextSwitch: boolean): number {
+    this.querySeconds(rng, false)
+    return this.takeoverSeconds() + (contextSwitch ? this.model.switch : 0)
+  }
 }
 
 /**
@@ -73,7 +83,9 @@ export class PersonOracle implements Oracle {
     const rng = query.rng
     if (!rng) throw new Error("a simulated person draws from the session's generator; this query carries none")
     const skipped = rng.next() < this.hand.model.skip
-    const humanSeconds = this.hand.querySeconds(rng, query.contextSwitch === true)
+    const humanSeconds = query.takeover
+      ? this.hand.drivenSeconds(rng, query.contextSwitch === true)
+      : this.hand.querySeconds(rng, query.contextSwitch === true)
     if (skipped) return null
     const expertAction = Float64Array.from(this.expert.act(query.observation))
     return { action: this.hand.act(expertAction, rng), humanSeconds, expertAction }

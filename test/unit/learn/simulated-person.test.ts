@@ -154,4 +154,27 @@ describe('a session answered by a simulated person', () => {
     expect(own.length).toBeGreaterThan(0)
     expect(own.every((l) => l.cost === 0 && l.humanSeconds === null && l.expertAction?.length === 2)).toBe(true)
   })
+
+  it.each(['thrifty-dagger', 'ensemble-dagger'] as const)(
+    'drives %s when asked and is priced per held step, plus a context switch at the first, not per query',
+    async (algo) => {
+      const person = 'person:noise=0.1,query=4,switch=2'
+      const log = new MemorySessionLog(
+        sessionConfig({ taskId: TASK, algo, oracle: person, budget: 24, seed: 7, evalEvery: 24, evalEpisodes: 1 }),
+      )
+      await runSession({
+        log,
+        oracle: new PersonOracle(parsePersonText(person), taskInfo(TASK), expert),
+        expert,
+        makeEnv,
+      })
+      const period = 1 / taskInfo(TASK).controlHz
+      const byId = new Map(log.labels().map((l) => [l.id, l]))
+      const asked = log.queries().filter((q) => q.labelId !== null)
+      expect(asked.length).toBeGreaterThan(0)
+      expect(asked.some((q) => q.contextSwitch)).toBe(true)
+      for (const q of asked)
+        expect(byId.get(q.labelId!)!.humanSeconds).toBeCloseTo(period + (q.contextSwitch ? 2 : 0), 12)
+    },
+  )
 })

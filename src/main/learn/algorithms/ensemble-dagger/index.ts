@@ -84,7 +84,7 @@ export class EnsembleDAgger implements Algorithm {
           oracleDrives = l !== null
         } else if (ask) {
           const contextSwitch = !askedBefore
-          const l = await ctx.query(obs, k, labelHistory(ctx) ?? undefined, { contextSwitch })
+          const l = await ctx.query(obs, k, labelHistory(ctx) ?? undefined, { contextSwitch, drives: true })
           if (contextSwitch) t.switches++
           asked++
           if (l) {

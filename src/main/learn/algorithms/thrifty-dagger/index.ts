@@ -163,7 +163,7 @@ export class ThriftyDAgger implements Algorithm {
             holding = true
           } else if (holding) holding = personDrives = false
         } else if (personDrives) {
-          const l = await ctx.query(obs, k, labelHistory(ctx) ?? undefined, { contextSwitch })
+          const l = await ctx.query(obs, k, labelHistory(ctx) ?? undefined, { contextSwitch, drives: true })
           asked++
           if (l) {
             labels.push(l)
