@@ -22,7 +22,8 @@ export const IMAGE_LIMITS = {
   defaultRenderers: 2,
 } as const
 
-const side = z
+/** an image's side in pixels */
+export const ImageSide = z
   .number()
   .int()
   .min(IMAGE_LIMITS.minSide)
@@ -36,8 +37,8 @@ export const DatasetImageSettings = z.object({
     .min(1)
     .max(IMAGE_LIMITS.cameras)
     .refine((c) => new Set(c).size === c.length, 'each camera once'),
-  width: side.default(IMAGE_LIMITS.defaultSide),
-  height: side.default(IMAGE_LIMITS.defaultSide),
+  width: ImageSide.default(IMAGE_LIMITS.defaultSide),
+  height: ImageSide.default(IMAGE_LIMITS.defaultSide),
   /** LeRobot: MP4 video per camera (LeRobot's default) or PNG frames in the data files; robomimic stores raw uint8 */
   format: z.enum(['mp4', 'png']).default('mp4'),
   /** Chromiums drawing batches side by side, the next ones fetched while a writer encodes the last */

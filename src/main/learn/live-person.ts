@@ -56,7 +56,7 @@ export class LivePerson implements Supervisor {
     const seconds = this.last === null ? period / 1000 : Math.min(MAX_STEP_SECONDS, (now - this.last) / 1000)
     this.last = now
     const inp = this.input
-    const held = !!inp && inp.held && now - inp.at <= (this.o.staleMs ?? 400)
+    const held = !!inp && inp.held && this.fresh(now)
     const e = this.episode
     if (held && !e.wasHeld) e.takeovers++
     e.wasHeld = held
@@ -83,10 +83,17 @@ export class LivePerson implements Supervisor {
    * until an input at most staleMs old has been read, or staleMs (a page that went away costs that once an episode).
    */
   private async freshInput(signal?: AbortSignal): Promise<void> {
-    const staleMs = this.o.staleMs ?? 400
-    const fresh = (): boolean => !!this.input && this.now() - this.input.at <= staleMs
-    for (let waited = 0; !fresh() && waited < staleMs && !signal?.aborted; waited += POLL_MS)
-      await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS))
+    for (let waited = 0; !this.fresh(this.now()) && waited < this.staleMs && !signal?.aborted; waited += POLL_MS)
+      await sleep(POLL_MS, signal)
+  }
+
+  private get staleMs(): number {
+    return this.o.staleMs ?? 400
+  }
+
+  /** an input read at most staleMs before `now` (older counts as released) */
+  private fresh(now: number): boolean {
+    return !!this.input && now - this.input.at <= this.staleMs
   }
 
   endEpisode(): void {

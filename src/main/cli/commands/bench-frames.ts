@@ -1,6 +1,6 @@
 // `iwb bench frames [--task T] [--cameras NAMES] [--side N] [--frames N] [--renderers N] [--json]`: dataset images per second.
 import { z } from 'zod'
-import { IMAGE_LIMITS } from '../../../shared/dataset-images'
+import { IMAGE_LIMITS, ImageSide } from '../../../shared/dataset-images'
 import { runFramesBench } from '../../bench/frames'
 import { flag, parseCommandArgs } from '../args'
 import type { Command } from '../command'
@@ -22,10 +22,7 @@ export const command: Command = {
       schema: z.object({
         task: flag.task().optional(),
         cameras: flag.text().optional(),
-        side: flag
-          .int(IMAGE_LIMITS.minSide, IMAGE_LIMITS.maxSide)
-          .refine((n) => n % 2 === 0, 'an even number of pixels')
-          .optional(),
+        side: flag.int(IMAGE_LIMITS.minSide, IMAGE_LIMITS.maxSide).pipe(ImageSide).optional(),
         frames: flag.int(16, 100_000).optional(),
         renderers: flag.int(1, IMAGE_LIMITS.renderers).optional(),
         json: z.boolean().default(false),

@@ -179,10 +179,11 @@ export function videoColumns(rows: (Record<string, VideoPlace> | undefined)[]): 
   ])
 }
 
-/** Per-channel statistics shaped (3, 1, 1) and the count (1,), as LeRobot's validator (compute_stats.py) requires of
- * an image feature, in stats.json and in meta/episodes alike. */
+/** One statistic of an image feature per channel, shaped (3, 1, 1) as LeRobot's validator (compute_stats.py)
+ * requires, in stats.json and in meta/episodes alike. */
+export const perChannel = (v: readonly number[]): number[][][] => v.map((x) => [[x]])
+
+/** An image feature's statistics: each (3, 1, 1), the count (1,). */
 export function channelShaped(s: Stats): Record<string, number[] | number[][][]> {
-  return Object.fromEntries(
-    Object.entries(s).map(([k, v]) => [k, k === 'count' ? (v as number[]) : (v as number[]).map((x) => [[x]])]),
-  )
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, k === 'count' ? (v as number[]) : perChannel(v)]))
 }

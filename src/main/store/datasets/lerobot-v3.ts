@@ -40,6 +40,7 @@ import {
 } from './lerobot-parts'
 import {
   channelShaped,
+  perChannel,
   imageWriter,
   videoColumns,
   type EpisodeImages,
@@ -280,7 +281,7 @@ function writeEpisodes(dir: string, dataset: Dataset, rows: EpisodeRow[], imageK
           stat === 'count'
             ? r.stats[feature].count.map((c) => BigInt(c))
             : image
-              ? r.stats[feature][stat]!.map((x) => [[x]])
+              ? perChannel(r.stats[feature][stat]!)
               : r.stats[feature][stat]!,
         ),
       })),
