@@ -40,8 +40,23 @@ function bounds(min: number, max: number): void {
   if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) throw new Error(`bad flag bounds [${min}, ${max}]`)
 }
 
+/** A comma-separated flag's items ('bc,,stagger' has two). */
+const listItems = (text: string): string[] => text.split(',').filter((x) => x.trim() !== '')
+
 /** zod schemas for flag values given as text. Chain .optional() or .default(value) as usual. */
 export const flag = {
+  /** comma-separated items, each checked by `item`, 1 to `max` of them; a bad item is named on its own */
+  list<T extends z.ZodType<unknown, string>>(item: T, max: number) {
+    return z
+      .string()
+      .transform(listItems)
+      .pipe(
+        z
+          .array(item)
+          .min(1, { error: 'needs at least one item' })
+          .max(max, { error: `takes at most ${max} items` }),
+      )
+  },
   /** a whole number in [min, max] */
   int(min: number, max: number) {
     bounds(min, max)
@@ -126,7 +141,15 @@ function describeIssue(
   // A rule across flags (a refinement on the whole object) speaks for itself.
   if (typeof key !== 'string' || !Object.hasOwn(options, key)) return oneLine(issue.message)
   const raw = values[key]
-  const given = Array.isArray(raw) && typeof index === 'number' ? raw[index] : raw
+  // An item of a repeated flag or of a comma-separated list (flag.list) is quoted alone.
+  const given =
+    typeof index !== 'number'
+      ? raw
+      : Array.isArray(raw)
+        ? raw[index]
+        : typeof raw === 'string'
+          ? listItems(raw)[index]
+          : raw
   // Absent, and the schema neither defaults nor allows that (a refinement's own message wins).
   if (given === undefined && issue.code !== 'custom') return `--${key} is required`
   if (typeof given !== 'string') return oneLine(`--${key} ${issue.message}`)

@@ -26,8 +26,10 @@ export interface ConfigRuns {
   plans: SessionPlan[]
   outcomes: HostOutcome[]
   reused: number
-  /** sessions that failed, or did not finish (paused) */
+  /** sessions that failed (an error, or stored 'failed') */
   failed: { plan: SessionPlan; outcome: HostOutcome }[]
+  /** sessions that stopped unfinished without an error (paused by Ctrl-C or a closing host): the same command resumes them */
+  paused: { plan: SessionPlan; outcome: HostOutcome }[]
 }
 
 export async function runConfigs(
@@ -82,8 +84,10 @@ export async function runConfigs(
     },
   }).finally(() => process.off('SIGINT', onSignal))
   bar.finish(opts.queue ? stateCounts(states) : undefined)
-  const failed = outcomes
-    .map((outcome, i) => ({ outcome, plan: plans[i] }))
-    .filter(({ outcome }) => outcome.error || (outcome.status !== 'finished' && !reportOnly))
-  return { plans, outcomes, reused, failed }
+  const ended = outcomes.map((outcome, i) => ({ outcome, plan: plans[i] }))
+  const failed = ended.filter(({ outcome }) => outcome.error || outcome.status === 'failed')
+  const paused = reportOnly
+    ? []
+    : ended.filter(({ outcome }) => !outcome.error && !['finished', 'failed'].includes(outcome.status))
+  return { plans, outcomes, reused, failed, paused }
 }

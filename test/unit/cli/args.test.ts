@@ -124,6 +124,20 @@ describe('parseCommandArgs', () => {
     expect(() => flag.int(0, Infinity)).toThrow(/bounds/)
     expect(() => flag.number(2, 1)).toThrow(/bounds/)
   })
+
+  it('flag.list checks each comma-separated item and quotes the bad one alone', () => {
+    const s = {
+      options: { ratios: { type: 'string' } },
+      schema: z.object({ ratios: flag.list(flag.number(1, 10), 3).prefault('1,2') }),
+    } as const
+    expect(parseCommandArgs(['--ratios', '2,,5'], s).values.ratios).toEqual([2, 5])
+    expect(parseCommandArgs([], s).values.ratios).toEqual([1, 2])
+    expect(() => parseCommandArgs(['--ratios', '2,50,5'], s)).toThrow(
+      "--ratios must be a number between 1 and 10, got '50'",
+    )
+    expect(() => parseCommandArgs(['--ratios', '1,2,3,4'], s)).toThrow('--ratios takes at most 3 items')
+    expect(() => parseCommandArgs(['--ratios', ','], s)).toThrow('--ratios needs at least one item')
+  })
 })
 
 /** `iwb ARGV` exits 2 with exactly one error line (matching `line`) and then the usage. */

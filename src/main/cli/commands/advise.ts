@@ -5,7 +5,12 @@
 // finished ones are reused, so a second call only reads. Writes the curves behind the advice as SVG and PNG.
 import { writeFileSync } from 'node:fs'
 import { z } from 'zod'
-import { ADVICE_RUN_DEFAULTS as D, ADVICE_RUN_LIMITS as L } from '../../../shared/advice'
+import {
+  ADVICE_RUN_DEFAULTS as D,
+  ADVICE_RUN_LIMITS as L,
+  personCostRatio,
+  type AdviceOracle,
+} from '../../../shared/advice'
 import { SESSION_LIMITS } from '../../../shared/session-config'
 import { expertFor } from '../../experts/registry'
 import { adviceSvg, advise, evaluationSettings, storedAdviceRuns } from '../../learn/advice'
@@ -55,23 +60,11 @@ function parseAdviseArgs(argv: string[]) {
   }).values
 }
 
-/**
- * --person FILE|person:...: the simulated person whose sessions the advice reads, and its cost ratio (seconds per
- * query over seconds per demonstrated state, within the session's bounds) when --cost-ratio is not given.
- */
-function personAdvice(text: string): { oracle: PersonText; costRatio: number; line: (c: number) => string } {
+/** --person FILE|person:...: the simulated person whose sessions the advice reads (its C: shared/advice.ts). */
+function personOracle(text: string): PersonText {
   const oracle = oracleFromFlag(text.startsWith('person:') ? text : `person:${text}`)
   if (oracle === 'expert') throw new UsageError('--person takes a model file or person:...')
-  const m = parsePersonText(oracle)
-  const spread = Array.isArray(m.noise) ? m.noise.map((n) => n.toFixed(2)).join('/') : String(m.noise)
-  const { min, max } = SESSION_LIMITS.costRatio
-  const costRatio = m.demo > 0 ? Math.min(max, Math.max(min, m.query / m.demo)) : max
-  return {
-    oracle,
-    costRatio,
-    line: (c) =>
-      `for you (spread ${spread} of the range, ${m.query.toPrecision(3)} s a query, ${m.demo.toPrecision(3)} s a demonstrated state, skip ${m.skip}): C = ${c.toPrecision(3)}, curves answered by your simulated double`,
-  }
+  return oracle
 }
 
 export const command: Command = {
@@ -89,13 +82,13 @@ export const command: Command = {
     "  an offline label's).",
   async run(argv, io) {
     const v = parseAdviseArgs(argv)
-    const you = v.person === undefined ? null : personAdvice(v.person)
-    const c = v['cost-ratio'] ?? you?.costRatio
+    const you = v.person === undefined ? null : personOracle(v.person)
+    const c = v['cost-ratio'] ?? (you ? personCostRatio(parsePersonText(you)) : undefined)
     if (c === undefined)
       throw new UsageError(
         "--cost-ratio is required (the measured ratio of a query's time to an offline label's), or --person FILE",
       )
-    const oracle: 'expert' | PersonText = you?.oracle ?? 'expert'
+    const oracle: AdviceOracle = you ?? 'expert'
     const file = v.db ?? ensureDefaultWorkspaceFile()
     if (!v.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)
     const started = Date.now()
@@ -119,7 +112,8 @@ export const command: Command = {
           parallel: v.parallel,
         })
         ran = configs.length - runs.reused
-        if (runs.failed.length) io.err('iwb advise: not every session finished; the advice below reads what is stored')
+        if (runs.failed.length || runs.paused.length)
+          io.err('iwb advise: not every session finished; the advice below reads what is stored')
       }
       const runs = storedAdviceRuns(ws, v.task, oracle)
       if (runs.length === 0)
@@ -131,7 +125,7 @@ export const command: Command = {
       const expert = await expertReturn(expertFor(v.task), evaluationSettings(runs), poolEvaluator(pool)).finally(() =>
         pool.close(),
       )
-      const advice = advise(runs, expert.mean, c)
+      const advice = advise(runs, expert.mean, c, { oracle })
       const files: string[] = []
       if (v.out) {
         const svg = adviceSvg(runs, advice, `${v.task}: advice at C = ${c}`)
@@ -141,7 +135,6 @@ export const command: Command = {
         files.push(v.out, png)
       }
       if (!v.json) {
-        if (you) io.out(you.line(c))
         for (const line of advice.explanation) io.out(line)
         if (files.length) io.out(`curves: ${files.join(', ')}`)
       }

@@ -33,11 +33,7 @@ function parseCompareArgs(argv: string[]) {
     schema: z
       .object({
         ...SESSION_SCHEMA,
-        algos: z
-          .string()
-          .default(DEFAULT_ALGOS)
-          .transform((t) => t.split(',').filter(Boolean))
-          .pipe(z.array(algoFlag()).min(1).max(32)),
+        algos: flag.list(algoFlag(), 32).prefault(DEFAULT_ALGOS),
         seeds: flag.int(1, 1000).default(5),
         'seed-base': flag.int(0, SESSION_LIMITS.seed).default(0),
         parallel: flag.int(1, 64).default(2),
@@ -86,7 +82,7 @@ export const command: Command = {
     const ws = openWorkspace(file)
     const started = Date.now()
     try {
-      const { plans, reused, failed } = await runConfigs(ws, configs, io, {
+      const { plans, reused, failed, paused } = await runConfigs(ws, configs, io, {
         owner: 'iwb compare',
         label: `compare ${configs[0].taskId}`,
         parallel,
@@ -115,7 +111,7 @@ export const command: Command = {
         notes: [
           `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${queue ? 'through the study queue' : `${parallel} at a time`}.`,
           `Expert return ${expert.mean.toFixed(1)} over the ${expert.returns.length} evaluation episodes of these sessions.`,
-          ...failed.map(
+          ...[...failed, ...paused].map(
             ({ outcome: o, plan: p }) =>
               `${algoLabel(p.config)} seed ${p.config.seed}: ${o.status}${o.error ? `: ${o.error}` : ''}`,
           ),
@@ -153,11 +149,12 @@ export const command: Command = {
           }),
           report: report.files,
           failed: failed.length,
+          paused: paused.length,
           seconds: (Date.now() - started) / 1000,
           workspace: file,
         }),
       )
-      return failed.length ? 1 : 0
+      return failed.length || paused.length ? 1 : 0
     } finally {
       ws.close()
     }

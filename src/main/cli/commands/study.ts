@@ -44,13 +44,6 @@ import { runConfigs } from '../run-configs'
 import { algoFlag, policyFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 
 /** A comma-separated list of at most `max` values, each read by `item`. */
-function listOf<T extends z.ZodType<unknown, string>>(item: T, max: number) {
-  return z
-    .string()
-    .transform((t) => t.split(',').filter((x) => x.trim() !== ''))
-    .pipe(z.array(item).min(1).max(max))
-}
-
 /** Sessions one study may hold (seeds x arms), so a typo cannot queue days of work. */
 const MAX_SESSIONS = 2000
 
@@ -90,16 +83,18 @@ function parseStudyArgs(argv: string[]) {
         db: flag.text().optional(),
         report: flag.text(),
         json: z.boolean().default(false),
-        algos: listOf(algoFlag(), 16).optional(),
-        'cost-ratios': listOf(flag.number(SESSION_LIMITS.costRatio.min, SESSION_LIMITS.costRatio.max), 16).optional(),
+        algos: flag.list(algoFlag(), 16).optional(),
+        'cost-ratios': flag
+          .list(flag.number(SESSION_LIMITS.costRatio.min, SESSION_LIMITS.costRatio.max), 16)
+          .optional(),
         budget: flag.int(1, SESSION_LIMITS.budget).optional(),
         'eval-episodes': flag.int(1, SESSION_LIMITS.evalEpisodes).optional(),
         'eval-points': flag.int(1, 1000).optional(),
         schedule: flag.oneOf(['incremental', 'scratch']).optional(),
         epochs: flag.int(1, SESSION_LIMITS.epochs).optional(),
         standardise: SESSION_SCHEMA.standardise,
-        'warm-sizes': listOf(flag.int(1, SESSION_LIMITS.budget), 8).optional(),
-        'fall-angles': listOf(flag.number(SESSION_LIMITS.fallAngle.min, SESSION_LIMITS.fallAngle.max), 8).optional(),
+        'warm-sizes': flag.list(flag.int(1, SESSION_LIMITS.budget), 8).optional(),
+        'fall-angles': flag.list(flag.number(SESSION_LIMITS.fallAngle.min, SESSION_LIMITS.fallAngle.max), 8).optional(),
         policy: SESSION_SCHEMA.policy,
         'policy-params': SESSION_SCHEMA['policy-params'],
         oracle: SESSION_SCHEMA.oracle,
@@ -195,7 +190,7 @@ export const command: Command = {
     if (!v.db) io.err(`workspace ${file} (the page's default; --db FILE for another)`)
     const ws = openWorkspace(file)
     try {
-      const { plans, reused, failed } = await runConfigs(ws, configs, io, {
+      const { plans, reused, failed, paused } = await runConfigs(ws, configs, io, {
         owner: `iwb study ${name}`,
         label: `${name} ${task}`,
         parallel: v.parallel,
@@ -265,7 +260,7 @@ export const command: Command = {
         ...[...variants].map(
           ([id, x]) => `${id}: expert ${x.expert.toFixed(1)}, untrained learner ${x.start.toFixed(1)}.`,
         ),
-        ...failed.map(
+        ...[...failed, ...paused].map(
           ({ plan, outcome }) =>
             `session ${plan.sessionId} (${plan.config.algo} seed ${plan.config.seed}): ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`,
         ),
@@ -308,11 +303,12 @@ export const command: Command = {
           ...(name === 'cost-sweep' ? { crossover: cross } : {}),
           expert: Object.fromEntries(variants),
           failed: failed.length,
+          paused: paused.length,
           seconds: (Date.now() - started) / 1000,
           workspace: file,
         }),
       )
-      return failed.length ? 1 : 0
+      return failed.length || paused.length ? 1 : 0
 
       /** The uniform mixture of each seed's saved policies, on its final evaluation's episodes. */
       async function mixtureResult(arm: StudyArm, curves: RunCurve[]): Promise<ArmResult> {
