@@ -2,7 +2,7 @@
 // WebSocket, in-process calls in tests) validates payloads against these schemas at the boundary.
 import { z } from 'zod'
 import { Algo, OfflineSource, OracleKind, SESSION_LIMITS, SessionConfig } from './session-config'
-import { AdviceRunSettings } from './advice'
+import { AdviceOracle, AdviceRunSettings } from './advice'
 import { PolicyChoice } from './policy-config'
 import { TASK_FILE_LIMITS, TASK_UPLOAD_BASE64_CHARS } from './task-limits'
 import { HumanMs, OperatorName } from './stored-values'
@@ -341,14 +341,15 @@ export const Advice = z.object({
 })
 export type Advice = z.infer<typeof Advice>
 
-/** Advice at cost ratio C with the settings of the expert-oracle sessions behind it. */
-export const AdviceRequest = z
-  .object({
-    taskId: z.string().max(200),
-    costRatio: z.number().min(SESSION_LIMITS.costRatio.min).max(SESSION_LIMITS.costRatio.max),
-  })
-  .extend(AdviceRunSettings.shape)
-  .strict()
+/** Which curves the advice at cost ratio C reads: a task's, answered by the expert (absent) or a simulated person. */
+const AdviceFor = z.object({
+  taskId: z.string().max(200),
+  costRatio: z.number().min(SESSION_LIMITS.costRatio.min).max(SESSION_LIMITS.costRatio.max),
+  oracle: AdviceOracle.default('expert'),
+})
+
+/** Advice at cost ratio C with the settings of the sessions behind it. */
+export const AdviceRequest = AdviceFor.extend(AdviceRunSettings.shape).strict()
 
 /** The sessions behind the advice at C: each stored finished (reused), stored unfinished (resumed) or missing. */
 export const AdvicePlan = z.object({
@@ -582,16 +583,11 @@ export const methods = {
   /** the episodes logged so far (watched and held seconds, takeovers) */
   'takeover.episodes': { input: z.object({ sessionId: id }).strict(), output: z.array(TakeoverEpisode) },
 
-  /** which of BC, STAGGER, WARM-STAGGER to use at cost ratio C, from the stored expert curves (`iwb advise` runs them) */
-  'advice.get': {
-    input: z
-      .object({
-        taskId: z.string().max(200),
-        costRatio: z.number().min(SESSION_LIMITS.costRatio.min).max(SESSION_LIMITS.costRatio.max),
-      })
-      .strict(),
-    output: Advice.nullable(),
-  },
+  /**
+   * which of BC, STAGGER, WARM-STAGGER to use at cost ratio C, from the stored curves answered by the oracle (the
+   * expert by default, or a simulated person: then the explanation starts "for you ..."); `iwb advise` runs them
+   */
+  'advice.get': { input: AdviceFor.strict(), output: Advice.nullable() },
 
   /** the sessions the advice at C reads (BC once; STAGGER, WARM-STAGGER at C/2, C, 2C): how many are stored */
   'advice.plan': { input: AdviceRequest, output: AdvicePlan },

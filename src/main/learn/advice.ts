@@ -4,7 +4,10 @@
 // start near 0 that is 80% of the expert's return; it also works for tasks with negative returns).
 // The explanation is the paper's rule of thumb: interaction pays while C < R/mu. The curves give the break-even
 // directly: STAGGER needs L labels (cost L*C), BC needs cost B, so STAGGER is cheaper while C < B / L.
+// For a simulated person the curves are the ones that person answered, and the explanation says so first.
+import { forYouLine, type AdviceOracle } from '../../shared/advice'
 import type { SessionInfo } from '../../shared/contract'
+import { isPersonOracle, parsePersonText } from '../../shared/person-model'
 import { ALGO_VERSIONS, algoLabel, parseAlgoLabel, type SessionConfig } from '../../shared/session-config'
 import { colorAt, renderFigure, summarizeRuns, type Figure, type Series } from '../../shared/plot'
 import { mean } from '../../shared/stats'
@@ -109,12 +112,15 @@ function option(algo: string, costRatio: number, runs: readonly AdviceRun[], tar
 
 const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(Math.abs(v) >= 10 ? 1 : 2))
 
-/** The advice at cost ratio C from stored curves and the expert's return on the same evaluation episodes. */
+/**
+ * The advice at cost ratio C from stored curves and the expert's return on the same evaluation episodes; `oracle`
+ * is who answered the curves (a simulated person's advice starts with the "for you" line).
+ */
 export function advise(
   runs: readonly AdviceRun[],
   expertReturn: number,
   costRatio: number,
-  fraction = ADVICE_FRACTION,
+  { oracle = 'expert', fraction = ADVICE_FRACTION }: { oracle?: AdviceOracle; fraction?: number } = {},
 ): Advice {
   const usable = runs.filter((r) => r.evaluations.length > 0 && (ADVICE_ALGOS as readonly string[]).includes(r.algo))
   if (usable.length === 0) throw new Error('no stored curves of bc, stagger or warm-stagger:0.5 to advise from')
@@ -143,6 +149,7 @@ export function advise(
     bcOpt?.costToTarget != null && stOpt?.labelsToTarget ? bcOpt.costToTarget / stOpt.labelsToTarget : null
 
   const explanation = [
+    ...(isPersonOracle(oracle) ? [forYouLine(parsePersonText(oracle), costRatio)] : []),
     `Target: ${Math.round(fraction * 100)}% of the way from the untrained learner's return (${fmt(startReturn)}) to the expert's (${fmt(expertReturn)}): ${fmt(target)}.`,
     ...(nearest !== costRatio && ratios.length
       ? [`No interactive curves stored at C = ${costRatio}; using those at C = ${nearest}.`]
@@ -232,7 +239,7 @@ export interface CurveSource {
 }
 
 /** The finished sessions of a task that the advice counts (the expert's, or one simulated person's), with their curves. */
-export function storedAdviceRuns(ws: CurveSource, taskId: string, oracle = 'expert'): AdviceRun[] {
+export function storedAdviceRuns(ws: CurveSource, taskId: string, oracle: AdviceOracle = 'expert'): AdviceRun[] {
   return ws
     .listSessions()
     .filter((s) => s.taskId === taskId && s.oracle === oracle && s.status === 'finished')

@@ -1,8 +1,8 @@
 // The sessions behind the advice at a cost ratio C, planned once for `iwb advise` and the page's advice.run: BC
 // once and STAGGER and WARM-STAGGER at C/2, C and 2C (learn/advice.ts), each a stored finished session to reuse,
 // an unfinished one to resume, or a new one.
-import type { AdviceRunSettings } from '../../shared/advice'
-import { SESSION_LIMITS, sessionConfig, type OracleKind, type SessionConfig } from '../../shared/session-config'
+import type { AdviceOracle, AdviceRunSettings } from '../../shared/advice'
+import { SESSION_LIMITS, sessionConfig, type SessionConfig } from '../../shared/session-config'
 import { adviceConfigs, ratiosAround } from '../learn/advice'
 import type { Workspace } from '../store'
 import { planSession, type SessionPlan } from './sweep'
@@ -11,7 +11,7 @@ export interface AdviceRequest extends AdviceRunSettings {
   taskId: string
   costRatio: number
   /** who answers the sessions behind the advice: the expert (default) or a simulated person (shared/person-model.ts) */
-  oracle?: OracleKind
+  oracle?: AdviceOracle
 }
 
 export interface AdvicePlan {

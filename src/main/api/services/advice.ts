@@ -1,5 +1,6 @@
 // advice.get: the advice of `iwb advise` from the curves stored in the workspace; null when the task has none.
-// advice.plan / advice.run: the expert-oracle sessions behind the advice at C (the plan `iwb advise` uses), and
+// Each takes who answers the curves: the expert (absent), or a simulated person, as `iwb advise --person`.
+// advice.plan / advice.run: the sessions behind the advice at C (the plan `iwb advise` uses), and
 // running the missing ones through the session host (runSweep), within the workbench's running-session cap, one
 // advice run at a time, with 'progress' events (kind 'advice': sessions finished of those run) and jobs.cancel.
 import type { Output, Progress } from '../../../shared/contract'
@@ -16,11 +17,11 @@ import { useJobs } from './jobs'
 import { useSessions } from './session-resource'
 import { useWorkspace } from './workspace-resource'
 
-/** The task, checked: known (taskInfo throws otherwise) and with a simulated expert to answer the sessions. */
+/** The task, checked: known (taskInfo throws otherwise) and with a simulated expert (a simulated person's needs it too). */
 function expertTask(taskId: string): string {
   const task = taskInfo(taskId)
   if (!hasExpert(task.id))
-    throw new Error(`task ${task.id} has no simulated expert: the advice's curves need one (expert-oracle sessions)`)
+    throw new Error(`task ${task.id} has no simulated expert: the advice's curves need one to answer their sessions`)
   return task.id
 }
 
@@ -54,10 +55,12 @@ export const adviceService: ServiceFactory = (ctx) => {
     'advice.get': async (input) => {
       const task = taskInfo(input.taskId) // throws for an unknown task
       const ws = await useWorkspace(ctx)
-      const runs = storedAdviceRuns(ws, task.id)
+      const runs = storedAdviceRuns(ws, task.id, input.oracle)
       if (runs.length === 0 || !hasExpert(task.id)) return null
       const episodes = evaluationSettings(runs)
-      const a = advise(runs, (await experts.get(task.id, episodes)).meanReturn, input.costRatio)
+      const a = advise(runs, (await experts.get(task.id, episodes)).meanReturn, input.costRatio, {
+        oracle: input.oracle,
+      })
       return {
         taskId: task.id,
         costRatio: a.costRatio,
