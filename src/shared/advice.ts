@@ -49,5 +49,5 @@ export function personCostRatio(m: PersonModel): number {
 /** The first line of the advice for a simulated person: who it is and the C it is read at. */
 export function forYouLine(m: PersonModel, costRatio: number): string {
   const spread = Array.isArray(m.noise) ? m.noise.map((n) => n.toFixed(2)).join('/') : String(m.noise)
-  return `for you (spread ${spread} of the range, ${m.query.toPrecision(3)} s a query, ${m.demo.toPrecision(3)} s a demonstrated state, skip ${m.skip}): C = ${costRatio.toPrecision(3)}, curves answered by your simulated double`
+  return `for you (spread ${spread} of the range, ${m.query.toPrecision(3)} s a query, ${m.demo.toPrecision(3)} s a demonstrated state, skip ${Number(m.skip.toPrecision(2))}): C = ${costRatio.toPrecision(3)}, curves answered by your simulated double`
 }

@@ -1,6 +1,7 @@
 // The Advice panel in the Sessions view: with expert curves stored in the workspace (constructed through the
 // store's APIs), asking at two cost ratios gives the algorithm with the least cost to the target at each, the
-// explanation and the curves behind it; with no curves stored it says how to make them.
+// explanation and the curves behind it; with no curves stored it says how to make them. With no person model
+// fitted to this workspace's labels, "Answered by: you" cannot be chosen and says why.
 import { describe, expect, it } from 'vitest'
 import { sessionConfig } from '../../src/shared/session-config'
 import { ADVICE_FRACTION } from '../../src/main/learn/advice'
@@ -47,6 +48,10 @@ describe('Advice panel', () => {
     const { page, errors } = await wb.open('sessions')
     // Nothing stored yet: the panel says how to run the curves.
     await page.getByTestId('advice-task').selectOption('reacher-arm')
+    await expect.poll(() => page.getByTestId('advice-oracle-reason').textContent()).toContain('no model')
+    const who = page.getByTestId('advice-oracle')
+    expect(await who.inputValue()).toBe('expert')
+    expect(await who.locator('option[value="person"]').isDisabled()).toBe(true)
     await page.getByTestId('advice-ask').click()
     await page.getByTestId('advice-none').waitFor({ timeout: 30_000 })
 

@@ -1,6 +1,8 @@
 // advice.plan / advice.run on a real workspace: the plan is `iwb advise`'s (BC once, STAGGER and WARM-STAGGER at
 // C/2, C, 2C) and writes nothing; bad input is refused in one line before a session is stored; a run takes its
-// lanes from the workbench's running-session cap, so it is refused while a person's session fills the cap.
+// lanes from the workbench's running-session cap, so it is refused while a person's session fills the cap. With a
+// simulated person as the oracle (the page's "Answered by: you") they plan, run and read that person's sessions,
+// not the expert's, and the advice starts with the "for you" line of `iwb advise --person`.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +14,9 @@ import { jobsService } from '../../../src/main/api/services/jobs'
 import { queriesService } from '../../../src/main/api/services/queries'
 import { makeSessionsService } from '../../../src/main/api/services/sessions'
 import { adviceSessionConfigs } from '../../../src/main/session/advice-plan'
-import { ADVICE_RUN_DEFAULTS } from '../../../src/shared/advice'
+import { ADVICE_RUN_DEFAULTS, forYouLine } from '../../../src/shared/advice'
+import type { Progress } from '../../../src/shared/contract'
+import { parsePersonText, personText } from '../../../src/shared/person-model'
 import { waitFor } from '../../wait-for'
 import { PERSON_SESSION } from './fixtures'
 
@@ -91,4 +95,52 @@ describe('advice.plan and advice.run', () => {
     expect(await sessions()).toBe(1)
     await api.call('sessions.control', { sessionId: person.id, command: 'cancel' })
   })
+
+  it("plans, runs and reads a simulated person's sessions, not the expert's, and says whom it is for", async () => {
+    // the cap's one lane is free once the cancelled person's session of the test above has settled
+    await waitFor(async () => (await api.call('sessions.list', {})).every((s) => s.status !== 'running'), {
+      message: 'the cancelled session to settle',
+    })
+    const before = new Set((await api.call('sessions.list', {})).map((s) => s.id))
+    const me = personText(parsePersonText('person:noise=0.1,query=0.5,demo=0.05'))
+    const request = { taskId: 'reacher-arm', costRatio: 2, budget: 6, seeds: 1, evalEvery: 3, evalEpisodes: 1 }
+    const mine = { ...request, oracle: me }
+    const total = adviceSessionConfigs(mine).configs.length
+    expect(await api.call('advice.plan', mine)).toMatchObject({ total, missing: total })
+
+    const progress: Progress[] = []
+    const off = api.on('progress', (p) => progress.push(p))
+    const run = await api.call('advice.run', mine)
+    expect(run).toMatchObject({ missing: total, parallel: 1 })
+    const end = await waitFor(() => progress.find((p) => p.jobId === run.jobId && p.finished), {
+      message: "the person's advice sessions",
+      timeoutMs: 120_000,
+    })
+    off()
+    expect(end.error).toBeUndefined()
+
+    // the person's sessions are stored and finished; the expert's are still all missing
+    const stored = (await api.call('sessions.list', {})).filter((s) => !before.has(s.id))
+    expect(stored.map((s) => [s.oracle, s.status])).toEqual(Array(total).fill([me, 'finished']))
+    expect(await api.call('advice.plan', mine)).toMatchObject({ finished: total, missing: 0 })
+    expect(await api.call('advice.plan', request)).toMatchObject({ finished: 0, missing: total })
+
+    const advice = await api.call('advice.get', { taskId: 'reacher-arm', costRatio: 2, oracle: me })
+    expect(advice?.sessions).toBe(total)
+    expect(advice?.explanation[0]).toBe(forYouLine(parsePersonText(me), 2))
+    expect(advice?.explanation[1]).toMatch(/^Target: /)
+    expect(await api.call('advice.get', { taskId: 'reacher-arm', costRatio: 2 })).toBeNull()
+
+    // an oracle the advice cannot use is refused in one line, before anything is stored
+    const refusal = (oracle: string): Promise<string> =>
+      api.call('advice.get', { taskId: 'reacher-arm', costRatio: 2, oracle }).then(
+        () => 'answered',
+        (e: Error) => e.message,
+      )
+    expect(await refusal('person:noise=7')).toMatch(/^invalid input for advice\.get: oracle: person model: noise: /)
+    expect(await refusal('someone')).toMatch(/^invalid input for advice\.get: oracle: 'someone' is not /)
+    expect(await refusal('human')).toMatch(/^invalid input for advice\.get: oracle: .*not 'human'/)
+    for (const m of [await refusal('person:noise=7'), await refusal('human')]) expect(m).not.toContain('\n')
+    expect(await sessions()).toBe(before.size + total)
+  }, 180_000)
 })
