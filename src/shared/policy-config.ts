@@ -153,21 +153,24 @@ export const POLICY_CLASSES: readonly PolicyClass[] = [
   },
   {
     id: 'gmm',
-    version: 1,
+    // 2: trained through learn/policies/matmul.ts (the same products, another float32 summation order)
+    version: 2,
     label: 'Gaussian mixture (GMM)',
     help: 'a mixture of k Gaussians over the action (robomimic GMM), optionally on a history of observations: keeps two ways apart instead of averaging them',
     params: GmmParams,
   },
   {
     id: 'chunk',
-    version: 1,
+    // 2: trained through learn/policies/matmul.ts (the same products, another float32 summation order)
+    version: 2,
     label: 'Action chunks',
     help: 'n observations in, k actions out, executed with temporal ensembling (ACT); an MLP backbone, or a small transformer (backbone: transformer)',
     params: ChunkParams,
   },
   {
     id: 'diffusion',
-    version: 1,
+    // 2: trained through learn/policies/matmul.ts (the same products, another float32 summation order)
+    version: 2,
     label: 'Diffusion policy',
     help: 'action chunks denoised with DDPM in training and DDIM in rollouts, conditioned on an observation history, executed receding-horizon (Chi et al. 2023)',
     params: DiffusionParams,
@@ -231,7 +234,12 @@ export function policyKey(p: PolicyChoice): string {
   )
 }
 
-/** A choice from its stored or typed text; throws a one-line error. */
+/** A typed choice as this code runs it (its class's current version): what a new trainer or benchmark takes. */
+export function policyToRun(input: unknown): PolicyChoice {
+  return currentVersion(parsePolicy(input))
+}
+
+/** A choice from its stored or typed text (no version: version 1); throws a one-line error. */
 export function parsePolicy(input: unknown): PolicyChoice {
   const r = PolicyChoice.safeParse(input)
   if (r.success) return r.data

@@ -79,6 +79,7 @@ describe('policy class in the Sessions form', () => {
       expect(stored.policy).toEqual({
         id: 'gmm',
         params: { modes: 3, hidden: [32, 32], history: 1, learningRate: 1e-3, stepsPerLabel: 8, batchSize: 64 },
+        version: POLICY_CLASSES.find((c) => c.id === 'gmm')!.version, // stamped from version 2 on
       })
     } finally {
       api.close()

@@ -2,7 +2,7 @@
 // (environment steps per second with the class choosing every action, simulation included), with each class's
 // default parameters (and the chunk class with its transformer backbone), on the same labels and the same episodes.
 // Ratios against the Gaussian MLP come from one run.
-import { POLICY_CLASSES, contextNeeds, parsePolicy, type PolicyChoice, type PolicyId } from '../../shared/policy-config'
+import { POLICY_CLASSES, contextNeeds, policyToRun, type PolicyChoice, type PolicyId } from '../../shared/policy-config'
 import { expertFor } from '../experts/registry'
 import { learnerSpec, type DrawnLabel } from '../learn/algorithm'
 import { episodic, trackedEnv } from '../learn/episode-context'
@@ -76,8 +76,8 @@ export async function runClassBench(opts: ClassBenchOptions = {}): Promise<Class
   const labels = await expertLabels(taskId, opts.labels ?? 500)
   const rows: Omit<ClassBenchRow, 'trainSpeedVsMlp' | 'rolloutSpeedVsMlp'>[] = []
   const variants: [string, PolicyChoice][] = [
-    ...POLICY_CLASSES.map((c): [string, PolicyChoice] => [c.id, parsePolicy({ id: c.id })]),
-    ['chunk (transformer)', parsePolicy({ id: 'chunk', params: { backbone: 'transformer' } })],
+    ...POLICY_CLASSES.map((c): [string, PolicyChoice] => [c.id, policyToRun({ id: c.id })]),
+    ['chunk (transformer)', policyToRun({ id: 'chunk', params: { backbone: 'transformer' } })],
   ]
   for (const [name, policy] of variants) {
     const env = trackedEnv(await makeEnv(taskId), contextNeeds(policy).history - 1)

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { QueryPrompt } from '../../../src/shared/contract'
+import { policyClass } from '../../../src/shared/policy-config'
 import { createWorkbench, type Workbench } from '../../../src/main/api/compose'
 import type { ServiceFactory } from '../../../src/main/api/service-types'
 import { connectInProcess, type InProcessApi } from '../../../src/main/api/in-process'
@@ -328,6 +329,7 @@ describe('sessions with a human oracle', () => {
     const gmm = {
       id: 'gmm',
       params: { modes: 3, hidden: [32, 32], history: 1, learningRate: 1e-3, stepsPerLabel: 8, batchSize: 64 },
+      version: policyClass('gmm').version, // stamped from version 2 on
     }
     expect(s.policy).toEqual(gmm)
     expect(await settle(api, s.id)).toBe('finished')

@@ -23,7 +23,7 @@ import { makeEnv, taskInfo } from '../../../src/main/sim/registry'
 import { policyFromSpec, type LearnerWeights } from '../../../src/main/sim/policy-spec'
 import { createRng } from '../../../src/main/sim/rng'
 import { openWorkspace } from '../../../src/main/store'
-import { parsePolicy, type PolicyChoiceInput } from '../../../src/shared/policy-config'
+import { policyToRun, type PolicyChoiceInput } from '../../../src/shared/policy-config'
 import { sessionConfig } from '../../../src/shared/session-config'
 import { tempDir } from '../store/helpers'
 import { capture } from './capture'
@@ -179,7 +179,7 @@ async function trained(policy: PolicyChoiceInput): Promise<LearnerWeights> {
       seed: 4,
       actionLow: task.actionLow,
       actionHigh: task.actionHigh,
-      policy: parsePolicy(policy),
+      policy: policyToRun(policy),
     },
     'local',
   )
@@ -204,7 +204,7 @@ function origin(policy: PolicyChoiceInput): PolicyOrigin {
     backend: 'test',
     taskId: TASK,
     envTaskId: TASK,
-    policy: parsePolicy(policy),
+    policy: policyToRun(policy),
     labels: 20,
     seed: 0,
     evalEpisodes: 1,

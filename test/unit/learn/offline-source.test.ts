@@ -16,7 +16,7 @@ import { runSession, type SessionProgress } from '../../../src/main/learn/sessio
 import { policyFromSpec } from '../../../src/main/sim/policy-spec'
 import { makeEnv } from '../../../src/main/sim/registry'
 import { sessionConfig } from '../../../src/shared/session-config'
-import { parsePolicy } from '../../../src/shared/policy-config'
+import { policyToRun } from '../../../src/shared/policy-config'
 
 const TASK = 'point-maze'
 const expert = expertFor(TASK)
@@ -179,7 +179,7 @@ describe('offline labels from recorded demonstrations', () => {
     const c = config({
       budget: 100,
       offline: { kind: 'demos', episodes: [3], operator: null },
-      policy: parsePolicy({ id: 'chunk', params: { history: 2, hidden: [8], stepsPerLabel: 1 } }),
+      policy: policyToRun({ id: 'chunk', params: { history: 2, hidden: [8], stepsPerLabel: 1 } }),
     })
     const log = new MemorySessionLog(c)
     await runSession({ log, oracle: new ExpertOracle(expert), expert, makeEnv, demonstrations: [mixed] })

@@ -8,7 +8,9 @@ import {
   contextNeeds,
   parsePolicy,
   parsePolicyFlags,
+  policyClass,
   policyKey,
+  policyToRun,
   type PolicyChoiceInput,
 } from '../../../src/shared/policy-config'
 import { sessionConfig, type SessionConfigInput } from '../../../src/shared/session-config'
@@ -61,14 +63,17 @@ describe('policy classes: parameters', () => {
 
   it("stamps the class's version: version 1 is written as none, another version is shown but never run", async () => {
     const gmm = parsePolicy({ id: 'gmm' })
+    const runs = policyClass('gmm').version
+    const other = runs + 1
     expect(policyKey(gmm)).not.toMatch(/version/)
     expect(policyKey({ ...gmm, version: 1 })).toBe(policyKey(gmm))
-    expect(policyKey({ ...gmm, version: 2 })).toMatch(/"version":2/)
-    expect(() => sessionConfig({ taskId: 'two-way', algo: 'bc', policy: { ...gmm, version: 2 } })).toThrow(
-      /policy\.version: this workbench runs the gmm class version 1, not 2/,
+    expect(policyKey({ ...gmm, version: other })).toMatch(new RegExp(`"version":${other}`))
+    expect(sessionConfig({ taskId: 'two-way', algo: 'bc', policy: gmm }).policy.version ?? 1).toBe(runs)
+    expect(() => sessionConfig({ taskId: 'two-way', algo: 'bc', policy: { ...gmm, version: other } })).toThrow(
+      `policy.version: this workbench runs the gmm class version ${runs}, not ${other}`,
     )
-    await expect(startTrainer({ obsDim: 3, actDim: 2, policy: { ...gmm, version: 2 } }, 'local')).rejects.toThrow(
-      /learned with the gmm class version 2; this workbench runs version 1/,
+    await expect(startTrainer({ obsDim: 3, actDim: 2, policy: { ...gmm, version: other } }, 'local')).rejects.toThrow(
+      `learned with the gmm class version ${other}; this workbench runs version ${runs}`,
     )
   })
 
@@ -122,7 +127,7 @@ function labels(n: number, seed: number) {
 }
 
 describe.each(Object.keys(TINY))('the %s class', (id) => {
-  const policy = parsePolicy(TINY[id])
+  const policy = policyToRun(TINY[id])
   const options = { obsDim: 3, actDim: 2, seed: 4, actionLow: [-1, -1], actionHigh: [1, 1], policy }
 
   it('continues bit-identically from a saved training state, and lowers its loss', async () => {
@@ -225,7 +230,7 @@ function id(algo: string): PolicyChoiceInput {
 describe("the chunk class's transformer backbone", () => {
   it('trains in tfjs the network the float64 rollout computes', async () => {
     const { tf } = await selectBackend('wasm')
-    const policy = parsePolicy({
+    const policy = policyToRun({
       id: 'chunk',
       params: { history: 3, chunk: 4, backbone: 'transformer', width: 16, heads: 4, blocks: 2, feedforward: 24 },
     })

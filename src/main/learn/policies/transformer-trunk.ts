@@ -15,6 +15,7 @@ import {
   type TransformerWeights,
 } from '../../sim/policies/transformer'
 import { assignLinear, transposed, type Trunk, type TrunkWeights } from './trunk'
+import { matMul, matMulTransposed } from './matmul'
 
 interface LinearVars {
   /** in x out, as tfjs multiplies */
@@ -120,7 +121,7 @@ export class TransformerTrunk implements Trunk {
     const S = history + chunk
     const dense = (m: LinearVars, t: Tensor3D): Tensor3D => {
       const [rows, len, inDim] = t.shape
-      const y = tf.add(tf.matMul(t.reshape([rows * len, inDim]), m.w as Tensor2D), m.b)
+      const y = tf.add(matMul(tf, t.reshape([rows * len, inDim]), m.w), m.b)
       return y.reshape([rows, len, m.w.shape[1] as number])
     }
     const layerNorm = (m: NormVars, t: Tensor3D): Tensor3D => {
@@ -137,8 +138,8 @@ export class TransformerTrunk implements Trunk {
     for (const block of this.blocks) {
       const qkv = dense(block.qkv, layerNorm(block.norm1, h))
       const [q, k, v] = tf.split(qkv, 3, 2).map(splitHeads)
-      const weights = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)))
-      const attended = tf.matMul(weights, v).transpose([0, 2, 1, 3]).reshape([n, S, d]) as Tensor3D
+      const weights = tf.softmax(tf.mul(matMulTransposed(tf, q, k), 1 / Math.sqrt(dh)))
+      const attended = matMul(tf, weights, v).transpose([0, 2, 1, 3]).reshape([n, S, d]) as Tensor3D
       h = tf.add(h, dense(block.proj, attended)) as Tensor3D
       const mid = tf.relu(dense(block.ff1, layerNorm(block.norm2, h))) as Tensor3D
       h = tf.add(h, dense(block.ff2, mid)) as Tensor3D

@@ -4,6 +4,7 @@
 import type { Tensor2D, Variable } from '@tensorflow/tfjs'
 import type { Tf } from '../backend'
 import { orthogonal } from '../gaussian-mlp'
+import { matMul } from './matmul'
 import type { DenseLayers } from '../../sim/policies/dense'
 import type { TransformerWeights } from '../../sim/policies/transformer'
 
@@ -57,7 +58,7 @@ export class DenseTrunk implements Trunk {
   apply(x: Tensor2D): Tensor2D {
     const tf = this.tf
     for (let l = 0; l < this.weights.length; l++) {
-      const y = tf.add(tf.matMul(x, this.weights[l] as Tensor2D), this.biases[l]) as Tensor2D
+      const y = tf.add(matMul(tf, x, this.weights[l]), this.biases[l]) as Tensor2D
       x = l === this.weights.length - 1 ? y : tf.relu(y)
     }
     return x
