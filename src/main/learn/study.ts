@@ -221,6 +221,47 @@ export function areaUnderCost(evaluations: readonly EvaluationRecord[], budget: 
   return area / budget
 }
 
+/** The cost ratios at which a person study re-prices its STAGGER sessions to find each person's crossover. */
+export const REPRICED_RATIOS = [1, 2, 5, 10, 20, 50, 100, 200]
+
+/**
+ * A query-only session's area (STAGGER's) as if each query had cost `costRatio`. A session at C asks the same
+ * queries as the one at C = 1 (the same seed draws the same states, answers and training), only budget / C of them,
+ * so its curve is this one's with the cost axis stretched by C and cut at the budget. Measured: hopper sessions at
+ * C = 2, 5 and 10 gave the same evaluations as the C = 1 session at the same labels.
+ */
+export function repricedArea(evaluations: readonly EvaluationRecord[], costRatio: number, budget: number): number {
+  return areaUnderCost(
+    evaluations.map((e) => ({ ...e, cost: e.labels * costRatio })),
+    budget,
+  )
+}
+
+/** A person's crossover in the person study (its group's name). */
+export type PersonCrossover = Crossover & { group: string }
+
+/** "BC's area overtakes STAGGER's at C = 2.67 (80% band 2.04 to 3.42)", or that it never does up to the last ratio. */
+export function crossoverText(x: Crossover): string {
+  const band = x.band80.map((b) => (b === null ? '?' : b.toFixed(2))).join(' to ')
+  return x.ratio === null
+    ? `STAGGER's area stays ahead of BC's up to C = ${x.ratios[x.ratios.length - 1]}`
+    : `BC's area overtakes STAGGER's at C = ${x.ratio.toFixed(2)} (80% band ${band})`
+}
+
+/** BC's and STAGGER's crossover from one run of each per seed, STAGGER's re-priced at each of `ratios`. */
+export function repricedCrossover(
+  bc: readonly (readonly EvaluationRecord[])[],
+  stagger: readonly (readonly EvaluationRecord[])[],
+  budget: number,
+  ratios: readonly number[] = REPRICED_RATIOS,
+): Crossover {
+  return crossover(
+    bc.map((e) => areaUnderCost(e, budget)),
+    ratios.map((c) => stagger.map((e) => repricedArea(e, c, budget))),
+    [...ratios],
+  )
+}
+
 export interface ArmResult {
   algo: string
   costRatio: number

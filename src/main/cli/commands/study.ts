@@ -21,7 +21,10 @@ import {
   humanEffortOf,
   areaUnderCost,
   crossover,
+  crossoverText,
   mixtureReturns,
+  repricedCrossover,
+  type PersonCrossover,
   STUDY_DEFAULTS,
   STUDY_NAMES,
   studyArms,
@@ -253,6 +256,14 @@ export const command: Command = {
             costRatios,
           )
       }
+      // The person study: where each person's BC/STAGGER crossover lies, STAGGER's sessions re-priced (study.ts)
+      const crossovers: PersonCrossover[] = []
+      if (name === 'person')
+        for (const g of groups.values()) {
+          const runsOf = (algo: string) => g.runs.filter((r) => r.algo === algo).map((r) => r.evaluations)
+          const [bc, stagger] = [runsOf('bc'), runsOf('stagger')]
+          if (bc.length && stagger.length) crossovers.push({ group: g.name, ...repricedCrossover(bc, stagger, budget) })
+        }
 
       const notes = [
         `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${v.parallel} at a time; workspace ${file}.`,
@@ -272,6 +283,7 @@ export const command: Command = {
         groups: [...groups.values()],
         results,
         crossover: cross,
+        crossovers,
         notes,
       })
       if (!v.json) {
@@ -286,12 +298,9 @@ export const command: Command = {
                 : '') +
               `  (${r.seeds} seeds)`,
           )
-        if (cross)
-          io.out(
-            cross.ratio === null
-              ? `crossover: STAGGER's area stays ahead of BC's up to C = ${costRatios[costRatios.length - 1]}`
-              : `crossover: BC's area overtakes STAGGER's at C = ${cross.ratio.toFixed(2)} (80% band ${cross.band80.map((b) => (b === null ? '?' : b.toFixed(2))).join(' to ')})`,
-          )
+        if (cross) io.out(`crossover: ${crossoverText(cross)}`)
+        for (const x of crossovers)
+          io.out(`${x.group}: ${crossoverText(x)}, STAGGER re-priced at C = ${x.ratios.join(', ')}`)
         io.out(`report in ${v.report} (${files.length} files)`)
       }
       io.out(
@@ -301,6 +310,7 @@ export const command: Command = {
           budget,
           results,
           ...(name === 'cost-sweep' ? { crossover: cross } : {}),
+          ...(name === 'person' ? { crossovers } : {}),
           expert: Object.fromEntries(variants),
           failed: failed.length,
           paused: paused.length,

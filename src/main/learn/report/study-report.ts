@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { colorAt, renderFigure, toCsv, type Series } from '../../../shared/plot'
-import type { ArmResult, Crossover, StudyName } from '../study'
+import { crossoverText, type ArmResult, type Crossover, type PersonCrossover, type StudyName } from '../study'
 import { svgToPng } from './png'
 import { curveName, writeReport, type RunCurve } from './report'
 
@@ -23,6 +23,8 @@ export interface StudyReportInput {
   groups: StudyGroup[]
   results: ArmResult[]
   crossover: Crossover | null
+  /** the person study: each person's crossover, STAGGER's sessions re-priced (study.ts repricedCrossover) */
+  crossovers?: PersonCrossover[]
   notes: string[]
 }
 
@@ -171,8 +173,17 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
     )
     .join('\n')
   const x = input.crossover
-  const crossoverText = x
+  const sweepCrossover = x
     ? `<p>Crossover: BC's area overtakes STAGGER's at C = ${x.ratio === null ? `none up to ${x.ratios[x.ratios.length - 1]}` : x.ratio.toFixed(2)} (80% band ${fmt(x.band80[0])} to ${fmt(x.band80[1])}; a crossing in ${(100 * x.support).toFixed(0)}% of the bootstrap resamples). STAGGER minus BC by C: ${x.ratios.map((c, i) => `${c}: ${x.gaps[i].toFixed(1)}`).join(', ')}.</p>`
+    : ''
+  const personCrossovers = (input.crossovers ?? [])
+    .map(
+      (c) =>
+        `<li>${c.group}: ${crossoverText(c)}; STAGGER minus BC with each query re-priced at C = ${c.ratios.map((r, i) => `${r}: ${c.gaps[i].toFixed(1)}`).join(', ')}.</li>`,
+    )
+    .join('')
+  const personCrossoverText = personCrossovers
+    ? `<p>Crossover per person (a session at C asks the first budget / C of the same queries as at C = 1, so STAGGER's curves are re-priced rather than run again):</p><ul>${personCrossovers}</ul>`
     : ''
   write(
     'index.html',
@@ -183,7 +194,8 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
 <h1>${input.task}: ${input.study} study</h1>
 <p>Budget ${input.budget} (an offline label costs 1, a query C). Area: the return of the latest evaluated policy integrated over the cost axis and divided by the budget. Cost to 80% / 90%: where the mean curve first reaches that share of the way from the untrained learner to the expert. Bands: 80% bootstrap over seeds.</p>
 <p><img src="summary.svg" alt="summary"></p>
-${crossoverText}
+${sweepCrossover}
+${personCrossoverText}
 <table><tr><th>algorithm</th><th>group</th><th>seeds</th><th>final return [80%]</th>${withSuccess ? '<th>final success</th>' : ''}${withCoverage ? '<th>final coverage</th>' : ''}<th>area [80%]</th><th>cost to 80%</th><th>cost to 90%</th>${withPerson ? '<th>human s [80%]</th><th>context switches</th><th>human s to 80%</th><th>return per human s [80%]</th>' : ''}</tr>
 ${rows}
 </table>
