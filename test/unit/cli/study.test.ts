@@ -98,6 +98,31 @@ describe('iwb study', () => {
     SLOW,
   )
 
+  it(
+    "person: one crossover per simulated person, STAGGER's sessions re-priced at each C",
+    async () => {
+      const o = io()
+      const args = ['person', ...SMALL, '--algos', 'bc,stagger', '--person', 'noise-sweep', '--report', join(dir, 'p')]
+      expect(await study.run(args, o)).toBe(0)
+      const out = JSON.parse(o.out_[o.out_.length - 1]) as {
+        results: { algo: string; group: string; auc: number }[]
+        crossovers: { group: string; ratio: number | null; ratios: number[]; gaps: number[] }[]
+      }
+      expect(out.crossovers.map((x) => x.group)).toEqual([...new Set(out.results.map((r) => r.group))])
+      for (const x of out.crossovers) {
+        const auc = (algo: string) => out.results.find((r) => r.group === x.group && r.algo === algo)!.auc
+        expect(x.ratios).toEqual([1, 2, 5, 10, 20, 50, 100, 200])
+        expect(x.gaps[0]).toBeCloseTo(auc('stagger') - auc('bc'), 9) // at C = 1 nothing is re-priced
+        expect(x.gaps).toHaveLength(8)
+        // at C = 200 the budget of 12 buys no query: STAGGER's area is its untrained policy's, below BC's here
+        expect(x.gaps[7]).toBeLessThan(x.gaps[0])
+        expect(o.out_.some((l) => l.startsWith(`${x.group}: `))).toBe(true)
+      }
+      expect(readFileSync(join(dir, 'p', 'index.html'), 'utf8')).toContain('Crossover per person')
+    },
+    SLOW,
+  )
+
   it('refuses an unknown study and out-of-bounds flags with one line', async () => {
     await expect(study.run(['nope', ...SMALL, '--report', dir], io())).rejects.toThrow(UsageError)
     await expect(study.run(['paper', ...SMALL, '--seeds', '1000', '--report', dir], io())).rejects.toThrow(/--seeds/)
