@@ -116,8 +116,16 @@ export interface SessionLog {
   addQuery(query: QueryRecord): number
   /** a round's labels, queries and checkpoint in one transaction; returns the labels' ids */
   commitRound(round: RoundCommit): number[]
-  /** the checkpoint of the last committed round, if it kept one */
+  /** the checkpoint of the last committed round that kept one */
   checkpoint(): SessionCheckpoint | null
+  /**
+   * Deletes, in one transaction, what was stored after the checkpoint of `rows` label rows (`labels` of them not the
+   * learner's own steps): the later labels, their queries, and the evaluations, policies and fork checkpoints past
+   * it, so that the session continues exactly from the checkpoint. False, deleting nothing, when a query with no
+   * label (an abandoned one or a person's Pass) was stored after the last kept label's query, or there are fewer
+   * rows. Absent: the runner keeps what is stored.
+   */
+  discardAfter?(rows: number, labels: number): boolean
   addEvaluation(evaluation: EvaluationRecord): void
   evaluations(): EvaluationRecord[]
   savePolicy(policy: PolicyRecord): void
@@ -159,6 +167,21 @@ export class MemorySessionLog implements SessionLog {
   }
   checkpoint(): SessionCheckpoint | null {
     return this.saved ? structuredClone(this.saved) : null
+  }
+  discardAfter(rows: number, labels: number): boolean {
+    if (this.labelRows.length < rows) return false
+    const last = rows > 0 ? this.labelRows[rows - 1].id : 0
+    let mark = -1
+    this.queryRows.forEach((q, i) => {
+      if (q.labelId !== null && q.labelId <= last) mark = i
+    })
+    if (this.queryRows.slice(mark + 1).some((q) => q.labelId === null)) return false
+    this.labelRows.splice(rows)
+    this.queryRows.splice(mark + 1)
+    const evals = this.evals.filter((e) => e.labels <= labels)
+    this.evals.splice(0, this.evals.length, ...evals)
+    if (this.policy && this.policy.labels > labels) this.policy = null
+    return true
   }
   queries(): QueryRecord[] {
     return this.queryRows.slice()

@@ -1,10 +1,12 @@
 // Runs one learning session from its SessionConfig on a SessionLog: rounds of the chosen algorithm, a policy
 // update after each round's labels, an evaluation every evalEvery labels, the policy saved with each evaluation.
 //
-// Reproducible: each round's labels, queries and a checkpoint (trainer with optimiser state, every random
-// generator, the algorithm's bookkeeping) are stored in one transaction, so a session killed at any moment and
-// resumed stores the same labels and the same curve as one never interrupted. The query a round was waiting on
-// when it was killed is asked again: the restored generators roll out to the same state.
+// Reproducible: each round's labels and queries are stored in one transaction, with a checkpoint (trainer with
+// optimiser state, every random generator, the algorithm's bookkeeping) whenever one is due (checkpointDue: every
+// round a person took part in, at evaluations, at most CHECKPOINT_EVERY apart otherwise), so a session killed at
+// any moment and resumed stores the same labels and the same curve as one never interrupted: the simulated rounds
+// stored after the last checkpoint are deleted and run again from it (restoreFromCheckpoint). The query a round was
+// waiting on when it was killed is asked again: the restored generators roll out to the same state.
 // Cancellable: the AbortSignal stops it between rounds (and abandons a pending query); signal.reason 'pause'
 // leaves the session 'paused', anything else 'cancelled'.
 //
@@ -40,6 +42,7 @@ import { episodic, trackedEnv, type TrackedEnv } from './episode-context'
 import { followingActions } from './label-chunks'
 import { PersonHand, PersonSupervisor } from './simulated-person'
 import { isPersonOracle, parsePersonText } from '../../shared/person-model'
+import { keepsForkCheckpoint } from '../../shared/warm-fork'
 
 export interface SessionProgress {
   labels: number
@@ -95,6 +98,17 @@ export interface SessionResult {
   rolloutSteps: number
   evalSteps: number
 }
+
+/**
+ * How far apart a session's checkpoints may be when its rounds hold only simulated labels (the expert's states or
+ * answers, a simulated person's). A checkpoint is the trainer's whole state (weights and Adam's moments: about
+ * 1.5 MB for a 256x256 class), so one with each of BC's one-label rounds wrote some 50 GB for a 20,000-label
+ * session. Such rounds are stored without one while the last is this recent (in label rows, in milliseconds,
+ * whichever is reached first); a resume deletes them and runs them again from the checkpoint, the same labels, so
+ * this bounds the work a crash costs (a few seconds). A round holding a person's label, an evaluation point, a
+ * fork point and the session's end or pause always keep one.
+ */
+export const CHECKPOINT_EVERY = { rows: 200, ms: 10_000 } as const
 
 /** Costs are sums of 1s and C's: allow for the rounding of adding C's up. */
 const BUDGET_SLACK = 1e-9
@@ -194,6 +208,9 @@ class SessionRun {
   members: Trainer[] = []
   memberPolicies: SpecPolicy[] = []
   lastEvalLabels = -1
+  /** the label rows at the last checkpoint stored (null: none yet) and when it was stored or restored */
+  checkpointRows: number | null = null
+  checkpointAt = Date.now()
   lastReturn: number | null = null
   lastSuccessRate: number | null = null
   /**
@@ -260,16 +277,17 @@ class SessionRun {
   /** Resume: everything stored so far goes back into the ledger and the trainer, and the generators where they were. */
   async restoreFromCheckpoint(): Promise<void> {
     const { log, config, trainer } = this
-    const stored = log.labels()
+    const checkpoint = log.checkpoint()
+    const stored = this.rewindToCheckpoint(log.labels(), checkpoint)
     this.ledger.restore(stored)
     const trained = this.trainedOf(stored)
     trainer.add(trained)
     this.trainRows = trained.map((l) => ({ source: l.source, stepIndex: l.stepIndex }))
-    const checkpoint = log.checkpoint()
     await this.openMembers(trained, stored.length, checkpoint)
     this.rng = createRng(trainingSeed(config.seed, 0x7fffffff))
     this.resets = 0
     if (checkpoint && checkpoint.labels === stored.length) {
+      this.checkpointRows = checkpoint.labels
       await trainer.restore(checkpoint.trainer)
       this.rng = createRng(0, checkpoint.rng)
       this.resets = checkpoint.resets
@@ -296,6 +314,59 @@ class SessionRun {
     this.lastEvalLabels = last ? last.labels : -1
     this.lastReturn = last ? mean(last.returns) : null
     this.lastSuccessRate = last ? (last.successRate ?? null) : null
+  }
+
+  /**
+   * The labels to continue from. Rounds stored after the checkpoint without one of their own (checkpointDue) are
+   * deleted, with everything stored after them, in one transaction, when every label in them is simulated: the
+   * restored generators give the same rounds again. Anything a person gave is kept (and continued from, not exactly).
+   */
+  rewindToCheckpoint<L extends LabelRecord>(stored: L[], checkpoint: SessionCheckpoint | null): L[] {
+    const { log } = this
+    if (!checkpoint || !log.discardAfter || stored.length <= checkpoint.labels) return stored
+    const after = stored.slice(checkpoint.labels)
+    if (after.some((l) => this.personLabel(l))) return stored
+    const kept = stored.slice(0, checkpoint.labels)
+    const labels = kept.filter((l) => l.source !== 'policy').length
+    return log.discardAfter(checkpoint.labels, labels) ? kept : stored
+  }
+
+  /**
+   * A label a real person gave: a recorded demonstration, or, with the human oracle, anything but the expert's
+   * offline states (their answers, takeovers and the learner's steps they watched). A simulated person's are not.
+   */
+  personLabel(l: Pick<LabelRecord, 'source'>): boolean {
+    if (l.source === 'demonstration') return true
+    const human = this.opts.oracle.kind === 'human' || this.config.oracle === 'human'
+    return human && l.source !== 'offline'
+  }
+
+  /**
+   * Whether this round, its labels priced, must be stored with a checkpoint: the first, one holding a person's
+   * label, one an evaluation or a WARM-STAGGER fork point follows, one stored while stopping, and one when the last
+   * checkpoint is CHECKPOINT_EVERY old.
+   */
+  checkpointDue(labels: readonly LabelRecord[]): boolean {
+    const { ledger } = this
+    if (this.checkpointRows === null || labels.some((l) => this.personLabel(l))) return true
+    if (this.evaluationDue() || keepsForkCheckpoint(this.config, ledger.rows) || this.opts.signal?.aborted) return true
+    return (
+      ledger.rows - this.checkpointRows >= CHECKPOINT_EVERY.rows ||
+      Date.now() - this.checkpointAt >= CHECKPOINT_EVERY.ms
+    )
+  }
+
+  /** Stores a checkpoint now, with no round (the session's end or pause), unless the last one is this point's. */
+  async checkpointAtEnd(): Promise<void> {
+    if (this.opts.overlapTraining || this.ledger.rows === 0 || this.checkpointRows === this.ledger.rows) return
+    const checkpoint = await this.checkpointNow()
+    this.log.commitRound({ labels: [], queries: [], checkpoint })
+    this.checkpointStored(checkpoint)
+  }
+
+  checkpointStored(checkpoint: SessionCheckpoint): void {
+    this.checkpointRows = checkpoint.labels
+    this.checkpointAt = Date.now()
   }
 
   /** The rows the trainer learns from: every label, and the learner's own steps when the algorithm weighs them. */
@@ -609,8 +680,8 @@ class SessionRun {
   }
 
   /**
-   * Prices a round's labels, queues the update on them, stores them with a checkpoint in one transaction and
-   * evaluates when due; the labels stored, or null when the budget is spent.
+   * Prices a round's labels, queues the update on them, stores them (with a checkpoint when one is due) in one
+   * transaction and evaluates when due; the labels stored, or null when the budget is spent.
    */
   async commitRound(round: Round): Promise<number | null> {
     const { log } = this
@@ -626,14 +697,21 @@ class SessionRun {
       // Nothing to learn from, but its bookkeeping (a watched episode) is kept with a checkpoint.
       commit.checkpoint = await this.checkpointNow()
       log.commitRound(commit)
+      this.checkpointStored(commit.checkpoint)
       this.progress(round.phase)
       return 0
     }
     this.queueUpdate(commit.labels, round.extraSteps ?? 0)
     if (!overlap) {
-      commit.checkpoint = await this.checkpointNow()
+      if (this.checkpointDue(commit.labels)) commit.checkpoint = await this.checkpointNow()
+      else {
+        // the same waits as a checkpoint's: the next round rolls out the updated learner, as it would after one
+        await this.settle()
+        await this.finishEvaluation()
+      }
     }
     log.commitRound(commit)
+    if (commit.checkpoint) this.checkpointStored(commit.checkpoint)
     this.progress(round.phase)
     await this.evaluateIfDue()
     return commit.labels.filter((l) => l.source !== 'policy').length
@@ -648,6 +726,7 @@ class SessionRun {
       await this.evaluateAt()
       await this.finishEvaluation()
     } else if (stopped) log.savePolicy({ labels: ledger.labels, backend: trainer.backend, weights: this.weights })
+    await this.checkpointAtEnd()
     const status = stopped ?? 'finished'
     log.setStatus(status)
     this.progress(status)

@@ -250,6 +250,9 @@ function watchQueries(inner: SessionLog): SessionLog {
       return ids
     },
     checkpoint: () => inner.checkpoint(),
+    ...(inner.discardAfter
+      ? { discardAfter: (rows: number, labels: number) => inner.discardAfter!(rows, labels) }
+      : {}),
     addEvaluation: (e) => inner.addEvaluation(e),
     evaluations: () => inner.evaluations(),
     savePolicy: (p) => inner.savePolicy(p),

@@ -134,6 +134,37 @@ export class SqliteSessionLog implements SessionLog {
     })
   }
 
+  discardAfter(rows: number, labels: number): boolean {
+    const session = this.sessionId
+    return this.transaction(() => {
+      this.checkLease()
+      const last =
+        rows === 0
+          ? 0
+          : (
+              this.prepare('SELECT id FROM labels WHERE session_id = ? ORDER BY id LIMIT 1 OFFSET ?').get(
+                session,
+                rows - 1,
+              ) as { id: number } | undefined
+            )?.id
+      if (last === undefined) return false
+      // the queries of the kept labels end at `mark`; every later one must be a later label's
+      const { mark } = this.prepare(
+        'SELECT coalesce(max(id), 0) AS mark FROM queries WHERE session_id = ? AND label_id <= ?',
+      ).get(session, last) as { mark: number }
+      const unlinked = this.prepare(
+        'SELECT count(*) AS n FROM queries WHERE session_id = ? AND id > ? AND label_id IS NULL',
+      ).get(session, mark) as { n: number }
+      if (unlinked.n > 0) return false
+      this.prepare('DELETE FROM queries WHERE session_id = ? AND id > ?').run(session, mark)
+      this.prepare('DELETE FROM labels WHERE session_id = ? AND id > ?').run(session, last)
+      this.prepare('DELETE FROM evaluations WHERE session_id = ? AND labels > ?').run(session, labels)
+      this.prepare('DELETE FROM policies WHERE session_id = ? AND labels > ?').run(session, labels)
+      this.prepare('DELETE FROM session_fork_checkpoints WHERE session_id = ? AND labels > ?').run(session, rows)
+      return true
+    })
+  }
+
   checkpoint(): SessionCheckpoint | null {
     const row = this.prepare('SELECT state FROM session_checkpoints WHERE session_id = ?').get(this.sessionId) as
       { state: Buffer } | undefined
