@@ -140,7 +140,8 @@ export const command: Command = {
     '          [--parallel P] [--queue redis://[:PASSWORD@]HOST[:PORT]] [--report-only]\n' +
     '  person: BC, DAgger, HG-DAgger, STAGGER and WARM-STAGGER answered by simulated people (--person FILE, a model\n' +
     '  iwb person --json wrote, or noise-sweep: action noise 0, 0.1, 0.3 of the range at the default seconds), with\n' +
-    '  human seconds, context switches, human seconds to 80% and the return per human second beside return.\n' +
+    '  human seconds, context switches, human seconds to 80% and the return per human second beside return, and\n' +
+    "  each person's BC/STAGGER crossover (STAGGER's C = 1 sessions re-priced at C = 1 to 200).\n" +
     "  paper: BC, DAgger, STAGGER, WARM-STAGGER 1/2 1/4 1/8 at C 1 and 2, 10 seeds, the authors' budgets\n" +
     '  (Hopper, Ant 1000; HalfCheetah, Walker2d 5000), 25 evaluation episodes at 20 points (--eval-points); cost-sweep: BC and\n' +
     '  STAGGER at C 1,2,5,10 and the crossover; warm-size: WARM-STAGGER with 50, 200, 800 offline states;\n' +
