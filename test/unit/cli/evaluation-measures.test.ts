@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { command as compare } from '../../../src/main/cli/commands/compare'
 import { command as study } from '../../../src/main/cli/commands/study'
+import { main } from '../../../src/main/cli/main'
 import type { CommandIO } from '../../../src/main/cli/command'
 import { learnerSpec } from '../../../src/main/learn/algorithm'
 import { evaluationEpisodes, localEvaluator } from '../../../src/main/learn/evaluation'
@@ -42,6 +43,7 @@ describe('coverage through evaluation', () => {
       expect(await compare.run(['--task', 'push-t', ...TINY, '--db', db, '--report', report, '--json'], o)).toBe(0)
       const line = JSON.parse(o.out_[o.out_.length - 1]) as CompareLine
       const [session] = line.sessions
+      let final: { successRate: number | null; coverage: number | null } | null = null
       const ws = openWorkspace(db)
       try {
         const log = ws.openSession(session.sessionId)
@@ -64,6 +66,7 @@ describe('coverage through evaluation', () => {
           .finally(() => local.close())
         expect(again.returns).toEqual(last.returns)
         expect(again.coverage).toBe(last.coverage)
+        final = { successRate: last.successRate ?? null, coverage: last.coverage ?? null }
         // The final evaluation's figures in the --json line, beside the success rate push-t also has.
         expect(session).toMatchObject({ policy: 'mlp', successRate: last.successRate, coverage: last.coverage })
         expect(line.finals).toMatchObject([
@@ -91,6 +94,16 @@ describe('coverage through evaluation', () => {
       } finally {
         ws.close()
       }
+
+      // The exported policy, evaluated on the session's own episodes, gives the same coverage and success.
+      const folder = join(dir, 'push-t-policy')
+      const exported = io()
+      expect(
+        await main(['policy', 'export', '--db', db, '--session', String(session.sessionId), '--out', folder], exported),
+      ).toBe(0)
+      const evaluated = io()
+      expect(await main(['policy', 'eval', '--from', folder, '--json'], evaluated)).toBe(0)
+      expect(JSON.parse(evaluated.out_[evaluated.out_.length - 1])).toMatchObject({ reproduced: true, ...final })
     },
     SLOW,
   )

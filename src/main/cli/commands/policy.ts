@@ -196,6 +196,7 @@ const evalCommand: Command = {
       returns: outcome.returns,
       meanReturn: mean(outcome.returns),
       successRate: outcome.successRate,
+      coverage: outcome.coverage,
       steps: outcome.steps,
       storedReturns: stored,
       reproduced,
@@ -203,7 +204,7 @@ const evalCommand: Command = {
     if (v.json) io.out(JSON.stringify(result))
     else {
       io.out(
-        `${config.class} policy (${config.labels} labels) on ${taskId}, seed ${seed}, ${episodes} episodes: mean return ${result.meanReturn.toFixed(3)}${outcome.successRate === null ? '' : `, success ${(outcome.successRate * 100).toFixed(0)}%`}`,
+        `${config.class} policy (${config.labels} labels) on ${taskId}, seed ${seed}, ${episodes} episodes: mean return ${result.meanReturn.toFixed(3)}${outcome.successRate === null ? '' : `, success ${(outcome.successRate * 100).toFixed(0)}%`}${outcome.coverage === null ? '' : `, coverage ${(outcome.coverage * 100).toFixed(0)}%`}`,
       )
       if (reproduced !== null)
         io.out(
