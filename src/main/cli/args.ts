@@ -142,14 +142,8 @@ function describeIssue(
   if (typeof key !== 'string' || !Object.hasOwn(options, key)) return oneLine(issue.message)
   const raw = values[key]
   // An item of a repeated flag or of a comma-separated list (flag.list) is quoted alone.
-  const given =
-    typeof index !== 'number'
-      ? raw
-      : Array.isArray(raw)
-        ? raw[index]
-        : typeof raw === 'string'
-          ? listItems(raw)[index]
-          : raw
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? listItems(raw) : null
+  const given = typeof index === 'number' && items ? items[index] : raw
   // Absent, and the schema neither defaults nor allows that (a refinement's own message wins).
   if (given === undefined && issue.code !== 'custom') return `--${key} is required`
   if (typeof given !== 'string') return oneLine(`--${key} ${issue.message}`)

@@ -359,13 +359,14 @@ class SessionRun {
   /** Stores a checkpoint now, with no round (the session's end or pause), unless the last one is this point's. */
   async checkpointAtEnd(): Promise<void> {
     if (this.opts.overlapTraining || this.ledger.rows === 0 || this.checkpointRows === this.ledger.rows) return
-    const checkpoint = await this.checkpointNow()
-    this.log.commitRound({ labels: [], queries: [], checkpoint })
-    this.checkpointStored(checkpoint)
+    this.store({ labels: [], queries: [], checkpoint: await this.checkpointNow() })
   }
 
-  checkpointStored(checkpoint: SessionCheckpoint): void {
-    this.checkpointRows = checkpoint.labels
+  /** Stores a round's commit in one transaction, and notes its checkpoint when it keeps one. */
+  store(commit: RoundCommit): void {
+    this.log.commitRound(commit)
+    if (!commit.checkpoint) return
+    this.checkpointRows = commit.checkpoint.labels
     this.checkpointAt = Date.now()
   }
 
@@ -684,7 +685,6 @@ class SessionRun {
    * transaction and evaluates when due; the labels stored, or null when the budget is spent.
    */
   async commitRound(round: Round): Promise<number | null> {
-    const { log } = this
     if (round.labels.length === 0 && !round.extraSteps && !round.keep) {
       this.progress(round.phase)
       return 0
@@ -696,22 +696,18 @@ class SessionRun {
       if (!round.keep || round.labels.length > 0) return null
       // Nothing to learn from, but its bookkeeping (a watched episode) is kept with a checkpoint.
       commit.checkpoint = await this.checkpointNow()
-      log.commitRound(commit)
-      this.checkpointStored(commit.checkpoint)
+      this.store(commit)
       this.progress(round.phase)
       return 0
     }
     this.queueUpdate(commit.labels, round.extraSteps ?? 0)
     if (!overlap) {
+      // the next round rolls out the updated learner, whether or not this one keeps a checkpoint
+      await this.settle()
+      await this.finishEvaluation()
       if (this.checkpointDue(commit.labels)) commit.checkpoint = await this.checkpointNow()
-      else {
-        // the same waits as a checkpoint's: the next round rolls out the updated learner, as it would after one
-        await this.settle()
-        await this.finishEvaluation()
-      }
     }
-    log.commitRound(commit)
-    if (commit.checkpoint) this.checkpointStored(commit.checkpoint)
+    this.store(commit)
     this.progress(round.phase)
     await this.evaluateIfDue()
     return commit.labels.filter((l) => l.source !== 'policy').length

@@ -46,7 +46,6 @@ import { UsageError, type Command } from '../command'
 import { runConfigs } from '../run-configs'
 import { algoFlag, policyFromFlags, SESSION_OPTIONS, SESSION_SCHEMA } from '../session-flags'
 
-/** A comma-separated list of at most `max` values, each read by `item`. */
 /** Sessions one study may hold (seeds x arms), so a typo cannot queue days of work. */
 const MAX_SESSIONS = 2000
 

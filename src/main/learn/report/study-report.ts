@@ -28,6 +28,8 @@ export interface StudyReportInput {
   notes: string[]
 }
 
+/** '1: 12.0, 2: -3.5': STAGGER's area minus BC's at each cost ratio of a crossover. */
+const gapsText = (x: Crossover): string => x.ratios.map((c, i) => `${c}: ${x.gaps[i].toFixed(1)}`).join(', ')
 const slug = (name: string): string => name.replace(/[^A-Za-z0-9.]+/g, '-')
 const fmt = (v: number | null): string => (v === null || !Number.isFinite(v) ? '' : v.toFixed(1))
 
@@ -174,12 +176,12 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
     .join('\n')
   const x = input.crossover
   const sweepCrossover = x
-    ? `<p>Crossover: BC's area overtakes STAGGER's at C = ${x.ratio === null ? `none up to ${x.ratios[x.ratios.length - 1]}` : x.ratio.toFixed(2)} (80% band ${fmt(x.band80[0])} to ${fmt(x.band80[1])}; a crossing in ${(100 * x.support).toFixed(0)}% of the bootstrap resamples). STAGGER minus BC by C: ${x.ratios.map((c, i) => `${c}: ${x.gaps[i].toFixed(1)}`).join(', ')}.</p>`
+    ? `<p>Crossover: BC's area overtakes STAGGER's at C = ${x.ratio === null ? `none up to ${x.ratios[x.ratios.length - 1]}` : x.ratio.toFixed(2)} (80% band ${fmt(x.band80[0])} to ${fmt(x.band80[1])}; a crossing in ${(100 * x.support).toFixed(0)}% of the bootstrap resamples). STAGGER minus BC by C: ${gapsText(x)}.</p>`
     : ''
   const personCrossovers = (input.crossovers ?? [])
     .map(
       (c) =>
-        `<li>${c.group}: ${crossoverText(c)}; STAGGER minus BC with each query re-priced at C = ${c.ratios.map((r, i) => `${r}: ${c.gaps[i].toFixed(1)}`).join(', ')}.</li>`,
+        `<li>${c.group}: ${crossoverText(c)}; STAGGER minus BC with each query re-priced at C = ${gapsText(c)}.</li>`,
     )
     .join('')
   const personCrossoverText = personCrossovers
