@@ -85,13 +85,18 @@ export const flag = {
       if (!ids.includes(v)) ctx.addIssue({ code: 'custom', message: `must be one of ${ids.join(', ')}` })
     })
   },
-  /** text turned into a value by `parse`; whatever it throws reads "must be <expected>" */
-  parsed<T>(parse: (text: string) => T, expected: string) {
+  /**
+   * text turned into a value by `parse`; whatever it throws reads "must be <expected>", unless `specific(text)`
+   * says the parser's own message is the better one (a known algorithm given a bad parameter)
+   */
+  parsed<T>(parse: (text: string) => T, expected: string, specific?: (text: string) => boolean) {
     return z.string().transform((text, ctx): T => {
       try {
         return parse(text)
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `must be ${expected}` })
+      } catch (err) {
+        if (specific?.(text) && err instanceof Error)
+          ctx.addIssue({ code: 'custom', message: err.message, params: { complete: true } })
+        else ctx.addIssue({ code: 'custom', message: `must be ${expected}` })
         return z.NEVER
       }
     })
@@ -140,6 +145,8 @@ function describeIssue(
   const [key, index] = issue.path
   // A rule across flags (a refinement on the whole object) speaks for itself.
   if (typeof key !== 'string' || !Object.hasOwn(options, key)) return oneLine(issue.message)
+  // A parser's own message names the value already (flag.parsed's `specific`).
+  if (issue.code === 'custom' && issue.params?.complete) return oneLine(`--${key}: ${issue.message}`)
   const raw = values[key]
   // An item of a repeated flag or of a comma-separated list (flag.list) is quoted alone.
   const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? listItems(raw) : null

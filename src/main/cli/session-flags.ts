@@ -71,7 +71,8 @@ export const SESSION_SCHEMA = {
 export const ALGO_FLAG_TEXT = listText(ALGORITHMS.map(algoUsage), 'or')
 
 /** 'bc', 'stagger', 'warm-stagger:0.25', ... as a flag value (the registry's algorithms, shared/algorithms.ts) */
-export const algoFlag = () => flag.parsed(parseAlgoLabel, ALGO_FLAG_TEXT)
+export const algoFlag = () =>
+  flag.parsed(parseAlgoLabel, ALGO_FLAG_TEXT, (text) => ALGORITHMS.some((a) => a.id === text.split(':')[0]))
 
 type SessionValues = z.output<z.ZodObject<typeof SESSION_SCHEMA>>
 
