@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { command as study } from '../../../src/main/cli/commands/study'
 import { UsageError, type CommandIO } from '../../../src/main/cli/command'
+import { crossoverText } from '../../../src/main/learn/study'
 
 const dir = mkdtempSync(join(tmpdir(), 'iwb-study-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -74,6 +75,10 @@ describe('iwb study', () => {
       ])
         expect(existsSync(join(report, f)), f).toBe(true)
       expect(readFileSync(join(report, 'results.csv'), 'utf8').split('\n')[0]).toMatch(/^algo,group,cost_ratio/)
+      // The page states the crossover in the words of the JSON's crossover (crossoverText)
+      const page = readFileSync(join(report, 'index.html'), 'utf8')
+      const x = out.crossover as Parameters<typeof crossoverText>[0]
+      expect(page).toContain(`Crossover: ${crossoverText(x)}; a crossing in`)
     },
     SLOW,
   )

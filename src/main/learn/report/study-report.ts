@@ -176,7 +176,7 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
     .join('\n')
   const x = input.crossover
   const sweepCrossover = x
-    ? `<p>Crossover: BC's area overtakes STAGGER's at C = ${x.ratio === null ? `none up to ${x.ratios[x.ratios.length - 1]}` : x.ratio.toFixed(2)} (80% band ${fmt(x.band80[0])} to ${fmt(x.band80[1])}; a crossing in ${(100 * x.support).toFixed(0)}% of the bootstrap resamples). STAGGER minus BC by C: ${gapsText(x)}.</p>`
+    ? `<p>Crossover: ${crossoverText(x)}; a crossing in ${(100 * x.support).toFixed(0)}% of the bootstrap resamples. STAGGER minus BC by C: ${gapsText(x)}.</p>`
     : ''
   const personCrossovers = (input.crossovers ?? [])
     .map(
