@@ -17,6 +17,8 @@ export const POLICY_LIMITS = {
   /** DDIM steps per rollout-time denoising (the bound: at most 16) */
   inferenceSteps: 16,
   stepsPerLabel: 256,
+  /** epochs of a refit (training-core.ts): a fresh network trained over every label */
+  refitEpochs: 1000,
   learningRate: { min: 1e-6, max: 1e-1 },
   batchSize: { min: 8, max: 1024 },
   /** the chunk class's transformer backbone */
@@ -39,6 +41,12 @@ const training = {
   learningRate: Rate.default(1e-3),
   stepsPerLabel: StepsPerLabel.default(8),
   batchSize: BatchSize.default(64),
+  /**
+   * Refit: whenever the labels double (from 1024), a fresh network trained for this many epochs over all of them
+   * before the steps go on. A network trained for long on a growing set of labels settles where more training no
+   * longer helps (docs/POLICIES.md, push-t); absent: never (no default, so every stored choice keeps its key).
+   */
+  refitEpochs: z.number().int().min(1).max(POLICY_LIMITS.refitEpochs).optional(),
 }
 
 export const MlpParams = z.object({}).strict()

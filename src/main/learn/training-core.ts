@@ -48,6 +48,9 @@ export interface TrainerState {
   rng: RngState
   normalisedAt: number
   scratchCount: number
+  /** refits so far and the label count that brings the next (absent in states stored before refits existed) */
+  refits?: number
+  nextRefit?: number
 }
 
 export interface UpdateResult {
@@ -58,6 +61,10 @@ export interface UpdateResult {
 }
 
 const DEFAULTS = { stepsPerLabel: 8, incrementalLr: 1e-3, scratchLr: 2.5e-4, epochs: 50 }
+/** A class's first refit (refitEpochs) comes at this many labels, the next at twice the count of the last. */
+export const FIRST_REFIT = 1024
+/** A refit's fresh network: the session's seed plus this times the refit's number (apart from scratch's 1000s). */
+const REFIT_SEED = 7919
 
 export class TrainingCore {
   /** rows: a history of observations (inW wide), a chunk of actions (outW wide) and its mask (chunk wide) */
@@ -75,6 +82,8 @@ export class TrainingCore {
   private rng: Rng
   private normalisedAt = 0
   private scratchCount = 0
+  private refits = 0
+  private nextRefit = FIRST_REFIT
   /** the running sum of the rows' weights during a weighted update (null: uniform) */
   private cumulative: Float64Array | null = null
   readonly schedule: Schedule
@@ -132,7 +141,7 @@ export class TrainingCore {
   }
 
   /** The class's own training settings where it has them (every class but the MLP). */
-  private get classTraining(): { stepsPerLabel: number; batchSize: number } | null {
+  private get classTraining(): { stepsPerLabel: number; batchSize: number; refitEpochs?: number } | null {
     return this.policy.id === 'mlp' ? null : this.policy.params
   }
 
@@ -257,8 +266,9 @@ export class TrainingCore {
   }
 
   private incremental(extraSteps: number): UpdateResult {
-    this.maybeNormalise(this.net)
     const own = this.classTraining
+    if (own?.refitEpochs && this.n >= this.nextRefit) this.refit(own.refitEpochs, own.batchSize)
+    this.maybeNormalise(this.net)
     const perLabel = own?.stepsPerLabel ?? this.options.stepsPerLabel ?? DEFAULTS.stepsPerLabel
     const steps = perLabel * this.fresh + extraSteps
     const bs = Math.min(own?.batchSize ?? this.options.batchSize ?? 64, this.n)
@@ -273,6 +283,26 @@ export class TrainingCore {
       loss = this.net.trainBatch(b.obs, b.act, bs, b.mask)
     }
     return { weights: this.net.exportWeights(), loss, steps, labels: this.n }
+  }
+
+  /**
+   * A fresh network trained for `epochs` epochs over every row so far, drawn as the incremental steps draw them
+   * (uniformly, or by the update's weights). The next refit comes when the rows have doubled.
+   */
+  private refit(epochs: number, batchSize: number): void {
+    this.net.dispose()
+    this.refits++
+    this.net = this.makeNet((this.options.seed ?? 0) + REFIT_SEED * this.refits)
+    this.maybeNormalise(this.net, true)
+    const bs = Math.min(batchSize, this.n)
+    const steps = Math.ceil((epochs * this.n) / bs)
+    const idx = new Int32Array(bs)
+    for (let s = 0; s < steps; s++) {
+      for (let i = 0; i < bs; i++) idx[i] = this.draw()
+      const b = this.batch(idx)
+      this.net.trainBatch(b.obs, b.act, bs, b.mask)
+    }
+    this.nextRefit = 2 * this.n
   }
 
   private scratch(): UpdateResult {
@@ -322,6 +352,9 @@ export class TrainingCore {
     if (this.options.standardisation)
       this.net.setNormalizer(this.options.standardisation.mean, this.options.standardisation.std)
     this.normalisedAt = 0
+    // The refits' own count is not in the weights: the next comes at the next doubling past these labels.
+    this.nextRefit = FIRST_REFIT
+    while (this.nextRefit <= this.n) this.nextRefit *= 2
     this.fresh = 0
   }
 
@@ -338,6 +371,8 @@ export class TrainingCore {
       rng: this.rng.state(),
       normalisedAt: this.normalisedAt,
       scratchCount: this.scratchCount,
+      refits: this.refits,
+      nextRefit: this.nextRefit,
     }
   }
 
@@ -354,6 +389,8 @@ export class TrainingCore {
     this.rng = createRng(0, state.rng)
     this.normalisedAt = state.normalisedAt
     this.scratchCount = state.scratchCount
+    this.refits = state.refits ?? 0
+    this.nextRefit = state.nextRefit ?? FIRST_REFIT
     this.fresh = 0
   }
 

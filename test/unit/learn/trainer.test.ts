@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { startTrainer } from '../../../src/main/learn/trainer'
+import type { TrainerState } from '../../../src/main/learn/training-core'
+import { policyToRun } from '../../../src/shared/policy-config'
 import { mlpForward, type LearnerWeights, type MlpWeights } from '../../../src/main/sim/policy-spec'
 import { createRng } from '../../../src/main/sim/rng'
 
@@ -112,4 +114,60 @@ describe('trainer', () => {
         await Promise.all([straight.close(), saved.close(), resumed.close()])
       }
     })
+})
+
+describe('a class refit', () => {
+  it('at 1024 labels a fresh network trained over all of them, then every doubling; resumed exactly across it', async () => {
+    const policy = (refitEpochs?: number) =>
+      policyToRun({
+        id: 'gmm',
+        params: { hidden: [8], modes: 2, stepsPerLabel: 1, batchSize: 32, ...(refitEpochs ? { refitEpochs } : {}) },
+      })
+    const options = (refitEpochs?: number) => ({
+      obsDim: 4,
+      actDim: 2,
+      actionLow: [-1, -1],
+      actionHigh: [1, 1],
+      seed: 3,
+      policy: policy(refitEpochs),
+    })
+    const data = labels(1300, 9)
+    const [plain, straight, saved] = await Promise.all([
+      startTrainer(options(), 'local'),
+      startTrainer(options(2), 'local'),
+      startTrainer(options(2), 'local'),
+    ])
+    const resumed: Awaited<ReturnType<typeof startTrainer>>[] = []
+    try {
+      const states: TrainerState[] = []
+      for (let i = 0; i < 1300; i += 100) {
+        const w: LearnerWeights[] = []
+        for (const t of [plain, straight, saved]) {
+          t.add(data.slice(i, i + 100))
+          w.push((await t.update()).weights)
+        }
+        states.push(await saved.state())
+        // Below 1024 labels the setting changes nothing; the update that passes it starts a fresh network.
+        if (i + 100 < 1024) expect(w[1]).toEqual(w[0])
+        else expect(w[1]).not.toEqual(w[0])
+        expect(w[2]).toEqual(w[1])
+      }
+      expect(states[9]).toMatchObject({ labels: 1000, refits: 0, nextRefit: 1024 })
+      expect(states[10]).toMatchObject({ labels: 1100, refits: 1, nextRefit: 2200 })
+      // Resumed from before the refit and from after it, the weights are those of the run never stopped.
+      for (const at of [9, 10]) {
+        const r = await startTrainer(options(2), 'local')
+        resumed.push(r)
+        r.add(data.slice(0, (at + 1) * 100))
+        await r.restore(structuredClone(states[at]))
+        for (let i = (at + 1) * 100; i < 1300; i += 100) {
+          r.add(data.slice(i, i + 100))
+          await r.update()
+        }
+        expect(await r.weights()).toEqual(await straight.weights())
+      }
+    } finally {
+      await Promise.all([plain, straight, saved, ...resumed].map((t) => t.close()))
+    }
+  })
 })
