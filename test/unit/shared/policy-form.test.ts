@@ -8,7 +8,17 @@ describe('policy form', () => {
   it("reads each class's fields from its schema, with bounds and defaults", () => {
     expect(policyFields('mlp')).toEqual([])
     const gmm = policyFields('gmm')
-    expect(gmm.map((f) => f.key)).toEqual(['modes', 'hidden', 'history', 'learningRate', 'stepsPerLabel', 'batchSize'])
+    expect(gmm.map((f) => f.key)).toEqual([
+      'modes',
+      'hidden',
+      'history',
+      'learningRate',
+      'stepsPerLabel',
+      'batchSize',
+      'refitEpochs',
+    ])
+    // an optional setting without a default: an empty box, which leaves it out
+    expect(gmm.at(-1)).toMatchObject({ kind: 'number', integer: true, min: 1, max: 1000, defaultText: '' })
     const [modes, hidden] = gmm
     expect(modes).toMatchObject({ kind: 'number', integer: true, min: 1, max: 20, defaultText: '5' })
     expect(hidden).toMatchObject({ kind: 'list', integer: true, min: 8, max: 1024, minItems: 1, maxItems: 4 })
