@@ -72,7 +72,10 @@ describe('iwb run', () => {
         ['--task', 'hopper', '--algo', 'hg-dagger:weighting=xyz'],
         /^--algo: hg-dagger takes weighting=none\|iwr .*"none"\|"iwr", got 'weighting=xyz'$/,
       ],
-      [['--task', 'hopper', '--algo', 'warm-stagger:7'], /^--algo: warm-stagger takes fraction in 0\.\.1 .*<=1, got '7'$/],
+      [
+        ['--task', 'hopper', '--algo', 'warm-stagger:7'],
+        /^--algo: warm-stagger takes fraction in 0\.\.1 .*<=1, got '7'$/,
+      ],
       [['--task', 'hopper', '--budget', '100000', '--cost-ratio', '0.5'], /--budget \/ --cost-ratio: .*100000 queries/],
     ]
     for (const [argv, message] of bad) {
