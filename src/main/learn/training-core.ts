@@ -272,17 +272,26 @@ export class TrainingCore {
     const perLabel = own?.stepsPerLabel ?? this.options.stepsPerLabel ?? DEFAULTS.stepsPerLabel
     const steps = perLabel * this.fresh + extraSteps
     const bs = Math.min(own?.batchSize ?? this.options.batchSize ?? 64, this.n)
+    const loss = this.drawnSteps(steps, bs, this.fresh)
+    return { weights: this.net.exportWeights(), loss, steps, labels: this.n }
+  }
+
+  /**
+   * `steps` Adam steps on minibatches of `bs` drawn rows (uniformly, or by the update's weights), the `newest`
+   * rows leading the first steps; the last step's loss.
+   */
+  private drawnSteps(steps: number, bs: number, newest: number): number {
     let loss = NaN
     const idx = new Int32Array(bs)
     for (let s = 0; s < steps; s++) {
       for (let i = 0; i < bs; i++) idx[i] = this.draw()
       // Always include the newest labels in the first steps, so a single new state is seen at once (unweighted:
       // with weights the draw alone decides, a weightless row is never trained on).
-      if (s < this.fresh && bs > 1 && !this.cumulative) idx[0] = this.n - 1 - (s % this.fresh)
+      if (s < newest && bs > 1 && !this.cumulative) idx[0] = this.n - 1 - (s % newest)
       const b = this.batch(idx)
       loss = this.net.trainBatch(b.obs, b.act, bs, b.mask)
     }
-    return { weights: this.net.exportWeights(), loss, steps, labels: this.n }
+    return loss
   }
 
   /**
@@ -295,13 +304,7 @@ export class TrainingCore {
     this.net = this.makeNet((this.options.seed ?? 0) + REFIT_SEED * this.refits)
     this.maybeNormalise(this.net, true)
     const bs = Math.min(batchSize, this.n)
-    const steps = Math.ceil((epochs * this.n) / bs)
-    const idx = new Int32Array(bs)
-    for (let s = 0; s < steps; s++) {
-      for (let i = 0; i < bs; i++) idx[i] = this.draw()
-      const b = this.batch(idx)
-      this.net.trainBatch(b.obs, b.act, bs, b.mask)
-    }
+    this.drawnSteps(Math.ceil((epochs * this.n) / bs), bs, 0)
     this.nextRefit = 2 * this.n
   }
 
