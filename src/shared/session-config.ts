@@ -14,6 +14,7 @@ import {
 } from './algorithms'
 import { DEFAULT_POLICY, PolicyChoice, currentVersion, policyClass, policyKey, policyVersion } from './policy-config'
 import { OracleChoice } from './person-model'
+import { OperatorName } from './stored-values'
 
 export {
   algoLabel,
@@ -101,7 +102,7 @@ export const OfflineSource = z.discriminatedUnion('kind', [
         .default(null)
         .transform((e) => (e ? [...new Set(e)].sort((a, b) => a - b) : null)),
       /** only this operator's demonstrations (with episodes null) */
-      operator: z.string().min(1).max(100).nullable().default(null),
+      operator: OperatorName.min(1).nullable().default(null),
     })
     .strict(),
 ])

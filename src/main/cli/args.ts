@@ -17,6 +17,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { z } from 'zod'
 import { queueUrl } from '../session/queue'
 import { listTasks } from '../sim/registry'
+import { OperatorName } from '../../shared/stored-values'
 import { UsageError } from './command'
 
 export type OptionsSpec = NonNullable<ParseArgsConfig['options']>
@@ -76,6 +77,10 @@ export const flag = {
   /** any non-empty text (a file, a host name) */
   text() {
     return z.string().min(1, { error: 'needs a value' })
+  },
+  /** an operator's name, as the store bounds it */
+  operator() {
+    return OperatorName.min(1, { error: 'needs a value' })
   },
   /** a task id from the registry */
   task() {

@@ -51,11 +51,7 @@ export const SESSION_SCHEMA = {
   'eval-episodes': flag.int(1, SESSION_LIMITS.evalEpisodes).optional(),
   /** 'expert' or 'demos[:ID,ID,...]': where the offline labels of the algorithms that take them come from */
   offline: flag.text().optional(),
-  operator: z
-    .string()
-    .min(1, { error: 'needs a value' })
-    .max(100, { error: 'must be at most 100 characters' })
-    .optional(),
+  operator: flag.operator().optional(),
   /** the learner's class (shared/policy-config.ts) and its parameters as JSON */
   policy: flag.oneOf(POLICY_CLASSES.map((c) => c.id) as [string, ...string[]]).optional(),
   'policy-params': flag.text().optional(),

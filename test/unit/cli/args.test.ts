@@ -220,6 +220,18 @@ describe('iwb commands refuse bad flags with one line and exit 2', () => {
     for (const [argv, text] of cases) await usageError(argv, new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
   })
 
+  it("an operator's name the store would not keep, on every command that takes one", async () => {
+    const long = 'o'.repeat(101)
+    for (const argv of [
+      ['cost', '--db', 'x.db'],
+      ['person', '--db', 'x.db', '--task', 'hopper'],
+      ['run', '--task', 'hopper', '--algo', 'bc'],
+    ]) {
+      await usageError([...argv, '--operator', long], /--operator:? too long \(at most 100 characters\)/)
+      await usageError([...argv, '--operator', ''], /--operator:? needs a value/)
+    }
+  })
+
   it('help shows a sub-command its own usage; --help after -- is an argument', async () => {
     const io = capture()
     expect(await main(['bench', 'store', '--help'], io)).toBe(0)

@@ -38,11 +38,7 @@ export const command: Command = {
       schema: z.object({
         db: flag.text(),
         task: flag.task().optional(),
-        operator: z
-          .string()
-          .min(1, { error: 'needs a value' })
-          .max(100, { error: 'must be at most 100 characters' })
-          .optional(),
+        operator: flag.operator().optional(),
         json: z.boolean().default(false),
       }),
     })

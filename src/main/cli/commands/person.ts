@@ -58,11 +58,7 @@ export const command: Command = {
       schema: z.object({
         db: flag.text(),
         task: flag.task(),
-        operator: z
-          .string()
-          .min(1, { error: 'needs a value' })
-          .max(100, { error: 'must be at most 100 characters' })
-          .optional(),
+        operator: flag.operator().optional(),
         oracle: flag.text().default('human'),
         json: z.boolean().default(false),
       }),
