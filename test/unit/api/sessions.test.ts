@@ -18,6 +18,7 @@ import { expertFor } from '../../../src/main/experts/registry'
 import { policyFromSpec } from '../../../src/main/sim/policy-spec'
 import { taskInfo } from '../../../src/main/sim/registry'
 import { openWorkspace } from '../../../src/main/store'
+import { waitFor } from '../../wait-for'
 
 const TASK = 'reacher-arm'
 const services: ServiceFactory[] = [
@@ -57,11 +58,7 @@ function inbox(api: InProcessApi): { next(ms?: number): Promise<QueryPrompt>; co
   })
   return {
     async next(ms = 30_000) {
-      const end = Date.now() + ms
-      while (!queue.length) {
-        if (Date.now() > end) throw new Error('no query prompt arrived')
-        await new Promise((r) => setTimeout(r, 10))
-      }
+      await waitFor(() => queue.length > 0, { timeoutMs: ms, intervalMs: 10, message: 'a query prompt' })
       return queue.shift()!
     },
     count: () => seen,
@@ -69,13 +66,13 @@ function inbox(api: InProcessApi): { next(ms?: number): Promise<QueryPrompt>; co
 }
 
 async function settle(api: InProcessApi, id: number, ms = 30_000): Promise<string> {
-  const end = Date.now() + ms
-  for (;;) {
-    const s = (await api.call('sessions.list', {})).find((x) => x.id === id)!
-    if (!['running', 'created'].includes(s.status)) return s.status
-    if (Date.now() > end) throw new Error(`session ${id} still ${s.status}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
+  return waitFor(
+    async () => {
+      const s = (await api.call('sessions.list', {})).find((x) => x.id === id)!
+      return ['running', 'created'].includes(s.status) ? null : s.status
+    },
+    { timeoutMs: ms, intervalMs: 50, message: `session ${id} to end` },
+  )
 }
 
 describe('sessions with a human oracle', () => {
