@@ -1,7 +1,7 @@
 // The learner's policy class chosen in the Sessions form: the picker lists the registry's classes with their help,
 // the chosen class's parameters are inputs generated from its schema (defaults shown, a bad value named in one
 // line before anything is sent), the stored session has exactly the class and parameters typed, and the Sessions
-// table and the Compare view name the class.
+// table and the Compare view name the class (and draw the success rate on request).
 import { describe, expect, it } from 'vitest'
 import { connectInProcess } from '../../src/main/api/in-process'
 import { POLICY_CLASSES } from '../../src/shared/policy-config'
@@ -96,6 +96,20 @@ describe('policy class in the Sessions form', () => {
     await expect.poll(() => plot.textContent()).toContain('bc · gmm · expert states · reacher-arm')
     expect((await page.getByTestId('compare-class-1').textContent())?.trim()).toBe('gmm')
     await screenshot(page, 'compare-policy-class')
+
+    // reacher-arm reports success: the curves can show the success rate instead of the return
+    expect(await plot.getAttribute('aria-label')).toBe('return against cumulative cost, labels and human seconds')
+    const success = page.getByTestId('compare-measure-success')
+    expect(await success.getAttribute('aria-pressed')).toBe('false')
+    await success.click()
+    await expect
+      .poll(() => plot.getAttribute('aria-label'))
+      .toBe('success against cumulative cost, labels and human seconds')
+    expect(await success.getAttribute('aria-pressed')).toBe('true')
+    expect(await plot.textContent()).toContain('success (%)')
+    expect(await page.getByTestId('compare-band-note').textContent()).toContain('the mean success over the seeds')
+    expect(await page.getByTestId('compare-measure-coverage').count()).toBe(0) // reacher-arm has no coverage
+    await screenshot(page, 'compare-success')
 
     expect(await shownErrors(page)).toEqual([])
     expect(errors).toEqual([])

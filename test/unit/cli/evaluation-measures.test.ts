@@ -2,7 +2,7 @@
 // episode's last step, averaged) goes from the session's worker into its stored evaluations, the cost curve, the
 // compare report's CSV and --json line, and through an export and import; Hopper, which has no coverage, stores
 // NULL. A study names its curves by the policy class it was given (--policy) and reports the final success rate.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -179,6 +179,12 @@ describe('iwb study --policy', () => {
       const svg = readFileSync(join(report, 'C-1', 'return-vs-cost.svg'), 'utf8')
       expect(svg).toContain('bc [gmm] (1 seed)')
       expect(svg).toContain('stagger [gmm] (1 seed)')
+      // the success rate against cost and labels beside the return; no coverage plot for a task without it
+      const success = readFileSync(join(report, 'C-1', 'success-vs-labels.svg'), 'utf8')
+      expect(success).toContain('success (%)')
+      expect(success).toContain('stagger [gmm] (1 seed)')
+      expect(existsSync(join(report, 'C-1', 'success-vs-cost.svg'))).toBe(true)
+      expect(existsSync(join(report, 'C-1', 'coverage-vs-cost.svg'))).toBe(false)
       expect(readFileSync(join(report, 'summary.svg'), 'utf8')).toContain('stagger [gmm]')
       const csv = readFileSync(join(report, 'results.csv'), 'utf8').trim().split('\n')
       // read by column name: other measures (the person's effort) sit beside these

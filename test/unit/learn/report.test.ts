@@ -90,6 +90,43 @@ describe('report', () => {
     expect(page).toContain('<td>60%</td></tr>')
   })
 
+  it('draws success and coverage against cost and labels where the task reports them, the expert as reference', async () => {
+    const shares: Record<number, (number | null)[]> = { 1: [0, 0.5, 1], 2: [0, 0.25, 0.5], 3: [null, 0.5, 0.75] }
+    const runs = input.runs.map((run) => ({
+      ...run,
+      evaluations: run.evaluations.map((e, i) => ({
+        ...e,
+        successRate: shares[run.sessionId!][i],
+        coverage: shares[run.sessionId!][i] === null ? null : 0.9 * shares[run.sessionId!][i]!,
+      })),
+    }))
+    const out = join(dir, 'measures')
+    const withRates = { ...input, runs, expertRates: { successRate: 1, coverage: 0.85 } }
+    const r = await writeReport(out, withRates, 'none')
+    const names = r.files.map((f) => f.slice(out.length + 1))
+    for (const m of ['return', 'success', 'coverage'])
+      for (const axis of ['cost', 'labels']) expect(names).toContain(`${m}-vs-${axis}.svg`)
+    // per cent, the mean over seeds; stagger's first evaluation has no rate and is left out, not read as 0
+    const [bc, stagger] = seriesFor(withRates, 'labels', 'success')
+    expect(bc.x).toEqual([0, 50, 100])
+    expect(bc.mean).toEqual([0, 37.5, 75])
+    expect(stagger.x).toEqual([25, 50])
+    expect(stagger.mean).toEqual([50, 75])
+    expect(seriesFor(withRates, 'cost', 'coverage')[1].mean.map((v) => +v.toFixed(9))).toEqual([45, 67.5])
+    const svg = readFileSync(join(out, 'success-vs-labels.svg'), 'utf8')
+    expect(svg).toContain('success (%)')
+    expect(svg).toContain('stroke-dasharray') // the expert's success rate
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<img src="coverage-vs-cost.svg"')
+    // without the expert's rates the success plot has no reference line
+    const bare = await writeReport(join(dir, 'measures-bare'), { ...input, runs }, 'none')
+    expect(
+      readFileSync(
+        bare.files.find((f) => f.endsWith('success-vs-labels.svg'))!,
+        'utf8',
+      ),
+    ).not.toContain('stroke-dasharray')
+  })
+
   it('names a curve by its policy class when not the default mlp, and puts the final coverage beside the return', async () => {
     const runs = input.runs.map((run, i) => ({
       ...run,

@@ -12,7 +12,7 @@ import {
   summarize,
 } from '../../../src/renderer/src/compare/plot'
 import { PolicyChoice } from '../../../src/shared/policy-config'
-import { renderFigure } from '../../../src/shared/plot'
+import { measuresOf, renderFigure } from '../../../src/shared/plot'
 
 const geom = (type: SceneGeometry['geoms'][number]['type'], size: number[]) => ({
   name: type,
@@ -176,6 +176,41 @@ describe('comparison plot', () => {
     expect(csv[0]).toBe(
       'session,task,algo,warm_fraction,oracle,budget,cost_ratio,seed,labels,cost,human_seconds,mean_return,std_return,episodes,returns,policy,success_rate,coverage',
     )
-    expect(csv[1]).toBe('3,cartpole,stagger,,expert,50,5,0,5,10,1,1.5,5,,,,,')
+    expect(csv[1]).toBe('3,cartpole,stagger,,expert,50,5,0,5,10,1,1.5,5,,,mlp,,')
+    // the class, the success rate and the coverage travel with the row
+    const pushed = curvesCsv([
+      {
+        session: { ...session(4), policy: PolicyChoice.parse({ id: 'gmm' }) },
+        points: [{ ...point(4, 10, -700), successRate: 0.25, coverage: 0.5 }],
+      },
+    ])
+    expect(pushed.trim().split('\n')[1]).toMatch(/,gmm,0\.25,0\.5$/)
+  })
+  it('draws the success rate or the coverage in per cent where the task reports them, the expert as reference', () => {
+    const rated = (id: number, seed: number, shares: (number | null)[]) => ({
+      session: { ...session(id), seed },
+      points: shares.map((sh, i) => ({
+        ...point(id, 10 * (i + 1), -100 + i),
+        successRate: sh,
+        coverage: sh === null ? null : sh / 2,
+      })),
+    })
+    const curves = [rated(1, 0, [0, 0.5, 1]), rated(2, 1, [null, 0.5, 0.5])]
+    expect(measuresOf(curves.flatMap((c) => c.points))).toEqual(['return', 'success', 'coverage'])
+    expect(
+      measuresOf(curves.flatMap((c) => c.points.map((p) => ({ ...p, successRate: null, coverage: null })))),
+    ).toEqual(['return'])
+    const groups = groupCurves(curves)
+    const success = panelFor(groups, 'cost', { meanReturn: 5, successRate: 0.9, episodes: 20 }, 'success')
+    expect(success.title).toBe('success vs cumulative cost')
+    expect(success.yLabel).toBe('success (%)')
+    // session 2's first evaluation has no rate: left out (its curve starts at 20, held before), not read as 0
+    expect(success.series[0].x).toEqual([10, 20, 30])
+    expect(success.series[0].mean).toEqual([25, 50, 75])
+    expect(success.reference).toEqual({ y: 90, label: 'expert 90 %' })
+    // the expert's coverage is not known: no line
+    expect(panelFor(groups, 'labels', { meanReturn: 5, episodes: 20 }, 'coverage').reference).toBeUndefined()
+    const svg = renderFigure(comparisonFigure(curves, null, 'coverage'))
+    expect(svg).toContain('aria-label="coverage against cumulative cost, labels and human seconds"')
   })
 })

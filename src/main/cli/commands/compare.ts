@@ -107,6 +107,7 @@ export const command: Command = {
         costRatio: configs[0].costRatio,
         budget,
         expertReturn: expert.mean,
+        expertRates: { successRate: expert.successRate, coverage: expert.coverage },
         runs,
         notes: [
           `${plans.length} sessions (${reused} reused from the store), ${((Date.now() - started) / 1000).toFixed(0)} s wall clock, ${queue ? 'through the study queue' : `${parallel} at a time`}.`,

@@ -1,8 +1,21 @@
 // The comparison report: return against cumulative annotation cost and against labels, one curve per
-// algorithm (mean and 80% bootstrap band over seeds), as SVG and PNG; a CSV of every evaluation; an HTML page.
+// algorithm (mean and 80% bootstrap band over seeds), as SVG and PNG, and the same for the success rate and the
+// coverage where the task reports them; a CSV of every evaluation; an HTML page.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { colorAt, evaluationsCsv, renderFigure, summarizeRuns, type Figure, type Series } from '../../../shared/plot'
+import {
+  MEASURES,
+  colorAt,
+  evaluationsCsv,
+  measureValue,
+  measuresOf,
+  renderFigure,
+  summarizeRuns,
+  type Figure,
+  type Measure,
+  type Measured,
+  type Series,
+} from '../../../shared/plot'
 import { bootstrapBand, mean, std } from '../../../shared/stats'
 import type { EvaluationRecord } from '../session-log'
 import { svgToPng } from './png'
@@ -27,6 +40,8 @@ export interface ReportInput {
   budget: number
   runs: RunCurve[]
   expertReturn: number | null
+  /** the expert's success rate and coverage on the same episodes (the reference lines of those plots), where known */
+  expertRates?: { successRate: number | null; coverage: number | null }
   /** who labelled (default 'expert': the CLI's sweeps ask the shipped expert) */
   oracle?: string
   /** extra lines for the page (timings, backend) */
@@ -73,17 +88,30 @@ export function isStaircase(algo: string): boolean {
   return algo === 'dagger' || algo.startsWith('dagger:')
 }
 
+/** An evaluation as the plots read it. */
+function measured(e: EvaluationRecord): Measured {
+  return { meanReturn: mean(e.returns), successRate: e.successRate, coverage: e.coverage }
+}
+
 /**
- * One curve per algorithm (and policy class) on the given axis: the mean over seeds with an 80% bootstrap band.
+ * One curve per algorithm (and policy class) on the given axis: the mean over seeds with an 80% bootstrap band, of
+ * the return or of another measure (the evaluations without it left out).
  */
-export function seriesFor(input: ReportInput, axis: 'cost' | 'labels'): Series[] {
+export function seriesFor(input: ReportInput, axis: 'cost' | 'labels', measure: Measure = 'return'): Series[] {
   const names = [...new Set(input.runs.map(curveName))]
   return names.map((name, k) => {
     const all = input.runs.filter((r) => curveName(r) === name)
-    const runs = all.filter((r) => r.evaluations.length > 0)
     const step = isStaircase(all[0].algo)
+    const runs = all
+      .map((r) =>
+        r.evaluations.flatMap((e) => {
+          const y = measureValue(measured(e), measure)
+          return y === null ? [] : [{ x: e[axis], y }]
+        }),
+      )
+      .filter((points) => points.length > 0)
     const s = summarizeRuns(
-      runs.map((r) => ({ x: r.evaluations.map((e) => e[axis]), y: r.evaluations.map((e) => mean(e.returns)) })),
+      runs.map((points) => ({ x: points.map((p) => p.x), y: points.map((p) => p.y) })),
       { hold: step },
     )
     return { name: `${name} (${runs.length} seed${runs.length === 1 ? '' : 's'})`, color: colorAt(k), step, ...s }
@@ -120,7 +148,7 @@ export function csvOf(input: ReportInput): string {
   )
 }
 
-function html(input: ReportInput, finals: ReportFiles['finals'], renderer: string): string {
+function html(input: ReportInput, finals: ReportFiles['finals'], renderer: string, measures: Measure[]): string {
   const withSuccess = finals.some((f) => f.successRate !== null)
   const withCoverage = finals.some((f) => f.coverage !== null)
   const percent = (v: number | null): string => (v === null ? '' : `${(100 * v).toFixed(0)}%`)
@@ -138,15 +166,21 @@ function html(input: ReportInput, finals: ReportFiles['finals'], renderer: strin
 <p>Cost ratio C = ${input.costRatio} (an offline label costs 1, an interactive query C); budget ${input.budget}.
 Curves: mean over seeds with an 80% bootstrap band; every evaluation is ${input.runs[0]?.evaluations[0]?.returns.length ?? '?'} episodes with sampled actions clipped to the bounds.
 ${input.expertReturn !== null ? `Dashed line: the expert's return on the same evaluation seeds (${input.expertReturn.toFixed(1)}).` : ''}</p>
-<h2>Return against cumulative cost</h2>
-<p><img src="return-vs-cost.svg" alt="return against cumulative cost"></p>
-<h2>Return against number of labels</h2>
-<p><img src="return-vs-labels.svg" alt="return against labels"></p>
-<h2>Final return</h2>
+${measures
+  .map((m) => {
+    const { title } = MEASURES.find((x) => x.key === m)!
+    const upper = title[0].toUpperCase() + title.slice(1)
+    return `<h2>${upper} against cumulative cost</h2>
+<p><img src="${m}-vs-cost.svg" alt="${title} against cumulative cost"></p>
+<h2>${upper} against number of labels</h2>
+<p><img src="${m}-vs-labels.svg" alt="${title} against labels"></p>
+`
+  })
+  .join('')}<h2>Final return</h2>
 <table><tr><th>algorithm</th><th>seeds</th><th>mean return</th><th>80% band</th><th>of expert</th>${withSuccess ? '<th>success</th>' : ''}${withCoverage ? '<th>coverage</th>' : ''}</tr>
 ${rows}
 </table>
-<p>Data: <a href="evaluations.csv">evaluations.csv</a> (one row per evaluation).${renderer === 'none' ? '' : ` PNG copies: <a href="return-vs-cost.png">cost</a>, <a href="return-vs-labels.png">labels</a> (rendered by ${renderer}).`}</p>
+<p>Data: <a href="evaluations.csv">evaluations.csv</a> (one row per evaluation).${renderer === 'none' ? '' : ` PNG copies: ${measures.map((m) => `<a href="${m}-vs-cost.png">${m} vs cost</a>, <a href="${m}-vs-labels.png">${m} vs labels</a>`).join(', ')} (rendered by ${renderer}).`}</p>
 ${(input.notes ?? []).map((n) => `<p>${n.replace(/</g, '&lt;')}</p>`).join('\n')}
 </body></html>
 `
@@ -158,21 +192,28 @@ export async function writeReport(
   png: 'resvg' | 'none' = 'resvg',
 ): Promise<ReportFiles> {
   mkdirSync(dir, { recursive: true })
-  const reference = input.expertReturn !== null ? { y: input.expertReturn, label: 'expert' } : undefined
-  const figure = (title: string, xLabel: string, series: Series[]): Figure => ({
-    panels: [{ title, xLabel, yLabel: 'return', series, reference }],
+  const measures = measuresOf(input.runs.flatMap((r) => r.evaluations.map(measured)))
+  const expert: Measured | null =
+    input.expertReturn === null ? null : { meanReturn: input.expertReturn, ...input.expertRates }
+  const figures: [string, Figure][] = measures.flatMap((m) => {
+    const { title, yLabel } = MEASURES.find((x) => x.key === m)!
+    const y = expert && measureValue(expert, m)
+    const reference = y !== null ? { y, label: 'expert' } : undefined
+    const figure = (heading: string, xLabel: string, series: Series[]): Figure => ({
+      panels: [{ title: heading, xLabel, yLabel: m === 'return' ? 'return' : yLabel, series, reference }],
+    })
+    return [
+      [
+        `${m}-vs-cost`,
+        figure(
+          `${input.task}: ${title} vs annotation cost (C = ${input.costRatio})`,
+          'cumulative annotation cost',
+          seriesFor(input, 'cost', m),
+        ),
+      ],
+      [`${m}-vs-labels`, figure(`${input.task}: ${title} vs labels`, 'labels', seriesFor(input, 'labels', m))],
+    ]
   })
-  const figures: [string, Figure][] = [
-    [
-      'return-vs-cost',
-      figure(
-        `${input.task}: return vs annotation cost (C = ${input.costRatio})`,
-        'cumulative annotation cost',
-        seriesFor(input, 'cost'),
-      ),
-    ],
-    ['return-vs-labels', figure(`${input.task}: return vs labels`, 'labels', seriesFor(input, 'labels'))],
-  ]
   const files: string[] = []
   const write = (name: string, data: string | Buffer): void => {
     const f = join(dir, name)
@@ -203,6 +244,6 @@ export async function writeReport(
       coverage: meanKnown(finalEvals.map((e) => e.coverage)),
     }
   })
-  write('index.html', html(input, finals, png))
+  write('index.html', html(input, finals, png, measures))
   return { files, pngRenderer: png, finals }
 }

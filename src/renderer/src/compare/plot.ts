@@ -1,8 +1,18 @@
-// Learning curves for the comparison view: return against the effort axes (cumulative cost, labels, human
-// seconds), the sessions of one configuration averaged over their seeds, drawn by the plot module the CLI report
+// Learning curves for the comparison view: return (or the success rate, or the coverage) against the effort axes
+// (cumulative cost, labels, human seconds), the sessions of one configuration averaged over their seeds, drawn by the plot module the CLI report
 // uses too (src/shared/plot), plus the CSV export. No DOM here, so it is unit-testable.
 import type { EvaluationPoint, SessionInfo } from '../../../shared/contract'
-import { colorAt, evaluationsCsv, summarizeRuns, type Figure, type PlotPanel, type Series } from '../../../shared/plot'
+import {
+  MEASURES,
+  colorAt,
+  evaluationsCsv,
+  measureValue,
+  summarizeRuns,
+  type Figure,
+  type Measure,
+  type PlotPanel,
+  type Series,
+} from '../../../shared/plot'
 import { policyKey, policyLabel } from '../../../shared/policy-config'
 import { algoLabel, algoParamsKey, warmFractionOf } from '../../../shared/algorithms'
 import { returnOnHumanEffort, secondsToExpert } from '../../../shared/human-effort'
@@ -81,34 +91,50 @@ export function groupCurves(curves: Curve[]): CurveGroup[] {
   })
 }
 
-/** The expert's mean return on the sessions' evaluation episodes: a dashed line in every panel. */
+/** The expert's mean return (and success rate) on the sessions' evaluation episodes: a dashed line in every panel. */
 export interface ExpertLine {
   meanReturn: number
+  /** null or absent: the task has no success condition */
+  successRate?: number | null
   episodes: number
 }
 
-export function panelFor(groups: CurveGroup[], axis: EffortAxis, expert: ExpertLine | null = null): PlotPanel {
+export function panelFor(
+  groups: CurveGroup[],
+  axis: EffortAxis,
+  expert: ExpertLine | null = null,
+  measure: Measure = 'return',
+): PlotPanel {
   const series: Series[] = groups.map((g) => ({
     name: g.name,
     color: g.color,
     ...summarizeRuns(
       g.curves.map((c) => {
-        const pts = [...c.points].sort((a, b) => a[axis] - b[axis])
-        return { x: pts.map((p) => p[axis]), y: pts.map((p) => p.meanReturn) }
+        // an evaluation without the measure is left out, not read as 0
+        const pts = c.points
+          .flatMap((p) => {
+            const y = measureValue(p, measure)
+            return y === null ? [] : [{ x: p[axis], y }]
+          })
+          .sort((a, b) => a.x - b.x)
+        return { x: pts.map((p) => p.x), y: pts.map((p) => p.y) }
       }),
     ),
   }))
   const xs = groups.flatMap((g) => g.curves.flatMap((c) => c.points.map((p) => p[axis])))
   const flat = xs.length > 0 && xs.every((x) => x === 0)
   const title = EFFORT_AXES.find((a) => a.key === axis)?.title ?? axis
+  const shown = MEASURES.find((m) => m.key === measure)!
+  const y = expert && measureValue(expert, measure)
+  const unit = measure === 'return' ? '' : ' %'
   return {
     id: axis,
-    title: `return vs ${title}`,
+    title: `${shown.title} vs ${title}`,
     xLabel: title,
-    yLabel: axis === EFFORT_AXES[0].key ? 'mean return' : undefined,
+    yLabel: axis === EFFORT_AXES[0].key ? shown.yLabel : undefined,
     series,
     note: groups.length === 0 ? 'pick sessions' : flat ? 'all at 0 (simulated oracle)' : undefined,
-    ...(expert ? { reference: { y: expert.meanReturn, label: `expert ${expert.meanReturn.toFixed(1)}` } } : {}),
+    ...(y !== null ? { reference: { y, label: `expert ${y.toFixed(measure === 'return' ? 1 : 0)}${unit}` } } : {}),
   }
 }
 
@@ -118,10 +144,15 @@ export function curveTasks(curves: Curve[]): string[] {
 }
 
 /** The comparison figure: one panel per effort axis, the legend below. */
-export function comparisonFigure(curves: Curve[], expert: ExpertLine | null = null): Figure {
+export function comparisonFigure(
+  curves: Curve[],
+  expert: ExpertLine | null = null,
+  measure: Measure = 'return',
+): Figure {
   const groups = groupCurves(curves)
+  const title = MEASURES.find((m) => m.key === measure)!.title
   return {
-    panels: EFFORT_AXES.map((a) => panelFor(groups, a.key, expert)),
+    panels: EFFORT_AXES.map((a) => panelFor(groups, a.key, expert, measure)),
     panelWidth: 380,
     panelHeight: 300,
     legend: 'below',
@@ -130,7 +161,7 @@ export function comparisonFigure(curves: Curve[], expert: ExpertLine | null = nu
     attributes: {
       'data-testid': 'compare-plot',
       role: 'img',
-      'aria-label': 'return against cumulative cost, labels and human seconds',
+      'aria-label': `${title} against cumulative cost, labels and human seconds`,
     },
   }
 }
@@ -153,6 +184,9 @@ export function curvesCsv(curves: Curve[]): string {
         humanSeconds: p.humanSeconds,
         meanReturn: p.meanReturn,
         stdReturn: p.stdReturn,
+        policy: policyLabel(s.policy),
+        successRate: p.successRate ?? null,
+        coverage: p.coverage ?? null,
       })),
     ),
   )
