@@ -15,4 +15,4 @@ export {
   type Series,
 } from './svg'
 export { EVALUATION_COLUMNS, csvField, evaluationsCsv, toCsv, type CsvValue, type EvaluationRow } from './csv'
-export { MEASURES, measureValue, measuresOf, type Measure, type Measured } from './measures'
+export { MEASURES, measureInfo, measureValue, measuresOf, type Measure, type Measured } from './measures'

@@ -19,6 +19,11 @@ export const MEASURES: readonly { key: Measure; title: string; yLabel: string }[
   { key: 'coverage', title: 'coverage', yLabel: 'coverage (%)' },
 ]
 
+/** A measure's title ('success') and y-axis label ('success (%)'). */
+export function measureInfo(m: Measure): { title: string; yLabel: string } {
+  return MEASURES.find((x) => x.key === m)!
+}
+
 /** The evaluation's value of the measure (success and coverage in per cent); null where the task does not report it. */
 export function measureValue(e: Measured, m: Measure): number | null {
   if (m === 'return') return e.meanReturn

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  MEASURES,
+  measureInfo,
   colorAt,
   evaluationsCsv,
   measureValue,
@@ -168,7 +168,7 @@ Curves: mean over seeds with an 80% bootstrap band; every evaluation is ${input.
 ${input.expertReturn !== null ? `Dashed line: the expert's return on the same evaluation seeds (${input.expertReturn.toFixed(1)}).` : ''}</p>
 ${measures
   .map((m) => {
-    const { title } = MEASURES.find((x) => x.key === m)!
+    const { title } = measureInfo(m)
     const upper = title[0].toUpperCase() + title.slice(1)
     return `<h2>${upper} against cumulative cost</h2>
 <p><img src="${m}-vs-cost.svg" alt="${title} against cumulative cost"></p>
@@ -196,7 +196,7 @@ export async function writeReport(
   const expert: Measured | null =
     input.expertReturn === null ? null : { meanReturn: input.expertReturn, ...input.expertRates }
   const figures: [string, Figure][] = measures.flatMap((m) => {
-    const { title, yLabel } = MEASURES.find((x) => x.key === m)!
+    const { title, yLabel } = measureInfo(m)
     const y = expert && measureValue(expert, m)
     const reference = y !== null ? { y, label: 'expert' } : undefined
     const figure = (heading: string, xLabel: string, series: Series[]): Figure => ({

@@ -1,9 +1,10 @@
 // Learning curves for the comparison view: return (or the success rate, or the coverage) against the effort axes
-// (cumulative cost, labels, human seconds), the sessions of one configuration averaged over their seeds, drawn by the plot module the CLI report
-// uses too (src/shared/plot), plus the CSV export. No DOM here, so it is unit-testable.
+// (cumulative cost, labels, human seconds), the sessions of one configuration averaged over their seeds, drawn by
+// the plot module the CLI report uses too (src/shared/plot), plus the CSV export. No DOM here, so it is
+// unit-testable.
 import type { EvaluationPoint, SessionInfo } from '../../../shared/contract'
 import {
-  MEASURES,
+  measureInfo,
   colorAt,
   evaluationsCsv,
   measureValue,
@@ -124,7 +125,7 @@ export function panelFor(
   const xs = groups.flatMap((g) => g.curves.flatMap((c) => c.points.map((p) => p[axis])))
   const flat = xs.length > 0 && xs.every((x) => x === 0)
   const title = EFFORT_AXES.find((a) => a.key === axis)?.title ?? axis
-  const shown = MEASURES.find((m) => m.key === measure)!
+  const shown = measureInfo(measure)
   const y = expert && measureValue(expert, measure)
   const unit = measure === 'return' ? '' : ' %'
   return {
@@ -150,7 +151,7 @@ export function comparisonFigure(
   measure: Measure = 'return',
 ): Figure {
   const groups = groupCurves(curves)
-  const title = MEASURES.find((m) => m.key === measure)!.title
+  const title = measureInfo(measure).title
   return {
     panels: EFFORT_AXES.map((a) => panelFor(groups, a.key, expert, measure)),
     panelWidth: 380,
