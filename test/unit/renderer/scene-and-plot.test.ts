@@ -153,10 +153,12 @@ describe('comparison plot', () => {
     expect(p.series[0].mean).toEqual([15, 40, 80])
     expect(p.series[0].lo[2]).toBeLessThan(80)
     expect(p.series[0].hi[2]).toBeGreaterThan(80)
-    expect(summarize(curves)[0]).toMatchObject({ finalReturn: 90, bestReturn: 90, evaluations: 3, finalSuccess: null })
-    const withRates = [{ ...curves[0], points: curves[0].points.map((p, i) => ({ ...p, successRate: i / 4 })) }]
-    // the rate of the last evaluation by cost (cost 40 is the third point)
-    expect(summarize(withRates)[0].finalSuccess).toBe(0.5)
+    expect(summarize(curves)[0]).toMatchObject({ finalReturn: 90, bestReturn: 90, evaluations: 3, finalSuccess: null, finalCoverage: null })
+    const withRates = [
+      { ...curves[0], points: curves[0].points.map((p, i) => ({ ...p, successRate: i / 4, coverage: i / 10 })) },
+    ]
+    // the rate and coverage of the last evaluation by cost (cost 40 is the third point)
+    expect(summarize(withRates)[0]).toMatchObject({ finalSuccess: 0.5, finalCoverage: 0.2 })
   })
   it('draws three panels with one path per configuration, the data-testid the view looks for', () => {
     const curves = [

@@ -200,6 +200,8 @@ export interface SummaryRow {
   bestReturn: number | null
   /** the last evaluation's success rate; null for tasks without a success condition */
   finalSuccess: number | null
+  /** the last evaluation's coverage (push-t); null for tasks that do not report one */
+  finalCoverage: number | null
   /** human seconds at the first evaluation 80% of the way from the start to the expert (shared/human-effort.ts) */
   humanSecondsTo80: number | null
   /** return gained per human second; null without human seconds */
@@ -212,6 +214,7 @@ export interface SummaryRow {
 export function summarize(curves: Curve[], expert: (ExpertLine & { taskId: string }) | null = null): SummaryRow[] {
   return curves.map((c) => {
     const byCost = [...c.points].sort((a, b) => a.cost - b.cost)
+    const last = byCost.at(-1)
     const target = expert && expert.taskId === c.session.taskId ? expert.meanReturn : null
     return {
       humanSecondsTo80: c.session.humanSeconds > 0 ? secondsToExpert(byCost, target) : null,
@@ -219,9 +222,10 @@ export function summarize(curves: Curve[], expert: (ExpertLine & { taskId: strin
       contextSwitches: c.contextSwitches ?? null,
       session: c.session,
       evaluations: c.points.length,
-      finalReturn: byCost.length ? byCost[byCost.length - 1].meanReturn : null,
-      bestReturn: byCost.length ? Math.max(...byCost.map((p) => p.meanReturn)) : null,
-      finalSuccess: byCost.length ? (byCost[byCost.length - 1].successRate ?? null) : null,
+      finalReturn: last ? last.meanReturn : null,
+      bestReturn: last ? Math.max(...byCost.map((p) => p.meanReturn)) : null,
+      finalSuccess: last?.successRate ?? null,
+      finalCoverage: last?.coverage ?? null,
     }
   })
 }
