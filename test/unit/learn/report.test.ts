@@ -116,6 +116,8 @@ describe('report', () => {
     const svg = readFileSync(join(out, 'success-vs-labels.svg'), 'utf8')
     expect(svg).toContain('success (%)')
     expect(svg).toContain('stroke-dasharray') // the expert's success rate
+    // the return's axis is named as the page names it
+    expect(readFileSync(join(out, 'return-vs-labels.svg'), 'utf8')).toContain('>mean return<')
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<img src="coverage-vs-cost.svg"')
     // without the expert's rates the success plot has no reference line
     const bare = await writeReport(join(dir, 'measures-bare'), { ...input, runs }, 'none')

@@ -200,7 +200,7 @@ export async function writeReport(
     const y = expert && measureValue(expert, m)
     const reference = y !== null ? { y, label: 'expert' } : undefined
     const figure = (heading: string, xLabel: string, series: Series[]): Figure => ({
-      panels: [{ title: heading, xLabel, yLabel: m === 'return' ? 'return' : yLabel, series, reference }],
+      panels: [{ title: heading, xLabel, yLabel, series, reference }],
     })
     return [
       [
