@@ -221,6 +221,27 @@ export function areaUnderCost(evaluations: readonly EvaluationRecord[], budget: 
   return area / budget
 }
 
+/**
+ * The person's time budgets (seconds) over which the person study integrates return against human seconds: a
+ * minute, ten minutes and an hour of a person. The methods' human seconds differ a thousandfold (a held takeover
+ * step costs milliseconds, a query seconds), so no single horizon says which method a person should use.
+ */
+export const HUMAN_HORIZONS = [60, 600, 3600]
+
+/** '1 min', '10 min', '1 h', '45 s' */
+export function horizonText(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`
+}
+
+/** Area under return against human seconds over [0, horizon] / horizon: areaUnderCost on the human-seconds axis. */
+export function areaUnderHumanSeconds(evaluations: readonly EvaluationRecord[], horizon: number): number {
+  return areaUnderCost(
+    evaluations.map((e) => ({ ...e, cost: e.humanSeconds })),
+    horizon,
+  )
+}
+
 /** The cost ratios at which a person study re-prices its STAGGER sessions to find each person's crossover. */
 export const REPRICED_RATIOS = [1, 2, 5, 10, 20, 50, 100, 200]
 
@@ -294,6 +315,15 @@ export interface ArmResult {
   /** return gained per human second; null without human seconds */
   rohe: number | null
   roheBand80: [number, number] | null
+  /** area under return against human seconds at each of HUMAN_HORIZONS, with its band; null without human seconds */
+  secondsAreas: SecondsArea[] | null
+}
+
+/** An arm's area under return against human seconds over [0, horizon] seconds (a mean return, the task's units). */
+export interface SecondsArea {
+  horizon: number
+  area: number
+  band80: [number, number]
 }
 
 /**
@@ -352,6 +382,7 @@ export function humanEffortOf(
   | 'humanSecondsTo80'
   | 'rohe'
   | 'roheBand80'
+  | 'secondsAreas'
 > {
   const band = (xs: number[]): { mean: number; band: [number, number] } => {
     const b = bootstrapBand(xs)
@@ -371,6 +402,13 @@ export function humanEffortOf(
     )
     to80 = firstReach(bySeconds.x, bySeconds.mean, start + EXPERT_SHARE * (expert - start))
   }
+  const secondsAreas =
+    live.length && seconds.mean > 0
+      ? HUMAN_HORIZONS.map((horizon) => {
+          const b = band(live.map((c) => areaUnderHumanSeconds(c.evaluations, horizon)))
+          return { horizon, area: b.mean, band80: b.band }
+        })
+      : null
   return {
     humanSeconds: seconds.mean,
     humanSecondsBand80: seconds.band,
@@ -379,6 +417,7 @@ export function humanEffortOf(
     humanSecondsTo80: to80,
     rohe: rohe?.mean ?? null,
     roheBand80: rohe?.band ?? null,
+    secondsAreas,
   }
 }
 

@@ -124,6 +124,13 @@ describe('iwb study', () => {
         expect(o.out_.some((l) => l.startsWith(`${x.group}: `))).toBe(true)
       }
       expect(readFileSync(join(dir, 'p', 'index.html'), 'utf8')).toContain('Crossover per person')
+      // areas against the person's seconds: per arm, in results.csv and as a figure with one panel per time budget
+      const withSeconds = out.results as unknown as { secondsAreas: { horizon: number; area: number }[] | null }[]
+      for (const r of withSeconds) expect(r.secondsAreas!.map((a) => a.horizon)).toEqual([60, 600, 3600])
+      expect(readFileSync(join(dir, 'p', 'results.csv'), 'utf8').split('\n')[0]).toContain('area_3600s_hi')
+      const figure = readFileSync(join(dir, 'p', 'summary-human-seconds.svg'), 'utf8')
+      for (const h of ['1 min', '10 min', '1 h']) expect(figure).toContain(`${h} of the person`)
+      expect(o.out_.some((l) => / area over 1 min -?\d+\.\d, 10 min -?\d+\.\d, 1 h -?\d+\.\d/.test(l))).toBe(true)
     },
     SLOW,
   )

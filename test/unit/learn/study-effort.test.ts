@@ -1,7 +1,15 @@
 // A study's human-effort figures (learn/study.ts armResult): seconds, context switches, human seconds to 80% of the
-// way to the expert and the return per human second, over seeds; arms answered by a simulated person.
+// way to the expert, the return per human second and the areas against human seconds, over seeds; arms answered
+// by a simulated person.
 import { describe, expect, it } from 'vitest'
-import { armResult, studyArms, type SeedCurve } from '../../../src/main/learn/study'
+import {
+  areaUnderHumanSeconds,
+  armResult,
+  horizonText,
+  HUMAN_HORIZONS,
+  studyArms,
+  type SeedCurve,
+} from '../../../src/main/learn/study'
 import type { EvaluationRecord } from '../../../src/main/learn/session-log'
 import { parsePersonText, personText } from '../../../src/shared/person-model'
 
@@ -28,6 +36,16 @@ describe("a study arm's human effort", () => {
     expect(r.rohe).toBeCloseTo((40 / 80 + 36 / 120) / 2, 12)
     // the mean curve against human seconds: at 40 s (-20 + -16) / 2 = -18 reaches the target
     expect(r.humanSecondsTo80).toBe(40)
+    // areas against human seconds, each seed's curve held at its last return past its end
+    const seed0 = [(40 * -50 + 20 * -20) / 60, (40 * -50 + 40 * -20 + 520 * -10) / 600]
+    const seed1 = [(40 * -50 + 20 * -16) / 60, (40 * -50 + 80 * -16 + 480 * -14) / 600]
+    expect(r.secondsAreas!.map((a) => a.horizon)).toEqual(HUMAN_HORIZONS)
+    expect(r.secondsAreas![0].area).toBeCloseTo((seed0[0] + seed1[0]) / 2, 9)
+    expect(r.secondsAreas![1].area).toBeCloseTo((seed0[1] + seed1[1]) / 2, 9)
+    expect(r.secondsAreas![1].band80[0]).toBeLessThan(r.secondsAreas![1].area)
+    expect(r.secondsAreas![1].band80[1]).toBeGreaterThan(r.secondsAreas![1].area)
+    expect(areaUnderHumanSeconds(curves[0].evaluations, 3600)).toBeCloseTo((-2000 - 800 - 3520 * 10) / 3600, 9)
+    expect(HUMAN_HORIZONS.map(horizonText)).toEqual(['1 min', '10 min', '1 h'])
   })
 
   it("has no return per second and no seconds to the expert for the expert's own sessions", () => {
@@ -37,6 +55,7 @@ describe("a study arm's human effort", () => {
     expect(r.contextSwitches).toBeNull()
     expect(r.rohe).toBeNull()
     expect(r.humanSecondsTo80).toBeNull()
+    expect(r.secondsAreas).toBeNull()
   })
 
   it('runs every arm with the simulated person it is given', () => {

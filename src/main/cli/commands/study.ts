@@ -22,6 +22,7 @@ import {
   areaUnderCost,
   crossover,
   crossoverText,
+  horizonText,
   mixtureReturns,
   repricedCrossover,
   type PersonCrossover,
@@ -294,7 +295,10 @@ export const command: Command = {
               (r.coverage === null ? '' : `, coverage ${(100 * r.coverage).toFixed(0)} %`) +
               `  area ${Number.isFinite(r.auc) ? r.auc.toFixed(1) : '-'}  cost to 80% ${r.costTo80 === null ? 'not reached' : r.costTo80.toFixed(0)}` +
               (r.humanSeconds > 0
-                ? `  human ${r.humanSeconds.toFixed(0)} s, ${r.contextSwitches ?? 0} switches, to 80% ${r.humanSecondsTo80 === null ? 'not reached' : `${r.humanSecondsTo80.toFixed(0)} s`}, ${r.rohe === null ? '' : `${r.rohe.toPrecision(3)} per s`}`
+                ? `  human ${r.humanSeconds.toFixed(0)} s, ${r.contextSwitches ?? 0} switches, to 80% ${r.humanSecondsTo80 === null ? 'not reached' : `${r.humanSecondsTo80.toFixed(0)} s`}, ${r.rohe === null ? '' : `${r.rohe.toPrecision(3)} per s`}` +
+                  (r.secondsAreas
+                    ? `, area over ${r.secondsAreas.map((a) => `${horizonText(a.horizon)} ${a.area.toFixed(1)}`).join(', ')}`
+                    : '')
                 : '') +
               `  (${r.seeds} seeds)`,
           )

@@ -3,8 +3,16 @@
 // arm's area under the return-versus-cost curve (or final return) with its band, results.csv and index.html.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { colorAt, renderFigure, toCsv, type Series } from '../../../shared/plot'
-import { crossoverText, type ArmResult, type Crossover, type PersonCrossover, type StudyName } from '../study'
+import { colorAt, renderFigure, toCsv, type Figure, type Series } from '../../../shared/plot'
+import {
+  crossoverText,
+  HUMAN_HORIZONS,
+  horizonText,
+  type ArmResult,
+  type Crossover,
+  type PersonCrossover,
+  type StudyName,
+} from '../study'
 import { svgToPng } from './png'
 import { curveName, writeReport, type RunCurve } from './report'
 
@@ -59,6 +67,39 @@ export function summarySeries(study: StudyName, results: readonly ArmResult[]): 
   })
 }
 
+/**
+ * The person study's second summary: one panel per time budget of HUMAN_HORIZONS, each arm's area under return
+ * against human seconds over that budget, against the person's noise; null when no arm spent human seconds.
+ */
+export function humanSecondsSummary(task: string, results: readonly ArmResult[]): Figure | null {
+  const withAreas = results.filter((r) => r.secondsAreas !== null)
+  if (!withAreas.length) return null
+  const names = [...new Set(withAreas.map(curveName))]
+  return {
+    panels: HUMAN_HORIZONS.map((horizon, h) => ({
+      title: `${task}: ${horizonText(horizon)} of the person`,
+      xLabel: "the person's action noise",
+      yLabel: h === 0 ? 'area under return vs human seconds / horizon' : '',
+      xFrom: 'data' as const,
+      dodge: 8,
+      series: names.map((name, k) => {
+        const rs = withAreas
+          .filter((r) => curveName(r) === name)
+          .sort((a, b) => summaryX('person', a) - summaryX('person', b))
+        const at = rs.map((r) => r.secondsAreas![h])
+        return {
+          name,
+          color: colorAt(k),
+          x: rs.map((r) => summaryX('person', r)),
+          mean: at.map((a) => a.area),
+          lo: at.map((a) => a.band80[0]),
+          hi: at.map((a) => a.band80[1]),
+        }
+      }),
+    })),
+  }
+}
+
 export async function writeStudyReport(dir: string, input: StudyReportInput): Promise<string[]> {
   mkdirSync(dir, { recursive: true })
   const files: string[] = []
@@ -100,6 +141,12 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
   })
   write('summary.svg', svg)
   write('summary.png', svgToPng(svg))
+  const bySeconds = input.study === 'person' ? humanSecondsSummary(input.task, input.results) : null
+  if (bySeconds) {
+    const text = renderFigure(bySeconds)
+    write('summary-human-seconds.svg', text)
+    write('summary-human-seconds.png', svgToPng(text))
+  }
   write(
     'results.csv',
     toCsv(
@@ -128,6 +175,7 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
         'rohe',
         'rohe_lo',
         'rohe_hi',
+        ...HUMAN_HORIZONS.flatMap((h) => [`area_${h}s`, `area_${h}s_lo`, `area_${h}s_hi`]),
       ],
       input.results.map((r) =>
         [
@@ -155,6 +203,10 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
           r.rohe,
           r.roheBand80?.[0] ?? null,
           r.roheBand80?.[1] ?? null,
+          ...HUMAN_HORIZONS.flatMap((_, h) => {
+            const a = r.secondsAreas?.[h]
+            return a ? [a.area, a.band80[0], a.band80[1]] : [null, null, null]
+          }),
         ].map((v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)),
       ),
     ),
@@ -166,7 +218,12 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
   const withPerson = input.results.some((r) => r.humanSeconds > 0)
   const personCells = (r: ArmResult): string =>
     withPerson
-      ? `<td>${fmt(r.humanSeconds)} [${fmt(r.humanSecondsBand80[0])}, ${fmt(r.humanSecondsBand80[1])}]</td><td>${fmt(r.contextSwitches)}</td><td>${fmt(r.humanSecondsTo80)}</td><td>${r.rohe === null ? '' : `${r.rohe.toPrecision(3)} [${r.roheBand80![0].toPrecision(3)}, ${r.roheBand80![1].toPrecision(3)}]`}</td>`
+      ? `<td>${fmt(r.humanSeconds)} [${fmt(r.humanSecondsBand80[0])}, ${fmt(r.humanSecondsBand80[1])}]</td><td>${fmt(r.contextSwitches)}</td><td>${fmt(r.humanSecondsTo80)}</td><td>${r.rohe === null ? '' : `${r.rohe.toPrecision(3)} [${r.roheBand80![0].toPrecision(3)}, ${r.roheBand80![1].toPrecision(3)}]`}</td>${HUMAN_HORIZONS.map(
+          (_, h) => {
+            const a = r.secondsAreas?.[h]
+            return `<td>${a ? `${fmt(a.area)} [${fmt(a.band80[0])}, ${fmt(a.band80[1])}]` : ''}</td>`
+          },
+        ).join('')}`
       : ''
   const rows = input.results
     .map(
@@ -196,9 +253,10 @@ export async function writeStudyReport(dir: string, input: StudyReportInput): Pr
 <h1>${input.task}: ${input.study} study</h1>
 <p>Budget ${input.budget} (an offline label costs 1, a query C). Area: the return of the latest evaluated policy integrated over the cost axis and divided by the budget. Cost to 80% / 90%: where the mean curve first reaches that share of the way from the untrained learner to the expert. Bands: 80% bootstrap over seeds.</p>
 <p><img src="summary.svg" alt="summary"></p>
+${bySeconds ? `<p>Against the person's time: the area under return against human seconds over ${HUMAN_HORIZONS.map(horizonText).join(', ')} of the person, divided by that time: the return of the latest evaluated policy at each second, held past the session's end.</p><p><img src="summary-human-seconds.svg" alt="areas against human seconds"></p>` : ''}
 ${sweepCrossover}
 ${personCrossoverText}
-<table><tr><th>algorithm</th><th>group</th><th>seeds</th><th>final return [80%]</th>${withSuccess ? '<th>final success</th>' : ''}${withCoverage ? '<th>final coverage</th>' : ''}<th>area [80%]</th><th>cost to 80%</th><th>cost to 90%</th>${withPerson ? '<th>human s [80%]</th><th>context switches</th><th>human s to 80%</th><th>return per human s [80%]</th>' : ''}</tr>
+<table><tr><th>algorithm</th><th>group</th><th>seeds</th><th>final return [80%]</th>${withSuccess ? '<th>final success</th>' : ''}${withCoverage ? '<th>final coverage</th>' : ''}<th>area [80%]</th><th>cost to 80%</th><th>cost to 90%</th>${withPerson ? `<th>human s [80%]</th><th>context switches</th><th>human s to 80%</th><th>return per human s [80%]</th>${HUMAN_HORIZONS.map((h) => `<th>area over ${horizonText(h)} of the person [80%]</th>`).join('')}` : ''}</tr>
 ${rows}
 </table>
 <h2>Curves</h2>
