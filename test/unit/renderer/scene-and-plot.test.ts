@@ -153,7 +153,13 @@ describe('comparison plot', () => {
     expect(p.series[0].mean).toEqual([15, 40, 80])
     expect(p.series[0].lo[2]).toBeLessThan(80)
     expect(p.series[0].hi[2]).toBeGreaterThan(80)
-    expect(summarize(curves)[0]).toMatchObject({ finalReturn: 90, bestReturn: 90, evaluations: 3, finalSuccess: null, finalCoverage: null })
+    expect(summarize(curves)[0]).toMatchObject({
+      finalReturn: 90,
+      bestReturn: 90,
+      evaluations: 3,
+      finalSuccess: null,
+      finalCoverage: null,
+    })
     const withRates = [
       { ...curves[0], points: curves[0].points.map((p, i) => ({ ...p, successRate: i / 4, coverage: i / 10 })) },
     ]
