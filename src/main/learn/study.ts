@@ -226,7 +226,7 @@ export function areaUnderCost(evaluations: readonly EvaluationRecord[], budget: 
  * minute, ten minutes and an hour of a person. The methods' human seconds differ a thousandfold (a held takeover
  * step costs milliseconds, a query seconds), so no single horizon says which method a person should use.
  */
-export const HUMAN_HORIZONS = [60, 600, 3600]
+export const HUMAN_HORIZONS: readonly number[] = [60, 600, 3600]
 
 /** '1 min', '10 min', '1 h', '45 s' */
 export function horizonText(seconds: number): string {
