@@ -47,22 +47,36 @@ function summaryX(study: StudyName, r: ArmResult): number {
   return study === 'recoverability' ? (r.fallAngle ?? NaN) : r.costRatio
 }
 
+/** The figure an arm gives a summary series: a value and its 80% band. */
+type ArmValue = (r: ArmResult) => { mean: number; band: readonly [number, number] }
+
+/** The study's own summary value: the AUC, or the final return for the mixture and warm-size studies. */
+function studyValue(study: StudyName): ArmValue {
+  return study === 'mixture' || study === 'warm-size'
+    ? (r) => ({ mean: r.finalReturn, band: r.band80 })
+    : (r) => ({ mean: r.auc, band: r.aucBand80 })
+}
+
 /**
- * One series per algorithm (and policy class, when not the default mlp): its AUC (final return for the mixture
- * study) with the 80% band, against x.
+ * One series per algorithm (and policy class, when not the default mlp): the arms' value (by default the study's
+ * own, studyValue) with its 80% band, against x.
  */
-export function summarySeries(study: StudyName, results: readonly ArmResult[]): Series[] {
+export function summarySeries(
+  study: StudyName,
+  results: readonly ArmResult[],
+  value: ArmValue = studyValue(study),
+): Series[] {
   const names = [...new Set(results.map(curveName))]
   return names.map((name, k) => {
     const rs = results.filter((r) => curveName(r) === name).sort((a, b) => summaryX(study, a) - summaryX(study, b))
-    const final = study === 'mixture' || study === 'warm-size'
+    const vs = rs.map(value)
     return {
       name,
       color: colorAt(k),
       x: rs.map((r) => summaryX(study, r)),
-      mean: rs.map((r) => (final ? r.finalReturn : r.auc)),
-      lo: rs.map((r) => (final ? r.band80[0] : r.aucBand80[0])),
-      hi: rs.map((r) => (final ? r.band80[1] : r.aucBand80[1])),
+      mean: vs.map((v) => v.mean),
+      lo: vs.map((v) => v.band[0]),
+      hi: vs.map((v) => v.band[1]),
     }
   })
 }
@@ -74,7 +88,6 @@ export function summarySeries(study: StudyName, results: readonly ArmResult[]): 
 export function humanSecondsSummary(task: string, results: readonly ArmResult[]): Figure | null {
   const withAreas = results.filter((r) => r.secondsAreas !== null)
   if (!withAreas.length) return null
-  const names = [...new Set(withAreas.map(curveName))]
   return {
     panels: HUMAN_HORIZONS.map((horizon, h) => ({
       title: `${task}: ${horizonText(horizon)} of the person`,
@@ -82,19 +95,9 @@ export function humanSecondsSummary(task: string, results: readonly ArmResult[])
       yLabel: h === 0 ? 'area under return vs human seconds / horizon' : '',
       xFrom: 'data' as const,
       dodge: 8,
-      series: names.map((name, k) => {
-        const rs = withAreas
-          .filter((r) => curveName(r) === name)
-          .sort((a, b) => summaryX('person', a) - summaryX('person', b))
-        const at = rs.map((r) => r.secondsAreas![h])
-        return {
-          name,
-          color: colorAt(k),
-          x: rs.map((r) => summaryX('person', r)),
-          mean: at.map((a) => a.area),
-          lo: at.map((a) => a.band80[0]),
-          hi: at.map((a) => a.band80[1]),
-        }
+      series: summarySeries('person', withAreas, (r) => {
+        const a = r.secondsAreas![h]
+        return { mean: a.area, band: a.band80 }
       }),
     })),
   }
